@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// `npm run dev`: make sure a local signing secret exists, then start `wrangler dev`
+// with local Durable Objects and persisted local state (.wrangler/state).
+// The secret is generated once into .dev.vars (git-ignored); production reads
+// AUTH_SECRET from `wrangler secret put AUTH_SECRET` and refuses to issue tokens without it.
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const vars = join(root, ".dev.vars");
+const current = existsSync(vars) ? readFileSync(vars, "utf8") : "";
+if (!/^AUTH_SECRET=.{32,}$/m.test(current)) {
+  const line = `AUTH_SECRET=${randomBytes(32).toString("hex")}\n`;
+  writeFileSync(vars, current + (current && !current.endsWith("\n") ? "\n" : "") + line, { mode: 0o600 });
+  console.log("edgeroom: generated a local AUTH_SECRET in .dev.vars (development only).");
+}
+
+const wrangler = join(root, "node_modules", ".bin", "wrangler");
+const child = spawn(wrangler, ["dev", ...process.argv.slice(2)], { stdio: "inherit", cwd: root });
+child.on("exit", (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));

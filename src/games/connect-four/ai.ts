@@ -1,0 +1,101 @@
+/** Connect Four AI levels: iterative-deepening negamax under a per-level node budget, seeded tie-breaking. */
+import { Rng } from "../rng";
+import { SearchBoard } from "./ai-board";
+import { CENTRE_ORDER, MATE, MATE_BOUND, Searcher, type RootScore } from "./ai-search";
+import { CELLS, ROWS, legalColumns, type C4Seat, type C4State } from "./rules";
+
+export const C4_AI_LEVELS = ["easy", "medium", "hard"] as const;
+export type C4Level = (typeof C4_AI_LEVELS)[number];
+
+export interface LevelConfig {
+  /** Deepest iteration, in plies (forced replies are searched on top of this). */
+  readonly maxDepth: number;
+  /**
+   * Nodes one move may visit. A node count rather than a clock keeps the chosen
+   * move identical on every machine and under any load. The search runs at about
+   * 5 million nodes/s on a 2020s server core, so hard's 100k nodes take about
+   * 20 ms there and stay near 50 ms on a core 2-3x slower (200k took ~40 ms).
+   */
+  readonly nodeBudget: number;
+  /** Moves scoring within this many heuristic points of the best are picked from at random (seeded). */
+  readonly margin: number;
+}
+
+/*
+ * easy: sees its own move and the reply (plus forced sequences), and picks
+ * loosely among decent moves, so a player who sets up a double threat wins.
+ * medium: five plies with the full heuristic, random only among near-ties.
+ * hard: deepens until the budget runs out; random only among exact ties.
+ */
+export const LEVEL_CONFIG: Readonly<Record<C4Level, LevelConfig>> = {
+  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25 },
+  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2 },
+  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0 },
+};
+
+export interface AiDecision {
+  readonly column: number;
+  /** Score of the chosen move for the mover (MATE - k: wins on its k-th move from now). */
+  readonly score: number;
+  /** Deepest fully completed iteration. */
+  readonly depth: number;
+  readonly nodes: number;
+}
+
+export function isLevel(level: string): level is C4Level {
+  return (C4_AI_LEVELS as readonly string[]).includes(level);
+}
+
+/**
+ * Choose a column for `seat` (normally the seat to move). Deterministic for a
+ * given state, seat, level and seed. Unknown levels play as "medium", the
+ * room's default. `config` overrides the level's settings (tests, benchmarks).
+ */
+export function chooseColumn(
+  state: C4State,
+  seat: number,
+  level: string,
+  seed: number,
+  config?: Partial<LevelConfig>,
+): AiDecision {
+  const legal = legalColumns(state);
+  if (legal.length === 0) {
+    // Nothing is legal (the game is over): answer with some column and let apply reject it.
+    const open = state.heights.findIndex((h) => h < ROWS);
+    return { column: open >= 0 ? open : 0, score: 0, depth: 0, nodes: 0 };
+  }
+  const side: C4Seat = seat === 1 ? 1 : 0;
+  const board = SearchBoard.fromState(state, side);
+  for (const c of CENTRE_ORDER) {
+    if (board.winsAt(side, c)) return { column: c, score: MATE - 1, depth: 1, nodes: 0 };
+  }
+
+  const cfg = { ...LEVEL_CONFIG[isLevel(level) ? level : "medium"], ...config };
+  const searcher = new Searcher(board, cfg.nodeBudget);
+  let order = CENTRE_ORDER.filter((c) => legal.includes(c));
+  let completed: RootScore[] | null = null;
+  let depth = 0;
+  const maxDepth = Math.min(cfg.maxDepth, CELLS - state.moves);
+  for (let d = 1; d <= maxDepth; d++) {
+    const scores = searcher.rootIteration(d, order, cfg.margin);
+    if (scores === null) break; // budget exhausted: keep the last complete iteration
+    completed = scores;
+    depth = d;
+    const best = Math.max(...scores.map((s) => s.score));
+    // A proven win, or every move proven lost: deeper search cannot change the choice.
+    if (Math.abs(best) >= MATE_BOUND) break;
+    // Best-first next time; sort is stable, so ties stay centre-first.
+    order = [...scores].sort((x, y) => y.score - x.score).map((s) => s.column);
+  }
+  if (completed === null) {
+    // Only possible with a budget too small for one ply; fall back to the centre-most move.
+    return { column: order[0] as number, score: 0, depth: 0, nodes: searcher.nodes };
+  }
+
+  const best = Math.max(...completed.map((s) => s.score));
+  const candidates = completed.filter((s) => s.score >= best - cfg.margin).sort((x, y) => x.column - y.column);
+  const pick = candidates.length === 1 ? candidates[0] : candidates[new Rng(seed).int(candidates.length)];
+  const chosen = pick ?? (completed[0] as RootScore);
+  return { column: chosen.column, score: chosen.score, depth, nodes: searcher.nodes };
+}
+

@@ -1,0 +1,11 @@
+/** The games this deployment can host, by id. */
+import type { AnyGame } from "./types";
+import { connectFour } from "./connect-four";
+
+const GAMES: ReadonlyMap<string, AnyGame> = new Map<string, AnyGame>([[connectFour.id, connectFour]]);
+
+export const GAME_IDS: readonly string[] = [...GAMES.keys()];
+
+export function findGame(id: string): AnyGame | undefined {
+  return GAMES.get(id);
+}

@@ -1,0 +1,105 @@
+/**
+ * The contract between the game-agnostic room runtime and a game.
+ *
+ * A game is a set of pure, deterministic functions over plain data: no `Date`,
+ * no `Math.random`, no I/O. The room owns time, sockets, storage and seats; the
+ * game owns rules. Because state is plain data (arrays, numbers, strings,
+ * plain objects) it can be persisted with msgpack, replayed from the input
+ * log, and re-simulated on the client for prediction.
+ */
+import type { z } from "zod";
+
+/** Plain JSON-compatible data: what results and events may carry across RPC, msgpack and JSON. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A seat index, 0-based. */
+export type Seat = number;
+
+/** Who produced an input: a connected human or the room's server-side AI. */
+export type Actor = "human" | "ai";
+
+/** Something that happened, broadcast to every client in the room. */
+export interface GameEvent {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
+
+/** Why a match ended. Games produce "win" and "draw"; the room imposes the rest. */
+export type EndReason = "win" | "draw" | "timeout" | "forfeit" | "resign" | "abandoned";
+
+export interface MatchResult {
+  /** The winning seat, or null for a draw / no winner. */
+  readonly winner: Seat | null;
+  readonly reason: EndReason;
+  /** Seats ordered best first, when the game ranks everyone (ties share a rank by array order rule of the game). */
+  readonly ranking?: Seat[];
+  /** Game-specific detail, e.g. the winning line of Connect Four as [column, row] pairs. */
+  readonly detail?: { [key: string]: JsonValue };
+}
+
+/** Result of applying an input: a new state and what happened, or a rule violation. */
+export type ApplyOutcome<S> =
+  | { readonly ok: true; readonly state: S; readonly events: readonly GameEvent[] }
+  | { readonly ok: false; readonly code: string; readonly message: string };
+
+export interface GameTiming {
+  /** Default time a player has for one move (turn-based games), in ms. */
+  readonly turnMs?: number;
+  /** Default grace window after a seated player's connection drops, in ms. */
+  readonly graceMs: number;
+  /** A socket silent for this long (no ping, no frame) is declared dead, in ms. */
+  readonly heartbeatTimeoutMs: number;
+  /** Recommended client ping interval, in ms (sent to clients in `welcome`). */
+  readonly pingIntervalMs: number;
+  /** Delay before the server-side AI moves, in ms (so humans can follow it). */
+  readonly aiThinkMs?: number;
+}
+
+export interface GameRateLimit {
+  /** Token bucket capacity: frames a connection may send in a burst. */
+  readonly burst: number;
+  /** Token bucket refill: sustained frames per second. */
+  readonly perSecond: number;
+}
+
+export interface ApplyContext {
+  readonly seat: Seat;
+  readonly by: Actor;
+}
+
+export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
+  /** Stable identifier used on the wire and in storage, e.g. "connect-four". */
+  readonly id: string;
+  readonly title: string;
+  readonly seats: { readonly min: number; readonly max: number };
+  readonly kind: "turn-based" | "real-time";
+  /** Game-specific match options (validated at match creation). */
+  readonly optionsSchema: z.ZodType<O>;
+  /** Game-specific input payload (validated for every input frame). */
+  readonly inputSchema: z.ZodType<I>;
+  readonly timing: GameTiming;
+  readonly rateLimit: GameRateLimit;
+  /**
+   * New round. `seed` is a 32-bit unsigned integer; `firstSeat` moves first in
+   * turn-based games (the room alternates it on rematch).
+   */
+  create(seed: number, options: O, seatCount: number, firstSeat: Seat): S;
+  /** Validate and apply one input. Must not mutate `state`. */
+  apply(state: S, input: I, ctx: ApplyContext): ApplyOutcome<S>;
+  /** Whose move it is, or null when nobody's (game over, or a simultaneous game). */
+  turn(state: S): Seat | null;
+  /** A seat loses by timeout, forfeit or resignation. Must not mutate `state`. */
+  forfeit(state: S, seat: Seat, reason: "timeout" | "forfeit" | "resign"): { state: S; events: readonly GameEvent[] };
+  /** The result once the game is over, else null. */
+  result(state: S): MatchResult | null;
+  /** What a seat (or a spectator, `null`) may see of the state. */
+  view(state: S, seat: Seat | null): unknown;
+  /** Server-side AI, when the game has one. Deterministic for a given seed. */
+  readonly ai?: {
+    readonly levels: readonly string[];
+    choose(state: S, seat: Seat, level: string, seed: number): I;
+  };
+}
+
+/** A game whose type parameters have been erased, as held in the registry. */
+export type AnyGame = GameDefinition<any, any, any>;

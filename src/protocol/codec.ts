@@ -1,0 +1,81 @@
+/**
+ * msgpack encoding and result-returning decoding of frames.
+ *
+ * Decoding runs three gates in order: size cap, bounded structural scan, zod
+ * validation. It never throws and never casts: bad input yields a typed error
+ * that the room turns into an `error` frame.
+ */
+import { Packr, Unpackr } from "msgpackr";
+import type { z } from "zod";
+import { ErrorCode } from "./codes";
+import { MAX_CLIENT_FRAME_BYTES } from "./limits";
+import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";
+import { ClientFrame, ServerFrame } from "./schemas";
+
+// Plain msgpack maps (no msgpackr records/extensions) so any msgpack library can speak the protocol.
+const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false, variableMapSize: true });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
+
+/** Largest server frame a client accepts (snapshots are bigger than inputs). */
+export const MAX_SERVER_FRAME_BYTES = 256 * 1024;
+
+export type DecodeResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly id: number | null };
+
+export function encodeFrame(frame: ServerFrame | ClientFrame): Uint8Array {
+  // Copy out of msgpackr's reusable buffer so callers may keep the bytes
+  // (on Node, pack() returns a Buffer whose slice() would not copy).
+  return new Uint8Array(packr.pack(frame));
+}
+
+/** Decode and validate one client frame received by the room. */
+export function decodeClientFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ClientFrame> {
+  return decodeWith(data, MAX_CLIENT_FRAME_BYTES, ClientFrame);
+}
+
+/** Decode and validate one server frame received by a client. */
+export function decodeServerFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ServerFrame> {
+  return decodeWith(data, MAX_SERVER_FRAME_BYTES, ServerFrame, { maxDepth: 16, maxContainerLength: 65536, maxStringBytes: 65536, maxValues: 1 << 20 });
+}
+
+function decodeWith<T>(
+  data: ArrayBuffer | ArrayBufferView | string,
+  maxBytes: number,
+  schema: z.ZodType<T>,
+  limits?: DecodeLimits,
+): DecodeResult<T> {
+  if (typeof data === "string") {
+    return fail(ErrorCode.TEXT_NOT_ALLOWED, 'Text frames are not accepted; send binary msgpack (the only text frame is the heartbeat "ping").');
+  }
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength > maxBytes) {
+    return fail(ErrorCode.FRAME_TOO_LARGE, `Frame of ${bytes.byteLength} bytes exceeds the ${maxBytes}-byte limit.`);
+  }
+  const scan = scanMsgpack(bytes, limits);
+  if (!scan.ok) return fail(ErrorCode.MALFORMED_FRAME, `Frame is not acceptable msgpack: ${scan.reason}.`);
+  let raw: unknown;
+  try {
+    raw = unpackr.unpack(bytes);
+  } catch (err) {
+    return fail(ErrorCode.MALFORMED_FRAME, `Frame could not be decoded: ${err instanceof Error ? err.message : "unknown error"}.`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    return fail(ErrorCode.INVALID_FRAME, `Frame is not valid${where}: ${issue?.message ?? "invalid"}.`, readId(raw));
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function fail(code: ErrorCode, message: string, id: number | null = null): DecodeResult<never> {
+  return { ok: false, code, message, id };
+}
+
+/** Best-effort id of an invalid frame, so the client can match the error to its input. */
+function readId(raw: unknown): number | null {
+  if (typeof raw !== "object" || raw === null || !("id" in raw)) return null;
+  const id = raw.id;
+  return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : null;
+}

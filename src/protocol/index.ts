@@ -1,0 +1,6 @@
+/** The wire protocol: codes, limits, schemas and codec shared by room and client. */
+export * from "./codes";
+export * from "./limits";
+export * from "./schemas";
+export * from "./codec";
+export { scanMsgpack } from "./msgpack-guard";

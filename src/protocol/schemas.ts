@@ -1,0 +1,137 @@
+/**
+ * Zod schemas for every frame on the wire: the single source of truth for the
+ * protocol. Types are inferred from them; docs/protocol.md describes them.
+ */
+import { z } from "zod";
+import { MAX_INPUT_ID } from "./limits";
+
+const inputId = z.number().int().min(1).max(MAX_INPUT_ID);
+const seat = z.number().int().min(0).max(15);
+
+// ---------------------------------------------------------------- client → server
+
+export const InputFrame = z.object({ t: z.literal("input"), id: inputId, data: z.unknown() }).strict();
+export const RematchFrame = z.object({ t: z.literal("rematch"), id: inputId }).strict();
+export const ResignFrame = z.object({ t: z.literal("resign"), id: inputId }).strict();
+export const SyncRequestFrame = z.object({ t: z.literal("sync"), c: z.number() }).strict();
+
+export const ClientFrame = z.discriminatedUnion("t", [InputFrame, RematchFrame, ResignFrame, SyncRequestFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---------------------------------------------------------------- shared pieces
+
+export const EndReason = z.enum(["win", "draw", "timeout", "forfeit", "resign", "abandoned"]);
+
+export const MatchResultSchema = z.object({
+  winner: seat.nullable(),
+  reason: EndReason,
+  ranking: z.array(seat).optional(),
+  detail: z.record(z.string(), z.json()).optional(),
+});
+
+export const SeatInfo = z.object({
+  seat,
+  name: z.string(),
+  kind: z.enum(["human", "ai"]),
+  /** False while the seat is still open for a player to claim. */
+  claimed: z.boolean(),
+  connected: z.boolean(),
+  /** When the seat is forfeited if its player has not reconnected (ms since epoch), else null. */
+  graceUntil: z.number().nullable(),
+  /** This seat asked for a rematch after the match ended. */
+  rematch: z.boolean(),
+});
+export type SeatInfo = z.infer<typeof SeatInfo>;
+
+export const MatchStatus = z.enum(["waiting", "playing", "finished", "closed"]);
+export type MatchStatus = z.infer<typeof MatchStatus>;
+
+export const RoomSnapshot = z.object({
+  matchId: z.string(),
+  game: z.string(),
+  mode: z.enum(["pvp", "ai"]),
+  status: MatchStatus,
+  round: z.number().int(),
+  seats: z.array(SeatInfo),
+  /** Seat to move (turn-based games), or null. */
+  turn: seat.nullable(),
+  /** When the current turn times out (ms since epoch), or null. */
+  turnDeadline: z.number().nullable(),
+  result: MatchResultSchema.nullable(),
+  /** The game's own view of its state for this recipient. */
+  view: z.unknown(),
+});
+export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
+
+export const GameEventSchema = z.object({ type: z.string() }).passthrough();
+
+// ---------------------------------------------------------------- server → client
+
+export const WelcomeFrame = z.object({
+  t: z.literal("welcome"),
+  v: z.number().int(),
+  /** Room sequence number the snapshot reflects. */
+  seq: z.number().int(),
+  serverTime: z.number(),
+  matchId: z.string(),
+  you: z.object({
+    playerId: z.string(),
+    name: z.string(),
+    seat: seat.nullable(),
+    role: z.enum(["player", "spectator"]),
+  }),
+  /** Highest input id the room has processed for your seat (0 if none). */
+  lastInputId: z.number().int(),
+  heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int() }),
+  limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),
+  room: RoomSnapshot,
+});
+
+export const UpdateFrame = z.object({
+  t: z.literal("update"),
+  seq: z.number().int(),
+  events: z.array(GameEventSchema),
+  room: RoomSnapshot,
+});
+
+export const AckFrame = z.object({
+  t: z.literal("ack"),
+  id: inputId,
+  /** Sequence number of the update the input produced; null when not known (old duplicate). */
+  seq: z.number().int().nullable(),
+  /** True when this id had already been processed: it was not applied again. */
+  dup: z.boolean(),
+});
+
+export const GameErrorFrame = z.object({
+  t: z.literal("gameError"),
+  id: inputId,
+  code: z.string(),
+  message: z.string(),
+  dup: z.boolean(),
+});
+
+export const ErrorFrame = z.object({
+  t: z.literal("error"),
+  code: z.string(),
+  message: z.string(),
+  /** The input id the error refers to, when the frame carried a readable one. */
+  id: z.number().int().nullable(),
+});
+
+export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s: z.number() });
+
+export const ServerFrame = z.discriminatedUnion("t", [
+  WelcomeFrame,
+  UpdateFrame,
+  AckFrame,
+  GameErrorFrame,
+  ErrorFrame,
+  SyncReplyFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+export type UpdateFrame = z.infer<typeof UpdateFrame>;
+export type AckFrame = z.infer<typeof AckFrame>;
+export type GameErrorFrame = z.infer<typeof GameErrorFrame>;
+export type ErrorFrame = z.infer<typeof ErrorFrame>;

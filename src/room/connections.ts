@@ -1,0 +1,56 @@
+/** The live connections of a room, as the core tracks them (rebuilt from socket attachments after hibernation). */
+import type { Seat } from "../games/types";
+import { fullBucket, type StrikeCounter, type TokenBucket } from "./token-bucket";
+
+export type Role = "player" | "spectator";
+
+/** What the host knows about a socket, kept in its attachment so it survives hibernation. */
+export interface ConnInfo {
+  readonly connId: string;
+  readonly playerId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly seat: Seat | null;
+  readonly connectedAt: number;
+}
+
+export interface LiveConn extends ConnInfo {
+  lastSeenAt: number;
+  bucket: TokenBucket;
+  strikes: StrikeCounter;
+}
+
+export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
+  return { ...info, lastSeenAt: now, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+}
+
+export class Connections {
+  private readonly byId = new Map<string, LiveConn>();
+
+  get(connId: string): LiveConn | undefined {
+    return this.byId.get(connId);
+  }
+  add(conn: LiveConn): void {
+    this.byId.set(conn.connId, conn);
+  }
+  remove(connId: string): LiveConn | undefined {
+    const c = this.byId.get(connId);
+    this.byId.delete(connId);
+    return c;
+  }
+  all(): LiveConn[] {
+    return [...this.byId.values()];
+  }
+  /** Whether any player connection currently holds this seat. */
+  seatConnected(seat: Seat): boolean {
+    for (const c of this.byId.values()) if (c.role === "player" && c.seat === seat) return true;
+    return false;
+  }
+  /** Connections of the same player in the same role (a newer one replaces them). */
+  samePlayer(playerId: string, role: Role): LiveConn[] {
+    return this.all().filter((c) => c.playerId === playerId && c.role === role);
+  }
+  spectatorCount(): number {
+    return this.all().filter((c) => c.role === "spectator").length;
+  }
+}

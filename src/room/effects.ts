@@ -1,0 +1,28 @@
+/** What the I/O-free room core asks its host to do, drained after every call. */
+import type { ServerFrame } from "../protocol";
+import type { ActionEntry } from "./record";
+
+export interface LogEntry {
+  readonly event: string;
+  readonly level: "info" | "warn" | "error";
+  readonly [field: string]: unknown;
+}
+
+export interface Effects {
+  /** Binary frames to send, in order. */
+  frames: { conn: string; frame: ServerFrame }[];
+  /** Text frames to send (only the heartbeat "pong"). */
+  texts: { conn: string; text: string }[];
+  /** Sockets to close, after the frames above are sent. */
+  closes: { conn: string; code: number; reason: string }[];
+  /** Structured log lines. */
+  logs: LogEntry[];
+  /** Entries to append to the action log, in the same write as the record. */
+  actions: ActionEntry[];
+  /** The record changed: write it (with `actions`) before sending anything. */
+  persist: boolean;
+}
+
+export function emptyEffects(): Effects {
+  return { frames: [], texts: [], closes: [], logs: [], actions: [], persist: false };
+}

@@ -1,0 +1,119 @@
+/**
+ * Handling of one incoming frame: rate limit, decode, then the command.
+ *
+ * Every rejection answers with a documented error frame and changes nothing
+ * but the connection's strike count; enough strikes close the socket with a
+ * policy close code. Input ids give exactly-once semantics per seat: an id at
+ * or below the seat's last processed id is acknowledged again, never applied.
+ */
+import { mixSeed } from "../games/rng";
+import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../protocol";
+import type { LiveConn } from "./connections";
+import { applyInput, forfeitSeat, requestRematch, type Step } from "./match";
+import type { SeatRecord } from "./record";
+import type { RoomCore } from "./room-core";
+import { addStrike, takeToken } from "./token-bucket";
+
+type Command = Extract<ClientFrame, { id: number }>;
+
+export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | string, now: number): void {
+  if (data === "ping") {
+    // Normally answered by the runtime's auto-response without waking the room; answer here too.
+    core.sendText(c.connId, "pong");
+    return;
+  }
+  const { burst, perSecond } = core.game.rateLimit;
+  if (!takeToken(c.bucket, now, burst, perSecond)) {
+    reject(core, c, ErrorCode.RATE_LIMITED, `Too many frames: at most ${perSecond} per second, bursts of ${burst}. The frame was not processed.`, null, now);
+    return;
+  }
+  const decoded = decodeClientFrame(data);
+  if (!decoded.ok) {
+    reject(core, c, decoded.code, decoded.message, decoded.id, now);
+    return;
+  }
+  const frame = decoded.value;
+  if (frame.t === "sync") {
+    core.send(c.connId, { t: "sync", c: frame.c, s: now });
+    return;
+  }
+  command(core, c, frame, now);
+}
+
+function reject(core: RoomCore, c: LiveConn, code: string, message: string, id: number | null, now: number): void {
+  core.send(c.connId, { t: "error", code, message, id });
+  const strikes = addStrike(c.strikes, now, ABUSE_LIMIT.windowMs);
+  core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message, strikes });
+  if (strikes >= ABUSE_LIMIT.strikes) {
+    core.log("warn", "policy_close", { playerId: c.playerId, seat: c.seat, strikes });
+    core.close(c, CloseCode.POLICY_VIOLATION, "Too many invalid or excess frames.");
+    core.disconnect(c.connId, CloseCode.POLICY_VIOLATION, now);
+  }
+}
+
+function command(core: RoomCore, c: LiveConn, frame: Command, now: number): void {
+  const seatRec = c.seat === null ? undefined : core.record.seats[c.seat];
+  if (c.seat === null || !seatRec) {
+    core.send(c.connId, { t: "gameError", id: frame.id, code: RoomErrorCode.NOT_A_PLAYER, message: "Spectators cannot send inputs.", dup: false });
+    return;
+  }
+  if (frame.id <= seatRec.lastInputId) {
+    reacknowledge(core, c, seatRec, frame.id);
+    return;
+  }
+  const result = run(core, c.seat, frame, now);
+  seatRec.lastInputId = frame.id;
+  core.markDirty();
+  if ("code" in result) {
+    remember(seatRec, [frame.id, null, result.code, result.message]);
+    core.send(c.connId, { t: "gameError", id: frame.id, code: result.code, message: result.message, dup: false });
+    return;
+  }
+  const seq = core.commit(result);
+  remember(seatRec, [frame.id, seq, null, null]);
+  core.send(c.connId, { t: "ack", id: frame.id, seq, dup: false });
+}
+
+type RunResult = Step | { code: string; message: string };
+
+function run(core: RoomCore, seat: number, frame: Command, now: number): RunResult {
+  const rec = core.record;
+  const notPlaying =
+    rec.status === "waiting"
+      ? { code: RoomErrorCode.NOT_STARTED, message: "The match has not started yet." }
+      : { code: RoomErrorCode.MATCH_OVER, message: "The match is over." };
+  switch (frame.t) {
+    case "input": {
+      if (rec.status !== "playing") return notPlaying;
+      const out = applyInput(rec, core.game, seat, frame.data, "human", frame.id, now);
+      return out.ok ? out : { code: out.code, message: out.message };
+    }
+    case "resign":
+      if (rec.status !== "playing") return notPlaying;
+      return forfeitSeat(rec, core.game, seat, "resign", now);
+    case "rematch":
+      if (rec.status !== "finished") {
+        return { code: RoomErrorCode.REMATCH_NOT_AVAILABLE, message: "A rematch can only be requested once the match is over." };
+      }
+      return requestRematch(rec, core.game, seat, now);
+  }
+}
+
+function reacknowledge(core: RoomCore, c: LiveConn, seatRec: SeatRecord, id: number): void {
+  const known = seatRec.recent.find((r) => r[0] === id);
+  if (known && known[2] !== null) {
+    core.send(c.connId, { t: "gameError", id, code: known[2], message: known[3] ?? "", dup: true });
+    return;
+  }
+  core.send(c.connId, { t: "ack", id, seq: known ? known[1] : null, dup: true });
+}
+
+function remember(seatRec: SeatRecord, outcome: SeatRecord["recent"][number]): void {
+  seatRec.recent.push(outcome);
+  if (seatRec.recent.length > RECENT_OUTCOMES) seatRec.recent.splice(0, seatRec.recent.length - RECENT_OUTCOMES);
+}
+
+/** Seed for one AI decision: fixed by the match seed, the round and the position in the action log. */
+export function aiSeed(seed: number, round: number, actions: number): number {
+  return mixSeed(mixSeed(seed, round), actions);
+}

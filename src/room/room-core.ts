@@ -1,0 +1,301 @@
+/**
+ * The room core: game-agnostic, I/O-free. Messages, connection changes and
+ * time go in; frames, closes, log lines, action-log entries and a "persist"
+ * flag come out through `drain()`. It never touches sockets, storage or the
+ * alarm, which is why it can be stepped by hand in unit tests and hosted by a
+ * Durable Object in production.
+ */
+import type { AnyGame, GameEvent, Seat } from "../games/types";
+import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION, MAX_CLIENT_FRAME_BYTES, type ServerFrame } from "../protocol";
+import { Connections, liveConn, type ConnInfo, type LiveConn, type Role } from "./connections";
+import { emptyEffects, type Effects, type LogEntry } from "./effects";
+import { closeRoom, snapshot, startRound, timerDeadlines, type Step } from "./match";
+import type { ActionEntry, RoomRecord } from "./record";
+import { handleFrame } from "./frames";
+import { dueDeadlines, nextWake } from "./ticker";
+import { runTimer } from "./timers";
+
+export interface ConnectRequest {
+  readonly connId: string;
+  readonly playerId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly version: number;
+}
+
+export type ConnectDecision = { accepted: true; info: ConnInfo } | { accepted: false; code: number; reason: string };
+
+export interface PublicStatus {
+  matchId: string;
+  game: string;
+  mode: "pvp" | "ai";
+  status: RoomRecord["status"];
+  round: number;
+  seats: { seat: number; name: string; kind: "human" | "ai"; claimed: boolean; connected: boolean }[];
+  turn: Seat | null;
+  turnDeadline: number | null;
+  result: RoomRecord["result"];
+  spectators: number;
+  createdAt: number;
+  endedAt: number | null;
+}
+
+export class RoomCore {
+  readonly conns = new Connections();
+  private fx: Effects = emptyEffects();
+
+  constructor(
+    readonly game: AnyGame,
+    readonly record: RoomRecord,
+  ) {}
+
+  /** Take what the core produced since the last drain. */
+  drain(): Effects {
+    const out = this.fx;
+    this.fx = emptyEffects();
+    return out;
+  }
+
+  /** Re-register a socket that survived hibernation (from its attachment). */
+  restore(info: ConnInfo, lastSeenAt: number): void {
+    this.conns.add({ ...liveConn(info, this.game.rateLimit.burst, lastSeenAt) });
+  }
+
+  /**
+   * After (re)building from storage: seated players whose sockets are gone
+   * without a close event (a restart or deploy closes sockets silently) get
+   * their grace window now.
+   */
+  reconcile(now: number): void {
+    if (this.record.status !== "playing") return;
+    const events: GameEvent[] = [];
+    this.record.seats.forEach((s, i) => {
+      if (s.kind === "human" && s.graceUntil === null && !this.conns.seatConnected(i)) {
+        s.graceUntil = now + this.record.settings.graceMs;
+        events.push({ type: "playerDisconnected", seat: i, graceUntil: s.graceUntil });
+        this.log("info", "drop", { seat: i, cause: "not connected after restart", graceUntil: s.graceUntil });
+      }
+    });
+    if (events.length > 0) this.emitUpdate(events);
+  }
+
+  /** Decide on a new socket and, when admitted, seat it and greet it. */
+  connect(req: ConnectRequest, now: number): ConnectDecision {
+    const rec = this.record;
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(req.version)) {
+      return this.refuse(req, CloseCode.UNSUPPORTED_VERSION, `Protocol version ${req.version} is not supported; this server speaks ${PROTOCOL_VERSION}.`);
+    }
+    if (rec.status === "closed") return this.refuse(req, CloseCode.MATCH_CLOSED, "This match is over and its room is closed.");
+    let seat: Seat | null = null;
+    const events: GameEvent[] = [];
+    if (req.role === "spectator") {
+      if (!rec.settings.spectators) return this.refuse(req, CloseCode.SPECTATORS_NOT_ALLOWED, "This match does not allow spectators.");
+    } else {
+      seat = rec.seats.findIndex((s) => s.playerId === req.playerId);
+      if (seat < 0) {
+        seat = rec.seats.findIndex((s) => s.kind === "human" && s.playerId === null);
+        if (seat < 0) return this.refuse(req, CloseCode.ROOM_FULL, "Every seat in this match is taken.");
+        const claimed = rec.seats[seat];
+        if (claimed) {
+          claimed.playerId = req.playerId;
+          claimed.name = req.name;
+        }
+        events.push({ type: "playerJoined", seat, name: req.name });
+        this.fx.persist = true;
+      }
+    }
+    for (const old of this.conns.samePlayer(req.playerId, req.role)) {
+      this.conns.remove(old.connId);
+      this.fx.closes.push({ conn: old.connId, code: CloseCode.SESSION_REPLACED, reason: "Replaced by a newer connection of the same player." });
+    }
+    const info: ConnInfo = { connId: req.connId, playerId: req.playerId, name: req.name, role: req.role, seat, connectedAt: now };
+    this.conns.add(liveConn(info, this.game.rateLimit.burst, now));
+
+    const seatRec = seat === null ? undefined : rec.seats[seat];
+    if (seatRec && seat !== null) {
+      const resumed = seatRec.graceUntil !== null;
+      if (resumed) {
+        seatRec.graceUntil = null;
+        this.fx.persist = true;
+      }
+      events.push({ type: resumed ? "playerReconnected" : "playerConnected", seat });
+      this.log("info", resumed ? "resume" : "join", { seat, playerId: req.playerId, lastInputId: seatRec.lastInputId });
+    } else {
+      this.log("info", "spectate", { playerId: req.playerId });
+    }
+    if (rec.status === "waiting" && this.everyoneHere()) {
+      const step = startRound(rec, this.game, now);
+      events.push(...step.events);
+      this.recordActions(step.actions);
+      this.log("info", "match_start", { round: rec.round });
+    }
+    if (events.length > 0) this.emitUpdate(events, req.connId);
+    this.send(req.connId, this.welcome(req, seat, now));
+    return { accepted: true, info };
+  }
+
+  /** A socket closed (or errored). Seated players get their grace window while a match is on. */
+  disconnect(connId: string, code: number, now: number): void {
+    const c = this.conns.remove(connId);
+    if (!c) return;
+    if (c.role !== "player" || c.seat === null || this.conns.seatConnected(c.seat)) {
+      if (c.role === "spectator") this.log("info", "leave", { playerId: c.playerId, role: "spectator", code });
+      return;
+    }
+    const seatRec = this.record.seats[c.seat];
+    if (!seatRec) return;
+    if (this.record.status === "playing" && seatRec.kind === "human") {
+      seatRec.graceUntil = now + this.record.settings.graceMs;
+    }
+    this.log("info", code === CloseCode.NORMAL ? "leave" : "drop", { seat: c.seat, playerId: c.playerId, code, graceUntil: seatRec.graceUntil });
+    this.emitUpdate([{ type: "playerDisconnected", seat: c.seat, graceUntil: seatRec.graceUntil }]);
+  }
+
+  /** One frame from a socket. Never throws on bad input: it answers with an error frame. */
+  message(connId: string, data: ArrayBuffer | string, now: number): void {
+    const c = this.conns.get(connId);
+    // A socket the core no longer tracks (refused, replaced or policy-closed, its close still in flight): nothing to do.
+    if (!c) return;
+    c.lastSeenAt = now;
+    handleFrame(this, c, data, now);
+  }
+
+  /** Liveness evidence from outside the core (the host's heartbeat auto-response timestamp). */
+  observeSeen(connId: string, at: number): void {
+    const c = this.conns.get(connId);
+    if (c && at > c.lastSeenAt) c.lastSeenAt = at;
+  }
+
+  /** The alarm fired (or any wake): run every due timer once, then declare silent sockets dead. */
+  wake(now: number): void {
+    for (const d of dueDeadlines(timerDeadlines(this.record), now)) runTimer(this, d.key, now);
+    const timeout = this.record.settings.heartbeatTimeoutMs;
+    for (const c of this.conns.all()) {
+      if (c.lastSeenAt + timeout <= now) {
+        this.fx.closes.push({ conn: c.connId, code: CloseCode.HEARTBEAT_TIMEOUT, reason: "No heartbeat received in time." });
+        this.log("info", "heartbeat_timeout", { playerId: c.playerId, seat: c.seat, silentMs: now - c.lastSeenAt });
+        this.disconnect(c.connId, CloseCode.HEARTBEAT_TIMEOUT, now);
+      }
+    }
+  }
+
+  /** When the core next needs to run: the earliest stored timer or heartbeat check. */
+  nextWakeAt(): number | null {
+    const timeout = this.record.settings.heartbeatTimeoutMs;
+    const liveness = this.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + timeout }));
+    return nextWake([...timerDeadlines(this.record), ...liveness]);
+  }
+
+  status(): PublicStatus {
+    const snap = snapshot(this.record, this.game, null, (s) => this.conns.seatConnected(s));
+    return {
+      matchId: snap.matchId,
+      game: snap.game,
+      mode: snap.mode,
+      status: snap.status,
+      round: snap.round,
+      seats: snap.seats.map(({ seat, name, kind, claimed, connected }) => ({ seat, name, kind, claimed, connected })),
+      turn: snap.turn,
+      turnDeadline: snap.turnDeadline,
+      result: snap.result,
+      spectators: this.conns.spectatorCount(),
+      createdAt: this.record.createdAt,
+      endedAt: this.record.endedAt,
+    };
+  }
+
+  // ------------------------------------------------------------ helpers used by frames.ts and timers.ts
+
+  /** Broadcast one update (seq + 1) built per recipient; returns its seq. */
+  emitUpdate(events: GameEvent[], exclude?: string): number {
+    const rec = this.record;
+    rec.seq += 1;
+    this.fx.persist = true;
+    const cache = new Map<Seat | null, ServerFrame>();
+    for (const c of this.conns.all()) {
+      if (c.connId === exclude) continue;
+      let frame = cache.get(c.seat);
+      if (!frame) {
+        frame = { t: "update", seq: rec.seq, events, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
+        cache.set(c.seat, frame);
+      }
+      this.send(c.connId, frame);
+    }
+    return rec.seq;
+  }
+
+  /** Apply a lifecycle step's effects: its log entries, its broadcast, and the end-of-match log. */
+  commit(step: Step): number | null {
+    this.recordActions(step.actions);
+    if (step.ended) this.log("info", "match_end", { round: this.record.round, result: this.record.result });
+    return step.events.length > 0 ? this.emitUpdate(step.events) : null;
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const c of this.conns.all()) {
+      this.conns.remove(c.connId);
+      this.fx.closes.push({ conn: c.connId, code, reason });
+    }
+  }
+
+  close(conn: LiveConn, code: number, reason: string): void {
+    this.fx.closes.push({ conn: conn.connId, code, reason });
+  }
+
+  shutdown(now: number): void {
+    const step = closeRoom(this.record, now);
+    this.commit(step);
+    this.log("info", "room_closed", { reason: step.events[0]?.["reason"] });
+    this.closeAll(CloseCode.MATCH_CLOSED, "The match is over and the room is closed.");
+  }
+
+  send(conn: string, frame: ServerFrame): void {
+    this.fx.frames.push({ conn, frame });
+  }
+
+  sendText(conn: string, text: string): void {
+    this.fx.texts.push({ conn, text });
+  }
+
+  markDirty(): void {
+    this.fx.persist = true;
+  }
+
+  log(level: LogEntry["level"], event: string, fields: Record<string, unknown> = {}): void {
+    this.fx.logs.push({ ...fields, level, event });
+  }
+
+  /** Queue entries for the action log; the record counts them so the log and the record stay in step. */
+  private recordActions(actions: readonly ActionEntry[]): void {
+    if (actions.length === 0) return;
+    this.record.actions += actions.length;
+    this.fx.actions.push(...actions);
+    this.fx.persist = true;
+  }
+
+  private everyoneHere(): boolean {
+    return this.record.seats.every((s, i) => s.playerId !== null && (s.kind === "ai" || this.conns.seatConnected(i)));
+  }
+
+  private refuse(req: ConnectRequest, code: number, reason: string): ConnectDecision {
+    this.log("info", "join_refused", { playerId: req.playerId, role: req.role, code, reason });
+    return { accepted: false, code, reason };
+  }
+
+  private welcome(req: ConnectRequest, seat: Seat | null, now: number): ServerFrame {
+    const rec = this.record;
+    return {
+      t: "welcome",
+      v: PROTOCOL_VERSION,
+      seq: rec.seq,
+      serverTime: now,
+      matchId: rec.matchId,
+      you: { playerId: req.playerId, name: req.name, seat, role: req.role },
+      lastInputId: seat === null ? 0 : (rec.seats[seat]?.lastInputId ?? 0),
+      heartbeat: { pingIntervalMs: rec.settings.pingIntervalMs, timeoutMs: rec.settings.heartbeatTimeoutMs },
+      limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: this.game.rateLimit.burst, perSecond: this.game.rateLimit.perSecond },
+      room: snapshot(rec, this.game, seat, (s) => this.conns.seatConnected(s)),
+    };
+  }
+}
+

@@ -1,0 +1,258 @@
+/**
+ * The room Durable Object: a thin adapter between the Workers runtime and the
+ * I/O-free RoomCore. It alone touches `ctx.storage`, `acceptWebSocket` and the
+ * alarm. Every entry point (fetch, RPC, webSocket*, alarm) first passes
+ * through `ensureInitialized()`, which rebuilds the core from SQLite and the
+ * hibernated sockets' attachments after hibernation, eviction or a restart.
+ */
+import { DurableObject } from "cloudflare:workers";
+import { findGame } from "../games/registry";
+import { CloseCode, encodeFrame } from "../protocol";
+import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
+import { logEvent } from "../shared/log";
+import { ConnInfoSchema } from "./record-schema";
+import { newRecord, type Creator } from "./record";
+import { RoomCore } from "./room-core";
+import { CreateMatchRequest, resolveSettings } from "./settings";
+import { RoomStorage } from "./storage";
+import { alarmTime } from "./ticker";
+import type { Env } from "../worker/env";
+
+/** RPC results carry the public status as JSON text: the worker passes it through untouched. */
+export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };
+
+export class RoomObject extends DurableObject<Env> {
+  private readonly store: RoomStorage;
+  private core: RoomCore | null = null;
+  private initialized = false;
+  /** The alarm time we last set or read; undefined until known. */
+  private alarmAt: number | null | undefined = undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new RoomStorage(ctx.storage);
+    // Heartbeats are answered by the runtime without waking the room.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  // ------------------------------------------------------------ RPC from the worker
+
+  async create(matchId: string, request: unknown, creator: Creator, seed: number): Promise<CreateResult> {
+    if (this.ensureInitialized()) return { ok: false, status: 409, message: "A match with this id already exists." };
+    const parsed = CreateMatchRequest.safeParse(request);
+    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "invalid request" };
+    const game = findGame(parsed.data.game);
+    if (!game) return { ok: false, status: 400, message: `Unknown game "${parsed.data.game}".` };
+    const resolved = resolveSettings(game, parsed.data);
+    if (!resolved.ok) return { ok: false, status: 400, message: resolved.message };
+    const now = Date.now();
+    const record = newRecord(matchId, resolved.settings, creator, seed, now);
+    this.core = new RoomCore(game, record);
+    this.store.save(record, []);
+    this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
+    await this.syncAlarm(this.core);
+    return { ok: true, statusJson: JSON.stringify(this.core.status()) };
+  }
+
+  /** Public status as JSON text, or null when no match exists here (nothing is written). */
+  async status(): Promise<string | null> {
+    const core = this.ensureInitialized();
+    return core ? JSON.stringify(core.status()) : null;
+  }
+
+  /** Whether the match is over (the replay is published only then). */
+  async isOver(): Promise<boolean | null> {
+    const core = this.ensureInitialized();
+    return core ? core.record.status === "finished" || core.record.status === "closed" : null;
+  }
+
+  /**
+   * The replay document as JSON text (seed, settings, result and the ordered
+   * action log), or null for an unknown match. Text, because game data is
+   * open-ended and RPC types want it closed.
+   */
+  async replay(): Promise<string | null> {
+    const core = this.ensureInitialized();
+    if (!core) return null;
+    const rec = core.record;
+    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, seed: rec.seed, settings: rec.settings, status: rec.status, result: rec.result, actions: this.store.actions() });
+  }
+
+  // ------------------------------------------------------------ WebSocket upgrade
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("Expected a WebSocket upgrade.", { status: 426 });
+    }
+    const identity = RoomIdentity.safeParse(safeJson(request.headers.get(IDENTITY_HEADER)));
+    if (!identity.success) return new Response("Missing or invalid identity.", { status: 400 });
+    const id = identity.data;
+    const { 0: client, 1: server } = new WebSocketPair();
+    const core = this.ensureInitialized();
+    const connId = crypto.randomUUID();
+    this.ctx.acceptWebSocket(server, [`conn:${connId}`, `player:${id.playerId}`]);
+
+    if (!core) {
+      server.close(CloseCode.MATCH_NOT_FOUND, "No such match.");
+    } else if (!this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000))) {
+      this.log("warn", "join_refused", { playerId: id.playerId, reason: "ticket reused" });
+      server.close(CloseCode.AUTH_FAILED, "This join ticket was already used.");
+    } else {
+      const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version }, Date.now());
+      if (decision.accepted) server.serializeAttachment(decision.info);
+      await this.flush(core);
+      if (!decision.accepted) server.close(decision.code, decision.reason);
+    }
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  // ------------------------------------------------------------ hibernatable WebSocket handlers
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const core = this.ensureInitialized();
+    const info = readAttachment(ws);
+    if (!core || !info) {
+      ws.close(CloseCode.MATCH_NOT_FOUND, "No such match.");
+      return;
+    }
+    core.message(info.connId, message, Date.now());
+    await this.flush(core);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
+    // Reciprocate the close frame (required with hibernation); reserved codes cannot be sent back.
+    try {
+      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, "closing");
+    } catch {
+      // Already closed: nothing to complete.
+    }
+    this.onGone(ws, code);
+  }
+
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    this.log("warn", "socket_error", { message: error instanceof Error ? error.message : String(error) });
+    this.onGone(ws, 1006);
+  }
+
+  // ------------------------------------------------------------ the single alarm
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null; // the alarm that fired is consumed
+    const core = this.ensureInitialized();
+    if (!core) return;
+    try {
+      const now = Date.now();
+      for (const ws of this.ctx.getWebSockets()) {
+        const info = readAttachment(ws);
+        const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
+        if (info && pinged) core.observeSeen(info.connId, pinged.getTime());
+      }
+      core.wake(now);
+    } finally {
+      // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
+      await this.flush(core);
+    }
+  }
+
+  // ------------------------------------------------------------ internals
+
+  private onGone(ws: WebSocket, code: number): void {
+    const core = this.ensureInitialized();
+    const info = readAttachment(ws);
+    if (!core || !info) return;
+    core.disconnect(info.connId, code, Date.now());
+    void this.flush(core);
+  }
+
+  /** Build the core from storage once per instance; null when no match was ever created here. */
+  private ensureInitialized(): RoomCore | null {
+    if (this.initialized) return this.core;
+    this.initialized = true;
+    const loaded = this.store.load();
+    if (!loaded.ok) {
+      this.log("error", "storage_corrupt", { message: loaded.message });
+      return null;
+    }
+    if (!loaded.record) return null;
+    const game = findGame(loaded.record.settings.game);
+    if (!game) {
+      this.log("error", "unknown_game", { game: loaded.record.settings.game });
+      return null;
+    }
+    const core = new RoomCore(game, loaded.record);
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const info = readAttachment(ws);
+      if (!info) continue;
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      // A socket that survived hibernation counts as seen now: it may have idled without pinging.
+      core.restore(info, Math.max(pinged, now));
+    }
+    core.reconcile(now);
+    this.core = core;
+    void this.flush(core);
+    return core;
+  }
+
+  /** Persist, then send, then close, then log; finally make the alarm match the next deadline. */
+  private async flush(core: RoomCore): Promise<void> {
+    const fx = core.drain();
+    if (fx.persist) this.store.save(core.record, fx.actions);
+    for (const { conn, frame } of fx.frames) this.sendTo(conn, encodeFrame(frame));
+    for (const { conn, text } of fx.texts) this.sendTo(conn, text);
+    for (const { conn, code, reason } of fx.closes) {
+      for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
+        try {
+          ws.close(code, reason);
+        } catch {
+          // Already closing.
+        }
+      }
+    }
+    for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
+    await this.syncAlarm(core);
+  }
+
+  private sendTo(conn: string, data: Uint8Array | string): void {
+    for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
+      try {
+        ws.send(data);
+      } catch (err) {
+        this.log("warn", "send_failed", { connId: conn, message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  /**
+   * One alarm for every timer. It is only ever moved earlier: a later
+   * deadline (a heartbeat check pushed back by a ping) keeps the earlier
+   * alarm, which then fires, finds little to do and re-arms. That keeps alarm
+   * writes to about one per timer instead of one per frame.
+   */
+  private async syncAlarm(core: RoomCore): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    const wanted = alarmTime(core.nextWakeAt(), Date.now());
+    if (wanted === null) return;
+    if (this.alarmAt !== null && this.alarmAt <= wanted) return;
+    this.alarmAt = wanted;
+    await this.ctx.storage.setAlarm(wanted);
+  }
+
+  private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
+    logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
+  }
+}
+
+function readAttachment(ws: WebSocket): ReturnType<typeof ConnInfoSchema.parse> | null {
+  const parsed = ConnInfoSchema.safeParse(ws.deserializeAttachment());
+  return parsed.success ? parsed.data : null;
+}
+
+function safeJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * SQLite persistence of a room: the record, the ordered action log, and the
+ * join tickets already used. Synchronous SQL inside one transaction; the
+ * runtime's output gate holds every frame sent afterwards until the write is
+ * durable, so an acknowledgement always implies persistence.
+ */
+import { Packr, Unpackr } from "msgpackr";
+import type { ActionEntry, RoomRecord } from "./record";
+import { RoomRecordSchema } from "./record-schema";
+
+const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
+
+export type LoadResult = { ok: true; record: RoomRecord | null } | { ok: false; message: string };
+
+export class RoomStorage {
+  constructor(private readonly storage: DurableObjectStorage) {
+    const sql = storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
+    );
+    sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
+  }
+
+  load(): LoadResult {
+    const row = this.storage.sql.exec<{ record: ArrayBuffer }>("SELECT record FROM room WHERE id = 1").toArray()[0];
+    if (!row) return { ok: true, record: null };
+    let raw: unknown;
+    try {
+      raw = unpackr.unpack(new Uint8Array(row.record));
+    } catch (err) {
+      return { ok: false, message: `stored record is not msgpack: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const parsed = RoomRecordSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, message: `stored record is invalid: ${parsed.error.issues[0]?.message ?? "?"}` };
+    return { ok: true, record: parsed.data };
+  }
+
+  /** Write the record and append action-log entries atomically. */
+  save(record: RoomRecord, actions: readonly ActionEntry[]): void {
+    this.storage.transactionSync(() => {
+      const sql = this.storage.sql;
+      sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record)));
+      let n = record.actions - actions.length;
+      for (const a of actions) {
+        n += 1;
+        sql.exec("INSERT INTO actions (n, round, kind, at, entry) VALUES (?, ?, ?, ?, ?)", n, a.round, a.kind, a.at, new Uint8Array(packr.pack(a)));
+      }
+    });
+  }
+
+  /** Every action-log entry in order (for replays and audits). */
+  actions(): unknown[] {
+    return this.storage.sql
+      .exec<{ entry: ArrayBuffer }>("SELECT entry FROM actions ORDER BY n")
+      .toArray()
+      .map((r) => unpackr.unpack(new Uint8Array(r.entry)));
+  }
+
+  /**
+   * Mark a join ticket as used. Returns false when it was used before
+   * (single use). Expired entries are pruned on the way.
+   */
+  useTicket(jti: string, exp: number, nowSeconds: number): boolean {
+    const sql = this.storage.sql;
+    sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds);
+    if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;
+    sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp);
+    return true;
+  }
+}

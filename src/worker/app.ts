@@ -1,0 +1,58 @@
+/** The Hono app: routes, body limit, CORS for allowed origins, 404/405 and the one error handler. */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { ApiErrorCode } from "../protocol/codes";
+import { logEvent } from "../shared/log";
+import { allowedOrigins } from "./config";
+import type { AppEnv } from "./env";
+import { ApiError, errorBody } from "./errors";
+import { guest } from "./routes/guest";
+import { health } from "./routes/health";
+import { matches } from "./routes/matches";
+import { socket } from "./routes/socket";
+
+/** Paths and the methods they allow, for 405 answers with an Allow header. */
+const ROUTES: ReadonlyArray<[string, string[]]> = [
+  ["/health", ["GET"]],
+  ["/api/guest", ["POST"]],
+  ["/api/matches", ["POST"]],
+  ["/api/matches/:id", ["GET"]],
+  ["/api/matches/:id/ticket", ["POST"]],
+  ["/api/matches/:id/ws", ["GET"]],
+  ["/api/matches/:id/replay", ["GET"]],
+];
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/api/*", (c, next) => cors({ origin: (origin) => (allowedOrigins(c.env).has(origin) ? origin : null), maxAge: 600 })(c, next));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: 8 * 1024,
+      onError: () => {
+        throw new ApiError(413, ApiErrorCode.PAYLOAD_TOO_LARGE, "Request body exceeds 8 KiB.");
+      },
+    }),
+  );
+  app.route("/", health);
+  app.route("/", guest);
+  app.route("/", matches);
+  app.route("/", socket);
+  for (const [path, methods] of ROUTES) {
+    app.all(path, (c) => {
+      if (c.req.method === "OPTIONS") return c.body(null, 204);
+      throw new ApiError(405, ApiErrorCode.METHOD_NOT_ALLOWED, `Use ${methods.join(" or ")} for ${path}.`, { Allow: methods.join(", ") });
+    });
+  }
+  app.notFound((c) => c.json(errorBody(ApiErrorCode.NOT_FOUND, "Not found."), 404));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) {
+      for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+      return c.json(errorBody(err.code, err.message), err.status);
+    }
+    logEvent("error", "unhandled_error", { path: c.req.path, message: err instanceof Error ? err.message : String(err) });
+    return c.json(errorBody(ApiErrorCode.INTERNAL, "Internal error."), 500);
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+/** Request-level authentication helpers: the Bearer player token and the genuine-match-id check. */
+import type { Context } from "hono";
+import { requireSecret } from "./config";
+import type { AppEnv } from "./env";
+import { notFound, unauthorized } from "./errors";
+import { isGenuineMatchId } from "./match-id";
+import { verifyPlayerToken, type Player } from "./tokens";
+
+export async function requirePlayer(c: Context<AppEnv>): Promise<Player> {
+  const secret = requireSecret(c.env);
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
+  if (!match?.[1]) throw unauthorized("Send a player token as `Authorization: Bearer <token>`.");
+  const verified = await verifyPlayerToken(secret, match[1]);
+  if (!verified.ok) throw unauthorized(`Invalid player token (${verified.reason}).`);
+  return verified.value;
+}
+
+/** The :id path parameter, if it is a match id this deployment minted; else 404 without touching a room. */
+export async function genuineMatchId(c: Context<AppEnv>): Promise<string> {
+  const id = c.req.param("id") ?? "";
+  if (!(await isGenuineMatchId(requireSecret(c.env), id))) throw notFound("No such match.");
+  return id;
+}
+
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("CF-Connecting-IP") ?? "local";
+}

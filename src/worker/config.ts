@@ -1,0 +1,46 @@
+/** Reading the worker's configuration from its environment, with the checks production needs. */
+import { ApiErrorCode } from "../protocol/codes";
+import type { Env } from "./env";
+import { ApiError } from "./errors";
+
+export const MIN_SECRET_LENGTH = 32;
+
+/** The signing secret, or a clear 503: production must not issue tokens without a configured secret. */
+export function requireSecret(env: Env): string {
+  const secret = env.AUTH_SECRET;
+  if (!secret || secret.length < MIN_SECRET_LENGTH) {
+    throw new ApiError(
+      503,
+      ApiErrorCode.SERVER_MISCONFIGURED,
+      `AUTH_SECRET is not configured (or shorter than ${MIN_SECRET_LENGTH} characters). Set it with \`wrangler secret put AUTH_SECRET\`.`,
+    );
+  }
+  return secret;
+}
+
+/** Problems an operator must fix, for /health. */
+export function configProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.AUTH_SECRET || env.AUTH_SECRET.length < MIN_SECRET_LENGTH) {
+    problems.push(`AUTH_SECRET is missing or shorter than ${MIN_SECRET_LENGTH} characters; run \`wrangler secret put AUTH_SECRET\`.`);
+  }
+  return problems;
+}
+
+export function allowedOrigins(env: Env): Set<string> {
+  return new Set(
+    (env.ALLOWED_ORIGINS ?? "")
+      .split(",")
+      .map((o) => o.trim())
+      .filter((o) => o.length > 0),
+  );
+}
+
+export function guestsAllowed(env: Env): boolean {
+  return (env.ALLOW_GUESTS ?? "false").trim().toLowerCase() === "true";
+}
+
+export function tokenTtlSeconds(env: Env): number {
+  const n = Number(env.TOKEN_TTL_SECONDS ?? "86400");
+  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : 86400;
+}

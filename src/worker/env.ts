@@ -1,0 +1,20 @@
+/** Bindings and variables of the worker (see wrangler.toml and the README's configuration reference). */
+import type { RoomObject } from "../room/room-object";
+
+export interface Env {
+  ROOMS: DurableObjectNamespace<RoomObject>;
+  /** Workers Rate Limiting binding capping WebSocket upgrade attempts per client. */
+  UPGRADE_LIMITER?: RateLimit;
+  /** Static assets (web/). */
+  ASSETS?: Fetcher;
+  /** HMAC secret for tokens, tickets and match ids; at least 32 characters. */
+  AUTH_SECRET?: string;
+  /** Comma-separated exact origins allowed to open WebSockets and call the API from browsers. */
+  ALLOWED_ORIGINS?: string;
+  /** "true" enables POST /api/guest. */
+  ALLOW_GUESTS?: string;
+  /** Lifetime of guest tokens in seconds. */
+  TOKEN_TTL_SECONDS?: string;
+}
+
+export type AppEnv = { Bindings: Env };

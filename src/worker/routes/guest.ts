@@ -1,0 +1,23 @@
+/** POST /api/guest: a guest identity and player token, when ALLOW_GUESTS is "true". */
+import { Hono } from "hono";
+import { z } from "zod";
+import { ApiErrorCode } from "../../protocol/codes";
+import { logEvent } from "../../shared/log";
+import { guestsAllowed, requireSecret, tokenTtlSeconds } from "../config";
+import type { AppEnv } from "../env";
+import { jsonBody } from "../body";
+import { ApiError } from "../errors";
+import { PlayerName, randomId, signPlayerToken } from "../tokens";
+
+const GuestRequest = z.object({ name: PlayerName.optional() }).strict();
+
+export const guest = new Hono<AppEnv>().post("/api/guest", async (c) => {
+  if (!guestsAllowed(c.env)) throw new ApiError(403, ApiErrorCode.GUESTS_DISABLED, "Guest access is turned off on this server.");
+  const secret = requireSecret(c.env);
+  const body = await jsonBody(c, GuestRequest);
+  const playerId = `guest_${randomId(12)}`;
+  const name = body.name ?? `Guest ${playerId.slice(6, 10)}`;
+  const { token, exp } = await signPlayerToken(secret, { playerId, name }, tokenTtlSeconds(c.env));
+  logEvent("info", "guest_created", { playerId });
+  return c.json({ playerId, name, token, expiresAt: exp * 1000 }, 201);
+});

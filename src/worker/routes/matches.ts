@@ -1,0 +1,77 @@
+/** Match routes: create, public status, join tickets and the action-log replay. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { ApiErrorCode } from "../../protocol/codes";
+import { PROTOCOL_VERSION } from "../../protocol/codes";
+import { findGame, GAME_IDS } from "../../games/registry";
+import { CreateMatchRequest, resolveSettings } from "../../room/settings";
+import { logEvent } from "../../shared/log";
+import { genuineMatchId, requirePlayer } from "../auth";
+import { jsonBody } from "../body";
+import { requireSecret } from "../config";
+import type { AppEnv } from "../env";
+import { ApiError, badRequest, notFound } from "../errors";
+import { newMatchId } from "../match-id";
+import { signTicket } from "../tokens";
+
+const TicketRequest = z.object({ role: z.enum(["player", "spectator"]).default("player") }).strict();
+
+export const matches = new Hono<AppEnv>()
+  .post("/api/matches", async (c) => {
+    const player = await requirePlayer(c);
+    const body = await jsonBody(c, CreateMatchRequest);
+    // Settings are checked here too, so a bad request never instantiates a room.
+    const game = findGame(body.game);
+    if (!game) throw badRequest(`Unknown game "${body.game}". Available: ${GAME_IDS.join(", ")}.`);
+    const settings = resolveSettings(game, body);
+    if (!settings.ok) throw badRequest(settings.message);
+    const matchId = await newMatchId(requireSecret(c.env));
+    const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+    const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
+    const created = await stub.create(matchId, body, player, seed);
+    if (!created.ok) {
+      if (created.status === 400) throw badRequest(created.message);
+      throw new ApiError(409, ApiErrorCode.BAD_REQUEST, created.message);
+    }
+    logEvent("info", "match_created", { matchId, game: body.game, mode: body.mode, creator: player.playerId });
+    const body201 = `{"matchId":${JSON.stringify(matchId)},"links":${JSON.stringify(links(c.req.url, matchId))},"match":${created.statusJson}}`;
+    return c.body(body201, 201, { "Content-Type": "application/json" });
+  })
+  .get("/api/matches/:id", async (c) => {
+    const matchId = await genuineMatchId(c);
+    const status = await c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId)).status();
+    if (status === null) throw notFound("No such match.");
+    return c.body(status, 200, { "Content-Type": "application/json" });
+  })
+  .post("/api/matches/:id/ticket", async (c) => {
+    const player = await requirePlayer(c);
+    const matchId = await genuineMatchId(c);
+    const { role } = await jsonBody(c, TicketRequest);
+    const { ticket, exp } = await signTicket(requireSecret(c.env), matchId, player, role);
+    const ws = new URL(`/api/matches/${matchId}/ws`, c.req.url);
+    ws.protocol = ws.protocol === "https:" ? "wss:" : "ws:";
+    ws.searchParams.set("ticket", ticket);
+    ws.searchParams.set("v", String(PROTOCOL_VERSION));
+    return c.json({ ticket, expiresAt: exp * 1000, url: ws.toString() });
+  })
+  .get("/api/matches/:id/replay", async (c) => {
+    const matchId = await genuineMatchId(c);
+    const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
+    const over = await stub.isOver();
+    if (over === null) throw notFound("No such match.");
+    if (!over) {
+      throw new ApiError(409, ApiErrorCode.BAD_REQUEST, "The replay is published once the match is over.");
+    }
+    const replay = await stub.replay();
+    if (replay === null) throw notFound("No such match.");
+    return c.body(replay, 200, { "Content-Type": "application/json" });
+  });
+
+function links(requestUrl: string, matchId: string) {
+  const base = new URL(requestUrl);
+  return {
+    status: new URL(`/api/matches/${matchId}`, base).toString(),
+    ticket: new URL(`/api/matches/${matchId}/ticket`, base).toString(),
+    join: new URL(`/?match=${matchId}`, base).toString(),
+  };
+}

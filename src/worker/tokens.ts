@@ -1,0 +1,97 @@
+/**
+ * Player tokens and join tickets: HS256 JWTs through Hono's JWT helper, with
+ * the algorithm pinned, expiry required, and the audience telling the two
+ * apart. A player token (long-lived, audience "edgeroom:player") never goes in
+ * a URL; it buys a join ticket (30 s, single use, audience bound to one match)
+ * over HTTPS, and only the ticket rides in the WebSocket URL.
+ */
+import { sign, verify } from "hono/jwt";
+import { z } from "zod";
+
+export const ISSUER = "edgeroom";
+export const PLAYER_AUDIENCE = "edgeroom:player";
+export const TICKET_TTL_SECONDS = 30;
+const ALG = "HS256";
+
+export const matchAudience = (matchId: string) => `edgeroom:match:${matchId}`;
+
+export const PlayerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
+export const PlayerName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(32)
+  .regex(/^[^\p{C}]+$/u, "name must not contain control characters");
+
+const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), aud: z.literal(PLAYER_AUDIENCE) });
+const TicketClaims = z.object({
+  sub: PlayerId,
+  name: PlayerName,
+  exp: z.number().int(),
+  aud: z.string(),
+  jti: z.string().min(8).max(64),
+  role: z.enum(["player", "spectator"]),
+});
+
+export interface Player {
+  readonly playerId: string;
+  readonly name: string;
+}
+export type Ticket = Player & { readonly role: "player" | "spectator"; readonly jti: string; readonly exp: number };
+
+export type Verified<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export async function signPlayerToken(secret: string, player: Player, ttlSeconds: number, now = nowSeconds()): Promise<{ token: string; exp: number }> {
+  const exp = now + ttlSeconds;
+  const token = await sign({ iss: ISSUER, aud: PLAYER_AUDIENCE, sub: player.playerId, name: player.name, iat: now, exp }, secret, ALG);
+  return { token, exp };
+}
+
+export async function signTicket(secret: string, matchId: string, player: Player, role: "player" | "spectator", now = nowSeconds()) {
+  const exp = now + TICKET_TTL_SECONDS;
+  const jti = randomId(16);
+  const ticket = await sign(
+    { iss: ISSUER, aud: matchAudience(matchId), sub: player.playerId, name: player.name, role, jti, iat: now, exp },
+    secret,
+    ALG,
+  );
+  return { ticket, exp };
+}
+
+export async function verifyPlayerToken(secret: string, token: string): Promise<Verified<Player>> {
+  const claims = await verifyClaims(token, secret, PLAYER_AUDIENCE, PlayerClaims);
+  return claims.ok ? { ok: true, value: { playerId: claims.value.sub, name: claims.value.name } } : claims;
+}
+
+export async function verifyTicket(secret: string, token: string, matchId: string): Promise<Verified<Ticket>> {
+  const claims = await verifyClaims(token, secret, matchAudience(matchId), TicketClaims);
+  if (!claims.ok) return claims;
+  const c = claims.value;
+  return { ok: true, value: { playerId: c.sub, name: c.name, role: c.role, jti: c.jti, exp: c.exp } };
+}
+
+async function verifyClaims<T>(token: string, secret: string, aud: string, schema: z.ZodType<T>): Promise<Verified<T>> {
+  let payload: unknown;
+  try {
+    // alg pinned: a token whose header says "none" or another algorithm is refused.
+    payload = await verify(token, secret, { alg: ALG, iss: ISSUER, aud });
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.name : "invalid token" };
+  }
+  const parsed = schema.safeParse(payload);
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: "missing or invalid claims (exp is required)" };
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+export function randomId(bytes: number): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { CloseCode } from "../../src/protocol";
+import { RoomStepper } from "../support/room-stepper";
+
+function started(request: Record<string, unknown> = {}) {
+  const r = new RoomStepper({ mode: "pvp", ...request });
+  r.connect("c0", "p0");
+  r.connect("c1", "p1");
+  return r;
+}
+
+describe("room core, stepped by hand", () => {
+  it("starts the match once every seat is claimed and connected", () => {
+    const r = new RoomStepper({ mode: "pvp" });
+    r.connect("c0", "p0");
+    expect(r.core.record.status).toBe("waiting");
+    r.connect("c1", "p1");
+    expect(r.core.record.status).toBe("playing");
+    expect(r.last("c0", "update")?.events.map((e) => e.type)).toEqual(["playerJoined", "playerConnected", "matchStarted"]);
+    expect(r.last("c1", "welcome")?.you.seat).toBe(1);
+  });
+
+  it("acknowledges inputs after the state change that persists them", () => {
+    const r = started();
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    const frames = r.frames("c0");
+    const ack = frames.at(-1);
+    const update = frames.at(-2);
+    expect(ack).toMatchObject({ t: "ack", id: 1, dup: false });
+    expect(update?.t).toBe("update");
+    expect(ack?.t === "ack" && update?.t === "update" && ack.seq === update.seq).toBe(true);
+    expect(r.actions.filter((a) => a.kind === "input")).toHaveLength(1);
+  });
+
+  it("re-acknowledges duplicates with the original outcome and never reapplies them", () => {
+    const r = started();
+    r.send("c0", { t: "input", id: 5, data: { type: "dropDisc", column: 3 } });
+    r.send("c1", { t: "input", id: 1, data: { type: "dropDisc", column: 9 } });
+    const seq = r.core.record.seq;
+    r.send("c0", { t: "input", id: 5, data: { type: "dropDisc", column: 3 } });
+    r.send("c0", { t: "input", id: 4, data: { type: "dropDisc", column: 3 } });
+    r.send("c1", { t: "input", id: 1, data: { type: "dropDisc", column: 9 } });
+    expect(r.core.record.seq).toBe(seq);
+    expect(r.frames("c0").slice(-2)).toEqual([
+      { t: "ack", id: 5, seq, dup: true },
+      { t: "ack", id: 4, seq: null, dup: true },
+    ]);
+    expect(r.last("c1", "gameError")).toMatchObject({ id: 1, code: "OUT_OF_RANGE", dup: true });
+    expect(r.actions.filter((a) => a.kind === "input")).toHaveLength(1);
+  });
+
+  it("expires the turn clock through the ticker and ends the match by timeout", () => {
+    const r = started({ turnMs: 5000 });
+    r.advance(4999);
+    expect(r.core.record.status).toBe("playing");
+    r.advance(1);
+    expect(r.core.record.result).toMatchObject({ winner: 1, reason: "timeout" });
+  });
+
+  it("starts a grace window on a drop, cancels it on reconnect, and forfeits on expiry", () => {
+    const r = started({ graceMs: 10_000, turnMs: 0 });
+    r.disconnect("c0");
+    expect(r.core.record.seats[0]?.graceUntil).toBe(r.now + 10_000);
+    r.advance(5000);
+    r.connect("c0b", "p0");
+    expect(r.core.record.seats[0]?.graceUntil).toBeNull();
+    expect(r.last("c1", "update")?.events[0]?.type).toBe("playerReconnected");
+    r.disconnect("c0b");
+    r.advance(10_000);
+    expect(r.core.record.result).toMatchObject({ winner: 1, reason: "forfeit" });
+  });
+
+  it("declares a socket dead after the heartbeat timeout and starts its grace window", () => {
+    const r = started({ turnMs: 0 });
+    r.silent.add("c0");
+    r.advance(r.core.record.settings.heartbeatTimeoutMs);
+    expect(r.closed.get("c0")?.code).toBe(CloseCode.HEARTBEAT_TIMEOUT);
+    expect(r.closed.has("c1")).toBe(false);
+    expect(r.core.record.seats[0]?.graceUntil).not.toBeNull();
+  });
+
+  it("lets the AI move after its think time through the same path as a human", () => {
+    const r = new RoomStepper({ mode: "ai", aiLevel: "easy" });
+    r.connect("c0", "p0");
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    expect(r.core.record.aiDueAt).not.toBeNull();
+    r.advance(r.core.record.settings.aiThinkMs);
+    const update = r.last("c0", "update");
+    expect(update?.events[0]).toMatchObject({ type: "aiMove", seat: 1 });
+    expect(r.actions.filter((a) => a.kind === "input").map((a) => (a.kind === "input" ? a.by : ""))).toEqual(["human", "ai"]);
+  });
+
+  it("closes an abandoned waiting room and a finished room after their time to live", () => {
+    const r = new RoomStepper({ mode: "pvp" });
+    r.connect("c0", "p0");
+    r.advance(60 * 60_000);
+    expect(r.core.record.status).toBe("closed");
+    expect(r.closed.get("c0")?.code).toBe(CloseCode.MATCH_CLOSED);
+    expect(r.core.nextWakeAt()).toBeNull();
+  });
+
+  it("produces the same match from the same seed and inputs", () => {
+    const play = () => {
+      const r = new RoomStepper({ mode: "ai", aiLevel: "medium" }, 7);
+      r.connect("c0", "p0");
+      for (let id = 1; r.core.record.status === "playing" && id < 40; id++) {
+        const board = (r.core.record.game as { heights: number[] }).heights;
+        const col = [3, 2, 4, 1, 5, 0, 6].find((c) => (board[c] ?? 6) < 6) ?? 0;
+        r.send("c0", { t: "input", id, data: { type: "dropDisc", column: col } });
+        r.advance(1000);
+      }
+      return { game: r.core.record.game, result: r.core.record.result };
+    };
+    expect(play()).toEqual(play());
+  });
+});

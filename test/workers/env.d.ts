@@ -1,0 +1,8 @@
+// The bindings the worker sees, as `env` from "cloudflare:test" / "cloudflare:workers".
+import type { Env as WorkerEnv } from "../../src/worker/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends WorkerEnv {}
+  }
+}

@@ -1,0 +1,71 @@
+/** workerd-side helpers: open WebSockets through the real worker with SELF.fetch. */
+import { SELF } from "cloudflare:test";
+import { afterEach } from "vitest";
+import { Api, type Guest } from "../support/api";
+import { TestSocket } from "../support/test-socket";
+
+/** Every socket a test opened; each is closed, and its close awaited, after the test. */
+const opened: TestSocket[] = [];
+afterEach(async () => {
+  const all = opened.splice(0);
+  for (const s of all) {
+    try {
+      s.close();
+    } catch {
+      // already closed
+    }
+  }
+  await Promise.all(all.map((s) => s.closed));
+});
+
+export function track(s: TestSocket): TestSocket {
+  opened.push(s);
+  return s;
+}
+
+/** Accept the client end of an upgrade response and wrap it (binary frames as ArrayBuffer). */
+export function wrap(ws: WebSocket): TestSocket {
+  ws.accept();
+  ws.binaryType = "arraybuffer";
+  return track(new TestSocket(ws));
+}
+
+export const api = new Api((input, init) => SELF.fetch(input, init), "https://edgeroom.test");
+
+export async function upgrade(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(url, { headers: { Upgrade: "websocket", ...headers } });
+}
+
+/** Open a socket into a match for a guest (fetching a fresh ticket), and wait for its welcome. */
+export async function join(guest: Guest, matchId: string, role: "player" | "spectator" = "player"): Promise<TestSocket> {
+  const { ticket } = await api.ticket(guest.token, matchId, role);
+  const res = await upgrade(api.wsPath(matchId, ticket));
+  const ws = res.webSocket;
+  if (res.status !== 101 || !ws) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
+  ws.accept();
+  ws.binaryType = "arraybuffer";
+  return track(new TestSocket(ws));
+}
+
+/** Open a socket that the room is expected to refuse; resolves with the close code. */
+export async function joinRefused(guest: Guest, matchId: string, opts: { role?: "player" | "spectator"; v?: number } = {}) {
+  const { ticket } = await api.ticket(guest.token, matchId, opts.role ?? "player");
+  const res = await upgrade(api.wsPath(matchId, ticket, opts.v ?? 1));
+  const ws = res.webSocket;
+  if (res.status !== 101 || !ws) throw new Error(`upgrade failed: ${res.status}`);
+  ws.accept();
+  ws.binaryType = "arraybuffer";
+  return track(new TestSocket(ws)).closed;
+}
+
+export async function twoPlayerMatch(body: Record<string, unknown> = {}) {
+  const alice = await api.guest("Alice");
+  const bob = await api.guest("Bob");
+  const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp", ...body });
+  const a = await join(alice, matchId);
+  await a.next("welcome");
+  const b = await join(bob, matchId);
+  await b.next("welcome");
+  await a.nextEvent("matchStarted");
+  return { alice, bob, matchId, a, b };
+}

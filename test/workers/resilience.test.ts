@@ -1,0 +1,120 @@
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, join, twoPlayerMatch } from "./helpers";
+
+const stubFor = (matchId: string) => env.ROOMS.get(env.ROOMS.idFromName(matchId));
+
+describe("reconnection, timers and eviction", () => {
+  it("gives a reconnecting player the same seat and the current state, and tells the opponent", async () => {
+    const { alice, matchId, a, b } = await twoPlayerMatch();
+    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    await a.next("ack", (x) => x.id === 1);
+    a.close(1001);
+    const dropped = await b.nextEvent("playerDisconnected");
+    expect(dropped.room.seats[0]).toMatchObject({ connected: false });
+    expect(dropped.room.seats[0]?.graceUntil).toBeGreaterThan(Date.now());
+
+    const again = await join(alice, matchId);
+    const welcome = await again.next("welcome");
+    expect(welcome.you.seat).toBe(0);
+    expect(welcome.lastInputId).toBe(1);
+    expect(welcome.room.seats[0]).toMatchObject({ connected: true, graceUntil: null });
+    const view = welcome.room.view as { board: number[][] };
+    expect(view.board[0]?.[3]).not.toBe(0);
+    await b.nextEvent("playerReconnected");
+    again.close();
+    b.close();
+  });
+
+  it("replaces an older connection of the same player with SESSION_REPLACED", async () => {
+    const { alice, matchId, a, b } = await twoPlayerMatch();
+    const second = await join(alice, matchId);
+    await second.next("welcome");
+    expect((await a.closed).code).toBe(4006);
+    second.close();
+    b.close();
+  });
+
+  it("ends the match by turn timeout when the alarm finds the clock expired", async () => {
+    const { a, b } = await twoPlayerMatch({ turnMs: 1000 });
+    const end = await b.nextEvent("matchEnded");
+    expect(end.room.result).toMatchObject({ winner: 1, reason: "timeout" });
+    a.close();
+    b.close();
+  });
+
+  it("forfeits a player whose grace window expires while disconnected", async () => {
+    const { a, b } = await twoPlayerMatch({ graceMs: 1000 });
+    a.close(1001);
+    const end = await b.nextEvent("matchEnded");
+    expect(end.room.result).toMatchObject({ winner: 1, reason: "forfeit" });
+    b.close();
+  });
+
+  it("runs a repeated alarm without applying anything twice", async () => {
+    const { matchId, a, b } = await twoPlayerMatch();
+    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    await a.next("ack");
+    const stub = stubFor(matchId);
+    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status());
+    await runDurableObjectAlarm(stub);
+    await runDurableObjectAlarm(stub);
+    expect(await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status())).toEqual(seqBefore);
+    // And the room still schedules its next wake (turn clock, heartbeat checks).
+    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).not.toBeNull();
+    a.close();
+    b.close();
+  });
+
+  it("survives hibernation-style eviction mid-match with state and sockets intact", async () => {
+    const { matchId, a, b } = await twoPlayerMatch();
+    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    await b.nextEvent("playerMove");
+    await evictDurableObject(stubFor(matchId));
+    b.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    const ack = await b.next("ack", (x) => x.id === 1);
+    expect(ack.dup).toBe(false);
+    const update = await a.next("update", (u) => u.events.some((e) => e.type === "playerMove" && e["seat"] === 1));
+    const view = update.room.view as { board: number[][] };
+    expect(view.board[0]?.[3]).not.toBe(0);
+    expect(view.board[1]?.[3]).not.toBe(0);
+    a.close();
+    b.close();
+  });
+
+  it("rebuilds from storage after an eviction that closes every socket, and players rejoin where they were", async () => {
+    const { alice, bob, matchId, a, b } = await twoPlayerMatch();
+    a.send({ t: "input", id: 5, data: { type: "dropDisc", column: 2 } });
+    await b.nextEvent("playerMove");
+    await evictDurableObject(stubFor(matchId), { webSockets: "close" });
+    await a.closed;
+    await b.closed;
+    const a2 = await join(alice, matchId);
+    const w = await a2.next("welcome");
+    expect(w.you.seat).toBe(0);
+    expect(w.lastInputId).toBe(5);
+    expect(w.room.status).toBe("playing");
+    const b2 = await join(bob, matchId);
+    await b2.next("welcome");
+    b2.send({ t: "input", id: 1, data: { type: "dropDisc", column: 2 } });
+    await b2.next("ack", (x) => x.id === 1);
+    // A re-sent id from before the restart is still known and not applied again.
+    a2.send({ t: "input", id: 5, data: { type: "dropDisc", column: 2 } });
+    expect(await a2.next("ack", (x) => x.id === 5)).toMatchObject({ dup: true });
+    a2.close();
+    b2.close();
+  });
+
+  it("publishes the replay only once the match is over", async () => {
+    const { matchId, a, b } = await twoPlayerMatch();
+    expect((await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).status).toBe(409);
+    b.send({ t: "resign", id: 1 });
+    await a.nextEvent("matchEnded");
+    const res = await api.fetch(`${api.base}/api/matches/${matchId}/replay`);
+    expect(res.status).toBe(200);
+    const replay = (await res.json()) as { seed: number; actions: { kind: string }[] };
+    expect(replay.actions.map((x) => x.kind)).toEqual(["round", "forfeit"]);
+    a.close();
+    b.close();
+  });
+});
