@@ -35,6 +35,8 @@ export const CloseCode = {
   POLICY_VIOLATION: 4008,
   /** Removed from the room by the server. */
   KICKED: 4009,
+  /** Resume data (session, last sequence number) is unknown, foreign or impossible. Reconnect without it. */
+  RESUME_REJECTED: 4010,
 
   // Retryable: 4500–4999.
   /** No ping or frame within the heartbeat timeout: the server declared the link dead. */

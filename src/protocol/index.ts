@@ -4,3 +4,4 @@ export * from "./limits";
 export * from "./schemas";
 export * from "./codec";
 export { scanMsgpack } from "./msgpack-guard";
+export * from "./state-hash";

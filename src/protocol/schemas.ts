@@ -14,8 +14,10 @@ export const InputFrame = z.object({ t: z.literal("input"), id: inputId, data: z
 export const RematchFrame = z.object({ t: z.literal("rematch"), id: inputId }).strict();
 export const ResignFrame = z.object({ t: z.literal("resign"), id: inputId }).strict();
 export const SyncRequestFrame = z.object({ t: z.literal("sync"), c: z.number() }).strict();
+/** Acknowledge a critical update (match start, match end) so the room stops re-delivering it. */
+export const AckCriticalFrame = z.object({ t: z.literal("ackCritical"), seq: z.number().int().min(1) }).strict();
 
-export const ClientFrame = z.discriminatedUnion("t", [InputFrame, RematchFrame, ResignFrame, SyncRequestFrame]);
+export const ClientFrame = z.discriminatedUnion("t", [InputFrame, RematchFrame, ResignFrame, SyncRequestFrame, AckCriticalFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // ---------------------------------------------------------------- shared pieces
@@ -65,6 +67,10 @@ export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 
 export const GameEventSchema = z.object({ type: z.string() }).passthrough();
 
+/** The events of one past update, as kept in the room's journal. */
+export const JournalEntry = z.object({ seq: z.number().int(), events: z.array(GameEventSchema) });
+export type JournalEntry = z.infer<typeof JournalEntry>;
+
 // ---------------------------------------------------------------- server → client
 
 export const WelcomeFrame = z.object({
@@ -84,6 +90,19 @@ export const WelcomeFrame = z.object({
   lastInputId: z.number().int(),
   heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int() }),
   limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),
+  /** Present this (with the last seq applied) when reconnecting to resume. */
+  session: z.string(),
+  /**
+   * How this connection relates to the previous one: "none" (no resume asked),
+   * "replayed" (every update after `fromSeq` is in `replay`, in order), or
+   * "snapshot" (the gap was outside the journal: start over from `room`).
+   */
+  resume: z.object({ status: z.enum(["none", "replayed", "snapshot"]), fromSeq: z.number().int().nullable() }),
+  replay: z.array(JournalEntry),
+  /** Critical updates this player has not acknowledged yet (re-delivered on every connect). */
+  critical: z.array(JournalEntry),
+  /** FNV-1a 32-bit hash (8 hex digits) of the msgpack encoding of the authoritative game state at `seq`. */
+  stateHash: z.string(),
   room: RoomSnapshot,
 });
 
@@ -91,6 +110,8 @@ export const UpdateFrame = z.object({
   t: z.literal("update"),
   seq: z.number().int(),
   events: z.array(GameEventSchema),
+  /** True when the update holds a critical event: acknowledge it with `ackCritical`. */
+  critical: z.boolean(),
   room: RoomSnapshot,
 });
 

@@ -1,5 +1,5 @@
 /** What the I/O-free room core asks its host to do, drained after every call. */
-import type { ServerFrame } from "../protocol";
+import type { JournalEntry, ServerFrame } from "../protocol";
 import type { ActionEntry } from "./record";
 
 export interface LogEntry {
@@ -19,10 +19,12 @@ export interface Effects {
   logs: LogEntry[];
   /** Entries to append to the action log, in the same write as the record. */
   actions: ActionEntry[];
+  /** Updates to append to the journal, in the same write as the record. */
+  journal: JournalEntry[];
   /** The record changed: write it (with `actions`) before sending anything. */
   persist: boolean;
 }
 
 export function emptyEffects(): Effects {
-  return { frames: [], texts: [], closes: [], logs: [], actions: [], persist: false };
+  return { frames: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false };
 }

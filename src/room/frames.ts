@@ -37,6 +37,10 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
     core.send(c.connId, { t: "sync", c: frame.c, s: now });
     return;
   }
+  if (frame.t === "ackCritical") {
+    core.ackCritical(c, frame.seq);
+    return;
+  }
   command(core, c, frame, now);
 }
 

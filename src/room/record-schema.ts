@@ -3,7 +3,7 @@
  * broken build fails loudly instead of being trusted by a cast.
  */
 import { z } from "zod";
-import { MatchResultSchema, MatchStatus } from "../protocol";
+import { JournalEntry, MatchResultSchema, MatchStatus } from "../protocol";
 import type { RoomRecord } from "./record";
 import type { RoomSettings } from "./settings";
 import type { ConnInfo } from "./connections";
@@ -30,6 +30,8 @@ const SeatSchema = z.object({
   recent: z.array(z.tuple([z.number(), z.number().nullable(), z.string().nullable(), z.string().nullable()])),
   graceUntil: z.number().nullable(),
   rematch: z.boolean(),
+  session: z.string(),
+  unacked: z.array(JournalEntry),
 });
 
 export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({

@@ -3,7 +3,7 @@
  * hibernation, eviction or a restart. Plain data, stored as one msgpack blob.
  */
 import type { EndReason, MatchResult, Seat } from "../games/types";
-import type { MatchStatus } from "../protocol";
+import type { JournalEntry, MatchStatus } from "../protocol";
 import type { RoomSettings } from "./settings";
 
 /** [input id, update seq it produced or null, error code or null, error message or null] */
@@ -22,6 +22,10 @@ export interface SeatRecord {
   graceUntil: number | null;
   /** Asked for a rematch after the match ended. */
   rematch: boolean;
+  /** Resume secret of the seat's player, issued on first connect (empty until then). */
+  session: string;
+  /** Critical updates this seat's player has not acknowledged yet, oldest first. */
+  unacked: JournalEntry[];
 }
 
 export interface RoomRecord {
@@ -71,6 +75,8 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
       recent: [],
       graceUntil: null,
       rematch: false,
+      session: "",
+      unacked: [],
     });
   }
   return {

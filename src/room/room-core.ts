@@ -6,14 +6,23 @@
  * Durable Object in production.
  */
 import type { AnyGame, GameEvent, Seat } from "../games/types";
-import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION, MAX_CLIENT_FRAME_BYTES, type ServerFrame } from "../protocol";
+import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn, type Role } from "./connections";
 import { emptyEffects, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, startRound, timerDeadlines, type Step } from "./match";
 import type { ActionEntry, RoomRecord } from "./record";
+import { isCritical, Journal } from "./journal";
+import { buildWelcome, MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frames";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
+
+export interface ResumeRequest {
+  /** The session from an earlier welcome; null for spectators, who have none. */
+  readonly session: string | null;
+  /** The last update seq the client applied. */
+  readonly lastSeq: number;
+}
 
 export interface ConnectRequest {
   readonly connId: string;
@@ -21,6 +30,9 @@ export interface ConnectRequest {
   readonly name: string;
   readonly role: Role;
   readonly version: number;
+  /** A fresh random secret from the host, used as the seat's session if it has none yet. */
+  readonly newSession: string;
+  readonly resume: ResumeRequest | null;
 }
 
 export type ConnectDecision = { accepted: true; info: ConnInfo } | { accepted: false; code: number; reason: string };
@@ -38,16 +50,24 @@ export interface PublicStatus {
   spectators: number;
   createdAt: number;
   endedAt: number | null;
+  /** Sequence number of the latest update. */
+  seq: number;
+  /** Checksum of the authoritative game state (see welcome.stateHash). */
+  stateHash: string;
 }
 
 export class RoomCore {
   readonly conns = new Connections();
+  readonly journal: Journal;
   private fx: Effects = emptyEffects();
 
   constructor(
     readonly game: AnyGame,
     readonly record: RoomRecord,
-  ) {}
+    journal: JournalEntry[] = [],
+  ) {
+    this.journal = new Journal(journal);
+  }
 
   /** Take what the core produced since the last drain. */
   drain(): Effects {
@@ -86,6 +106,9 @@ export class RoomCore {
       return this.refuse(req, CloseCode.UNSUPPORTED_VERSION, `Protocol version ${req.version} is not supported; this server speaks ${PROTOCOL_VERSION}.`);
     }
     if (rec.status === "closed") return this.refuse(req, CloseCode.MATCH_CLOSED, "This match is over and its room is closed.");
+    const resumeError = this.checkResume(req);
+    if (resumeError) return this.refuse(req, CloseCode.RESUME_REJECTED, resumeError);
+    const seqBefore = rec.seq;
     let seat: Seat | null = null;
     const events: GameEvent[] = [];
     if (req.role === "spectator") {
@@ -112,6 +135,10 @@ export class RoomCore {
     this.conns.add(liveConn(info, this.game.rateLimit.burst, now));
 
     const seatRec = seat === null ? undefined : rec.seats[seat];
+    if (seatRec && seatRec.session === "") {
+      seatRec.session = req.newSession;
+      this.fx.persist = true;
+    }
     if (seatRec && seat !== null) {
       const resumed = seatRec.graceUntil !== null;
       if (resumed) {
@@ -119,7 +146,7 @@ export class RoomCore {
         this.fx.persist = true;
       }
       events.push({ type: resumed ? "playerReconnected" : "playerConnected", seat });
-      this.log("info", resumed ? "resume" : "join", { seat, playerId: req.playerId, lastInputId: seatRec.lastInputId });
+      this.log("info", "join", { seat, playerId: req.playerId, returning: resumed, lastInputId: seatRec.lastInputId });
     } else {
       this.log("info", "spectate", { playerId: req.playerId });
     }
@@ -130,7 +157,7 @@ export class RoomCore {
       this.log("info", "match_start", { round: rec.round });
     }
     if (events.length > 0) this.emitUpdate(events, req.connId);
-    this.send(req.connId, this.welcome(req, seat, now));
+    this.send(req.connId, buildWelcome(this, req, seat, seqBefore, now));
     return { accepted: true, info };
   }
 
@@ -201,27 +228,52 @@ export class RoomCore {
       spectators: this.conns.spectatorCount(),
       createdAt: this.record.createdAt,
       endedAt: this.record.endedAt,
+      seq: this.record.seq,
+      stateHash: stateHash(this.record.game),
     };
   }
 
   // ------------------------------------------------------------ helpers used by frames.ts and timers.ts
 
-  /** Broadcast one update (seq + 1) built per recipient; returns its seq. */
+  /**
+   * Broadcast one update (seq + 1) built per recipient, journal it, and for
+   * critical updates remember it per human seat until acknowledged. Returns its seq.
+   */
   emitUpdate(events: GameEvent[], exclude?: string): number {
     const rec = this.record;
     rec.seq += 1;
     this.fx.persist = true;
+    const entry: JournalEntry = { seq: rec.seq, events };
+    this.journal.append(entry);
+    this.fx.journal.push(entry);
+    const critical = isCritical(events);
+    if (critical) {
+      for (const s of rec.seats) {
+        if (s.kind !== "human" || s.playerId === null) continue;
+        s.unacked.push(entry);
+        if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
+      }
+    }
     const cache = new Map<Seat | null, ServerFrame>();
     for (const c of this.conns.all()) {
       if (c.connId === exclude) continue;
       let frame = cache.get(c.seat);
       if (!frame) {
-        frame = { t: "update", seq: rec.seq, events, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
+        frame = { t: "update", seq: rec.seq, events, critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
         cache.set(c.seat, frame);
       }
       this.send(c.connId, frame);
     }
     return rec.seq;
+  }
+
+  /** A player acknowledged a critical update: stop re-delivering it. */
+  ackCritical(conn: LiveConn, seq: number): void {
+    const seatRec = conn.seat === null ? undefined : this.record.seats[conn.seat];
+    if (!seatRec) return;
+    const before = seatRec.unacked.length;
+    seatRec.unacked = seatRec.unacked.filter((e) => e.seq !== seq);
+    if (seatRec.unacked.length !== before) this.fx.persist = true;
   }
 
   /** Apply a lifecycle step's effects: its log entries, its broadcast, and the end-of-match log. */
@@ -282,20 +334,16 @@ export class RoomCore {
     return { accepted: false, code, reason };
   }
 
-  private welcome(req: ConnectRequest, seat: Seat | null, now: number): ServerFrame {
-    const rec = this.record;
-    return {
-      t: "welcome",
-      v: PROTOCOL_VERSION,
-      seq: rec.seq,
-      serverTime: now,
-      matchId: rec.matchId,
-      you: { playerId: req.playerId, name: req.name, seat, role: req.role },
-      lastInputId: seat === null ? 0 : (rec.seats[seat]?.lastInputId ?? 0),
-      heartbeat: { pingIntervalMs: rec.settings.pingIntervalMs, timeoutMs: rec.settings.heartbeatTimeoutMs },
-      limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: this.game.rateLimit.burst, perSecond: this.game.rateLimit.perSecond },
-      room: snapshot(rec, this.game, seat, (s) => this.conns.seatConnected(s)),
-    };
+  /** Null when the resume data (if any) is acceptable, else why not. Fails closed. */
+  private checkResume(req: ConnectRequest): string | null {
+    const r = req.resume;
+    if (!r) return null;
+    if (r.lastSeq > this.record.seq) return `lastSeq ${r.lastSeq} is ahead of the room (at ${this.record.seq}).`;
+    if (req.role === "spectator") return null;
+    const seatRec = this.record.seats.find((s) => s.playerId === req.playerId);
+    if (!seatRec || seatRec.session === "" || r.session !== seatRec.session) return "Unknown or foreign session for this player.";
+    return null;
   }
+
 }
 

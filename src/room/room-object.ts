@@ -48,7 +48,7 @@ export class RoomObject extends DurableObject<Env> {
     const now = Date.now();
     const record = newRecord(matchId, resolved.settings, creator, seed, now);
     this.core = new RoomCore(game, record);
-    this.store.save(record, []);
+    this.store.save(record, [], []);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
     await this.syncAlarm(this.core);
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
@@ -98,7 +98,8 @@ export class RoomObject extends DurableObject<Env> {
       this.log("warn", "join_refused", { playerId: id.playerId, reason: "ticket reused" });
       server.close(CloseCode.AUTH_FAILED, "This join ticket was already used.");
     } else {
-      const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version }, Date.now());
+      const newSession = crypto.randomUUID().replace(/-/g, "");
+      const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version, newSession, resume: id.resume }, Date.now());
       if (decision.accepted) server.serializeAttachment(decision.info);
       await this.flush(core);
       if (!decision.accepted) server.close(decision.code, decision.reason);
@@ -179,7 +180,7 @@ export class RoomObject extends DurableObject<Env> {
       this.log("error", "unknown_game", { game: loaded.record.settings.game });
       return null;
     }
-    const core = new RoomCore(game, loaded.record);
+    const core = new RoomCore(game, loaded.record, this.store.journal());
     const now = Date.now();
     for (const ws of this.ctx.getWebSockets()) {
       const info = readAttachment(ws);
@@ -197,7 +198,7 @@ export class RoomObject extends DurableObject<Env> {
   /** Persist, then send, then close, then log; finally make the alarm match the next deadline. */
   private async flush(core: RoomCore): Promise<void> {
     const fx = core.drain();
-    if (fx.persist) this.store.save(core.record, fx.actions);
+    if (fx.persist) this.store.save(core.record, fx.actions, fx.journal);
     for (const { conn, frame } of fx.frames) this.sendTo(conn, encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.sendTo(conn, text);
     for (const { conn, code, reason } of fx.closes) {

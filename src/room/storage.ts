@@ -5,6 +5,8 @@
  * durable, so an acknowledgement always implies persistence.
  */
 import { Packr, Unpackr } from "msgpackr";
+import { JournalEntry } from "../protocol";
+import { JOURNAL_SIZE } from "./journal";
 import type { ActionEntry, RoomRecord } from "./record";
 import { RoomRecordSchema } from "./record-schema";
 
@@ -21,6 +23,7 @@ export class RoomStorage {
       "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
     );
     sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
+    sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
   }
 
   load(): LoadResult {
@@ -37,10 +40,12 @@ export class RoomStorage {
     return { ok: true, record: parsed.data };
   }
 
-  /** Write the record and append action-log entries atomically. */
-  save(record: RoomRecord, actions: readonly ActionEntry[]): void {
+  /** Write the record, append action-log and journal entries, and prune the journal, atomically. */
+  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]): void {
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
+      for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
+      if (journal.length > 0) sql.exec("DELETE FROM journal WHERE seq <= ?", record.seq - JOURNAL_SIZE);
       sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record)));
       let n = record.actions - actions.length;
       for (const a of actions) {
@@ -48,6 +53,23 @@ export class RoomStorage {
         sql.exec("INSERT INTO actions (n, round, kind, at, entry) VALUES (?, ?, ?, ?, ?)", n, a.round, a.kind, a.at, new Uint8Array(packr.pack(a)));
       }
     });
+  }
+
+  /** The retained journal, oldest first; entries that fail validation end the list (a snapshot covers the rest). */
+  journal(): JournalEntry[] {
+    const out: JournalEntry[] = [];
+    for (const row of this.storage.sql.exec<{ entry: ArrayBuffer }>("SELECT entry FROM journal ORDER BY seq").toArray()) {
+      let raw: unknown;
+      try {
+        raw = unpackr.unpack(new Uint8Array(row.entry));
+      } catch {
+        return [];
+      }
+      const parsed = JournalEntry.safeParse(raw);
+      if (!parsed.success) return [];
+      out.push(parsed.data);
+    }
+    return out;
   }
 
   /** Every action-log entry in order (for replays and audits). */

@@ -21,5 +21,7 @@ export const RoomIdentity = z.object({
   exp: z.number().int(),
   /** Protocol version the client asked for. */
   version: z.number().int(),
+  /** Resume data the client presented, checked by the room. */
+  resume: z.object({ session: z.string().nullable(), lastSeq: z.number().int().min(0) }).nullable(),
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;

@@ -7,7 +7,7 @@ import { findGame } from "../../src/games/registry";
 import { decodeServerFrame, encodeFrame, type ClientFrame, type ServerFrame } from "../../src/protocol";
 import type { Effects } from "../../src/room/effects";
 import { newRecord, type ActionEntry } from "../../src/room/record";
-import { RoomCore } from "../../src/room/room-core";
+import { RoomCore, type ResumeRequest } from "../../src/room/room-core";
 import { CreateMatchRequest, resolveSettings } from "../../src/room/settings";
 
 export class RoomStepper {
@@ -29,8 +29,8 @@ export class RoomStepper {
     this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed, this.now));
   }
 
-  connect(connId: string, playerId: string, role: "player" | "spectator" = "player", version = 1) {
-    const d = this.core.connect({ connId, playerId, name: playerId, role, version }, this.now);
+  connect(connId: string, playerId: string, role: "player" | "spectator" = "player", version = 1, resume: ResumeRequest | null = null) {
+    const d = this.core.connect({ connId, playerId, name: playerId, role, version, newSession: `session-${playerId}`, resume }, this.now);
     this.pump();
     return d;
   }

@@ -37,9 +37,10 @@ export async function upgrade(url: string, headers: Record<string, string> = {})
 }
 
 /** Open a socket into a match for a guest (fetching a fresh ticket), and wait for its welcome. */
-export async function join(guest: Guest, matchId: string, role: "player" | "spectator" = "player"): Promise<TestSocket> {
+export async function join(guest: Guest, matchId: string, role: "player" | "spectator" = "player", resume?: { session: string; lastSeq: number }): Promise<TestSocket> {
   const { ticket } = await api.ticket(guest.token, matchId, role);
-  const res = await upgrade(api.wsPath(matchId, ticket));
+  const extra = resume ? `&session=${resume.session}&lastSeq=${resume.lastSeq}` : "";
+  const res = await upgrade(api.wsPath(matchId, ticket) + extra);
   const ws = res.webSocket;
   if (res.status !== 101 || !ws) throw new Error(`upgrade failed: ${res.status} ${await res.text()}`);
   ws.accept();

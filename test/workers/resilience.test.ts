@@ -105,6 +105,27 @@ describe("reconnection, timers and eviction", () => {
     b2.close();
   });
 
+  it("resumes from the journal kept in storage after every socket was closed, replaying exactly what was missed", async () => {
+    const { alice, bob, matchId, a, b } = await twoPlayerMatch();
+    const welcome = a.frames.find((f) => f.t === "welcome");
+    const session = welcome?.t === "welcome" ? welcome.session : "";
+    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 1 } });
+    const applied = (await a.next("ack", (x) => x.id === 1)).seq ?? 0;
+    a.close(1001);
+    b.send({ t: "input", id: 1, data: { type: "dropDisc", column: 6 } });
+    await b.next("ack", (x) => x.id === 1);
+    await evictDurableObject(stubFor(matchId), { webSockets: "close" });
+    await b.closed;
+    const a2 = await join(alice, matchId, "player", { session, lastSeq: applied });
+    const w = await a2.next("welcome");
+    expect(w.resume).toEqual({ status: "replayed", fromSeq: applied });
+    expect(w.replay.map((e) => e.seq)).toEqual(Array.from({ length: w.seq - applied }, (_, i) => applied + 1 + i));
+    const status = (await (await api.status(matchId)).json()) as { stateHash: string; seq: number };
+    expect(w.stateHash).toBe(status.stateHash);
+    const bad = await join(bob, matchId, "player", { session, lastSeq: 0 });
+    expect((await bad.closed).code).toBe(4010);
+  });
+
   it("publishes the replay only once the match is over", async () => {
     const { matchId, a, b } = await twoPlayerMatch();
     expect((await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).status).toBe(409);

@@ -20,6 +20,9 @@ import { verifyTicket } from "../tokens";
 const SocketQuery = z.object({
   ticket: z.string().min(1).max(2048).optional(),
   v: z.coerce.number().int().min(0).max(1_000_000).default(PROTOCOL_VERSION),
+  /** Resume: the session from an earlier welcome and the last update seq applied. */
+  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  lastSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const socket = new Hono<AppEnv>().get("/api/matches/:id/ws", async (c) => {
@@ -29,7 +32,7 @@ export const socket = new Hono<AppEnv>().get("/api/matches/:id/ws", async (c) =>
   const matchId = await genuineMatchId(c);
   checkOrigin(c);
   const query = SocketQuery.safeParse(c.req.query());
-  if (!query.success) throw badRequest("Invalid query: expected ?ticket=<join ticket>&v=<protocol version>.");
+  if (!query.success) throw badRequest("Invalid query: expected ?ticket=<join ticket>&v=<protocol version>[&session=<session>&lastSeq=<n>].");
   if (!query.data.ticket) throw unauthorized("A join ticket is required (POST /api/matches/:id/ticket).");
   const ticket = await verifyTicket(requireSecret(c.env), query.data.ticket, matchId);
   if (!ticket.ok) {
@@ -45,7 +48,9 @@ export const socket = new Hono<AppEnv>().get("/api/matches/:id/ws", async (c) =>
       throw new ApiError(429, ApiErrorCode.RATE_LIMITED, "Too many connection attempts; retry shortly.", { "Retry-After": "10" });
     }
   }
-  const identity: RoomIdentity = { playerId: t.playerId, name: t.name, role: t.role, jti: t.jti, exp: t.exp, version: query.data.v };
+  const { session, lastSeq } = query.data;
+  const resume = lastSeq === undefined ? null : { session: session ?? null, lastSeq };
+  const identity: RoomIdentity = { playerId: t.playerId, name: t.name, role: t.role, jti: t.jti, exp: t.exp, version: query.data.v, resume };
   const headers = new Headers();
   for (const [k, v] of c.req.raw.headers) if (!k.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) headers.set(k, v);
   headers.set(IDENTITY_HEADER, JSON.stringify(identity));

@@ -1,0 +1,47 @@
+/**
+ * The welcome frame: who you are, the current room, and how this connection
+ * continues the previous one (nothing, an exact replay of missed updates, or
+ * a snapshot when the gap is outside the journal).
+ */
+import type { Seat } from "../games/types";
+import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
+import { snapshot } from "./match";
+import type { ConnectRequest, RoomCore } from "./room-core";
+
+/** Critical updates remembered per seat until acknowledged. */
+export const MAX_UNACKED = 16;
+
+export function buildWelcome(core: RoomCore, req: ConnectRequest, seat: Seat | null, seqBefore: number, now: number): ServerFrame {
+  const rec = core.record;
+  const seatRec = seat === null ? undefined : rec.seats[seat];
+  let status: "none" | "replayed" | "snapshot" = "none";
+  let replay: JournalEntry[] = [];
+  if (req.resume) {
+    // Everything after what the client applied, including what this very connect produced.
+    const missed = core.journal.since(req.resume.lastSeq, rec.seq);
+    if (missed) {
+      status = "replayed";
+      replay = missed;
+    } else {
+      status = "snapshot";
+    }
+    core.log("info", "resume", { playerId: req.playerId, seat, fromSeq: req.resume.lastSeq, toSeq: rec.seq, seqBefore, status, replayed: replay.length });
+  }
+  return {
+    t: "welcome",
+    v: PROTOCOL_VERSION,
+    seq: rec.seq,
+    serverTime: now,
+    matchId: rec.matchId,
+    you: { playerId: req.playerId, name: req.name, seat, role: req.role },
+    lastInputId: seatRec?.lastInputId ?? 0,
+    heartbeat: { pingIntervalMs: rec.settings.pingIntervalMs, timeoutMs: rec.settings.heartbeatTimeoutMs },
+    limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: core.game.rateLimit.burst, perSecond: core.game.rateLimit.perSecond },
+    session: seatRec?.session ?? req.newSession,
+    resume: { status, fromSeq: req.resume ? req.resume.lastSeq : null },
+    replay,
+    critical: seatRec ? seatRec.unacked : [],
+    stateHash: stateHash(rec.game),
+    room: snapshot(rec, core.game, seat, (s) => core.conns.seatConnected(s)),
+  };
+}
