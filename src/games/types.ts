@@ -53,6 +53,8 @@ export interface GameTiming {
   readonly pingIntervalMs: number;
   /** Delay before the server-side AI moves, in ms (so humans can follow it). */
   readonly aiThinkMs?: number;
+  /** What a disconnection does: forfeit at grace expiry, pause the clocks, or keep the seat. */
+  readonly disconnectPolicy: "forfeit" | "pause" | "keep-seat";
 }
 
 export interface GameRateLimit {

@@ -83,6 +83,7 @@ function settle(rec: RoomRecord, game: AnyGame, now: number, step: Step, moved: 
     rec.result = result;
     rec.endedAt = now;
     rec.turnDeadline = null;
+    rec.pausedTurnMs = null;
     rec.aiDueAt = null;
     rec.cleanupAt = now + FINISHED_TTL_MS;
     for (const s of rec.seats) s.graceUntil = null;
@@ -93,7 +94,11 @@ function settle(rec: RoomRecord, game: AnyGame, now: number, step: Step, moved: 
   if (!moved) return;
   const turn = game.turn(rec.game);
   const turnSeat = turn === null ? undefined : rec.seats[turn];
-  rec.turnDeadline = turnSeat && rec.settings.turnMs !== null ? now + rec.settings.turnMs : null;
+  const clock = turnSeat && rec.settings.turnMs !== null ? rec.settings.turnMs : null;
+  // Under the "pause" policy a move made while someone is away (the AI's) leaves the new clock paused.
+  const paused = rec.settings.disconnectPolicy === "pause" && rec.seats.some((s) => s.graceUntil !== null);
+  rec.turnDeadline = clock !== null && !paused ? now + clock : null;
+  rec.pausedTurnMs = clock !== null && paused ? clock : null;
   rec.aiDueAt = turnSeat?.kind === "ai" ? now + rec.settings.aiThinkMs : null;
 }
 

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { JournalEntry, MatchResultSchema, MatchStatus } from "../protocol";
 import type { RoomRecord } from "./record";
+import { DISCONNECT_POLICIES } from "./absence";
 import type { RoomSettings } from "./settings";
 import type { ConnInfo } from "./connections";
 
@@ -19,6 +20,7 @@ const SettingsSchema: z.ZodType<RoomSettings> = z.object({
   pingIntervalMs: z.number(),
   aiThinkMs: z.number(),
   spectators: z.boolean(),
+  disconnectPolicy: z.enum(DISCONNECT_POLICIES),
   gameOptions: z.unknown(),
 });
 
@@ -48,6 +50,7 @@ export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({
   game: z.unknown(),
   result: MatchResultSchema.nullable(),
   turnDeadline: z.number().nullable(),
+  pausedTurnMs: z.number().nullable(),
   aiDueAt: z.number().nullable(),
   cleanupAt: z.number().nullable(),
   endedAt: z.number().nullable(),

@@ -45,6 +45,8 @@ export interface RoomRecord {
   game: unknown;
   result: MatchResult | null;
   turnDeadline: number | null;
+  /** Time left on the turn clock while paused by the "pause" disconnect policy, else null. */
+  pausedTurnMs: number | null;
   aiDueAt: number | null;
   /** When the room closes itself: abandoned while waiting, or idle after the end. */
   cleanupAt: number | null;
@@ -93,6 +95,7 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     game: null,
     result: null,
     turnDeadline: null,
+    pausedTurnMs: null,
     aiDueAt: null,
     cleanupAt: now + WAITING_TTL_MS,
     endedAt: null,

@@ -12,6 +12,7 @@ import { emptyEffects, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, startRound, timerDeadlines, type Step } from "./match";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
+import { endAbsence, startAbsence } from "./absence";
 import { buildWelcome, MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frames";
 import { dueDeadlines, nextWake } from "./ticker";
@@ -91,8 +92,7 @@ export class RoomCore {
     const events: GameEvent[] = [];
     this.record.seats.forEach((s, i) => {
       if (s.kind === "human" && s.graceUntil === null && !this.conns.seatConnected(i)) {
-        s.graceUntil = now + this.record.settings.graceMs;
-        events.push({ type: "playerDisconnected", seat: i, graceUntil: s.graceUntil });
+        events.push(...startAbsence(this.record, i, now));
         this.log("info", "drop", { seat: i, cause: "not connected after restart", graceUntil: s.graceUntil });
       }
     });
@@ -140,12 +140,10 @@ export class RoomCore {
       this.fx.persist = true;
     }
     if (seatRec && seat !== null) {
-      const resumed = seatRec.graceUntil !== null;
-      if (resumed) {
-        seatRec.graceUntil = null;
-        this.fx.persist = true;
-      }
-      events.push({ type: resumed ? "playerReconnected" : "playerConnected", seat });
+      const back = endAbsence(rec, seat, now);
+      const resumed = back.length > 0;
+      if (resumed) this.fx.persist = true;
+      events.push(...(resumed ? back : [{ type: "playerConnected", seat }]));
       this.log("info", "join", { seat, playerId: req.playerId, returning: resumed, lastInputId: seatRec.lastInputId });
     } else {
       this.log("info", "spectate", { playerId: req.playerId });
@@ -171,11 +169,9 @@ export class RoomCore {
     }
     const seatRec = this.record.seats[c.seat];
     if (!seatRec) return;
-    if (this.record.status === "playing" && seatRec.kind === "human") {
-      seatRec.graceUntil = now + this.record.settings.graceMs;
-    }
+    const away = startAbsence(this.record, c.seat, now);
     this.log("info", code === CloseCode.NORMAL ? "leave" : "drop", { seat: c.seat, playerId: c.playerId, code, graceUntil: seatRec.graceUntil });
-    this.emitUpdate([{ type: "playerDisconnected", seat: c.seat, graceUntil: seatRec.graceUntil }]);
+    this.emitUpdate(away.length > 0 ? away : [{ type: "playerDisconnected", seat: c.seat, graceUntil: null, paused: false }]);
   }
 
   /** One frame from a socket. Never throws on bad input: it answers with an error frame. */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { AnyGame } from "../games/types";
+import { DISCONNECT_POLICIES, type DisconnectPolicy } from "./absence";
 
 export const AI_LEVELS = ["easy", "medium", "hard"] as const;
 
@@ -20,6 +21,8 @@ export const CreateMatchRequest = z
     /** Reconnection grace window in ms. */
     graceMs: z.number().int().min(1000).max(600_000).optional(),
     spectators: z.boolean().default(true),
+    /** What a disconnection does; defaults to the game's policy (see src/room/absence.ts). */
+    disconnectPolicy: z.enum(DISCONNECT_POLICIES).optional(),
     /** Game-specific options, validated by the game. */
     options: z.record(z.string(), z.unknown()).default({}),
   })
@@ -37,6 +40,7 @@ export interface RoomSettings {
   readonly pingIntervalMs: number;
   readonly aiThinkMs: number;
   readonly spectators: boolean;
+  readonly disconnectPolicy: DisconnectPolicy;
   readonly gameOptions: unknown;
 }
 
@@ -64,6 +68,7 @@ export function resolveSettings(game: AnyGame, req: CreateMatchRequest): Setting
       pingIntervalMs: game.timing.pingIntervalMs,
       aiThinkMs: game.timing.aiThinkMs ?? 0,
       spectators: req.spectators,
+      disconnectPolicy: req.disconnectPolicy ?? game.timing.disconnectPolicy,
       gameOptions: options.data,
     },
   };

@@ -1,6 +1,7 @@
 /** What each stored timer does when the ticker finds it due. Each clears itself first, so a repeated alarm is a no-op. */
 import { applyInput, forfeitSeat, type TimerKey } from "./match";
 import { aiSeed } from "./frames";
+import { forfeitsOnExpiry } from "./absence";
 import type { RoomCore } from "./room-core";
 
 export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
@@ -24,9 +25,12 @@ export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
     const seatRec = rec.seats[seat];
     if (!seatRec) return;
     seatRec.graceUntil = null;
-    if (rec.status === "playing") {
-      core.log("info", "grace_expired", { seat });
+    if (rec.status !== "playing") return;
+    core.log("info", "grace_expired", { seat, policy: rec.settings.disconnectPolicy });
+    if (forfeitsOnExpiry(rec)) {
       core.commit(forfeitSeat(rec, core.game, seat, "forfeit", now));
+    } else {
+      core.emitUpdate([{ type: "graceExpired", seat }]);
     }
   }
 }

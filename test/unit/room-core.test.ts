@@ -114,3 +114,36 @@ describe("room core, stepped by hand", () => {
     expect(play()).toEqual(play());
   });
 });
+
+describe("disconnect policies", () => {
+  it("pauses the turn clock while a player is away and resumes it with the time that was left", () => {
+    const r = started({ turnMs: 10_000, graceMs: 60_000, disconnectPolicy: "pause" });
+    r.advance(4_000);
+    r.disconnect("c0");
+    expect(r.core.record.turnDeadline).toBeNull();
+    expect(r.core.record.pausedTurnMs).toBe(6_000);
+    r.advance(30_000);
+    expect(r.core.record.status).toBe("playing");
+    r.connect("c0b", "p0");
+    expect(r.core.record.turnDeadline).toBe(r.now + 6_000);
+    r.advance(6_000);
+    expect(r.core.record.result).toMatchObject({ winner: 1, reason: "timeout" });
+  });
+
+  it("forfeits a paused player whose grace window runs out", () => {
+    const r = started({ turnMs: 10_000, graceMs: 20_000, disconnectPolicy: "pause" });
+    r.disconnect("c0");
+    r.advance(20_000);
+    expect(r.core.record.result).toMatchObject({ winner: 1, reason: "forfeit" });
+  });
+
+  it("keeps the seat when the grace window expires under keep-seat", () => {
+    const r = started({ turnMs: 0, graceMs: 20_000, disconnectPolicy: "keep-seat" });
+    r.disconnect("c0");
+    r.advance(20_000);
+    expect(r.core.record.status).toBe("playing");
+    expect(r.last("c1", "update")?.events).toEqual([{ type: "graceExpired", seat: 0 }]);
+    r.connect("c0b", "p0");
+    expect(r.last("c0b", "welcome")?.you.seat).toBe(0);
+  });
+});

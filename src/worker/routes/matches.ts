@@ -33,7 +33,6 @@ export const matches = new Hono<AppEnv>()
       if (created.status === 400) throw badRequest(created.message);
       throw new ApiError(409, ApiErrorCode.BAD_REQUEST, created.message);
     }
-    logEvent("info", "match_created", { matchId, game: body.game, mode: body.mode, creator: player.playerId });
     const body201 = `{"matchId":${JSON.stringify(matchId)},"links":${JSON.stringify(links(c.req.url, matchId))},"match":${created.statusJson}}`;
     return c.body(body201, 201, { "Content-Type": "application/json" });
   })
