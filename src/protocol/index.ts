@@ -5,3 +5,4 @@ export * from "./schemas";
 export * from "./codec";
 export { scanMsgpack } from "./msgpack-guard";
 export * from "./state-hash";
+export * from "./sse";

@@ -9,6 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { findGame } from "../games/registry";
 import { CloseCode, encodeFrame } from "../protocol";
 import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
+import { SseHub } from "./sse-hub";
 import { logEvent } from "../shared/log";
 import { ConnInfoSchema } from "./record-schema";
 import { newRecord, type Creator } from "./record";
@@ -23,6 +24,8 @@ export type CreateResult = { ok: true; statusJson: string } | { ok: false; statu
 
 export class RoomObject extends DurableObject<Env> {
   private readonly store: RoomStorage;
+  /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
+  private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private core: RoomCore | null = null;
   private initialized = false;
   /** The alarm time we last set or read; undefined until known. */
@@ -81,11 +84,14 @@ export class RoomObject extends DurableObject<Env> {
   // ------------------------------------------------------------ WebSocket upgrade
 
   override async fetch(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === "/send") return this.httpSend(request);
+    const identity = RoomIdentity.safeParse(safeJson(request.headers.get(IDENTITY_HEADER)));
+    if (!identity.success) return new Response("Missing or invalid identity.", { status: 400 });
+    if (path === "/sse") return this.httpStream(identity.data);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade.", { status: 426 });
     }
-    const identity = RoomIdentity.safeParse(safeJson(request.headers.get(IDENTITY_HEADER)));
-    if (!identity.success) return new Response("Missing or invalid identity.", { status: 400 });
     const id = identity.data;
     const { 0: client, 1: server } = new WebSocketPair();
     const core = this.ensureInitialized();
@@ -105,6 +111,35 @@ export class RoomObject extends DurableObject<Env> {
       if (!decision.accepted) server.close(decision.code, decision.reason);
     }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  // ------------------------------------------------------------ HTTP fallback transport (SSE down, POST up)
+
+  private async httpStream(id: RoomIdentity): Promise<Response> {
+    const core = this.ensureInitialized();
+    if (!core) return SseHub.refused(CloseCode.MATCH_NOT_FOUND, "No such match.");
+    if (!this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000))) {
+      return SseHub.refused(CloseCode.AUTH_FAILED, "This join ticket was already used.");
+    }
+    const connId = crypto.randomUUID();
+    const newSession = crypto.randomUUID().replace(/-/g, "");
+    const response = this.sse.open(connId);
+    const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version, newSession, resume: id.resume }, Date.now());
+    if (!decision.accepted) this.sse.close(connId, decision.code, decision.reason);
+    await this.flush(core);
+    return response;
+  }
+
+  /** One client frame over POST; the body is the same bytes a WebSocket frame would carry (or the text "ping"). */
+  private async httpSend(request: Request): Promise<Response> {
+    const connId = new URL(request.url).searchParams.get("conn") ?? "";
+    const core = this.ensureInitialized();
+    if (!core || !this.sse.has(connId)) return new Response("Unknown or closed connection; reconnect.", { status: 410 });
+    const body = await request.arrayBuffer();
+    const isText = (request.headers.get("Content-Type") ?? "").startsWith("text/");
+    core.message(connId, isText ? new TextDecoder().decode(body) : body, Date.now());
+    await this.flush(core);
+    return new Response(null, { status: 204 });
   }
 
   // ------------------------------------------------------------ hibernatable WebSocket handlers
@@ -157,6 +192,13 @@ export class RoomObject extends DurableObject<Env> {
 
   // ------------------------------------------------------------ internals
 
+  private onStreamGone(connId: string): void {
+    const core = this.ensureInitialized();
+    if (!core) return;
+    core.disconnect(connId, 1006, Date.now());
+    void this.flush(core);
+  }
+
   private onGone(ws: WebSocket, code: number): void {
     const core = this.ensureInitialized();
     const info = readAttachment(ws);
@@ -202,6 +244,7 @@ export class RoomObject extends DurableObject<Env> {
     for (const { conn, frame } of fx.frames) this.sendTo(conn, encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.sendTo(conn, text);
     for (const { conn, code, reason } of fx.closes) {
+      if (this.sse.close(conn, code, reason)) continue;
       for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
         try {
           ws.close(code, reason);
@@ -215,6 +258,7 @@ export class RoomObject extends DurableObject<Env> {
   }
 
   private sendTo(conn: string, data: Uint8Array | string): void {
+    if (this.sse.send(conn, data)) return;
     for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
       try {
         ws.send(data);

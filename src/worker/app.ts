@@ -20,6 +20,8 @@ const ROUTES: ReadonlyArray<[string, string[]]> = [
   ["/api/matches/:id", ["GET"]],
   ["/api/matches/:id/ticket", ["POST"]],
   ["/api/matches/:id/ws", ["GET"]],
+  ["/api/matches/:id/sse", ["GET"]],
+  ["/api/matches/:id/send", ["POST"]],
   ["/api/matches/:id/replay", ["GET"]],
 ];
 

@@ -1,13 +1,15 @@
 /**
- * GET /api/matches/:id/ws: the WebSocket upgrade. Every check runs here,
- * before the request reaches a room: upgrade header, genuine match id, origin
- * allowlist, join ticket (signature, pinned alg, expiry, audience = this
- * match), then the per-client attempt cap. The room gets a fresh request whose
- * only identity is the one set here.
+ * Joining a room: GET /api/matches/:id/ws (WebSocket upgrade) and its HTTP
+ * fallback, GET /api/matches/:id/sse (server-sent events) with POST
+ * /api/matches/:id/send for the client's frames. Every check runs here,
+ * before the request reaches a room: genuine match id, origin allowlist, join
+ * ticket (signature, pinned alg, expiry, audience = this match), then the
+ * per-client attempt cap. The room gets a fresh request whose only identity
+ * is the one set here.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { ApiErrorCode, PROTOCOL_VERSION } from "../../protocol/codes";
+import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
 import { clientAddress, genuineMatchId } from "../auth";
@@ -17,7 +19,7 @@ import { ApiError, badRequest, unauthorized } from "../errors";
 import { checkOrigin } from "../origin";
 import { verifyTicket } from "../tokens";
 
-const SocketQuery = z.object({
+const JoinQuery = z.object({
   ticket: z.string().min(1).max(2048).optional(),
   v: z.coerce.number().int().min(0).max(1_000_000).default(PROTOCOL_VERSION),
   /** Resume: the session from an earlier welcome and the last update seq applied. */
@@ -25,18 +27,17 @@ const SocketQuery = z.object({
   lastSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const socket = new Hono<AppEnv>().get("/api/matches/:id/ws", async (c) => {
-  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
-    throw new ApiError(426, ApiErrorCode.UPGRADE_REQUIRED, "This endpoint only accepts WebSocket upgrades.");
-  }
-  const matchId = await genuineMatchId(c);
+const SendQuery = z.object({ conn: z.string().regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });
+
+/** Run every join check and build the request the room will see. */
+async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): Promise<Request> {
   checkOrigin(c);
-  const query = SocketQuery.safeParse(c.req.query());
+  const query = JoinQuery.safeParse(c.req.query());
   if (!query.success) throw badRequest("Invalid query: expected ?ticket=<join ticket>&v=<protocol version>[&session=<session>&lastSeq=<n>].");
   if (!query.data.ticket) throw unauthorized("A join ticket is required (POST /api/matches/:id/ticket).");
   const ticket = await verifyTicket(requireSecret(c.env), query.data.ticket, matchId);
   if (!ticket.ok) {
-    logEvent("warn", "upgrade_refused", { matchId, reason: ticket.reason });
+    logEvent("warn", "upgrade_refused", { matchId, transport: kind, reason: ticket.reason });
     throw unauthorized(`Invalid join ticket (${ticket.reason}).`);
   }
   const t = ticket.value;
@@ -44,16 +45,49 @@ export const socket = new Hono<AppEnv>().get("/api/matches/:id/ws", async (c) =>
   if (limiter) {
     const { success } = await limiter.limit({ key: `${clientAddress(c)}|${t.playerId}` });
     if (!success) {
-      logEvent("warn", "upgrade_refused", { matchId, playerId: t.playerId, reason: "rate limited" });
+      logEvent("warn", "upgrade_refused", { matchId, transport: kind, playerId: t.playerId, reason: "rate limited" });
       throw new ApiError(429, ApiErrorCode.RATE_LIMITED, "Too many connection attempts; retry shortly.", { "Retry-After": "10" });
     }
   }
   const { session, lastSeq } = query.data;
   const resume = lastSeq === undefined ? null : { session: session ?? null, lastSeq };
   const identity: RoomIdentity = { playerId: t.playerId, name: t.name, role: t.role, jti: t.jti, exp: t.exp, version: query.data.v, resume };
+  return new Request(`https://room.internal/${kind}`, { method: "GET", headers: internalHeaders(c, identity) });
+}
+
+/** The client's headers minus every internal one it may have sent, plus the verified identity. */
+function internalHeaders(c: Context<AppEnv>, identity: RoomIdentity | null): Headers {
   const headers = new Headers();
   for (const [k, v] of c.req.raw.headers) if (!k.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) headers.set(k, v);
-  headers.set(IDENTITY_HEADER, JSON.stringify(identity));
-  const forwarded = new Request(`https://room.internal/${matchId}`, { method: "GET", headers });
-  return c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId)).fetch(forwarded);
-});
+  if (identity) headers.set(IDENTITY_HEADER, JSON.stringify(identity));
+  return headers;
+}
+
+const room = (c: Context<AppEnv>, matchId: string) => c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
+
+export const socket = new Hono<AppEnv>()
+  .get("/api/matches/:id/ws", async (c) => {
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+      throw new ApiError(426, ApiErrorCode.UPGRADE_REQUIRED, "This endpoint only accepts WebSocket upgrades (or use /sse).");
+    }
+    const matchId = await genuineMatchId(c);
+    return room(c, matchId).fetch(await admit(c, matchId, "ws"));
+  })
+  .get("/api/matches/:id/sse", async (c) => {
+    const matchId = await genuineMatchId(c);
+    return room(c, matchId).fetch(await admit(c, matchId, "sse"));
+  })
+  .post("/api/matches/:id/send", async (c) => {
+    const matchId = await genuineMatchId(c);
+    checkOrigin(c);
+    const q = SendQuery.safeParse(c.req.query());
+    if (!q.success) throw badRequest("Invalid query: expected ?conn=<connection id>.");
+    const body = await c.req.arrayBuffer();
+    // Checked here too so an oversized body never reaches the room; the room answers with the same error frame rule.
+    if (body.byteLength > MAX_CLIENT_FRAME_BYTES) {
+      throw new ApiError(413, ApiErrorCode.PAYLOAD_TOO_LARGE, `Frame of ${body.byteLength} bytes exceeds the ${MAX_CLIENT_FRAME_BYTES}-byte limit.`);
+    }
+    const headers = internalHeaders(c, null);
+    const url = `https://room.internal/send?conn=${q.data.conn}`;
+    return room(c, matchId).fetch(new Request(url, { method: "POST", headers, body }));
+  });

@@ -1,0 +1,79 @@
+/**
+ * The HTTP fallback transport, for networks where WebSockets cannot be
+ * established: server-sent events down, POST up, carrying the very same
+ * msgpack frames (base64 in SSE `data:` lines) and the same guarantees.
+ *
+ * SSE streams are plain responses held open by the room, so unlike
+ * hibernatable sockets they keep the object awake and die with the instance;
+ * the client sees the stream end and reconnects with resume.
+ */
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-store",
+  "X-Accel-Buffering": "no",
+} as const;
+
+const encoder = new TextEncoder();
+
+function base64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** One SSE event. `event` names: open, frame (default), pong, close. */
+export function sseEvent(event: string, data: string): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${data}\n\n`);
+}
+
+export class SseHub {
+  private readonly streams = new Map<string, WritableStreamDefaultWriter<Uint8Array>>();
+
+  constructor(private readonly onGone: (connId: string) => void) {}
+
+  /** Open a stream for a connection; the first event tells the client its connection id for POSTs. */
+  open(connId: string): Response {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    this.streams.set(connId, writer);
+    writer.closed.then(
+      () => this.drop(connId),
+      () => this.drop(connId),
+    );
+    void writer.write(sseEvent("open", JSON.stringify({ conn: connId })));
+    return new Response(readable, { status: 200, headers: SSE_HEADERS });
+  }
+
+  /** A stream that refuses a connection: one close event, then the end. */
+  static refused(code: number, reason: string): Response {
+    return new Response(sseEvent("close", JSON.stringify({ code, reason })), { status: 200, headers: SSE_HEADERS });
+  }
+
+  has(connId: string): boolean {
+    return this.streams.has(connId);
+  }
+
+  send(connId: string, data: Uint8Array | string): boolean {
+    const w = this.streams.get(connId);
+    if (!w) return false;
+    const chunk = typeof data === "string" ? sseEvent(data === "pong" ? "pong" : "text", data) : sseEvent("frame", base64(data));
+    w.write(chunk).catch(() => this.drop(connId));
+    return true;
+  }
+
+  close(connId: string, code: number, reason: string): boolean {
+    const w = this.streams.get(connId);
+    if (!w) return false;
+    this.streams.delete(connId);
+    void w
+      .write(sseEvent("close", JSON.stringify({ code, reason })))
+      .then(() => w.close())
+      .catch(() => undefined);
+    return true;
+  }
+
+  private drop(connId: string): void {
+    if (!this.streams.delete(connId)) return;
+    this.onGone(connId);
+  }
+}
