@@ -69,6 +69,42 @@ export interface ApplyContext {
   readonly by: Actor;
 }
 
+/** One input to apply at a tick of a real-time game, in the order the room applies them. */
+export interface TickInput<I> {
+  readonly seat: Seat;
+  readonly input: I;
+}
+
+/**
+ * The extra contract of a real-time game: a fixed-timestep simulation the room
+ * advances tick by tick, applying buffered inputs at their ticks.
+ */
+export interface RealtimeSpec<S, I> {
+  /** Simulation steps per second (e.g. 60). */
+  readonly tickHz: number;
+  /** Snapshots sent per second (e.g. 20); tickHz must be a multiple of it. */
+  readonly snapshotHz: number;
+  /** An input naming a past tick is applied at the next tick if it is at most this many ticks late, else rejected. */
+  readonly lateWindowTicks: number;
+  /** An input naming a tick further ahead than this is rejected. */
+  readonly aheadWindowTicks: number;
+  /** Inputs one seat may have applied per tick; more are rejected (a flood gains nothing). */
+  readonly maxInputsPerTick: number;
+  /** Longest the match lasts, in ticks (the game decides the result when it runs out). */
+  readonly maxTicks: number;
+  /** The tick a state is at (0 for a new round). */
+  tick(state: S): number;
+  /** The tick an input names (the client's simulation tick when it was made). */
+  inputTick(input: I): number;
+  /** Advance exactly one tick, applying `inputs` at that tick. Pure; must not mutate `state`. */
+  step(state: S, inputs: readonly TickInput<I>[]): { state: S; events: readonly GameEvent[] };
+  /**
+   * The state quantised to a flat array of integers with a fixed layout for a
+   * given seat count (what clients need to render), for delta snapshots.
+   */
+  quantize(state: S): number[];
+}
+
 export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
   /** Stable identifier used on the wire and in storage, e.g. "connect-four". */
   readonly id: string;
@@ -96,6 +132,8 @@ export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
   result(state: S): MatchResult | null;
   /** What a seat (or a spectator, `null`) may see of the state. */
   view(state: S, seat: Seat | null): unknown;
+  /** Present for real-time games: the fixed-timestep simulation. */
+  readonly realtime?: RealtimeSpec<S, I>;
   /** Server-side AI, when the game has one. Deterministic for a given seed. */
   readonly ai?: {
     readonly levels: readonly string[];

@@ -6,3 +6,4 @@ export * from "./codec";
 export { scanMsgpack } from "./msgpack-guard";
 export * from "./state-hash";
 export * from "./sse";
+export * from "./delta";

@@ -142,6 +142,22 @@ export const ErrorFrame = z.object({
 
 export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s: z.number() });
 
+/**
+ * Real-time games: the quantised state at `tick`. `key` true: `d` is the whole
+ * array (sent first on every connection); else `d` holds [index, value, …]
+ * pairs changed since the previous snap on this connection (the stream is
+ * ordered and reliable, so the baseline is always the last one received).
+ */
+export const SnapFrame = z.object({
+  t: z.literal("snap"),
+  tick: z.number().int(),
+  /** Highest input id of your seat applied to the simulation (0 if none). */
+  ack: z.number().int(),
+  key: z.boolean(),
+  d: z.array(z.number().int()),
+});
+export type SnapFrame = z.infer<typeof SnapFrame>;
+
 export const ServerFrame = z.discriminatedUnion("t", [
   WelcomeFrame,
   UpdateFrame,
@@ -149,6 +165,7 @@ export const ServerFrame = z.discriminatedUnion("t", [
   GameErrorFrame,
   ErrorFrame,
   SyncReplyFrame,
+  SnapFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;

@@ -16,12 +16,14 @@ export interface ConnInfo {
 
 export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
+  /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
+  lastSnap: number[] | null;
   bucket: TokenBucket;
   strikes: StrikeCounter;
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

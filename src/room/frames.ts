@@ -13,6 +13,7 @@ import { applyInput, forfeitSeat, requestRematch, type Step } from "./match";
 import type { SeatRecord } from "./record";
 import type { RoomCore } from "./room-core";
 import { addStrike, takeToken } from "./token-bucket";
+import { admitRealtimeInput } from "./realtime-room";
 
 type Command = Extract<ClientFrame, { id: number }>;
 
@@ -59,6 +60,11 @@ function command(core: RoomCore, c: LiveConn, frame: Command, now: number): void
   const seatRec = c.seat === null ? undefined : core.record.seats[c.seat];
   if (c.seat === null || !seatRec) {
     core.send(c.connId, { t: "gameError", id: frame.id, code: RoomErrorCode.NOT_A_PLAYER, message: "Spectators cannot send inputs.", dup: false });
+    return;
+  }
+  if (frame.t === "input" && core.rt) {
+    // Real-time inputs are buffered by tick and acknowledged once applied (see realtime-room.ts).
+    admitRealtimeInput(core, c, c.seat, seatRec, frame, now);
     return;
   }
   if (frame.id <= seatRec.lastInputId) {

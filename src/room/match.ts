@@ -34,6 +34,7 @@ export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   const seed = roundSeed(rec, rec.round);
   rec.game = game.create(seed, rec.settings.gameOptions, rec.seats.length, rec.firstSeat);
   rec.status = "playing";
+  rec.rtAnchor = game.realtime ? now : null;
   rec.result = null;
   rec.endedAt = null;
   rec.cleanupAt = null;
@@ -69,9 +70,18 @@ export function forfeitSeat(rec: RoomRecord, game: AnyGame, seat: Seat, reason: 
   if (rec.status !== "playing") return step;
   const out = game.forfeit(rec.game, seat, reason);
   rec.game = out.state;
-  step.actions.push({ kind: "forfeit", round: rec.round, seat, reason, at: now });
+  const tick = game.realtime?.tick(rec.game);
+  step.actions.push({ kind: "forfeit", round: rec.round, seat, reason, at: now, ...(tick === undefined ? {} : { tick }) });
   step.events.push(...out.events);
   settle(rec, game, now, step, true);
+  return step;
+}
+
+/** Real-time games: end the match if the simulation says it is over. */
+export function settleRealtime(rec: RoomRecord, game: AnyGame, now: number, events: GameEvent[]): Step {
+  const step = emptyStep();
+  step.events.push(...events);
+  settle(rec, game, now, step, false);
   return step;
 }
 

@@ -55,6 +55,7 @@ export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({
   cleanupAt: z.number().nullable(),
   endedAt: z.number().nullable(),
   actions: z.number(),
+  rtAnchor: z.number().nullable(),
 });
 
 /** A socket attachment (the per-connection state that survives hibernation; well under 2 KiB). */

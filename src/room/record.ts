@@ -53,6 +53,8 @@ export interface RoomRecord {
   endedAt: number | null;
   /** Entries written to the action log so far. */
   actions: number;
+  /** Real-time games: wall-clock time of tick 0 of the current round (the fixed-step anchor), else null. */
+  rtAnchor: number | null;
 }
 
 /** A waiting room nobody completes is abandoned after this long. */
@@ -100,11 +102,12 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     cleanupAt: now + WAITING_TTL_MS,
     endedAt: null,
     actions: 0,
+    rtAnchor: null,
   };
 }
 
 /** One entry of the ordered action log: enough to re-simulate every round exactly. */
 export type ActionEntry =
   | { kind: "round"; round: number; seed: number; firstSeat: Seat; at: number }
-  | { kind: "input"; round: number; seat: Seat; by: "human" | "ai"; inputId: number | null; data: unknown; at: number }
-  | { kind: "forfeit"; round: number; seat: Seat; reason: Exclude<EndReason, "win" | "draw">; at: number };
+  | { kind: "input"; round: number; seat: Seat; by: "human" | "ai"; inputId: number | null; data: unknown; at: number; tick?: number }
+  | { kind: "forfeit"; round: number; seat: Seat; reason: Exclude<EndReason, "win" | "draw">; at: number; tick?: number };

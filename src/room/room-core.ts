@@ -12,6 +12,8 @@ import { emptyEffects, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, startRound, timerDeadlines, type Step } from "./match";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
+import { RealtimeDriver } from "./realtime";
+import { advanceRealtime, CHECKPOINT_MS } from "./realtime-room";
 import { endAbsence, startAbsence } from "./absence";
 import { buildWelcome, MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frames";
@@ -60,6 +62,13 @@ export interface PublicStatus {
 export class RoomCore {
   readonly conns = new Connections();
   readonly journal: Journal;
+  /** Real-time games: the fixed-step driver; null for turn-based games. */
+  readonly rt: RealtimeDriver | null;
+  /** Real-time games: highest input id admitted to the tick buffer per seat (not yet applied). */
+  readonly admitted = new Map<number, number>();
+  checkpointDueAt = 0;
+  /** Counters for benchmarks and cost modelling. */
+  readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
   private fx: Effects = emptyEffects();
 
   constructor(
@@ -68,6 +77,23 @@ export class RoomCore {
     journal: JournalEntry[] = [],
   ) {
     this.journal = new Journal(journal);
+    this.rt = game.realtime ? new RealtimeDriver(game, game.realtime) : null;
+  }
+
+  /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
+  advance(now: number): void {
+    advanceRealtime(this, now);
+    this.checkLiveness(now);
+  }
+
+  /** Whether a real-time simulation is running (the host then keeps its in-memory loop going). */
+  realtimeLive(): boolean {
+    return this.rt !== null && this.record.status === "playing";
+  }
+
+  /** When the host's loop should next call `advance`: the next snapshot boundary. */
+  nextLoopAt(now: number): number | null {
+    return this.rt && this.realtimeLive() ? this.rt.nextSnapshotAt(this.record, now) : null;
   }
 
   /** Take what the core produced since the last drain. */
@@ -179,6 +205,7 @@ export class RoomCore {
     const c = this.conns.get(connId);
     // A socket the core no longer tracks (refused, replaced or policy-closed, its close still in flight): nothing to do.
     if (!c) return;
+    this.metrics.messages += 1;
     c.lastSeenAt = now;
     handleFrame(this, c, data, now);
   }
@@ -192,6 +219,11 @@ export class RoomCore {
   /** The alarm fired (or any wake): run every due timer once, then declare silent sockets dead. */
   wake(now: number): void {
     for (const d of dueDeadlines(timerDeadlines(this.record), now)) runTimer(this, d.key, now);
+    this.advance(now);
+  }
+
+  /** Declare sockets silent for longer than the heartbeat timeout dead. */
+  checkLiveness(now: number): void {
     const timeout = this.record.settings.heartbeatTimeoutMs;
     for (const c of this.conns.all()) {
       if (c.lastSeenAt + timeout <= now) {
@@ -202,11 +234,16 @@ export class RoomCore {
     }
   }
 
-  /** When the core next needs to run: the earliest stored timer or heartbeat check. */
-  nextWakeAt(): number | null {
+  /**
+   * When the core next needs the alarm: the earliest stored timer or heartbeat
+   * check, and while a real-time match runs a watchdog a few seconds out (the
+   * in-memory loop drives the ticks; the alarm restarts it after an eviction).
+   */
+  nextWakeAt(now: number): number | null {
     const timeout = this.record.settings.heartbeatTimeoutMs;
     const liveness = this.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + timeout }));
-    return nextWake([...timerDeadlines(this.record), ...liveness]);
+    const watchdog = this.realtimeLive() ? [{ key: "watchdog", at: now + CHECKPOINT_MS }] : [];
+    return nextWake([...timerDeadlines(this.record), ...liveness, ...watchdog]);
   }
 
   status(): PublicStatus {
@@ -314,7 +351,7 @@ export class RoomCore {
   }
 
   /** Queue entries for the action log; the record counts them so the log and the record stay in step. */
-  private recordActions(actions: readonly ActionEntry[]): void {
+  recordActions(actions: readonly ActionEntry[]): void {
     if (actions.length === 0) return;
     this.record.actions += actions.length;
     this.fx.actions.push(...actions);

@@ -30,6 +30,10 @@ export class RoomObject extends DurableObject<Env> {
   private initialized = false;
   /** The alarm time we last set or read; undefined until known. */
   private alarmAt: number | null | undefined = undefined;
+  /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
+  private loopTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Billable operations of this instance, for benchmarks and the cost model. */
+  private readonly ops = { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -145,6 +149,7 @@ export class RoomObject extends DurableObject<Env> {
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.ops.messages += 1;
     const core = this.ensureInitialized();
     const info = readAttachment(ws);
     if (!core || !info) {
@@ -174,15 +179,12 @@ export class RoomObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null; // the alarm that fired is consumed
+    this.ops.alarmRuns += 1;
     const core = this.ensureInitialized();
     if (!core) return;
     try {
       const now = Date.now();
-      for (const ws of this.ctx.getWebSockets()) {
-        const info = readAttachment(ws);
-        const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
-        if (info && pinged) core.observeSeen(info.connId, pinged.getTime());
-      }
+      this.observePings(core);
       core.wake(now);
     } finally {
       // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
@@ -191,6 +193,40 @@ export class RoomObject extends DurableObject<Env> {
   }
 
   // ------------------------------------------------------------ internals
+
+  /** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
+  private observePings(core: RoomCore): void {
+    for (const ws of this.ctx.getWebSockets()) {
+      const info = readAttachment(ws);
+      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
+      if (info && pinged) core.observeSeen(info.connId, pinged.getTime());
+    }
+  }
+
+  /** Keep the real-time loop running while a real-time match is live; it stops by itself otherwise. */
+  private ensureLoop(core: RoomCore): void {
+    if (this.loopTimer !== null) return;
+    const now = Date.now();
+    const at = core.nextLoopAt(now);
+    if (at === null) return;
+    this.loopTimer = setTimeout(() => {
+      this.loopTimer = null;
+      this.observePings(core);
+      core.advance(Date.now());
+      void this.flush(core);
+    }, Math.max(0, at - now));
+  }
+
+  /** Billable-operation counters of this instance (benchmarks and the cost model). */
+  async metrics(): Promise<Record<string, number>> {
+    const core = this.ensureInitialized();
+    return {
+      ...this.ops,
+      awakeMs: this.ops.lastEventAt - this.ops.bornAt,
+      steps: core?.metrics.steps ?? 0,
+      droppedSteps: core?.metrics.droppedSteps ?? 0,
+    };
+  }
 
   private onStreamGone(connId: string): void {
     const core = this.ensureInitialized();
@@ -240,7 +276,12 @@ export class RoomObject extends DurableObject<Env> {
   /** Persist, then send, then close, then log; finally make the alarm match the next deadline. */
   private async flush(core: RoomCore): Promise<void> {
     const fx = core.drain();
-    if (fx.persist) this.store.save(core.record, fx.actions, fx.journal);
+    this.ops.lastEventAt = Date.now();
+    if (fx.persist) {
+      this.store.save(core.record, fx.actions, fx.journal);
+      this.ops.storageWrites += 1;
+      this.ops.rowsWritten += 1 + fx.actions.length + fx.journal.length;
+    }
     for (const { conn, frame } of fx.frames) this.sendTo(conn, encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.sendTo(conn, text);
     for (const { conn, code, reason } of fx.closes) {
@@ -254,6 +295,7 @@ export class RoomObject extends DurableObject<Env> {
       }
     }
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
+    this.ensureLoop(core);
     await this.syncAlarm(core);
   }
 
@@ -276,10 +318,11 @@ export class RoomObject extends DurableObject<Env> {
    */
   private async syncAlarm(core: RoomCore): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    const wanted = alarmTime(core.nextWakeAt(), Date.now());
+    const wanted = alarmTime(core.nextWakeAt(Date.now()), Date.now());
     if (wanted === null) return;
     if (this.alarmAt !== null && this.alarmAt <= wanted) return;
     this.alarmAt = wanted;
+    this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(wanted);
   }
 

@@ -50,7 +50,7 @@ export class RoomStepper {
   advance(ms: number) {
     const target = this.now + ms;
     for (;;) {
-      const next = this.core.nextWakeAt();
+      const next = this.core.nextWakeAt(this.now);
       if (next === null || next > target) break;
       this.now = Math.max(this.now, next);
       for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);

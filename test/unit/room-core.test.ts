@@ -96,7 +96,7 @@ describe("room core, stepped by hand", () => {
     r.advance(60 * 60_000);
     expect(r.core.record.status).toBe("closed");
     expect(r.closed.get("c0")?.code).toBe(CloseCode.MATCH_CLOSED);
-    expect(r.core.nextWakeAt()).toBeNull();
+    expect(r.core.nextWakeAt(r.now)).toBeNull();
   });
 
   it("produces the same match from the same seed and inputs", () => {

@@ -1,0 +1,116 @@
+/**
+ * The fixed-timestep driver of real-time games inside the room core.
+ *
+ * Inputs are buffered by the tick they are applied at (the client's tick,
+ * or the next one if it arrives a little late) and the simulation advances by
+ * whole steps owed by the wall clock since the round's anchor (`planSteps`):
+ * a late wake runs the missed steps, capped, and time never drifts. The
+ * simulation itself is the game's pure `step`, so a restart can rebuild the
+ * exact state from the seed and the logged inputs.
+ */
+import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../games/types";
+import { planSteps } from "./ticker";
+import type { RoomRecord } from "./record";
+
+/** At most this many steps run in one wake; beyond it the anchor moves (time is dropped, not replayed). */
+export const MAX_CATCH_UP_STEPS = 120;
+
+export interface PendingInput {
+  readonly seat: Seat;
+  readonly input: unknown;
+  readonly inputId: number | null;
+  readonly applyTick: number;
+  readonly at: number;
+}
+
+export type Admission = { ok: true; applyTick: number } | { ok: false; code: string; message: string };
+
+export interface AdvanceResult {
+  readonly steps: number;
+  readonly dropped: number;
+  readonly events: GameEvent[];
+  readonly applied: PendingInput[];
+}
+
+export const RealtimeErrorCode = {
+  INPUT_TOO_LATE: "INPUT_TOO_LATE",
+  INPUT_TOO_EARLY: "INPUT_TOO_EARLY",
+  INPUT_BUDGET: "INPUT_BUDGET",
+} as const;
+
+export class RealtimeDriver {
+  private readonly buffer = new Map<number, PendingInput[]>();
+  readonly stepMs: number;
+  readonly ticksPerSnapshot: number;
+
+  constructor(
+    private readonly game: AnyGame,
+    readonly spec: RealtimeSpec<unknown, unknown>,
+  ) {
+    this.stepMs = 1000 / spec.tickHz;
+    this.ticksPerSnapshot = Math.max(1, Math.round(spec.tickHz / spec.snapshotHz));
+  }
+
+  /** The tick the next step will apply inputs at. */
+  tick(rec: RoomRecord): number {
+    return this.spec.tick(rec.game);
+  }
+
+  /** Decide where an input goes: its own tick, the next tick if slightly late, or nowhere. */
+  admit(rec: RoomRecord, seat: Seat, input: unknown, inputId: number | null, inputTick: number, now: number): Admission {
+    const current = this.tick(rec);
+    if (inputTick < current - this.spec.lateWindowTicks) {
+      return { ok: false, code: RealtimeErrorCode.INPUT_TOO_LATE, message: `Input for tick ${inputTick} arrived at tick ${current}, more than ${this.spec.lateWindowTicks} ticks late.` };
+    }
+    if (inputTick > current + this.spec.aheadWindowTicks) {
+      return { ok: false, code: RealtimeErrorCode.INPUT_TOO_EARLY, message: `Input for tick ${inputTick} is more than ${this.spec.aheadWindowTicks} ticks ahead of tick ${current}.` };
+    }
+    const applyTick = Math.max(inputTick, current);
+    const queued = this.buffer.get(applyTick) ?? [];
+    if (queued.filter((p) => p.seat === seat).length >= this.spec.maxInputsPerTick) {
+      return { ok: false, code: RealtimeErrorCode.INPUT_BUDGET, message: `At most ${this.spec.maxInputsPerTick} inputs per player per tick.` };
+    }
+    queued.push({ seat, input, inputId, applyTick, at: now });
+    this.buffer.set(applyTick, queued);
+    return { ok: true, applyTick };
+  }
+
+  /** Run every step owed at `now` (capped), applying buffered inputs at their ticks; stops at the end of the match. */
+  advance(rec: RoomRecord, now: number): AdvanceResult {
+    const events: GameEvent[] = [];
+    const applied: PendingInput[] = [];
+    if (rec.rtAnchor === null || rec.status !== "playing") return { steps: 0, dropped: 0, events, applied };
+    const tick = this.tick(rec);
+    const plan = planSteps(rec.rtAnchor + tick * this.stepMs, now, this.stepMs, MAX_CATCH_UP_STEPS);
+    let steps = 0;
+    for (; steps < plan.steps; steps++) {
+      const t = this.tick(rec);
+      const inputs = this.buffer.get(t) ?? [];
+      this.buffer.delete(t);
+      const out = this.spec.step(rec.game, inputs.map((p) => ({ seat: p.seat, input: p.input })));
+      rec.game = out.state;
+      events.push(...out.events);
+      applied.push(...inputs);
+      if (this.game.result(rec.game)) {
+        steps++;
+        break;
+      }
+    }
+    // Time beyond the catch-up cap is skipped: the anchor moves so the next wake does not owe it again.
+    if (plan.dropped > 0) rec.rtAnchor += plan.dropped * this.stepMs;
+    return { steps, dropped: plan.dropped, events, applied };
+  }
+
+  /** Wall-clock time of the next snapshot boundary after `now`. */
+  nextSnapshotAt(rec: RoomRecord, now: number): number {
+    if (rec.rtAnchor === null) return now + this.stepMs * this.ticksPerSnapshot;
+    const interval = this.stepMs * this.ticksPerSnapshot;
+    const elapsed = Math.max(0, now - rec.rtAnchor);
+    return rec.rtAnchor + (Math.floor(elapsed / interval) + 1) * interval;
+  }
+
+  /** Drop inputs still buffered (a new round, or the end). */
+  clear(): void {
+    this.buffer.clear();
+  }
+}
