@@ -1,5 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { verifyReplay } from "../../src/replay/verify";
 import { api, join, twoPlayerMatch } from "./helpers";
 
 const stubFor = (matchId: string) => env.ROOMS.get(env.ROOMS.idFromName(matchId));
@@ -135,6 +136,7 @@ describe("reconnection, timers and eviction", () => {
     expect(res.status).toBe(200);
     const replay = (await res.json()) as { seed: number; actions: { kind: string }[] };
     expect(replay.actions.map((x) => x.kind)).toEqual(["round", "forfeit"]);
+    expect(verifyReplay(replay)).toMatchObject({ ok: true, result: { winner: 0, reason: "resign" } });
     a.close();
     b.close();
   });

@@ -1,0 +1,20 @@
+// `npm run verify-replay -- <replay.json | http(s)://host/api/matches/:id/replay>`
+// Re-simulates a finished match from its published seed, settings and action
+// log and confirms the recorded result. Exit code 0 when it matches, 1 when not.
+import { readFileSync } from "node:fs";
+import { verifyReplay } from "../src/replay/verify";
+
+const source = process.argv[2];
+if (!source) {
+  console.error("usage: npm run verify-replay -- <replay.json | http(s)://host/api/matches/:id/replay>");
+  process.exit(2);
+}
+const raw: unknown = /^https?:\/\//.test(source) ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, "utf8"));
+const v = verifyReplay(raw);
+for (const r of v.rounds) console.log(`round ${r.round}: seed ${r.seedOk ? "derives from the match seed" : "DOES NOT derive"}; result ${JSON.stringify(r.result)}; state ${r.stateHash}`);
+if (v.ok) {
+  console.log(`verified: the recorded result ${JSON.stringify(v.result)} is what the action log produces.`);
+} else {
+  console.error(`NOT verified: ${v.reason}`);
+  process.exit(1);
+}
