@@ -10,6 +10,7 @@ import { findGame } from "../games/registry";
 import { CloseCode, encodeFrame } from "../protocol";
 import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
 import { SseHub } from "./sse-hub";
+import { Outbound } from "./outbound";
 import { logEvent } from "../shared/log";
 import { ConnInfoSchema } from "./record-schema";
 import { newRecord, type Creator } from "./record";
@@ -26,6 +27,7 @@ export class RoomObject extends DurableObject<Env> {
   private readonly store: RoomStorage;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
+  private readonly out: Outbound;
   private core: RoomCore | null = null;
   private initialized = false;
   /** The alarm time we last set or read; undefined until known. */
@@ -38,6 +40,7 @@ export class RoomObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
+    this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -282,32 +285,12 @@ export class RoomObject extends DurableObject<Env> {
       this.ops.storageWrites += 1;
       this.ops.rowsWritten += 1 + fx.actions.length + fx.journal.length;
     }
-    for (const { conn, frame } of fx.frames) this.sendTo(conn, encodeFrame(frame));
-    for (const { conn, text } of fx.texts) this.sendTo(conn, text);
-    for (const { conn, code, reason } of fx.closes) {
-      if (this.sse.close(conn, code, reason)) continue;
-      for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
-        try {
-          ws.close(code, reason);
-        } catch {
-          // Already closing.
-        }
-      }
-    }
+    for (const { conn, frame } of fx.frames) this.out.send(conn, encodeFrame(frame));
+    for (const { conn, text } of fx.texts) this.out.send(conn, text);
+    for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
     this.ensureLoop(core);
     await this.syncAlarm(core);
-  }
-
-  private sendTo(conn: string, data: Uint8Array | string): void {
-    if (this.sse.send(conn, data)) return;
-    for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
-      try {
-        ws.send(data);
-      } catch (err) {
-        this.log("warn", "send_failed", { connId: conn, message: err instanceof Error ? err.message : String(err) });
-      }
-    }
   }
 
   /**
