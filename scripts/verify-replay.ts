@@ -11,7 +11,7 @@ if (!source) {
 }
 const raw: unknown = /^https?:\/\//.test(source) ? await (await fetch(source)).json() : JSON.parse(readFileSync(source, "utf8"));
 const v = verifyReplay(raw);
-for (const r of v.rounds) console.log(`round ${r.round}: seed ${r.seedOk ? "derives from the match seed" : "DOES NOT derive"}; result ${JSON.stringify(r.result)}; state ${r.stateHash}`);
+for (const r of v.rounds) console.log(`round ${r.round}: seed ${r.seedOk ? "matches its published commitment" : "DOES NOT match its commitment"}; result ${JSON.stringify(r.result)}; state ${r.stateHash}`);
 if (v.ok) {
   console.log(`verified: the recorded result ${JSON.stringify(v.result)} is what the action log produces.`);
 } else {

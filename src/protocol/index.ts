@@ -7,3 +7,4 @@ export { scanMsgpack } from "./msgpack-guard";
 export * from "./state-hash";
 export * from "./sse";
 export * from "./delta";
+export * from "./fairness";

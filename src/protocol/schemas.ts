@@ -60,6 +60,8 @@ export const RoomSnapshot = z.object({
   /** When the current turn times out (ms since epoch), or null. */
   turnDeadline: z.number().nullable(),
   result: MatchResultSchema.nullable(),
+  /** SHA-256 commitment to the current round's seed (revealed in matchEnded), or null before the first round. */
+  commitment: z.string().nullable(),
   /** The game's own view of its state for this recipient. */
   view: z.unknown(),
 });

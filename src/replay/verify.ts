@@ -6,9 +6,8 @@
  */
 import { z } from "zod";
 import { findGame } from "../games/registry";
-import { mixSeed } from "../games/rng";
 import type { AnyGame, MatchResult } from "../games/types";
-import { stateHash } from "../protocol";
+import { stateHash, verifyReveal } from "../protocol";
 
 const Action = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("round"), round: z.number().int(), seed: z.number().int(), firstSeat: z.number().int(), at: z.number() }),
@@ -26,10 +25,13 @@ const Action = z.discriminatedUnion("kind", [
 ]);
 type Action = z.infer<typeof Action>;
 
+const Reveal = z.object({ round: z.number().int(), seed: z.number().int(), salt: z.string(), commitment: z.string() });
+
 export const ReplayDocument = z.object({
   matchId: z.string(),
   game: z.string(),
-  seed: z.number().int(),
+  /** Revealed seed, salt and commitment of every finished round. */
+  rounds: z.array(Reveal),
   settings: z.object({ seats: z.number().int(), gameOptions: z.unknown() }).passthrough(),
   result: z.unknown(),
   actions: z.array(Action),
@@ -58,7 +60,7 @@ export function verifyReplay(raw: unknown): Verification {
     const out = simulateRound(game, doc, round, actions);
     if ("reason" in out) return { ok: false, reason: `round ${round}: ${out.reason}`, rounds };
     rounds.push(out);
-    if (!out.seedOk) return { ok: false, reason: `round ${round}: seed does not derive from the match seed`, rounds };
+    if (!out.seedOk) return { ok: false, reason: `round ${round}: the seed played is not the one committed to at the start`, rounds };
   }
   const last = rounds.at(-1)?.result ?? null;
   if (JSON.stringify(last) !== JSON.stringify(doc.result ?? null)) {
@@ -71,7 +73,9 @@ function simulateRound(game: AnyGame, doc: ReplayDocument, round: number, action
   const start = actions[0];
   if (!start || start.kind !== "round") return { reason: "does not begin with a round entry" };
   let state: unknown = game.create(start.seed, doc.settings.gameOptions, doc.settings.seats, start.firstSeat);
-  const seedOk = start.seed === mixSeed(doc.seed, round);
+  // The course/AI seed played must be the revealed one, and the reveal must open the published commitment.
+  const reveal = doc.rounds.find((r) => r.round === round);
+  const seedOk = reveal !== undefined && reveal.seed === start.seed && verifyReveal(reveal.commitment, reveal.seed, reveal.salt);
   const rest = actions.slice(1);
   const rt = game.realtime;
   if (!rt) {

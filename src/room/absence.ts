@@ -13,6 +13,9 @@
 import type { GameEvent, Seat } from "../games/types";
 import type { RoomRecord } from "./record";
 
+/** A match in play with every human away (and kept seats) is closed as abandoned after this long. */
+export const ABANDONED_PLAYING_TTL_MS = 60 * 60_000;
+
 export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
 export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
 
@@ -25,6 +28,8 @@ export function startAbsence(rec: RoomRecord, seat: Seat, now: number): GameEven
     rec.pausedTurnMs = Math.max(0, rec.turnDeadline - now);
     rec.turnDeadline = null;
   }
+  // Nobody left at the table: whatever the policy, the room closes as abandoned if nobody returns.
+  if (rec.seats.every((x) => x.kind !== "human" || x.graceUntil !== null)) rec.cleanupAt = now + ABANDONED_PLAYING_TTL_MS;
   return [{ type: "playerDisconnected", seat, graceUntil: s.graceUntil, paused: rec.pausedTurnMs !== null }];
 }
 
@@ -33,6 +38,7 @@ export function endAbsence(rec: RoomRecord, seat: Seat, now: number): GameEvent[
   const s = rec.seats[seat];
   if (!s || s.graceUntil === null) return [];
   s.graceUntil = null;
+  if (rec.status === "playing") rec.cleanupAt = null;
   if (rec.pausedTurnMs !== null && rec.seats.every((x) => x.graceUntil === null)) {
     rec.turnDeadline = now + rec.pausedTurnMs;
     rec.pausedTurnMs = null;

@@ -18,12 +18,14 @@ export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
   lastSnap: number[] | null;
+  /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
+  excess: number;
   bucket: TokenBucket;
   strikes: StrikeCounter;
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

@@ -25,7 +25,11 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
   }
   const { burst, perSecond } = core.game.rateLimit;
   if (!takeToken(c.bucket, now, burst, perSecond)) {
-    reject(core, c, ErrorCode.RATE_LIMITED, `Too many frames: at most ${perSecond} per second, bursts of ${burst}. The frame was not processed.`, null, now);
+    // Over the budget is not yet abuse: every RATE_LIMITED_PER_STRIKE-th excess frame counts as one strike,
+    // so a client keeps its connection through a burst but a sustained flood is closed.
+    c.excess += 1;
+    const strike = c.excess % RATE_LIMITED_PER_STRIKE === 0;
+    reject(core, c, ErrorCode.RATE_LIMITED, `Too many frames: at most ${perSecond} per second, bursts of ${burst}. The frame was not processed.`, null, now, strike);
     return;
   }
   const decoded = decodeClientFrame(data);
@@ -45,8 +49,15 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
   command(core, c, frame, now);
 }
 
-function reject(core: RoomCore, c: LiveConn, code: string, message: string, id: number | null, now: number): void {
+/** Excess frames over the rate limit that make one abuse strike. */
+export const RATE_LIMITED_PER_STRIKE = 10;
+
+function reject(core: RoomCore, c: LiveConn, code: string, message: string, id: number | null, now: number, strike = true): void {
   core.send(c.connId, { t: "error", code, message, id });
+  if (!strike) {
+    if (c.excess % RATE_LIMITED_PER_STRIKE === 1) core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message });
+    return;
+  }
   const strikes = addStrike(c.strikes, now, ABUSE_LIMIT.windowMs);
   core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message, strikes });
   if (strikes >= ABUSE_LIMIT.strikes) {
@@ -123,7 +134,7 @@ function remember(seatRec: SeatRecord, outcome: SeatRecord["recent"][number]): v
   if (seatRec.recent.length > RECENT_OUTCOMES) seatRec.recent.splice(0, seatRec.recent.length - RECENT_OUTCOMES);
 }
 
-/** Seed for one AI decision: fixed by the match seed, the round and the position in the action log. */
-export function aiSeed(seed: number, round: number, actions: number): number {
-  return mixSeed(mixSeed(seed, round), actions);
+/** Seed for one AI decision: fixed by the (committed) round seed and the position in the action log. */
+export function aiSeed(roundSeed: number, actions: number): number {
+  return mixSeed(roundSeed, actions);
 }

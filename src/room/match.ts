@@ -4,7 +4,7 @@
  * given; time comes in as `now`. The room core calls these and turns the
  * returned events into update frames.
  */
-import { mixSeed } from "../games/rng";
+import { deriveRound } from "../protocol";
 import type { AnyGame, GameEvent, Seat } from "../games/types";
 import type { RoomSnapshot } from "../protocol";
 import { FINISHED_TTL_MS, type ActionEntry, type RoomRecord } from "./record";
@@ -22,16 +22,18 @@ function emptyStep(): Step {
   return { events: [], actions: [], ended: false };
 }
 
-/** Seed of a round, derived from the match seed so the whole match replays from one number. */
+/** Seed of a round, derived from the match secret and committed to at the round's start. */
 export function roundSeed(rec: RoomRecord, round: number): number {
-  return mixSeed(rec.seed, round);
+  return deriveRound(rec.secret, round).seed;
 }
 
 /** Begin the next round: first round after all seats fill, later ones on rematch. */
 export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   rec.round += 1;
   rec.firstSeat = (rec.round - 1) % rec.seats.length;
-  const seed = roundSeed(rec, rec.round);
+  const fair = deriveRound(rec.secret, rec.round);
+  const seed = fair.seed;
+  rec.commitment = fair.commitment;
   rec.game = game.create(seed, rec.settings.gameOptions, rec.seats.length, rec.firstSeat);
   rec.status = "playing";
   rec.rtAnchor = game.realtime ? now : null;
@@ -41,7 +43,7 @@ export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   for (const s of rec.seats) s.rematch = false;
   const step = emptyStep();
   step.actions.push({ kind: "round", round: rec.round, seed, firstSeat: rec.firstSeat, at: now });
-  step.events.push({ type: "matchStarted", round: rec.round, firstSeat: rec.firstSeat });
+  step.events.push({ type: "matchStarted", round: rec.round, firstSeat: rec.firstSeat, commitment: fair.commitment });
   settle(rec, game, now, step, true);
   return step;
 }
@@ -97,7 +99,10 @@ function settle(rec: RoomRecord, game: AnyGame, now: number, step: Step, moved: 
     rec.aiDueAt = null;
     rec.cleanupAt = now + FINISHED_TTL_MS;
     for (const s of rec.seats) s.graceUntil = null;
-    step.events.push({ type: "matchEnded", round: rec.round, result });
+    // Reveal this round's seed and salt: anyone can check them against the commitment from the start.
+    const reveal = deriveRound(rec.secret, rec.round);
+    if (!rec.reveals.some((r) => r.round === rec.round)) rec.reveals.push(reveal);
+    step.events.push({ type: "matchEnded", round: rec.round, result, reveal: { seed: reveal.seed, salt: reveal.salt, commitment: reveal.commitment } });
     step.ended = true;
     return;
   }
@@ -133,7 +138,7 @@ export function requestRematch(rec: RoomRecord, game: AnyGame, seat: Seat, now: 
 /** Close the room for good: abandoned while waiting, or idle after the end. */
 export function closeRoom(rec: RoomRecord, now: number): Step {
   const step = emptyStep();
-  if (rec.status === "waiting") {
+  if (rec.status === "waiting" || rec.status === "playing") {
     rec.result = { winner: null, reason: "abandoned" };
     rec.endedAt = now;
   }
@@ -185,6 +190,7 @@ export function snapshot(rec: RoomRecord, game: AnyGame, viewer: Seat | null, is
     turn: playing ? game.turn(rec.game) : null,
     turnDeadline: rec.turnDeadline,
     result: rec.result,
+    commitment: rec.commitment,
     view: rec.game === null ? null : game.view(rec.game, viewer),
   };
 }

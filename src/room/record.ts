@@ -3,7 +3,7 @@
  * hibernation, eviction or a restart. Plain data, stored as one msgpack blob.
  */
 import type { EndReason, MatchResult, Seat } from "../games/types";
-import type { JournalEntry, MatchStatus } from "../protocol";
+import type { JournalEntry, MatchStatus, RoundReveal } from "../protocol";
 import type { RoomSettings } from "./settings";
 
 /** [input id, update seq it produced or null, error code or null, error message or null] */
@@ -33,8 +33,12 @@ export interface RoomRecord {
   matchId: string;
   settings: RoomSettings;
   createdAt: number;
-  /** Master seed of the match; each round derives its own from it. */
-  seed: number;
+  /** The match's fairness secret (hex, 256 bits); never sent. Each round's seed and salt derive from it. */
+  secret: string;
+  /** Commitment to the current round's seed, published at its start (see src/protocol/fairness.ts). */
+  commitment: string | null;
+  /** Seeds and salts of finished rounds, revealed at their end. */
+  reveals: RoundReveal[];
   round: number;
   firstSeat: Seat;
   status: MatchStatus;
@@ -67,7 +71,7 @@ export interface Creator {
   readonly name: string;
 }
 
-export function newRecord(matchId: string, settings: RoomSettings, creator: Creator, seed: number, now: number): RoomRecord {
+export function newRecord(matchId: string, settings: RoomSettings, creator: Creator, secret: string, now: number): RoomRecord {
   const seats: SeatRecord[] = [];
   for (let i = 0; i < settings.seats; i++) {
     const ai = settings.mode === "ai" && i > 0;
@@ -88,7 +92,9 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     matchId,
     settings,
     createdAt: now,
-    seed: seed >>> 0,
+    secret,
+    commitment: null,
+    reveals: [],
     round: 0,
     firstSeat: 0,
     status: "waiting",

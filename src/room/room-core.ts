@@ -218,7 +218,13 @@ export class RoomCore {
 
   /** The alarm fired (or any wake): run every due timer once, then declare silent sockets dead. */
   wake(now: number): void {
-    for (const d of dueDeadlines(timerDeadlines(this.record), now)) runTimer(this, d.key, now);
+    // One timer at a time, re-reading the deadlines after each: a timer can move or clear the others
+    // (an AI move resets the turn clock), so a late alarm must not run a stale one.
+    for (let guard = 0; guard < 64; guard++) {
+      const next = dueDeadlines(timerDeadlines(this.record), now)[0];
+      if (!next) break;
+      runTimer(this, next.key, now);
+    }
     this.advance(now);
   }
 

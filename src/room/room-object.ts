@@ -47,7 +47,7 @@ export class RoomObject extends DurableObject<Env> {
 
   // ------------------------------------------------------------ RPC from the worker
 
-  async create(matchId: string, request: unknown, creator: Creator, seed: number): Promise<CreateResult> {
+  async create(matchId: string, request: unknown, creator: Creator): Promise<CreateResult> {
     if (this.ensureInitialized()) return { ok: false, status: 409, message: "A match with this id already exists." };
     const parsed = CreateMatchRequest.safeParse(request);
     if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "invalid request" };
@@ -56,7 +56,8 @@ export class RoomObject extends DurableObject<Env> {
     const resolved = resolveSettings(game, parsed.data);
     if (!resolved.ok) return { ok: false, status: 400, message: resolved.message };
     const now = Date.now();
-    const record = newRecord(matchId, resolved.settings, creator, seed, now);
+    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const record = newRecord(matchId, resolved.settings, creator, secret, now);
     this.core = new RoomCore(game, record);
     this.store.save(record, [], []);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
@@ -85,7 +86,7 @@ export class RoomObject extends DurableObject<Env> {
     const core = this.ensureInitialized();
     if (!core) return null;
     const rec = core.record;
-    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, seed: rec.seed, settings: rec.settings, status: rec.status, result: rec.result, actions: this.store.actions() });
+    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: this.store.actions() });
   }
 
   // ------------------------------------------------------------ WebSocket upgrade
@@ -266,9 +267,10 @@ export class RoomObject extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) {
       const info = readAttachment(ws);
       if (!info) continue;
+      // Liveness evidence that survives hibernation: the runtime's last heartbeat auto-response, or the
+      // connection time. (Frames also count, but only while awake; the protocol requires pings.)
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      // A socket that survived hibernation counts as seen now: it may have idled without pinging.
-      core.restore(info, Math.max(pinged, now));
+      core.restore(info, Math.max(pinged, info.connectedAt));
     }
     core.reconcile(now);
     this.core = core;

@@ -1,5 +1,5 @@
 /** What each stored timer does when the ticker finds it due. Each clears itself first, so a repeated alarm is a no-op. */
-import { applyInput, forfeitSeat, type TimerKey } from "./match";
+import { applyInput, forfeitSeat, roundSeed, type TimerKey } from "./match";
 import { aiSeed } from "./frames";
 import { forfeitsOnExpiry } from "./absence";
 import type { RoomCore } from "./room-core";
@@ -40,7 +40,7 @@ function aiMove(core: RoomCore, now: number): void {
   const ai = core.game.ai;
   const seat = rec.status === "playing" ? core.game.turn(rec.game) : null;
   if (seat === null || !ai || rec.seats[seat]?.kind !== "ai") return;
-  const input = ai.choose(rec.game, seat, rec.settings.aiLevel ?? "medium", aiSeed(rec.seed, rec.round, rec.actions));
+  const input = ai.choose(rec.game, seat, rec.settings.aiLevel ?? "medium", aiSeed(roundSeed(rec, rec.round), rec.actions));
   // The AI's move goes through the same validation and sequencing as a human's.
   const out = applyInput(rec, core.game, seat, input, "ai", null, now);
   if (out.ok) {

@@ -26,7 +26,7 @@ export class RoomStepper {
     if (!game) throw new Error("unknown game");
     const settings = resolveSettings(game, req);
     if (!settings.ok) throw new Error(settings.message);
-    this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed, this.now));
+    this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), this.now));
   }
 
   connect(connId: string, playerId: string, role: "player" | "spectator" = "player", version = 1, resume: ResumeRequest | null = null) {
@@ -58,6 +58,14 @@ export class RoomStepper {
       this.pump();
     }
     this.now = target;
+  }
+
+  /** One wake, `ms` after now, as a late alarm would run it: every deadline passed in between is due at once. */
+  lateWake(ms: number) {
+    this.now += ms;
+    for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);
+    this.core.wake(this.now);
+    this.pump();
   }
 
   frames(connId: string): ServerFrame[] {

@@ -12,7 +12,7 @@ function playedAgainstAi(seed: number) {
     r.advance(1000);
   }
   const rec = r.core.record;
-  return { matchId: rec.matchId, game: rec.settings.game, seed: rec.seed, settings: rec.settings, result: rec.result, actions: r.actions };
+  return { matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, result: rec.result, rounds: rec.reveals, actions: r.actions };
 }
 
 describe("replay verification", () => {
@@ -29,7 +29,7 @@ describe("replay verification", () => {
     expect(verifyReplay(JSON.parse(JSON.stringify(forged)))).toMatchObject({ ok: false });
   });
 
-  it("rejects a log with a move changed or a seed that does not derive from the match seed", () => {
+  it("rejects a log with a move changed, a seed that is not the committed one, or a reveal that does not open the commitment", () => {
     const doc = JSON.parse(JSON.stringify(playedAgainstAi(13)));
     const input = doc.actions.find((a: { kind: string }) => a.kind === "input");
     input.data.column = (input.data.column + 1) % 7;
@@ -37,10 +37,42 @@ describe("replay verification", () => {
     const doc2 = JSON.parse(JSON.stringify(playedAgainstAi(13)));
     doc2.actions[0].seed += 1;
     expect(verifyReplay(doc2)).toMatchObject({ ok: false });
+    const doc3 = JSON.parse(JSON.stringify(playedAgainstAi(13)));
+    doc3.rounds[0].salt = "00".repeat(16);
+    expect(verifyReplay(doc3)).toMatchObject({ ok: false });
   });
 
   it("refuses documents that are not replays without throwing", () => {
     expect(verifyReplay({ nope: true })).toMatchObject({ ok: false });
     expect(verifyReplay(null)).toMatchObject({ ok: false });
+  });
+});
+
+describe("seed commitments", () => {
+  it("publishes a commitment at the start and a reveal at the end that opens it", async () => {
+    const { verifyReveal } = await import("../../src/protocol");
+    const r = new RoomStepper({ mode: "pvp", turnMs: 0 }, 5);
+    r.connect("c0", "p0");
+    r.connect("c1", "p1");
+    const started = r.frames("c0").flatMap((f) => (f.t === "update" ? f.events : [])).find((e) => e.type === "matchStarted");
+    const commitment = String(started?.["commitment"]);
+    expect(commitment).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.last("c1", "welcome")?.room.commitment).toBe(commitment);
+    r.send("c1", { t: "resign", id: 1 });
+    const ended = r.last("c0", "update")?.events.find((e) => e.type === "matchEnded");
+    const reveal = ended?.["reveal"] as { seed: number; salt: string; commitment: string };
+    expect(reveal.commitment).toBe(commitment);
+    expect(verifyReveal(commitment, reveal.seed, reveal.salt)).toBe(true);
+    expect(verifyReveal(commitment, reveal.seed + 1, reveal.salt)).toBe(false);
+  });
+
+  it("keeps the next round unpredictable after a round is revealed", async () => {
+    const { deriveRound } = await import("../../src/protocol");
+    const secret = "ab".repeat(32);
+    const one = deriveRound(secret, 1);
+    const two = deriveRound(secret, 2);
+    expect(one.seed).not.toBe(two.seed);
+    expect(one.salt).not.toBe(two.salt);
+    expect(one.salt).toMatch(/^[0-9a-f]{32}$/);
   });
 });

@@ -147,3 +147,45 @@ describe("disconnect policies", () => {
     expect(r.last("c0b", "welcome")?.you.seat).toBe(0);
   });
 });
+
+describe("timers under late alarms and hibernation", () => {
+  it("does not run a turn timeout made stale by the AI's move in the same late wake", () => {
+    const r = new RoomStepper({ mode: "ai", aiLevel: "easy", turnMs: 1000 });
+    r.connect("c0", "p0");
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    // Alarm 1.5 s late: the AI's think time and its own turn clock are both past.
+    r.lateWake(1500);
+    expect(r.core.record.status).toBe("playing");
+    expect(r.core.record.turnDeadline).toBe(r.now + 1000);
+    expect(r.last("c0", "update")?.events[0]).toMatchObject({ type: "aiMove" });
+  });
+
+  it("declares a socket that stopped pinging during hibernation dead on the next wake", () => {
+    const r = started({ turnMs: 0 });
+    const info = r.core.conns.get("c0");
+    expect(info).toBeDefined();
+    // Rebuilt after hibernation: evidence is the connection time (no ping seen since).
+    const rebuilt = new (r.core.constructor as typeof import("../../src/room/room-core").RoomCore)(r.core.game, r.core.record);
+    if (info) rebuilt.restore(info, info.connectedAt);
+    rebuilt.wake(r.now + r.core.record.settings.heartbeatTimeoutMs);
+    expect(rebuilt.drain().closes).toEqual([expect.objectContaining({ conn: "c0", code: CloseCode.HEARTBEAT_TIMEOUT })]);
+  });
+
+  it("closes a match in play as abandoned when every player has been away for an hour under keep-seat", () => {
+    const r = started({ turnMs: 0, graceMs: 10_000, disconnectPolicy: "keep-seat" });
+    r.disconnect("c0");
+    r.disconnect("c1");
+    r.advance(60 * 60_000);
+    expect(r.core.record.status).toBe("closed");
+    expect(r.core.record.result).toMatchObject({ winner: null, reason: "abandoned" });
+  });
+
+  it("tolerates a burst over the rate limit but closes a sustained flood", () => {
+    const r = started({ turnMs: 0 });
+    for (let i = 0; i < 60; i++) r.send("c0", { t: "sync", c: i });
+    expect(r.closed.has("c0")).toBe(false);
+    expect(r.frames("c0").filter((f) => f.t === "error" && f.code === "RATE_LIMITED").length).toBeGreaterThan(0);
+    for (let i = 0; i < 200; i++) r.send("c0", { t: "sync", c: i });
+    expect(r.closed.get("c0")?.code).toBe(CloseCode.POLICY_VIOLATION);
+  });
+});

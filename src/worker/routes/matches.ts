@@ -26,9 +26,8 @@ export const matches = new Hono<AppEnv>()
     const settings = resolveSettings(game, body);
     if (!settings.ok) throw badRequest(settings.message);
     const matchId = await newMatchId(requireSecret(c.env));
-    const seed = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
-    const created = await stub.create(matchId, body, player, seed);
+    const created = await stub.create(matchId, body, player);
     if (!created.ok) {
       if (created.status === 400) throw badRequest(created.message);
       throw new ApiError(409, ApiErrorCode.BAD_REQUEST, created.message);

@@ -1,0 +1,138 @@
+/**
+ * The quantised frame: what a renderer needs, as a flat integer array with a
+ * fixed layout for a given seat count (delta-snapshot friendly).
+ *
+ * Lengths are in centi-units (1 cu = 10 mu, truncated). Layout, for n seats:
+ *
+ *   [0]            tick
+ *   [1]            speed, mu per tick
+ *   [2]            phase: 0 countdown, 1 racing, 2 over
+ *   [3 + 3i]       seat i: distance x, cu
+ *   [4 + 3i]       seat i: height y, cu
+ *   [5 + 3i]       seat i: flags, bit 0 standing, bit 1 ducking (on the ground),
+ *                  bit 2 grounded, bit 3 duck button held
+ *   [3 + 3n + 2k]  obstacle slot k (k < QUANT_OBSTACLES = 4): kind, 0 empty, 1 low, 2 high
+ *   [4 + 3n + 2k]  obstacle slot k: left edge x, cu (absolute, so it stays put between frames)
+ *
+ * Length 3 + 3n + 8: 23 numbers for 4 seats. Obstacles are the next ones not
+ * yet passed by every standing runner, in course order; empty slots come last.
+ */
+import {
+  COUNTDOWN_TICKS,
+  QUANT_OBSTACLES,
+  type ObstacleKind,
+  type RunnerState,
+} from "./constants";
+import { isDucking } from "./physics";
+
+export const QUANT_HEADER = 3;
+export const QUANT_PER_SEAT = 3;
+export const QUANT_PER_OBSTACLE = 2;
+/** Milli-units per quantised length unit. */
+export const QUANT_LENGTH = 10;
+
+export const FLAG_STANDING = 1;
+export const FLAG_DUCKING = 2;
+export const FLAG_GROUNDED = 4;
+export const FLAG_DUCK_HELD = 8;
+
+export type RunnerPhase = "countdown" | "racing" | "over";
+const PHASES: readonly RunnerPhase[] = ["countdown", "racing", "over"];
+const KINDS: readonly (ObstacleKind | null)[] = [null, "low", "high"];
+
+/** A decoded frame; lengths back in mu (multiples of QUANT_LENGTH). */
+export interface RunnerFrame {
+  readonly tick: number;
+  readonly speed: number;
+  readonly phase: RunnerPhase;
+  readonly players: readonly {
+    readonly x: number;
+    readonly y: number;
+    readonly standing: boolean;
+    readonly ducking: boolean;
+    readonly grounded: boolean;
+    readonly duckHeld: boolean;
+  }[];
+  /** Occupied slots only. */
+  readonly obstacles: readonly { readonly kind: ObstacleKind; readonly x: number }[];
+}
+
+export function quantizedLength(seatCount: number): number {
+  return QUANT_HEADER + QUANT_PER_SEAT * seatCount + QUANT_PER_OBSTACLE * QUANT_OBSTACLES;
+}
+
+function q(mu: number): number {
+  return Math.trunc(mu / QUANT_LENGTH);
+}
+
+export function phaseOf(state: RunnerState): RunnerPhase {
+  return state.end !== null ? "over" : state.tick < COUNTDOWN_TICKS ? "countdown" : "racing";
+}
+
+/** The state as an unquantised frame (exact mu), limited to the obstacle slots. */
+export function frameOf(state: RunnerState): RunnerFrame {
+  return {
+    tick: state.tick,
+    speed: state.speed,
+    phase: phaseOf(state),
+    players: state.players.map((p) => ({
+      x: p.x,
+      y: p.y,
+      standing: p.outAt === null,
+      ducking: isDucking(p),
+      grounded: p.y === 0,
+      duckHeld: p.duck,
+    })),
+    obstacles: state.obstacles.slice(0, QUANT_OBSTACLES).map((o) => ({ kind: o.kind, x: o.x })),
+  };
+}
+
+export function quantize(state: RunnerState): number[] {
+  return encodeFrame(frameOf(state));
+}
+
+/** Read a quantised frame back. Throws on a length that fits no seat count (1..4). */
+export function decodeQuantized(frame: readonly number[]): RunnerFrame {
+  const seats = (frame.length - quantizedLength(0)) / QUANT_PER_SEAT;
+  if (!Number.isInteger(seats) || seats < 1 || seats > 4) throw new Error(`runner: bad quantised frame length ${frame.length}`);
+  const at = (i: number): number => frame[i] ?? 0;
+  const players: RunnerFrame["players"][number][] = [];
+  for (let i = 0; i < seats; i++) {
+    const base = QUANT_HEADER + QUANT_PER_SEAT * i;
+    const flags = at(base + 2);
+    players.push({
+      x: at(base) * QUANT_LENGTH,
+      y: at(base + 1) * QUANT_LENGTH,
+      standing: (flags & FLAG_STANDING) !== 0,
+      ducking: (flags & FLAG_DUCKING) !== 0,
+      grounded: (flags & FLAG_GROUNDED) !== 0,
+      duckHeld: (flags & FLAG_DUCK_HELD) !== 0,
+    });
+  }
+  const obstacles: { kind: ObstacleKind; x: number }[] = [];
+  for (let k = 0; k < QUANT_OBSTACLES; k++) {
+    const base = QUANT_HEADER + QUANT_PER_SEAT * seats + QUANT_PER_OBSTACLE * k;
+    const kind = KINDS[at(base)] ?? null;
+    if (kind !== null) obstacles.push({ kind, x: at(base + 1) * QUANT_LENGTH });
+  }
+  return { tick: at(0), speed: at(1), phase: PHASES[at(2)] ?? "racing", players, obstacles };
+}
+
+/**
+ * Quantise a frame (lengths truncated to QUANT_LENGTH). The inverse of decodeQuantized:
+ * `encodeFrame(decodeQuantized(a))` equals `a` for every quantised frame.
+ */
+export function encodeFrame(frame: RunnerFrame): number[] {
+  const out: number[] = [frame.tick, frame.speed, PHASES.indexOf(frame.phase)];
+  for (const p of frame.players) {
+    const flags =
+      (p.standing ? FLAG_STANDING : 0) | (p.ducking ? FLAG_DUCKING : 0) | (p.grounded ? FLAG_GROUNDED : 0) | (p.duckHeld ? FLAG_DUCK_HELD : 0);
+    out.push(q(p.x), q(p.y), flags);
+  }
+  for (let k = 0; k < QUANT_OBSTACLES; k++) {
+    const o = frame.obstacles[k];
+    if (o === undefined) out.push(0, 0);
+    else out.push(o.kind === "low" ? 1 : 2, q(o.x));
+  }
+  return out;
+}
