@@ -20,12 +20,14 @@ export interface LiveConn extends ConnInfo {
   lastSnap: number[] | null;
   /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
   excess: number;
+  /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
+  holdFrom: number | null;
   bucket: TokenBucket;
   strikes: StrikeCounter;
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

@@ -24,20 +24,33 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
     return;
   }
   const { burst, perSecond } = core.game.rateLimit;
-  if (!takeToken(c.bucket, now, burst, perSecond)) {
+  const allowed = takeToken(c.bucket, now, burst, perSecond);
+  // Decoded even when over budget (frames are capped at 1 KiB and scanned first): the error must name the
+  // input id so the client can re-send exactly that input.
+  const decoded = decodeClientFrame(data);
+  if (!allowed) {
     // Over the budget is not yet abuse: every RATE_LIMITED_PER_STRIKE-th excess frame counts as one strike,
     // so a client keeps its connection through a burst but a sustained flood is closed.
     c.excess += 1;
     const strike = c.excess % RATE_LIMITED_PER_STRIKE === 0;
-    reject(core, c, ErrorCode.RATE_LIMITED, `Too many frames: at most ${perSecond} per second, bursts of ${burst}. The frame was not processed.`, null, now, strike);
+    const id = decoded.ok ? ("id" in decoded.value ? decoded.value.id : null) : decoded.id;
+    // Inputs after a refused one are held too, so input N+1 is never applied while N is missing.
+    if (id !== null && (c.holdFrom === null || id < c.holdFrom)) c.holdFrom = id;
+    reject(core, c, ErrorCode.RATE_LIMITED, `Too many frames: at most ${perSecond} per second, bursts of ${burst}. The frame was not processed; re-send it.`, id, now, strike);
     return;
   }
-  const decoded = decodeClientFrame(data);
   if (!decoded.ok) {
     reject(core, c, decoded.code, decoded.message, decoded.id, now);
     return;
   }
   const frame = decoded.value;
+  if ("id" in frame && c.holdFrom !== null) {
+    if (frame.id > c.holdFrom) {
+      core.send(c.connId, { t: "error", code: ErrorCode.RATE_LIMITED, message: `Input ${c.holdFrom} was refused by the rate limit; re-send inputs from ${c.holdFrom} in order.`, id: frame.id });
+      return;
+    }
+    c.holdFrom = null;
+  }
   if (frame.t === "sync") {
     core.send(c.connId, { t: "sync", c: frame.c, s: now });
     return;

@@ -189,3 +189,21 @@ describe("timers under late alarms and hibernation", () => {
     expect(r.closed.get("c0")?.code).toBe(CloseCode.POLICY_VIOLATION);
   });
 });
+
+describe("rate limit and ordering of inputs", () => {
+  it("names the refused input and holds later ones until it is re-sent, so none is skipped", () => {
+    const r = started({ turnMs: 0 });
+    for (let i = 0; i < 30; i++) r.send("c0", { t: "sync", c: i });
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "error")).toMatchObject({ code: "RATE_LIMITED", id: 1 });
+    r.now += 1000; // the bucket refills
+    r.send("c0", { t: "input", id: 2, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "error")).toMatchObject({ code: "RATE_LIMITED", id: 2 });
+    expect(r.core.record.seats[0]?.lastInputId).toBe(0);
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "ack")).toMatchObject({ id: 1, dup: false });
+    r.send("c1", { t: "input", id: 1, data: { type: "dropDisc", column: 4 } });
+    r.send("c0", { t: "input", id: 2, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "ack")).toMatchObject({ id: 2, dup: false });
+  });
+});
