@@ -1,0 +1,38 @@
+/** The Edgeroom client SDK: a resilient, typed connection to one match for browsers and Node 20+. */
+export { EdgeroomClient, joinMatch, DEFAULT_CONNECT_TIMEOUT_MS } from "./client";
+export type { AppliedUpdate, ClientError, ClientEvents, ClientOptions, ClientStats, CriticalEvent, GameEvent, InputOutcome, OnlineEventSource, WelcomeEvent } from "./client-types";
+export { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable, type BackoffOptions, type ResolvedBackoff } from "./backoff";
+export {
+  DEFAULT_MAX_ESTABLISH_FAILURES,
+  initialMachine,
+  transition,
+  type CloseInfo,
+  type ClosedReason,
+  type ConnectionEvent,
+  type ConnectionNotice,
+  type ConnectionState,
+  type ConnectionStatus,
+  type Machine,
+  type MachineConfig,
+  type Step,
+  type TicketFailure,
+} from "./connection-state";
+export { Outbox, DEFAULT_OUTBOX_CAPACITY, type OutboxCommand, type OutboxEntry, type OutboxOptions, type PushResult } from "./outbox";
+export { memoryStore, localStorageStore, type KeyValueStore, type StorageLike } from "./store";
+export { UpdateOrdering, type OfferResult, type WelcomePlan } from "./ordering";
+export { ServerClock, DEFAULT_CLOCK_SAMPLES, startClockSync, type ClockSample, type ClockSyncOptions, type SyncChannel } from "./clock";
+export { Heartbeat, DEFAULT_DEAD_AFTER_MS, DEFAULT_PING_INTERVAL_MS, MAX_DEAD_AFTER_MS, type HeartbeatOptions } from "./heartbeat";
+export { Pacer, type PacerLimits } from "./pacer";
+export { mintTicket, socketUrl, type FetchLike, type ResumeParams, type TicketResult } from "./ticket";
+export { systemTimers, manualTimers, type ManualTimers, type TimerHandle, type Timers } from "./timers";
+export {
+  webSocketTransport,
+  globalWebSocket,
+  type Transport,
+  type TransportContext,
+  type TransportData,
+  type TransportFactory,
+  type TransportHandlers,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./transport";

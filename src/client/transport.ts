@@ -1,0 +1,112 @@
+/**
+ * The socket the client talks through, behind a three-callback interface.
+ *
+ * EXTENSION POINT (HTTP fallback): the client only ever uses a
+ * `TransportFactory`. The default wraps a WebSocket constructor. A fallback
+ * (e.g. HTTP long-polling, not implemented here and not offered by the
+ * server yet) would be a factory that returns a different Transport when
+ * `context.transportBlocked` is true, i.e. after repeated attempts never got
+ * a WebSocket open (see connection-state.ts). Pass it as `options.transport`.
+ */
+
+export type TransportData = ArrayBuffer | ArrayBufferView | string;
+
+export interface TransportHandlers {
+  onOpen(): void;
+  onMessage(data: TransportData): void;
+  /** Called exactly once, whether the socket failed to open, was closed by either side, or errored. */
+  onClose(code: number, reason: string): void;
+}
+
+export interface Transport {
+  send(data: Uint8Array | string): void;
+  /** Close and detach: after this no handler is called again. */
+  close(code: number, reason: string): void;
+}
+
+export interface TransportContext {
+  /** Consecutive attempts failed to open any socket (the client emitted 'transportBlocked'). */
+  readonly transportBlocked: boolean;
+  readonly attempt: number;
+}
+
+export type TransportFactory = (url: string, handlers: TransportHandlers, context: TransportContext) => Transport;
+
+/** The part of the WHATWG WebSocket API the client uses (browsers, Node's `ws`, undici, Deno, Bun). */
+export interface WebSocketLike {
+  binaryType: string;
+  send(data: Uint8Array | string): void;
+  close(code?: number, reason?: string): void;
+  // Listener methods (not on* properties): method parameters are checked bivariantly, so the
+  // DOM's and `ws`'s richer event types both fit without casts.
+  addEventListener(type: "open", listener: () => void): void;
+  addEventListener(type: "message", listener: (ev: { readonly data: unknown }) => void): void;
+  addEventListener(type: "close", listener: (ev: { readonly code: number; readonly reason: string }) => void): void;
+  addEventListener(type: "error", listener: () => void): void;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** A TransportFactory over a WebSocket implementation (binary frames as ArrayBuffer). */
+export function webSocketTransport(WebSocketImpl: WebSocketConstructor): TransportFactory {
+  return (url, handlers) => {
+    let done = false;
+    const finish = (code: number, reason: string) => {
+      if (done) return;
+      done = true;
+      handlers.onClose(code, reason);
+    };
+    let ws: WebSocketLike;
+    try {
+      ws = new WebSocketImpl(url);
+    } catch (err) {
+      // A malformed URL or a blocked scheme throws synchronously; report it as a failed open, asynchronously like a real close.
+      const reason = err instanceof Error ? err.message : String(err);
+      queueMicrotask(() => finish(1006, reason));
+      return { send: () => undefined, close: () => void (done = true) };
+    }
+    ws.binaryType = "arraybuffer";
+    // Listeners stay attached; the `done` flag is what detaches us (removeEventListener would need the same overloads again).
+    ws.addEventListener("open", () => {
+      if (!done) handlers.onOpen();
+    });
+    ws.addEventListener("message", (ev) => {
+      if (done) return;
+      const data = ev.data;
+      if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data)) handlers.onMessage(data);
+      // Anything else (a Blob, if binaryType was ignored) is reported as an undecodable frame.
+      else handlers.onMessage(`<unsupported ${Object.prototype.toString.call(data)} frame>`);
+    });
+    ws.addEventListener("close", (ev) => finish(ev.code, ev.reason));
+    // An error is always followed by close in the spec, but not in every implementation: finish now.
+    ws.addEventListener("error", () => finish(1006, "WebSocket error"));
+    return {
+      send: (data) => {
+        if (done) return;
+        try {
+          ws.send(data);
+        } catch (err) {
+          // A socket that refuses to send is unusable: end it like a failure, but not from inside the caller's send().
+          const reason = `send failed: ${err instanceof Error ? err.message : String(err)}`;
+          queueMicrotask(() => finish(1006, reason));
+        }
+      },
+      close: (code, reason) => {
+        if (done) return;
+        done = true;
+        try {
+          ws.close(code, reason);
+        } catch {
+          // Not open yet or already closing: nothing left to do.
+        }
+      },
+    };
+  };
+}
+
+/** `globalThis.WebSocket` when the platform has one (browsers, Node 22+, Deno, Bun). */
+export function globalWebSocket(): WebSocketConstructor | null {
+  const candidate: unknown = Reflect.get(globalThis, "WebSocket");
+  // A runtime global has no static type; the check is that it is a constructor at all.
+  return typeof candidate === "function" ? (candidate as WebSocketConstructor) : null;
+}
