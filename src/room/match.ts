@@ -36,6 +36,7 @@ export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   rec.commitment = fair.commitment;
   rec.game = game.create(seed, rec.settings.gameOptions, rec.seats.length, rec.firstSeat);
   rec.status = "playing";
+  rec.readyDeadline = null;
   rec.rtAnchor = game.realtime ? now : null;
   rec.result = null;
   rec.endedAt = null;
@@ -151,7 +152,7 @@ export function closeRoom(rec: RoomRecord, now: number): Step {
   return step;
 }
 
-export type TimerKey = "ai" | "turn" | `grace:${number}` | "cleanup";
+export type TimerKey = "ai" | "turn" | `grace:${number}` | "ready" | "cleanup";
 
 /**
  * Every stored timer as a deadline. Listing order is the priority among
@@ -165,6 +166,7 @@ export function timerDeadlines(rec: RoomRecord): Deadline<TimerKey>[] {
     if (s.graceUntil !== null) out.push({ key: `grace:${i}`, at: s.graceUntil });
   });
   if (rec.turnDeadline !== null) out.push({ key: "turn", at: rec.turnDeadline });
+  if (rec.readyDeadline !== null) out.push({ key: "ready", at: rec.readyDeadline });
   if (rec.cleanupAt !== null) out.push({ key: "cleanup", at: rec.cleanupAt });
   return out;
 }

@@ -21,6 +21,7 @@ const SettingsSchema: z.ZodType<RoomSettings> = z.object({
   aiThinkMs: z.number(),
   spectators: z.boolean(),
   disconnectPolicy: z.enum(DISCONNECT_POLICIES),
+  readyTimeoutMs: z.number().nullable(),
   gameOptions: z.unknown(),
 });
 
@@ -58,6 +59,7 @@ export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({
   endedAt: z.number().nullable(),
   actions: z.number(),
   rtAnchor: z.number().nullable(),
+  readyDeadline: z.number().nullable(),
 });
 
 /** A socket attachment (the per-connection state that survives hibernation; well under 2 KiB). */

@@ -57,6 +57,8 @@ export interface RoomRecord {
   endedAt: number | null;
   /** Entries written to the action log so far. */
   actions: number;
+  /** While waiting: when the match starts with the seats filled so far (games with a ready timeout). */
+  readyDeadline: number | null;
   /** Real-time games: wall-clock time of tick 0 of the current round (the fixed-step anchor), else null. */
   rtAnchor: number | null;
 }
@@ -109,6 +111,7 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     endedAt: null,
     actions: 0,
     rtAnchor: null,
+    readyDeadline: null,
   };
 }
 

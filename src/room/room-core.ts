@@ -174,12 +174,11 @@ export class RoomCore {
     } else {
       this.log("info", "spectate", { playerId: req.playerId });
     }
-    if (rec.status === "waiting" && this.everyoneHere()) {
-      const step = startRound(rec, this.game, now);
-      events.push(...step.events);
-      this.recordActions(step.actions);
-      this.log("info", "match_start", { round: rec.round });
+    if (rec.status === "waiting" && seat !== null && rec.readyDeadline === null && rec.settings.readyTimeoutMs !== null) {
+      rec.readyDeadline = now + rec.settings.readyTimeoutMs;
+      this.fx.persist = true;
     }
+    if (rec.status === "waiting" && this.everyoneHere()) events.push(...this.beginMatch(now));
     if (events.length > 0) this.emitUpdate(events, req.connId);
     this.send(req.connId, buildWelcome(this, req, seat, seqBefore, now));
     return { accepted: true, info };
@@ -362,6 +361,35 @@ export class RoomCore {
     this.record.actions += actions.length;
     this.fx.actions.push(...actions);
     this.fx.persist = true;
+  }
+
+  /**
+   * Start the first round. When the ready timeout forces the start, seats no
+   * one claimed are removed and claimed seats whose player is not connected
+   * get their grace window at once.
+   */
+  beginMatch(now: number): GameEvent[] {
+    const rec = this.record;
+    const claimed = rec.seats.filter((s) => s.playerId !== null);
+    if (claimed.length < rec.seats.length) rec.seats = claimed;
+    const step = startRound(rec, this.game, now);
+    this.recordActions(step.actions);
+    this.log("info", "match_start", { round: rec.round, seats: rec.seats.length });
+    const away: GameEvent[] = [];
+    rec.seats.forEach((s, i) => {
+      if (s.kind === "human" && !this.conns.seatConnected(i)) away.push(...startAbsence(rec, i, now));
+    });
+    return [...step.events, ...away];
+  }
+
+  /** The ready timeout expired: start with whoever is seated, if enough are here. */
+  readyTimeout(now: number): void {
+    const rec = this.record;
+    rec.readyDeadline = null;
+    if (rec.status !== "waiting") return;
+    const present = rec.seats.filter((s, i) => s.playerId !== null && (s.kind === "ai" || this.conns.seatConnected(i))).length;
+    if (present < this.game.seats.min) return;
+    this.emitUpdate(this.beginMatch(now));
   }
 
   private everyoneHere(): boolean {

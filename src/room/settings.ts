@@ -8,6 +8,9 @@ import { DISCONNECT_POLICIES, type DisconnectPolicy } from "./absence";
 
 export const AI_LEVELS = ["easy", "medium", "hard"] as const;
 
+/** Real-time games start this long after the first player joins, full or not. */
+export const DEFAULT_READY_TIMEOUT_MS = 20_000;
+
 /** Body of POST /api/matches. */
 export const CreateMatchRequest = z
   .object({
@@ -23,6 +26,11 @@ export const CreateMatchRequest = z
     spectators: z.boolean().default(true),
     /** What a disconnection does; defaults to the game's policy (see src/room/absence.ts). */
     disconnectPolicy: z.enum(DISCONNECT_POLICIES).optional(),
+    /**
+     * Real-time games: after the first player joins, start anyway after this long with the seats filled
+     * so far (at least the game's minimum). Default 20 s for real-time games; none for turn-based ones.
+     */
+    readyTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
     /** Game-specific options, validated by the game. */
     options: z.record(z.string(), z.unknown()).default({}),
   })
@@ -41,6 +49,7 @@ export interface RoomSettings {
   readonly aiThinkMs: number;
   readonly spectators: boolean;
   readonly disconnectPolicy: DisconnectPolicy;
+  readonly readyTimeoutMs: number | null;
   readonly gameOptions: unknown;
 }
 
@@ -69,6 +78,7 @@ export function resolveSettings(game: AnyGame, req: CreateMatchRequest): Setting
       aiThinkMs: game.timing.aiThinkMs ?? 0,
       spectators: req.spectators,
       disconnectPolicy: req.disconnectPolicy ?? game.timing.disconnectPolicy,
+      readyTimeoutMs: game.kind === "real-time" ? (req.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS) : null,
       gameOptions: options.data,
     },
   };

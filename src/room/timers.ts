@@ -17,6 +17,8 @@ export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
       core.log("info", "turn_timeout", { seat });
       core.commit(forfeitSeat(rec, core.game, seat, "timeout", now));
     }
+  } else if (key === "ready") {
+    core.readyTimeout(now);
   } else if (key === "cleanup") {
     rec.cleanupAt = null;
     core.shutdown(now);

@@ -46,15 +46,21 @@ export class RoomStepper {
     this.pump();
   }
 
-  /** Advance the clock to `ms` later, firing the simulated alarm at every deadline on the way. */
+  /**
+   * Advance the clock to `ms` later, firing the simulated alarm at every
+   * deadline on the way, and the real-time loop at every snapshot boundary.
+   */
   advance(ms: number) {
     const target = this.now + ms;
     for (;;) {
-      const next = this.core.nextWakeAt(this.now);
-      if (next === null || next > target) break;
+      const alarm = this.core.nextWakeAt(this.now);
+      const loop = this.core.nextLoopAt(this.now);
+      const next = Math.min(alarm ?? Infinity, loop ?? Infinity);
+      if (!Number.isFinite(next) || next > target) break;
       this.now = Math.max(this.now, next);
       for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);
-      this.core.wake(this.now);
+      if (next === alarm) this.core.wake(this.now);
+      else this.core.advance(this.now);
       this.pump();
     }
     this.now = target;

@@ -33,6 +33,7 @@ export class TestSocket {
     this.closed = new Promise((resolve) => {
       raw.addEventListener("close", (ev) => {
         this.isClosed = true;
+        this.stopHeartbeat();
         for (const w of this.waiters) w.reject(new Error(`socket closed (${ev.code} ${ev.reason}) while waiting for a frame`));
         this.waiters = [];
         resolve({ code: ev.code, reason: ev.reason });
@@ -49,7 +50,27 @@ export class TestSocket {
   }
 
   close(code = 1000): void {
+    this.stopHeartbeat();
     this.raw.close(code, "test");
+  }
+
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+
+  /** Send the protocol's text "ping" every `ms`, as a real client must (real-time rooms declare silence dead in 5 s). */
+  startHeartbeat(ms = 1000): this {
+    this.heartbeat ??= setInterval(() => {
+      try {
+        this.raw.send("ping");
+      } catch {
+        this.stopHeartbeat();
+      }
+    }, ms);
+    return this;
+  }
+
+  stopHeartbeat(): void {
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   /**

@@ -1,0 +1,59 @@
+import { env, evictDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { verifyReveal } from "../../src/protocol";
+import { verifyReplay } from "../../src/replay/verify";
+import { api, join } from "./helpers";
+
+async function fourPlayers(extra: Record<string, unknown> = {}) {
+  const guests = await Promise.all(["A", "B", "C", "D"].map((n) => api.guest(n)));
+  const first = guests[0];
+  if (!first) throw new Error("no guest");
+  const matchId = await api.createMatch(first.token, { game: "runner", seats: 4, options: { durationSeconds: 10 }, ...extra });
+  const socks = [];
+  for (const g of guests) {
+    const s = (await join(g, matchId)).startHeartbeat();
+    await s.next("welcome");
+    socks.push(s);
+  }
+  return { matchId, socks };
+}
+
+describe("runner through the worker and the room", () => {
+  it("four clients play a short match to a result, with snapshots, a commitment and its reveal", { timeout: 60_000 }, async () => {
+    const { matchId, socks } = await fourPlayers();
+    const [a] = socks;
+    if (!a) throw new Error("no socket");
+    const started = await a.nextEvent("matchStarted");
+    const commitment = String(started.events.find((e) => e.type === "matchStarted")?.["commitment"]);
+    const snap = await a.next("snap", (s) => s.tick > 200);
+    a.send({ t: "input", id: 1, data: { tick: snap.tick, jump: true } });
+    expect(await a.settle(1)).toMatchObject({ t: "ack", dup: false });
+    const end = await a.nextEvent("matchEnded");
+    const ended = end.events.find((e) => e.type === "matchEnded");
+    const reveal = ended?.["reveal"] as { seed: number; salt: string };
+    expect(verifyReveal(commitment, reveal.seed, reveal.salt)).toBe(true);
+    expect(end.room.result?.ranking).toHaveLength(4);
+    // Every client acknowledges the end; the room then stops re-delivering it.
+    for (const s of socks) {
+      const u = s === a ? end : await s.nextEvent("matchEnded");
+      expect(u.critical).toBe(true);
+      s.send({ t: "ackCritical", seq: u.seq });
+    }
+    const replay = await (await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).json();
+    expect(verifyReplay(replay)).toMatchObject({ ok: true });
+  });
+
+  it("resumes the simulation by itself after an eviction mid-match, with state intact", { timeout: 60_000 }, async () => {
+    const { matchId, socks } = await fourPlayers();
+    const [a] = socks;
+    if (!a) throw new Error("no socket");
+    const before = await a.next("snap", (s) => s.tick > 30);
+    await evictDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)));
+    // The watchdog alarm (or the next frame) restarts the loop; snapshots continue from where they were.
+    a.send({ t: "sync", c: 1 });
+    const after = await a.next("snap", (s) => s.tick > before.tick + 30);
+    expect(after.tick).toBeGreaterThan(before.tick);
+    const end = await a.nextEvent("matchEnded");
+    expect(end.room.status).toBe("finished");
+  });
+});
