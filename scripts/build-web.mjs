@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Build the browser client: bundle web/src/*.ts entry points with esbuild and
+// copy web/public into web-dist, which the worker serves as static assets.
+// Run by `npm run build:web`, by `wrangler dev`/`wrangler deploy` ([build] in
+// wrangler.toml) and before the tests.
+import { build } from "esbuild";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const src = join(root, "web", "src");
+const out = join(root, "web-dist");
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+cpSync(join(root, "web", "public"), out, { recursive: true });
+const entries = existsSync(src) ? readdirSync(src).filter((f) => /^[a-z-]+-page\.ts$/.test(f)).map((f) => join(src, f)) : [];
+if (entries.length > 0) {
+  await build({
+    entryPoints: entries,
+    bundle: true,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    outdir: join(out, "js"),
+    sourcemap: true,
+    minify: true,
+    logLevel: "warning",
+  });
+}
+console.log(`edgeroom: built web client (${entries.length} page bundles) into web-dist`);
