@@ -7,13 +7,17 @@ import type { ConnectionState } from "./connection-state";
 import type { WelcomePlan } from "./ordering";
 import type { OutboxCommand } from "./outbox";
 import type { KeyValueStore } from "./store";
+import type { StreamingFetch } from "./http-transport";
 import type { FetchLike } from "./ticket";
 import type { Timers } from "./timers";
-import type { TransportFactory, WebSocketConstructor } from "./transport";
+import type { TransportFactory, TransportKind, WebSocketConstructor } from "./transport";
 
 export type GameEvent = z.infer<typeof GameEventSchema>;
 
 /** Something with `addEventListener("online", …)`: `window` in browsers. */
+/** See `ClientOptions.transport`. */
+export type TransportMode = "auto" | "websocket" | "http";
+
 export interface OnlineEventSource {
   addEventListener(type: "online", listener: () => void): void;
   removeEventListener?(type: "online", listener: () => void): void;
@@ -29,10 +33,19 @@ export interface ClientOptions {
   role?: "player" | "spectator";
   /** WebSocket implementation. Default `globalThis.WebSocket`; in Node 20 pass `ws`'s WebSocket. */
   WebSocket?: WebSocketConstructor;
-  /** Replaces the WebSocket transport entirely (extension point, e.g. an HTTP fallback). */
-  transport?: TransportFactory;
-  /** Default `globalThis.fetch`. */
+  /**
+   * How frames travel. Default "auto": WebSockets, switching for good to the
+   * HTTP fallback (server-sent events down, POST up) after
+   * `maxEstablishFailures` consecutive attempts never got a WebSocket open
+   * (the 'fallback' event says so), or from the start when the platform has
+   * no WebSocket. "websocket" / "http": only that one. A TransportFactory
+   * replaces both (extension point).
+   */
+  transport?: TransportMode | TransportFactory;
+  /** Default `globalThis.fetch`. Used for join tickets. */
   fetch?: FetchLike;
+  /** Fetch for the HTTP fallback transport; must stream response bodies. Default `globalThis.fetch`. */
+  httpFetch?: StreamingFetch;
   /** Persists the outbox (e.g. `localStorageStore()`). Default none: pending inputs live in memory only. */
   store?: KeyValueStore | null;
   /** Store key. Default `edgeroom:outbox:<matchId>:<role>`. */
@@ -113,7 +126,21 @@ export interface ClientEvents {
   gameError: Extract<InputOutcome, { kind: "gameError" }>;
   error: ClientError;
   critical: CriticalEvent;
+  /** Consecutive attempts (`failures`) never got a transport open. Fires again if it happens again later. */
   transportBlocked: { readonly failures: number };
+  /**
+   * WebSockets are blocked on this network: after `failures` consecutive
+   * attempts never opened one, the client switched to the HTTP fallback and
+   * stays on it (`client.transport` is "http", `client.webSocketsBlocked`
+   * true). Fires once, from the attempt that first uses the fallback.
+   */
+  fallback: FallbackEvent;
+}
+
+export interface FallbackEvent {
+  readonly from: TransportKind;
+  readonly to: TransportKind;
+  readonly failures: number;
 }
 
 export interface ClientStats {

@@ -10,6 +10,9 @@
  * in their own modules (connection-state, link, room-feed, inputs, clock);
  * this class only wires them together.
  *
+ * Frames travel over WebSockets or, where those are blocked, the HTTP
+ * fallback (http-transport.ts); `transport: "auto"` switches by itself.
+ *
  * `send()`, `rematch()` and `resign()` return a Promise that always RESOLVES
  * with an InputOutcome (ack, gameError, invalid, outboxFull or closed) and
  * never rejects: a rule violation is ordinary game flow, not an exception.
@@ -27,14 +30,13 @@ import { InputTracker, closedOutcome } from "./inputs";
 import { Link } from "./link";
 import type { OutboxCommand, OutboxEntry } from "./outbox";
 import { globalOnlineSource, resolveFetch, resolveTransport } from "./platform";
+import { RateLimitHold, rateLimitBackoff } from "./rate-limit";
 import { RoomFeed } from "./room-feed";
 import { mintTicket, socketUrl, type FetchLike } from "./ticket";
 import { systemTimers, type TimerHandle, type Timers } from "./timers";
-import type { TransportFactory } from "./transport";
+import type { TransportFactory, TransportKind } from "./transport";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-/** Wait before re-sending unsettled inputs after the room reported RATE_LIMITED (which names no id). */
-const RATE_LIMIT_RESEND_MS = 1000;
 
 export class EdgeroomClient {
   readonly stats: ClientStats = { undecodableFrames: 0, duplicateUpdates: 0, gaps: 0, connections: 0, straySettles: 0 };
@@ -55,8 +57,12 @@ export class EdgeroomClient {
   private attemptId = 0;
   private started = false;
   private retryTimer: TimerHandle | null = null;
-  /** The link with a re-send pending after RATE_LIMITED, if any. */
-  private rateLimitedLink: Link | null = null;
+  /** Inputs the room refused for lack of budget on the current link (see rate-limit.ts). */
+  private hold = new RateLimitHold();
+  /** Whether the re-send of held inputs is scheduled on the current link. */
+  private releaseScheduled = false;
+  private transportKind: TransportKind;
+  private fellBack = false;
   private readonly onOnline = () => this.dispatch({ type: "online", now: this.timers.now() });
 
   constructor(private readonly options: ClientOptions) {
@@ -64,7 +70,9 @@ export class EdgeroomClient {
     this.cfg = { backoff: resolveBackoff(options.backoff), maxEstablishFailures: options.maxEstablishFailures ?? DEFAULT_MAX_ESTABLISH_FAILURES };
     checkDeadAfter(options.deadAfterMs ?? DEFAULT_DEAD_AFTER_MS);
     this.fetchImpl = resolveFetch(options.fetch);
-    this.transportFactory = resolveTransport(options.transport, options.WebSocket);
+    const transport = resolveTransport(options.transport, options.WebSocket, options.httpFetch, this.timers);
+    this.transportFactory = transport.factory;
+    this.transportKind = transport.initial;
     this.onlineSource = options.onlineEvents === undefined ? globalOnlineSource() : options.onlineEvents;
     this.inputs = new InputTracker({
       capacity: options.outboxCapacity,
@@ -132,6 +140,21 @@ export class EdgeroomClient {
   /** Estimated server time (ms since epoch). */
   serverNow(): number {
     return this.clock.serverNow(this.timers.now());
+  }
+
+  /** What carries the current connection (or the latest attempt, or the first one before any). */
+  get transport(): TransportKind {
+    return this.transportKind;
+  }
+
+  /**
+   * True once WebSockets proved blocked (`maxEstablishFailures` consecutive
+   * attempts never opened one) and the client switched to the HTTP fallback
+   * for good (see the 'fallback' event). Unlike `state.transportBlocked`,
+   * which clears as soon as the fallback opens, this stays true.
+   */
+  get webSocketsBlocked(): boolean {
+    return this.fellBack;
   }
 
   /** Round-trip time of the best recent clock sample (ms), or null before the first. */
@@ -221,7 +244,20 @@ export class EdgeroomClient {
       },
     );
     this.link = link;
-    link.start(this.transportFactory, url, { transportBlocked: state.status === "connecting" && state.transportBlocked, attempt: this.machine.attempt });
+    this.hold = new RateLimitHold();
+    this.releaseScheduled = false;
+    const context = { transportBlocked: state.status === "connecting" && state.transportBlocked, attempt: this.machine.attempt };
+    link.start(this.transportFactory, url, context);
+    this.noteTransport(link.kind ?? this.transportKind, context.transportBlocked);
+  }
+
+  private noteTransport(kind: TransportKind, blocked: boolean): void {
+    const previous = this.transportKind;
+    this.transportKind = kind;
+    if (blocked && previous === "websocket" && kind === "http" && !this.fellBack) {
+      this.fellBack = true;
+      this.emitter.emit("fallback", { from: previous, to: kind, failures: this.machine.establishFailures });
+    }
   }
 
   // ------------------------------------------------------------ incoming frames
@@ -246,17 +282,10 @@ export class EdgeroomClient {
         return this.settle(frame);
       case "error": {
         this.emitter.emit("error", { kind: "server", code: frame.code, message: frame.message, id: frame.id });
+        // Not processed, so not settled: the input is re-sent (see rate-limit.ts).
+        if (frame.code === ErrorCode.RATE_LIMITED) return this.onRateLimited(link, frame.id);
         const id = frame.id;
-        if (id !== null) {
-          this.settle({ ...frame, id });
-        } else if (frame.code === ErrorCode.RATE_LIMITED && this.rateLimitedLink !== link) {
-          // The dropped frame is not named: re-send what is unsettled (once per burst of errors) and let dup acks sort it out.
-          this.rateLimitedLink = link;
-          link.schedule(() => {
-            this.rateLimitedLink = null;
-            this.resendAll(link, null);
-          }, RATE_LIMIT_RESEND_MS);
-        }
+        if (id !== null) this.settle({ ...frame, id });
         return;
       }
       case "sync":
@@ -286,27 +315,73 @@ export class EdgeroomClient {
   private submit(command: OutboxCommand): Promise<InputOutcome> {
     if (this.machine.state.status === "closed") return Promise.resolve(closedOutcome(null, command, "client"));
     const { promise, sendNow } = this.inputs.submit(command, this.welcomed ? this.welcomed.lastInputId : null);
-    if (sendNow && this.link) this.sendEntry(this.link, sendNow);
+    // While inputs are held after RATE_LIMITED, a new one waits for their re-send (it has a higher id, so it is part of it).
+    if (sendNow && this.link && !this.hold.held) this.sendEntry(this.link, sendNow);
     return promise;
   }
 
   private settle(frame: Parameters<InputTracker["settleFrame"]>[0]): void {
     const result = this.inputs.settleFrame(frame);
-    if (result === null) this.stats.straySettles += 1;
-    else if (result.kind === "ack") this.emitter.emit("ack", result);
+    if (result === null) {
+      this.stats.straySettles += 1;
+      return;
+    }
+    this.hold.settled(frame.id);
+    if (result.kind === "ack") this.emitter.emit("ack", result);
     else if (result.kind === "gameError") this.emitter.emit("gameError", result);
   }
 
-  /** Send every unsettled input on `link` (a listener may have ended it meanwhile: then nothing is sent). */
-  private resendAll(link: Link, floor: number | null): void {
-    if (link.isEnded || this.link !== link) return;
-    const entries = floor === null ? this.inputs.outbox.pendingInOrder() : this.inputs.resendList(floor);
+  /**
+   * The room refused a frame for lack of budget. With an id, that input and
+   * every later one are held by the room until it comes again: keep them all
+   * pending and re-send them in order once the budget has refilled. Without
+   * one, a sync or ackCritical was dropped: nothing to re-send, but the
+   * budget is spent.
+   */
+  private onRateLimited(link: Link, id: number | null): void {
+    const w = this.welcomed;
+    if (this.link !== link || !w) return;
+    // A refusal of a copy that a re-send has already replaced changes nothing.
+    if (id !== null && !this.hold.refused(id)) return;
+    for (const withdrawn of link.throttle()) this.hold.holdFrom(withdrawn);
+    const from = this.hold.from;
+    if (from === null || this.releaseScheduled) return;
+    this.releaseScheduled = true;
+    const count = this.inputs.outbox.pendingInOrder().filter((e) => e.id !== null && e.id >= from).length;
+    link.schedule(() => this.releaseHold(link), rateLimitBackoff(w.limits, count, this.hold.rounds));
+  }
+
+  /** Re-send every held input, from the refused one on, in order. */
+  private releaseHold(link: Link): void {
+    if (this.link !== link || link.isEnded) return;
+    this.releaseScheduled = false;
+    const from = this.hold.release();
+    if (from === null) return;
+    const entries = this.inputs.outbox.pendingInOrder().filter((e) => e.id !== null && e.id >= from);
+    if (entries[0]?.id !== from) {
+      // Only input `from` releases the room's hold, and it is not ours to send any more: a new connection starts without a hold.
+      link.drop(CloseCode.NORMAL, `input ${from} is held by the rate limit but no longer pending`);
+      return;
+    }
     for (const entry of entries) this.sendEntry(link, entry);
+  }
+
+  /** Send every unsettled input on `link` with ids above `floor` (a listener may have ended it meanwhile: then nothing is sent). */
+  private resendAll(link: Link, floor: number): void {
+    if (link.isEnded || this.link !== link) return;
+    for (const entry of this.inputs.resendList(floor)) this.sendEntry(link, entry);
   }
 
   private sendEntry(link: Link, entry: OutboxEntry): void {
     const frame = InputTracker.frame(entry);
-    if (frame) link.send(() => frame);
+    const id = entry.id;
+    if (!frame || id === null || this.link !== link) return;
+    const hold = this.hold;
+    // Counted when the pacer actually lets it go, so a withdrawn frame is not a copy.
+    link.send(() => {
+      hold.sent(id);
+      return frame;
+    }, id);
   }
 
   private clearRetry(): void {

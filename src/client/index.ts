@@ -1,6 +1,19 @@
 /** The Edgeroom client SDK: a resilient, typed connection to one match for browsers and Node 20+. */
 export { EdgeroomClient, joinMatch, DEFAULT_CONNECT_TIMEOUT_MS } from "./client";
-export type { AppliedUpdate, ClientError, ClientEvents, ClientOptions, ClientStats, CriticalEvent, GameEvent, InputOutcome, OnlineEventSource, WelcomeEvent } from "./client-types";
+export type {
+  AppliedUpdate,
+  ClientError,
+  ClientEvents,
+  ClientOptions,
+  ClientStats,
+  CriticalEvent,
+  FallbackEvent,
+  GameEvent,
+  InputOutcome,
+  OnlineEventSource,
+  TransportMode,
+  WelcomeEvent,
+} from "./client-types";
 export { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable, type BackoffOptions, type ResolvedBackoff } from "./backoff";
 export {
   DEFAULT_MAX_ESTABLISH_FAILURES,
@@ -25,10 +38,23 @@ export { Heartbeat, DEFAULT_DEAD_AFTER_MS, DEFAULT_PING_INTERVAL_MS, MAX_DEAD_AF
 export { Pacer, type PacerLimits } from "./pacer";
 export { mintTicket, socketUrl, type FetchLike, type ResumeParams, type TicketResult } from "./ticket";
 export { systemTimers, manualTimers, type ManualTimers, type TimerHandle, type Timers } from "./timers";
+export { RateLimitHold, rateLimitBackoff, RATE_LIMIT_MIN_BACKOFF_MS, RATE_LIMIT_MAX_BACKOFF_MS } from "./rate-limit";
+export {
+  httpTransport,
+  httpEndpoints,
+  globalStreamingFetch,
+  DEFAULT_SEND_TIMEOUT_MS,
+  type HttpEndpoints,
+  type HttpTransportOptions,
+  type StreamingFetch,
+  type StreamingResponse,
+} from "./http-transport";
 export {
   webSocketTransport,
+  fallbackTransport,
   globalWebSocket,
   type Transport,
+  type TransportKind,
   type TransportContext,
   type TransportData,
   type TransportFactory,
@@ -36,3 +62,4 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from "./transport";
+export * from "./realtime";

@@ -11,7 +11,7 @@ import type { ClientFrame, ServerFrame } from "../protocol/schemas";
 import { DEFAULT_PING_INTERVAL_MS, Heartbeat } from "./heartbeat";
 import { Pacer, type PacerLimits } from "./pacer";
 import type { TimerHandle, Timers } from "./timers";
-import type { Transport, TransportContext, TransportData, TransportFactory } from "./transport";
+import type { Transport, TransportContext, TransportData, TransportFactory, TransportKind } from "./transport";
 
 export interface LinkCallbacks {
   onOpen(): void;
@@ -68,18 +68,38 @@ export class Link {
     return this.ended;
   }
 
+  /** What carries this link ("websocket" unless the factory's transport says otherwise), or null before `start`. */
+  get kind(): TransportKind | null {
+    return this.transport ? (this.transport.kind ?? "websocket") : null;
+  }
+
   /** The room's welcome: adopt its ping interval and frame budget. */
   welcomed(limits: PacerLimits, pingIntervalMs: number): void {
     this.heartbeat.setInterval(pingIntervalMs);
     this.pacer.reset(limits);
   }
 
-  /** Queue one binary frame behind the pacer; built at send time so timestamps in it are accurate. */
-  send(build: () => ClientFrame): void {
+  /**
+   * Queue one binary frame behind the pacer; built at send time so timestamps
+   * in it are accurate. `inputId` marks input frames, which `throttle` can
+   * take back out of the queue.
+   */
+  send(build: () => ClientFrame, inputId: number | null = null): void {
     if (this.ended) return;
     this.pacer.submit(() => {
       if (!this.ended) this.transport?.send(encodeFrame(build()));
-    });
+    }, inputId);
+  }
+
+  /**
+   * The room refused a frame for lack of budget: model its bucket as empty
+   * and withdraw input frames not sent yet (the room would only hold them).
+   * Returns the withdrawn ids.
+   */
+  throttle(): number[] {
+    if (this.ended) return [];
+    this.pacer.exhaust();
+    return this.pacer.withdrawInputs();
   }
 
   /** A timer that is cancelled when the link ends. */

@@ -5,8 +5,9 @@
  * This matters for correctness, not just politeness: after a reconnect the
  * client re-sends its whole outbox (up to 32 inputs) plus clock syncs and
  * critical acks, which can exceed the room's burst; a rate-limited input is
- * answered with an error that carries no id and would count as a strike
- * towards a policy close. Frames wait here in order instead.
+ * refused (and the room holds every later input until it is re-sent), and
+ * excess frames count towards a policy close. Frames wait here in order
+ * instead.
  *
  * A small headroom is kept below the room's burst because frames sent some
  * milliseconds apart can arrive back to back, after less refill than we
@@ -24,8 +25,14 @@ const HEADROOM = 2;
 /** Fraction of the room's refill rate we allow ourselves, for the same reason. */
 const RATE_FACTOR = 0.9;
 
+interface Queued {
+  readonly send: () => void;
+  /** The input id the frame carries, or null (sync, ackCritical). */
+  readonly inputId: number | null;
+}
+
 export class Pacer {
-  private queue: (() => void)[] = [];
+  private queue: Queued[] = [];
   private tokens = 0;
   private capacity = 1;
   private perMs = 0;
@@ -43,10 +50,31 @@ export class Pacer {
     this.refilledAt = this.timers.now();
   }
 
-  /** Run `send` now if the budget allows, else in order once it does. */
-  submit(send: () => void): void {
-    this.queue.push(send);
+  /** Run `send` now if the budget allows, else in order once it does. `inputId` tags input frames (see `withdrawInputs`). */
+  submit(send: () => void, inputId: number | null = null): void {
+    this.queue.push({ send, inputId });
     this.drain();
+  }
+
+  /**
+   * The room refused a frame for lack of budget: its bucket is empty now,
+   * whatever our model said. Start the model from zero so what follows is
+   * released at the refill rate only.
+   */
+  exhaust(): void {
+    this.tokens = 0;
+    this.refilledAt = this.timers.now();
+  }
+
+  /** Take queued (not yet sent) input frames out of the queue; returns their ids. Other frames stay, in order. */
+  withdrawInputs(): number[] {
+    const ids: number[] = [];
+    this.queue = this.queue.filter((q) => {
+      if (q.inputId === null) return true;
+      ids.push(q.inputId);
+      return false;
+    });
+    return ids;
   }
 
   /** Drop everything queued (the connection is gone; the outbox re-sends inputs later). */
@@ -64,7 +92,7 @@ export class Pacer {
     this.refill();
     while (this.queue.length > 0 && this.tokens >= 1) {
       this.tokens -= 1;
-      this.queue.shift()?.();
+      this.queue.shift()?.send();
     }
     if (this.queue.length > 0 && this.timer === null && this.perMs > 0) {
       const wait = Math.ceil((1 - this.tokens) / this.perMs);

@@ -1,14 +1,45 @@
 /** Platform defaults looked up on `globalThis` at runtime, never imported, so the SDK runs in browsers and Node alike. */
-import type { OnlineEventSource } from "./client-types";
+import type { OnlineEventSource, TransportMode } from "./client-types";
+import { globalStreamingFetch, httpTransport, type StreamingFetch } from "./http-transport";
 import type { FetchLike } from "./ticket";
-import { globalWebSocket, webSocketTransport, type TransportFactory, type WebSocketConstructor } from "./transport";
+import type { Timers } from "./timers";
+import { fallbackTransport, globalWebSocket, webSocketTransport, type TransportFactory, type TransportKind, type WebSocketConstructor } from "./transport";
 
-/** The transport to use: an explicit factory, else a WebSocket class (given or global). Throws when there is none. */
-export function resolveTransport(transport: TransportFactory | undefined, WebSocketImpl: WebSocketConstructor | undefined): TransportFactory {
-  if (transport) return transport;
+export interface TransportChoice {
+  readonly factory: TransportFactory;
+  /** What the first attempt will use. */
+  readonly initial: TransportKind;
+}
+
+const NO_WEBSOCKET = "EdgeroomClient: no WebSocket available; pass options.WebSocket (in Node 20: the `ws` package).";
+const NO_FETCH = "EdgeroomClient: no fetch available for the HTTP transport; pass options.httpFetch.";
+
+/** The transport to use for `options.transport` (default "auto"). Throws when what it needs is missing. */
+export function resolveTransport(
+  mode: TransportMode | TransportFactory | undefined,
+  WebSocketImpl: WebSocketConstructor | undefined,
+  httpFetch: StreamingFetch | undefined,
+  timers: Timers,
+): TransportChoice {
+  if (typeof mode === "function") return { factory: mode, initial: "websocket" };
   const ws = WebSocketImpl ?? globalWebSocket();
-  if (!ws) throw new Error("EdgeroomClient: no WebSocket available; pass options.WebSocket (in Node 20: the `ws` package).");
-  return webSocketTransport(ws);
+  const fetch = httpFetch ?? globalStreamingFetch();
+  const http = (f: StreamingFetch) => httpTransport({ fetch: f, timers });
+  switch (mode ?? "auto") {
+    case "websocket":
+      if (!ws) throw new Error(NO_WEBSOCKET);
+      return { factory: webSocketTransport(ws), initial: "websocket" };
+    case "http":
+      if (!fetch) throw new Error(NO_FETCH);
+      return { factory: http(fetch), initial: "http" };
+    case "auto":
+      if (ws && fetch) return { factory: fallbackTransport(webSocketTransport(ws), http(fetch)), initial: "websocket" };
+      if (ws) return { factory: webSocketTransport(ws), initial: "websocket" };
+      if (fetch) return { factory: http(fetch), initial: "http" };
+      throw new Error(NO_WEBSOCKET);
+    default:
+      throw new RangeError(`EdgeroomClient: options.transport must be "auto", "websocket", "http" or a TransportFactory; got ${String(mode)}.`);
+  }
 }
 
 export function resolveFetch(fetch: FetchLike | undefined): FetchLike {

@@ -1,12 +1,13 @@
 /**
  * The socket the client talks through, behind a three-callback interface.
  *
- * EXTENSION POINT (HTTP fallback): the client only ever uses a
- * `TransportFactory`. The default wraps a WebSocket constructor. A fallback
- * (e.g. HTTP long-polling, not implemented here and not offered by the
- * server yet) would be a factory that returns a different Transport when
- * `context.transportBlocked` is true, i.e. after repeated attempts never got
- * a WebSocket open (see connection-state.ts). Pass it as `options.transport`.
+ * The client only ever uses a `TransportFactory`. Two are built in: the
+ * WebSocket one here and the HTTP fallback (SSE down, POST up) in
+ * http-transport.ts. `fallbackTransport` combines them: WebSockets until
+ * `context.transportBlocked` says repeated attempts never got one open (see
+ * connection-state.ts), then the fallback for good. That is what
+ * `transport: "auto"` (the default) uses; a custom factory can still be
+ * passed as `options.transport`.
  */
 
 export type TransportData = ArrayBuffer | ArrayBufferView | string;
@@ -18,7 +19,11 @@ export interface TransportHandlers {
   onClose(code: number, reason: string): void;
 }
 
+export type TransportKind = "websocket" | "http";
+
 export interface Transport {
+  /** What carries the frames. Custom transports that leave it out count as "websocket". */
+  readonly kind?: TransportKind;
   send(data: Uint8Array | string): void;
   /** Close and detach: after this no handler is called again. */
   close(code: number, reason: string): void;
@@ -63,7 +68,7 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
       // A malformed URL or a blocked scheme throws synchronously; report it as a failed open, asynchronously like a real close.
       const reason = err instanceof Error ? err.message : String(err);
       queueMicrotask(() => finish(1006, reason));
-      return { send: () => undefined, close: () => void (done = true) };
+      return { kind: "websocket", send: () => undefined, close: () => void (done = true) };
     }
     ws.binaryType = "arraybuffer";
     // Listeners stay attached; the `done` flag is what detaches us (removeEventListener would need the same overloads again).
@@ -81,6 +86,7 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
     // An error is always followed by close in the spec, but not in every implementation: finish now.
     ws.addEventListener("error", () => finish(1006, "WebSocket error"));
     return {
+      kind: "websocket",
       send: (data) => {
         if (done) return;
         try {
@@ -101,6 +107,22 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
         }
       },
     };
+  };
+}
+
+/**
+ * `primary` until an attempt is made with `context.transportBlocked` (the
+ * client saw `maxEstablishFailures` consecutive attempts that never opened),
+ * then `fallback` for every later attempt. The choice is remembered here
+ * because the client clears `transportBlocked` as soon as any transport
+ * opens: without the memory, the attempt after a dropped fallback connection
+ * would go back to the blocked primary and start counting failures again.
+ */
+export function fallbackTransport(primary: TransportFactory, fallback: TransportFactory): TransportFactory {
+  let fellBack = false;
+  return (url, handlers, context) => {
+    if (context.transportBlocked) fellBack = true;
+    return (fellBack ? fallback : primary)(url, handlers, context);
   };
 }
 

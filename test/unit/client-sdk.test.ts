@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, ErrorCode } from "../../src/protocol";
-import { memoryStore, type TransportContext } from "../../src/client";
+import { memoryStore, rateLimitBackoff, RATE_LIMIT_MAX_BACKOFF_MS, type TransportContext } from "../../src/client";
 import { connectWith, harness, room, welcome } from "./client-sdk-harness";
 
 describe("EdgeroomClient against a scripted server", () => {
@@ -235,16 +235,151 @@ describe("EdgeroomClient against a scripted server", () => {
     expect(errors).toEqual([{ kind: "server", code: ErrorCode.INVALID_FRAME, message: "bad", id: 1 }]);
   });
 
-  it("re-sends unsettled inputs once after the room reports RATE_LIMITED without naming the frame", async () => {
+  it("keeps a RATE_LIMITED input and every later one pending, and re-sends them in order once the advertised budget has refilled", async () => {
+    const h = harness();
+    const errors = h.record("error");
+    const acks = h.record("ack");
+    const s = await connectWith(h, welcome({ limits: { maxFrameBytes: 1024, burst: 10, perSecond: 4 } }));
+    const results = [1, 2, 3, 4, 5].map((n) => h.client.send(n));
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 4, 5]);
+    s.deliver({ t: "ack", id: 1, seq: 1, dup: false });
+    // The room refuses 2 and holds 3…5 behind it, naming each.
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 2 });
+    for (const id of [3, 4, 5]) s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Input 2 was refused by the rate limit; re-send inputs from 2 in order.", id });
+    expect(errors.map((e) => (e.kind === "server" ? [e.code, e.id] : null))).toEqual([2, 3, 4, 5].map((id) => [ErrorCode.RATE_LIMITED, id]));
+    // Nothing settled: the refused inputs are still pending, not "invalid".
+    expect(h.client.pendingInputs).toBe(4);
+    // An input sent meanwhile waits for the re-send instead of being held too.
+    const sixth = h.client.send(6);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 4, 5]);
+    // Backoff: the room's bucket needs (4 held + 2 headroom) tokens at 4 per second = 1.5 s.
+    h.timers.advance(1499);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 4, 5]);
+    h.timers.advance(1);
+    expect(s.inputs().map((f) => f.id)[5]).toBe(2);
+    // The pacer meters the rest (the clock syncs spent part of the refill).
+    h.timers.advance(2000);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 2, 3, 4, 5, 6]);
+    for (const id of [2, 3, 4, 5, 6]) s.deliver({ t: "ack", id, seq: id, dup: false });
+    const outcomes = await Promise.all([...results, sixth]);
+    expect(outcomes.map((o) => [o.kind, o.id])).toEqual([1, 2, 3, 4, 5, 6].map((id) => ["ack", id]));
+    expect(acks).toHaveLength(6);
+    expect(h.client.stats.straySettles).toBe(0);
+    expect(h.client.pendingInputs).toBe(0);
+  });
+
+  it("takes inputs still queued behind its pacer back when the room refuses an earlier one, so none reaches the room before it", async () => {
+    const h = harness();
+    // Pacer: burst 5 minus 2 headroom = 3 frames at once (the welcome's first clock sync and inputs 1, 2), then 0.9 per second.
+    const s = await connectWith(h, welcome({ limits: { maxFrameBytes: 1024, burst: 5, perSecond: 1 } }));
+    const results = [1, 2, 3, 4].map((n) => h.client.send(n));
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2]);
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 2 });
+    // 3 and 4 never left: they are taken back and wait for the re-send of 2.
+    h.timers.advance(4999);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2]);
+    // (3 inputs + 2 headroom) / 1 per second = 5 s, then the pacer meters them out.
+    h.timers.advance(1);
+    expect(s.inputs().map((f) => f.id)[2]).toBe(2);
+    h.timers.advance(3000);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 2, 3, 4]);
+    for (const id of [1, 2, 3, 4]) s.deliver({ t: "ack", id, seq: id, dup: false });
+    expect((await Promise.all(results)).map((o) => o.kind)).toEqual(["ack", "ack", "ack", "ack"]);
+  });
+
+  it("ignores a refusal that answers a copy already replaced by the re-send, and backs off further when the re-sent input is refused again", async () => {
     const h = harness();
     const s = await connectWith(h, welcome());
-    const result = h.client.send("x");
-    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "slow down", id: null });
-    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "slow down", id: null });
+    const results = [1, 2, 3].map((n) => h.client.send(n));
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 1 });
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "re-send inputs from 1 in order", id: 2 });
     h.timers.advance(1000);
-    expect(s.inputs().map((f) => f.id)).toEqual([1, 1]);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 1, 2, 3]);
+    // The room's answer to the first copy of 3 arrives late: the second copy is already out, so it changes nothing.
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "re-send inputs from 1 in order", id: 3 });
+    const fourth = h.client.send(4);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 1, 2, 3, 4]);
+    // The second copy of 1 is refused too: a second round without progress waits twice as long.
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 1 });
+    for (const id of [2, 3, 4]) s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "re-send inputs from 1 in order", id });
+    h.timers.advance(1999);
+    expect(s.inputs()).toHaveLength(7);
+    h.timers.advance(1);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2, 3, 1, 2, 3, 4, 1, 2, 3, 4]);
+    for (const id of [1, 2, 3, 4]) s.deliver({ t: "ack", id, seq: id, dup: false });
+    expect((await Promise.all([...results, fourth])).map((o) => [o.kind, o.id])).toEqual([1, 2, 3, 4].map((id) => ["ack", id]));
+    // Progress resets the backoff.
+    const fifth = h.client.send(5);
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 5 });
+    h.timers.advance(1000);
+    expect(s.inputs().map((f) => f.id).slice(-2)).toEqual([5, 5]);
+    s.deliver({ t: "ack", id: 5, seq: 5, dup: false });
+    await expect(fifth).resolves.toMatchObject({ ok: true, id: 5, dup: false });
+  });
+
+  it("re-sends nothing after an id-less RATE_LIMITED (a sync or ackCritical was dropped) but meters what follows from an empty budget", async () => {
+    const h = harness();
+    const s = await connectWith(h, welcome({ limits: { maxFrameBytes: 1024, burst: 30, perSecond: 10 } }));
+    const first = h.client.send("a");
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: null });
+    const second = h.client.send("b");
+    expect(s.inputs().map((f) => f.id)).toEqual([1]);
+    // One token at 0.9 × 10 per second.
+    h.timers.advance(112);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2]);
+    h.timers.advance(4000);
+    expect(s.inputs().map((f) => f.id)).toEqual([1, 2]);
     s.deliver({ t: "ack", id: 1, seq: 1, dup: false });
-    await expect(result).resolves.toMatchObject({ ok: true, id: 1 });
+    s.deliver({ t: "ack", id: 2, seq: 2, dup: false });
+    await expect(Promise.all([first, second])).resolves.toMatchObject([{ ok: true }, { ok: true }]);
+  });
+
+  it("forgets a rate-limit hold with its connection: the next welcome re-sends every pending input at once", async () => {
+    const h = harness();
+    const first = await connectWith(h, welcome({ session: "S" }));
+    const result = h.client.send("x");
+    first.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 1 });
+    first.serverClose(1006, "");
+    h.timers.runDue();
+    const second = await connectWith(h, welcome({ session: "S", resume: { status: "replayed", fromSeq: 0 } }));
+    expect(second.inputs()).toEqual([{ t: "input", id: 1, data: "x" }]);
+    const more = h.client.send("y");
+    expect(second.inputs().map((f) => f.id)).toEqual([1, 2]);
+    h.timers.advance(4000);
+    expect(first.inputs().map((f) => f.id)).toEqual([1]);
+    expect(second.inputs().map((f) => f.id)).toEqual([1, 2]);
+    second.deliver({ t: "ack", id: 1, seq: 1, dup: false });
+    second.deliver({ t: "ack", id: 2, seq: 2, dup: false });
+    await expect(Promise.all([result, more])).resolves.toMatchObject([{ id: 1 }, { id: 2 }]);
+  });
+
+  it("reconnects when the room holds inputs behind one that is no longer pending (only that input could release them)", async () => {
+    const h = harness();
+    const states = h.record("state");
+    const s = await connectWith(h, welcome());
+    const result = h.client.send("x");
+    s.deliver({ t: "ack", id: 1, seq: 1, dup: false });
+    await result;
+    const later = h.client.send("y");
+    s.deliver({ t: "error", code: ErrorCode.RATE_LIMITED, message: "Too many frames", id: 1 });
+    h.timers.advance(1000);
+    expect(states.at(-2)).toMatchObject({ status: "reconnecting", lastClose: { code: 1000 } });
+    expect(s.closedByClient?.code).toBe(1000);
+    h.timers.runDue();
+    const next = await connectWith(h, welcome({ lastInputId: 1, resume: { status: "replayed", fromSeq: 0 } }));
+    expect(next.inputs()).toEqual([{ t: "input", id: 2, data: "y" }]);
+    next.deliver({ t: "ack", id: 2, seq: 2, dup: false });
+    await expect(later).resolves.toMatchObject({ ok: true, id: 2 });
+  });
+
+  it("computes the re-send backoff from the advertised budget", () => {
+    expect(rateLimitBackoff({ burst: 30, perSecond: 10 }, 1, 0)).toBe(1000);
+    expect(rateLimitBackoff({ burst: 30, perSecond: 10 }, 28, 0)).toBe(3000);
+    expect(rateLimitBackoff({ burst: 30, perSecond: 10 }, 32, 0)).toBe(3000);
+    expect(rateLimitBackoff({ burst: 10, perSecond: 2 }, 8, 0)).toBe(5000);
+    expect(rateLimitBackoff({ burst: 10, perSecond: 2 }, 8, 2)).toBe(20_000);
+    expect(rateLimitBackoff({ burst: 10, perSecond: 2 }, 8, 5)).toBe(RATE_LIMIT_MAX_BACKOFF_MS);
+    expect(rateLimitBackoff({ burst: 10, perSecond: 0 }, 1, 0)).toBe(RATE_LIMIT_MAX_BACKOFF_MS);
   });
 
   it("treats a socket that throws on send as a dropped connection, without throwing into the game", async () => {
