@@ -49,7 +49,9 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
       core.send(c.connId, { t: "error", code: ErrorCode.RATE_LIMITED, message: `Input ${c.holdFrom} was refused by the rate limit; re-send inputs from ${c.holdFrom} in order.`, id: frame.id });
       return;
     }
-    c.holdFrom = null;
+    // Only the refused input itself lifts the hold: a lower id was sent before it and is a re-send of
+    // something already settled (acknowledged again as a duplicate), so it must not let N+1 through early.
+    if (frame.id === c.holdFrom) c.holdFrom = null;
   }
   if (frame.t === "sync") {
     core.send(c.connId, { t: "sync", c: frame.c, s: now });

@@ -206,4 +206,20 @@ describe("rate limit and ordering of inputs", () => {
     r.send("c0", { t: "input", id: 2, data: { type: "dropDisc", column: 3 } });
     expect(r.last("c0", "ack")).toMatchObject({ id: 2, dup: false });
   });
+
+  it("keeps holding when an already-applied lower id is re-sent, acknowledging it as a duplicate", () => {
+    const r = started({ turnMs: 0 });
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    r.send("c1", { t: "input", id: 1, data: { type: "dropDisc", column: 4 } });
+    for (let i = 0; i < 30; i++) r.send("c0", { t: "sync", c: i });
+    r.send("c0", { t: "input", id: 2, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "error")).toMatchObject({ code: "RATE_LIMITED", id: 2 });
+    r.now += 1000;
+    r.send("c0", { t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "ack")).toMatchObject({ id: 1, dup: true });
+    r.send("c0", { t: "input", id: 3, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "error")).toMatchObject({ code: "RATE_LIMITED", id: 3 });
+    r.send("c0", { t: "input", id: 2, data: { type: "dropDisc", column: 3 } });
+    expect(r.last("c0", "ack")).toMatchObject({ id: 2, dup: false });
+  });
 });
