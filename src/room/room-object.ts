@@ -104,19 +104,21 @@ export class RoomObject extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     const core = this.ensureInitialized();
     const connId = crypto.randomUUID();
-    this.ctx.acceptWebSocket(server, [`conn:${connId}`, `player:${id.playerId}`]);
-
     if (!core) {
-      server.close(CloseCode.MATCH_NOT_FOUND, "No such match.");
+      refuseSocket(server, CloseCode.MATCH_NOT_FOUND, "No such match.");
     } else if (!this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000))) {
       this.log("warn", "join_refused", { playerId: id.playerId, reason: "ticket reused" });
-      server.close(CloseCode.AUTH_FAILED, "This join ticket was already used.");
+      refuseSocket(server, CloseCode.AUTH_FAILED, "This join ticket was already used.");
     } else {
       const newSession = crypto.randomUUID().replace(/-/g, "");
       const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version, newSession, resume: id.resume }, Date.now());
-      if (decision.accepted) server.serializeAttachment(decision.info);
+      // Only an admitted socket joins the hibernatable set (tags by connection and player).
+      if (decision.accepted) {
+        this.ctx.acceptWebSocket(server, [`conn:${connId}`, `player:${id.playerId}`]);
+        server.serializeAttachment(decision.info);
+      }
       await this.flush(core);
-      if (!decision.accepted) server.close(decision.code, decision.reason);
+      if (!decision.accepted) refuseSocket(server, decision.code, decision.reason);
     }
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -328,4 +330,18 @@ function safeJson(text: string | null): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Refuses an upgrade with a close code, without admitting the socket to the room.
+ *
+ * The one place a socket is accepted outside the Hibernation API, on purpose: the socket never joins the
+ * room, never receives a game frame and lives for one close frame. workerd keeps the TCP connection of a
+ * hibernatable socket open until the object hibernates, even after the close handshake (measured locally:
+ * 10 s after `close()`), so a refused client would wait that long to see its terminal close code; a
+ * plainly accepted socket is closed right after the handshake.
+ */
+function refuseSocket(server: WebSocket, code: number, reason: string): void {
+  server.accept();
+  server.close(code, reason);
 }

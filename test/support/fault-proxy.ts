@@ -78,6 +78,15 @@ export class FaultProxy {
     for (const d of direction === "both" ? (["up", "down"] as const) : [direction]) Object.assign(this.links[d], link);
   }
 
+  /**
+   * Send connections accepted from now on to another target (e.g. a server
+   * restarted on a new port), so clients keep using this proxy's port.
+   * Connections already accepted keep the target they were opened to.
+   */
+  retarget(target: { host: string; port: number }): void {
+    this.opts.target = { host: target.host, port: target.port };
+  }
+
   /** Call `cb` synchronously for each new connection, before any byte is forwarded. Returns an unsubscribe. */
   onConnection(cb: ConnectionListener): () => void {
     this.listeners.add(cb);
