@@ -17,6 +17,7 @@ export default defineConfig({
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 ALLOWED_ORIGINS: "https://play.example.com",
+                OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
               },
             },
           }),

@@ -11,12 +11,17 @@ import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const vars = join(root, ".dev.vars");
-const current = existsSync(vars) ? readFileSync(vars, "utf8") : "";
-if (!/^AUTH_SECRET=.{32,}$/m.test(current)) {
-  const line = `AUTH_SECRET=${randomBytes(32).toString("hex")}\n`;
-  writeFileSync(vars, current + (current && !current.endsWith("\n") ? "\n" : "") + line, { mode: 0o600 });
-  console.log("edgeroom: generated a local AUTH_SECRET in .dev.vars (development only).");
+let current = existsSync(vars) ? readFileSync(vars, "utf8") : "";
+/** Appends NAME=<random hex> to .dev.vars unless a long enough value is already there. */
+function ensureVar(name, minLength) {
+  if (new RegExp(`^${name}=.{${minLength},}$`, "m").test(current)) return;
+  current += (current && !current.endsWith("\n") ? "\n" : "") + `${name}=${randomBytes(32).toString("hex")}\n`;
+  writeFileSync(vars, current, { mode: 0o600 });
+  console.log(`edgeroom: generated a local ${name} in .dev.vars (development only).`);
 }
+ensureVar("AUTH_SECRET", 32);
+// The operator token guards GET /api/matches/:id/metrics; read it from .dev.vars to watch a local room.
+ensureVar("OPERATOR_TOKEN", 24);
 
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const child = spawn(wrangler, ["dev", ...process.argv.slice(2)], { stdio: "inherit", cwd: root });

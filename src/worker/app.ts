@@ -10,6 +10,7 @@ import { ApiError, errorBody } from "./errors";
 import { guest } from "./routes/guest";
 import { health } from "./routes/health";
 import { matches } from "./routes/matches";
+import { operator } from "./routes/operator";
 import { socket } from "./routes/socket";
 
 /** Paths and the methods they allow, for 405 answers with an Allow header. */
@@ -23,6 +24,7 @@ const ROUTES: ReadonlyArray<[string, string[]]> = [
   ["/api/matches/:id/sse", ["GET"]],
   ["/api/matches/:id/send", ["POST"]],
   ["/api/matches/:id/replay", ["GET"]],
+  ["/api/matches/:id/metrics", ["GET"]],
 ];
 
 export function createApp(): Hono<AppEnv> {
@@ -40,6 +42,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", health);
   app.route("/", guest);
   app.route("/", matches);
+  app.route("/", operator);
   app.route("/", socket);
   for (const [path, methods] of ROUTES) {
     app.all(path, (c) => {

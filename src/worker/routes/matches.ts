@@ -30,7 +30,7 @@ export const matches = new Hono<AppEnv>()
     const created = await stub.create(matchId, body, player);
     if (!created.ok) {
       if (created.status === 400) throw badRequest(created.message);
-      throw new ApiError(409, ApiErrorCode.BAD_REQUEST, created.message);
+      throw new ApiError(409, ApiErrorCode.CONFLICT, created.message);
     }
     const body201 = `{"matchId":${JSON.stringify(matchId)},"links":${JSON.stringify(links(c.req.url, matchId))},"match":${created.statusJson}}`;
     return c.body(body201, 201, { "Content-Type": "application/json" });
@@ -58,7 +58,7 @@ export const matches = new Hono<AppEnv>()
     const over = await stub.isOver();
     if (over === null) throw notFound("No such match.");
     if (!over) {
-      throw new ApiError(409, ApiErrorCode.BAD_REQUEST, "The replay is published once the match is over.");
+      throw new ApiError(409, ApiErrorCode.CONFLICT, "The replay is published once the match is over.");
     }
     const replay = await stub.replay();
     if (replay === null) throw notFound("No such match.");

@@ -1,0 +1,36 @@
+/** Operator endpoints: live counters of one room, behind a bearer token from configuration. */
+import { Hono } from "hono";
+import { timingSafeEqual } from "hono/utils/buffer";
+import { ApiErrorCode } from "../../protocol/codes";
+import { genuineMatchId } from "../auth";
+import type { AppEnv, Env } from "../env";
+import { ApiError, notFound, unauthorized } from "../errors";
+
+const MIN_OPERATOR_TOKEN_LENGTH = 24;
+
+/** Throws unless the request carries the configured operator token; a missing configuration turns the endpoints off. */
+async function requireOperator(env: Env, authorization: string | undefined): Promise<void> {
+  const expected = env.OPERATOR_TOKEN;
+  if (!expected || expected.length < MIN_OPERATOR_TOKEN_LENGTH) {
+    throw new ApiError(
+      503,
+      ApiErrorCode.SERVER_MISCONFIGURED,
+      `Operator endpoints are off: set OPERATOR_TOKEN (at least ${MIN_OPERATOR_TOKEN_LENGTH} characters) with \`wrangler secret put OPERATOR_TOKEN\`.`,
+    );
+  }
+  const presented = /^Bearer (\S+)$/.exec(authorization ?? "")?.[1];
+  // Compared through a hash in constant time, so neither the content nor the length leaks by timing.
+  if (presented === undefined || !(await timingSafeEqual(presented, expected))) {
+    throw unauthorized("Operator endpoints need `Authorization: Bearer <OPERATOR_TOKEN>`.");
+  }
+}
+
+export const operator = new Hono<AppEnv>().get("/api/matches/:id/metrics", async (c) => {
+  await requireOperator(c.env, c.req.header("Authorization"));
+  const matchId = await genuineMatchId(c);
+  const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
+  const status = await stub.status();
+  if (status === null) throw notFound("No such match.");
+  const counters = await stub.metrics();
+  return c.json({ matchId, counters });
+});
