@@ -4,13 +4,16 @@
 // Run by `npm run build:web`, by `wrangler dev`/`wrangler deploy` ([build] in
 // wrangler.toml) and before the tests.
 import { build } from "esbuild";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const src = join(root, "web", "src");
-const out = join(root, "web-dist");
+const final = join(root, "web-dist");
+// Built next to the served directory and swapped in at the end: a running `wrangler dev` serves
+// web-dist, and deleting it in place while the build runs made it answer 500 in the meantime.
+const out = join(root, `web-dist.tmp-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, "web", "public"), out, { recursive: true });
@@ -23,9 +26,14 @@ if (entries.length > 0) {
     target: "es2022",
     platform: "browser",
     outdir: join(out, "js"),
+    splitting: true, // the pages share one chunk of SDK, protocol and zod, cached across pages
     sourcemap: true,
     minify: true,
     logLevel: "warning",
   });
 }
+const old = join(root, `web-dist.old-${process.pid}`);
+if (existsSync(final)) renameSync(final, old);
+renameSync(out, final);
+rmSync(old, { recursive: true, force: true });
 console.log(`edgeroom: built web client (${entries.length} page bundles) into web-dist`);

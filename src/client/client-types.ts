@@ -1,6 +1,6 @@
 /** Options, events and input outcomes of the Edgeroom client: its typed public surface. */
-import type { GameEventSchema, RoomSnapshot, WelcomeFrame } from "../protocol/schemas";
-import type { z } from "zod";
+import type { GameEventSchema, RoomSnapshot, SnapFrame, WelcomeFrame } from "../protocol/schemas";
+import type * as z from "zod";
 import type { BackoffOptions } from "./backoff";
 import type { ClockSyncOptions } from "./clock";
 import type { ConnectionState } from "./connection-state";
@@ -126,6 +126,12 @@ export interface ClientEvents {
   gameError: Extract<InputOutcome, { kind: "gameError" }>;
   error: ClientError;
   critical: CriticalEvent;
+  /**
+   * A real-time snapshot (`snap`, docs/protocol.md §14), after this connection's welcome. Every
+   * connection's stream starts over with a keyframe (`key: true`) following its `welcome` event;
+   * feed them to `SnapshotStream` (client/realtime) to rebuild the full state from deltas.
+   */
+  snap: SnapFrame;
   /** Consecutive attempts (`failures`) never got a transport open. Fires again if it happens again later. */
   transportBlocked: { readonly failures: number };
   /**

@@ -291,6 +291,11 @@ export class EdgeroomClient {
       case "sync":
         this.clock.addSample(frame.c, frame.s, this.timers.now());
         return;
+      case "snap":
+        // Real-time snapshots are not sequenced (a lost one is superseded by the next); they are handed
+        // to the game as they come. Each connection's stream starts with a keyframe after its welcome.
+        if (this.welcomed) this.emitter.emit("snap", frame);
+        return;
     }
   }
 

@@ -19,7 +19,7 @@
  * seat (RECENT_OUTCOMES): beyond that, a re-sent id could get an ack whose
  * original outcome the room no longer knows.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RECENT_OUTCOMES } from "../protocol/limits";
 import type { ClientFrame } from "../protocol/schemas";
 import type { KeyValueStore } from "./store";

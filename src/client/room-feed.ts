@@ -10,7 +10,7 @@
  * it hears an ackCritical).
  */
 import type { GameEventSchema, RoomSnapshot, UpdateFrame, WelcomeFrame } from "../protocol/schemas";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ClientEvents } from "./client-types";
 import type { Emitter } from "./emitter";
 import { UpdateOrdering, type OfferResult, type WelcomePlan } from "./ordering";

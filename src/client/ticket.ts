@@ -5,7 +5,7 @@
  * connection attempt, with a token fetched from the app's credential
  * provider each time (the token may have been refreshed meanwhile).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PROTOCOL_VERSION } from "../protocol/codes";
 
 /** The part of `fetch` the client uses. */

@@ -7,7 +7,7 @@
  * plain objects) it can be persisted with msgpack, replayed from the input
  * log, and re-simulated on the client for prediction.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Plain JSON-compatible data: what results and events may carry across RPC, msgpack and JSON. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

@@ -6,7 +6,7 @@
  * that the room turns into an `error` frame.
  */
 import { Packr, Unpackr } from "msgpackr";
-import type { z } from "zod";
+import type * as z from "zod";
 import { ErrorCode } from "./codes";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
 import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";

@@ -2,7 +2,7 @@
  * Zod schemas for every frame on the wire: the single source of truth for the
  * protocol. Types are inferred from them; docs/protocol.md describes them.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_INPUT_ID } from "./limits";
 
 const inputId = z.number().int().min(1).max(MAX_INPUT_ID);

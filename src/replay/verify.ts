@@ -4,7 +4,7 @@
  * confirm the recorded result (and every round's seed derivation). Used by
  * `npm run verify-replay` and by tests.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { findGame } from "../games/registry";
 import type { AnyGame, MatchResult } from "../games/types";
 import { stateHash, verifyReveal } from "../protocol";

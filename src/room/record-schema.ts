@@ -2,7 +2,7 @@
  * Validation of a stored record on load, so storage written by an older or
  * broken build fails loudly instead of being trusted by a cast.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { JournalEntry, MatchResultSchema, MatchStatus } from "../protocol";
 import type { RoomRecord } from "./record";
 import { DISCONNECT_POLICIES } from "./absence";

@@ -2,7 +2,7 @@
  * Match settings: what a creator may ask for, and the resolved values a room
  * stores. Defaults come from the game's own timing.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AnyGame } from "../games/types";
 import { DISCONNECT_POLICIES, type DisconnectPolicy } from "./absence";
 

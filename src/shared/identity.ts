@@ -6,7 +6,7 @@
  * are reachable only through the worker's Durable Object binding, so a client
  * cannot forge it.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const INTERNAL_HEADER_PREFIX = "x-edgeroom-";
 export const IDENTITY_HEADER = "x-edgeroom-identity";

@@ -1,6 +1,6 @@
 /** JSON request bodies validated with zod; malformed JSON and schema violations become 400s. */
 import type { Context } from "hono";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { AppEnv } from "./env";
 import { badRequest } from "./errors";
 

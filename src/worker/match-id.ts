@@ -4,7 +4,7 @@
  * is answered 404 by the worker itself, so probing for matches never
  * instantiates a room. Rotating AUTH_SECRET retires existing match ids.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { base64url } from "./tokens";
 
 export const MatchIdParam = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "match id must be 32 base64url characters");

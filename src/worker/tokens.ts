@@ -6,7 +6,7 @@
  * over HTTPS, and only the ticket rides in the WebSocket URL.
  */
 import { sign, verify } from "hono/jwt";
-import { z } from "zod";
+import * as z from "zod";
 
 export const ISSUER = "edgeroom";
 export const PLAYER_AUDIENCE = "edgeroom:player";

@@ -20,6 +20,26 @@ describe("EdgeroomClient against a scripted server", () => {
     expect(h.client.pendingInputs).toBe(0);
   });
 
+  it("hands real-time snapshots to 'snap' listeners after the welcome, keyframe first on every connection", async () => {
+    const h = harness();
+    const snaps = h.record("snap");
+    const first = await connectWith(h, welcome());
+    first.deliver({ t: "snap", tick: 3, ack: 0, key: true, d: [1, 2] });
+    first.deliver({ t: "snap", tick: 6, ack: 0, key: false, d: [3] });
+    first.serverClose(1006, "");
+    h.timers.runDue();
+    const second = await h.nextSocket();
+    second.open();
+    second.deliver({ t: "snap", tick: 9, ack: 0, key: true, d: [4] }); // before its welcome: not a state to apply yet
+    second.deliver(welcome({ resume: { status: "replayed", fromSeq: 0 } }));
+    second.deliver({ t: "snap", tick: 9, ack: 0, key: true, d: [5] });
+    expect(snaps.map((f) => [f.tick, f.key, f.d])).toEqual([
+      [3, true, [1, 2]],
+      [6, false, [3]],
+      [9, true, [5]],
+    ]);
+  });
+
   it("resolves (never rejects) with the gameError when the room refuses an input", async () => {
     const h = harness();
     const s = await connectWith(h, welcome());

@@ -1,5 +1,5 @@
 /** Connect Four as a GameDefinition: schemas, timing, and thin wrappers over the pure rules and AI. */
-import { z } from "zod";
+import * as z from "zod";
 import type { GameDefinition, GameEvent, MatchResult, Seat } from "../types";
 import { C4_AI_LEVELS, chooseColumn } from "./ai";
 import { COLUMNS, ROWS, cellIndex, createState, dropDisc, endByForfeit, type C4Cell, type C4State } from "./rules";

@@ -1,5 +1,5 @@
 /** Runner options and input schemas (validated by the room before the game sees them). */
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_DURATION_SECONDS, MAX_TICKS, MIN_DURATION_SECONDS, TICK_HZ } from "./constants";
 
 /**

@@ -1,6 +1,6 @@
 /** POST /api/guest: a guest identity and player token, when ALLOW_GUESTS is "true". */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
 import { logEvent } from "../../shared/log";
 import { guestsAllowed, requireSecret, tokenTtlSeconds } from "../config";

@@ -1,6 +1,6 @@
 /** Match routes: create, public status, join tickets and the action-log replay. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
 import { PROTOCOL_VERSION } from "../../protocol/codes";
 import { findGame, GAME_IDS } from "../../games/registry";

@@ -8,7 +8,7 @@
  * is the one set here.
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
