@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../src/protocol";
 import { applyDelta } from "../../src/protocol/delta";
+import { stateHash } from "../../src/protocol";
 import { verifyReplay } from "../../src/replay/verify";
 import { RoomStepper } from "../support/room-stepper";
 
@@ -106,6 +107,9 @@ describe("real-time rooms, stepped by hand", () => {
     const rec = r.core.record;
     expect(rec.status).toBe("finished");
     const doc = { matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, result: rec.result, rounds: rec.reveals, actions: r.actions };
-    expect(verifyReplay(JSON.parse(JSON.stringify(doc)))).toMatchObject({ ok: true, result: rec.result });
+    const verified = verifyReplay(JSON.parse(JSON.stringify(doc)));
+    expect(verified).toMatchObject({ ok: true, result: rec.result });
+    // The replay ends in exactly the server's final state, not just the same result.
+    expect(verified.rounds.at(-1)?.stateHash).toBe(stateHash(rec.game));
   });
 });
