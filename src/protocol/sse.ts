@@ -11,11 +11,18 @@ export interface SseMessage {
 
 export class SseParser {
   private buffer = "";
+  private pendingCr = false;
   private readonly decoder = new TextDecoder();
 
   /** Feed bytes as they arrive; returns every complete event. */
   push(chunk: Uint8Array): SseMessage[] {
-    this.buffer += this.decoder.decode(chunk, { stream: true });
+    let text = this.decoder.decode(chunk, { stream: true });
+    // Lines may end in CRLF, LF or CR (the SSE spec allows all three, and a proxy may rewrite them).
+    // A chunk ending in CR has ended its line; an LF opening the next chunk belongs to that CR.
+    if (text.length === 0) return [];
+    if (this.pendingCr && text.startsWith("\n")) text = text.slice(1);
+    this.pendingCr = text.endsWith("\r");
+    this.buffer += text.replace(/\r\n?/g, "\n");
     const out: SseMessage[] = [];
     for (;;) {
       const end = this.buffer.indexOf("\n\n");
@@ -25,9 +32,13 @@ export class SseParser {
       let event = "message";
       const data: string[] = [];
       for (const line of block.split("\n")) {
-        if (line.startsWith("event: ")) event = line.slice(7);
-        else if (line.startsWith("data: ")) data.push(line.slice(6));
-        else if (line.startsWith("data:")) data.push(line.slice(5));
+        // "field: value" or "field:value" (one optional space); comments (":…") and other fields are ignored.
+        const colon = line.indexOf(":");
+        if (colon <= 0) continue;
+        const field = line.slice(0, colon);
+        const value = line.slice(line[colon + 1] === " " ? colon + 2 : colon + 1);
+        if (field === "event") event = value;
+        else if (field === "data") data.push(value);
       }
       out.push({ event, data: data.join("\n") });
     }
