@@ -101,8 +101,12 @@ export interface CriticalEvent {
 export type InputOutcome =
   | { readonly ok: true; readonly kind: "ack"; readonly id: number; readonly seq: number | null; readonly dup: boolean; readonly command: OutboxCommand }
   | { readonly ok: false; readonly kind: "gameError"; readonly id: number; readonly code: string; readonly message: string; readonly dup: boolean; readonly command: OutboxCommand }
-  /** The room could not read the frame (an `error` frame naming this id); it changed nothing. */
-  | { readonly ok: false; readonly kind: "invalid"; readonly id: number; readonly code: string; readonly message: string; readonly command: OutboxCommand }
+  /**
+   * The room could not read the frame (an `error` frame naming this id), or the client found before
+   * sending that it would not (too large, too deep, not a valid frame: `id` null, nothing was sent).
+   * Nothing changed.
+   */
+  | { readonly ok: false; readonly kind: "invalid"; readonly id: number | null; readonly code: string; readonly message: string; readonly command: OutboxCommand }
   /** Not queued: too many inputs await the server. Nothing was sent. */
   | { readonly ok: false; readonly kind: "outboxFull"; readonly id: null; readonly code: "OUTBOX_FULL"; readonly message: string; readonly command: OutboxCommand }
   /** The client closed for good before the room settled it; it may or may not have been applied. */

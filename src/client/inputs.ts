@@ -3,6 +3,8 @@
  * resolves when the room settles it. Promises always resolve (never reject)
  * with an InputOutcome; see client.ts for why.
  */
+import { decodeClientFrame, encodeFrame } from "../protocol/codec";
+import { MAX_INPUT_ID } from "../protocol/limits";
 import type { AckFrame, ClientFrame, ErrorFrame, GameErrorFrame } from "../protocol/schemas";
 import type { InputOutcome } from "./client-types";
 import { Outbox, type OutboxCommand, type OutboxEntry, type OutboxOptions } from "./outbox";
@@ -21,6 +23,8 @@ export class InputTracker {
    * for sending), or null while offline (it is sent after the next welcome).
    */
   submit(command: OutboxCommand, floor: number | null): { promise: Promise<InputOutcome>; sendNow: OutboxEntry | null } {
+    const unsendable = InputTracker.check(command);
+    if (unsendable) return { promise: Promise.resolve({ ok: false, kind: "invalid", id: null, ...unsendable, command }), sendNow: null };
     const pushed = this.outbox.push(command);
     if (!pushed.ok) {
       const outcome: InputOutcome = { ok: false, kind: "outboxFull", id: null, code: pushed.code, message: pushed.message, command };
@@ -60,6 +64,22 @@ export class InputTracker {
   closeAll(why: string): void {
     for (const e of this.outbox.pendingInOrder()) this.resolve(e.key, closedOutcome(e.id, e.command, why));
     this.resolvers.clear();
+  }
+
+  /**
+   * Checks a command the way the room will (size cap, bounded msgpack, frame schema) with the largest
+   * possible id. The room answers a frame it cannot read with an id-less error, which could never settle
+   * the input, and every resume would re-send it: such an input is refused here, before it is queued.
+   */
+  static check(command: OutboxCommand): { code: string; message: string } | null {
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeFrame(Outbox.frame({ key: 0, command, id: MAX_INPUT_ID }));
+    } catch (err) {
+      return { code: "MALFORMED_FRAME", message: `This input cannot be encoded: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    const decoded = decodeClientFrame(bytes);
+    return decoded.ok ? null : { code: decoded.code, message: decoded.message };
   }
 
   static frame(entry: OutboxEntry): ClientFrame | null {

@@ -40,6 +40,22 @@ describe("EdgeroomClient against a scripted server", () => {
     ]);
   });
 
+  it("refuses at once, without queueing or sending, an input the room could not read (too large, too deep)", async () => {
+    const h = harness();
+    const s = await connectWith(h, welcome());
+    const big = await h.client.send({ type: "dropDisc", note: "x".repeat(2000) });
+    expect(big).toMatchObject({ ok: false, kind: "invalid", id: null, code: "FRAME_TOO_LARGE" });
+    let deep: unknown = 1;
+    for (let i = 0; i < 12; i++) deep = [deep];
+    expect(await h.client.send(deep)).toMatchObject({ ok: false, kind: "invalid", id: null, code: "MALFORMED_FRAME" });
+    expect(h.client.pendingInputs).toBe(0);
+    expect(s.inputs()).toEqual([]);
+    const ok = h.client.send({ type: "dropDisc", column: 2 });
+    expect(s.inputs().map((f) => f.id)).toEqual([1]);
+    s.deliver({ t: "ack", id: 1, seq: 2, dup: false });
+    await expect(ok).resolves.toMatchObject({ ok: true, id: 1 });
+  });
+
   it("resolves (never rejects) with the gameError when the room refuses an input", async () => {
     const h = harness();
     const s = await connectWith(h, welcome());
