@@ -23,6 +23,7 @@ import { Rng, mixSeed } from "../../src/games/rng";
 import { C4Match, quickWin, randomColumn, verifyMatch, type MatchCheck } from "../support/fault-c4";
 import { FaultClient, FaultStack, type FaultClientOptions, auditSeqs, exactUnlessReloaded, faultSeed, ms, now, percentile, printTable, SUITE_BACKOFF, type SeqAudit } from "../support/fault-harness";
 import type { CutReport } from "../support/fault-proxy";
+import type { LinkSettings } from "../support/fault-proxy-link";
 
 const SEED = faultSeed();
 const MATCHES = 5;
@@ -46,6 +47,18 @@ async function open(label: string, token: string, matchId: string, seed: number,
   clients.push(c);
   return c;
 }
+
+/**
+ * Each match plays over its own kind of link (both directions), so the cuts also land on
+ * re-chunked, delayed and reordered-in-time byte streams, not only on a perfect loopback.
+ */
+const LINKS: ReadonlyArray<{ name: string; link: Partial<LinkSettings> }> = [
+  { name: "ideal", link: {} },
+  { name: "1-byte slices", link: { sliceBytes: 1 } },
+  { name: "delay 10 ms + jitter 0–15 ms", link: { delayMs: 10, jitterMs: 15 } },
+  { name: "throttled 16 KB/s, 64-byte slices", link: { throttleBytesPerSec: 16_384, sliceBytes: 64 } },
+  { name: "3-byte slices + jitter 0–2 ms", link: { sliceBytes: 3, jitterMs: 2 } },
+];
 
 type CutKind = "mid-down" | "mid-down@move" | "mid-up@move" | "reset" | "reset@move" | "close" | "close@move";
 
@@ -138,6 +151,7 @@ describe("fault injection: connection cuts during play", () => {
       Array.from({ length: MATCHES }, async (_, i) => {
         let chaosDone = false;
         const m = await C4Match.create(stack, { label: `cut${i}`, seed: mixSeed(SEED, 100 + i), wantAnotherRound: () => !chaosDone }, open);
+        for (const p of m.players) p.proxy.setLink(LINKS[i % LINKS.length]!.link);
         const playing = m.play(randomColumn, mixSeed(SEED, 200 + i));
         const rng = new Rng(mixSeed(SEED, 300 + i));
         for (let done = 0; done < CUTS_PER_MATCH; ) {
@@ -178,6 +192,7 @@ describe("fault injection: connection cuts during play", () => {
     writeFileSync(file, JSON.stringify({ seed: SEED, cuts: log, problems: checks.flatMap((c) => c.problems), audits }, null, 1));
     printTable(`faults-cuts: ${log.length} cuts over ${MATCHES} matches (seed ${SEED})`, [
       ["cuts (cycles) run", log.length],
+      ["  links (one per match)", LINKS.slice(0, MATCHES).map((l) => l.name).join("; ")],
       ["  by kind", [...byKind].map(([k, v]) => `${k} ${v}`).join(", ")],
       ["  mid-frame / upstream", `${midFrame} / ${upCuts}`],
       ["  armed cuts that found nothing", noops],
