@@ -6,58 +6,26 @@
  * Durable Object in production.
  */
 import type { AnyGame, GameEvent, Seat } from "../games/types";
-import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
-import { Connections, liveConn, type ConnInfo, type LiveConn, type Role } from "./connections";
+import { CloseCode, type JournalEntry, type ServerFrame } from "../protocol";
+import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { emptyEffects, type Effects, type LogEntry } from "./effects";
-import { closeRoom, snapshot, startRound, timerDeadlines, type Step } from "./match";
+import { closeRoom, snapshot, timerDeadlines, type Step } from "./match";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { RealtimeDriver } from "./realtime";
 import { advanceRealtime, CHECKPOINT_MS } from "./realtime-room";
-import { endAbsence, startAbsence } from "./absence";
-import { buildWelcome, MAX_UNACKED } from "./welcome";
+import { startAbsence } from "./absence";
+import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frames";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
+import { admit, type ConnectDecision, type ConnectRequest } from "./admission";
+import { beginMatch, readyTimeout } from "./match-start";
+import { publicStatus, type PublicStatus } from "./public-status";
 
-export interface ResumeRequest {
-  /** The session from an earlier welcome; null for spectators, who have none. */
-  readonly session: string | null;
-  /** The last update seq the client applied. */
-  readonly lastSeq: number;
-}
-
-export interface ConnectRequest {
-  readonly connId: string;
-  readonly playerId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly version: number;
-  /** A fresh random secret from the host, used as the seat's session if it has none yet. */
-  readonly newSession: string;
-  readonly resume: ResumeRequest | null;
-}
-
-export type ConnectDecision = { accepted: true; info: ConnInfo } | { accepted: false; code: number; reason: string };
-
-export interface PublicStatus {
-  matchId: string;
-  game: string;
-  mode: "pvp" | "ai";
-  status: RoomRecord["status"];
-  round: number;
-  seats: { seat: number; name: string; kind: "human" | "ai"; claimed: boolean; connected: boolean }[];
-  turn: Seat | null;
-  turnDeadline: number | null;
-  result: RoomRecord["result"];
-  spectators: number;
-  createdAt: number;
-  endedAt: number | null;
-  /** Sequence number of the latest update. */
-  seq: number;
-  /** Checksum of the authoritative game state (see welcome.stateHash). */
-  stateHash: string;
-}
+// The connect and status types live with the code that builds them; re-exported here, where callers import them.
+export type { ConnectDecision, ConnectRequest, ResumeRequest } from "./admission";
+export type { PublicStatus } from "./public-status";
 
 export class RoomCore {
   readonly conns = new Connections();
@@ -127,61 +95,7 @@ export class RoomCore {
 
   /** Decide on a new socket and, when admitted, seat it and greet it. */
   connect(req: ConnectRequest, now: number): ConnectDecision {
-    const rec = this.record;
-    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(req.version)) {
-      return this.refuse(req, CloseCode.UNSUPPORTED_VERSION, `Protocol version ${req.version} is not supported; this server speaks ${PROTOCOL_VERSION}.`);
-    }
-    if (rec.status === "closed") return this.refuse(req, CloseCode.MATCH_CLOSED, "This match is over and its room is closed.");
-    const resumeError = this.checkResume(req);
-    if (resumeError) return this.refuse(req, CloseCode.RESUME_REJECTED, resumeError);
-    const seqBefore = rec.seq;
-    let seat: Seat | null = null;
-    const events: GameEvent[] = [];
-    if (req.role === "spectator") {
-      if (!rec.settings.spectators) return this.refuse(req, CloseCode.SPECTATORS_NOT_ALLOWED, "This match does not allow spectators.");
-    } else {
-      seat = rec.seats.findIndex((s) => s.playerId === req.playerId);
-      if (seat < 0) {
-        seat = rec.seats.findIndex((s) => s.kind === "human" && s.playerId === null);
-        if (seat < 0) return this.refuse(req, CloseCode.ROOM_FULL, "Every seat in this match is taken.");
-        const claimed = rec.seats[seat];
-        if (claimed) {
-          claimed.playerId = req.playerId;
-          claimed.name = req.name;
-        }
-        events.push({ type: "playerJoined", seat, name: req.name });
-        this.fx.persist = true;
-      }
-    }
-    for (const old of this.conns.samePlayer(req.playerId, req.role)) {
-      this.conns.remove(old.connId);
-      this.fx.closes.push({ conn: old.connId, code: CloseCode.SESSION_REPLACED, reason: "Replaced by a newer connection of the same player." });
-    }
-    const info: ConnInfo = { connId: req.connId, playerId: req.playerId, name: req.name, role: req.role, seat, connectedAt: now };
-    this.conns.add(liveConn(info, this.game.rateLimit.burst, now));
-
-    const seatRec = seat === null ? undefined : rec.seats[seat];
-    if (seatRec && seatRec.session === "") {
-      seatRec.session = req.newSession;
-      this.fx.persist = true;
-    }
-    if (seatRec && seat !== null) {
-      const back = endAbsence(rec, seat, now);
-      const resumed = back.length > 0;
-      if (resumed) this.fx.persist = true;
-      events.push(...(resumed ? back : [{ type: "playerConnected", seat }]));
-      this.log("info", "join", { seat, playerId: req.playerId, returning: resumed, lastInputId: seatRec.lastInputId });
-    } else {
-      this.log("info", "spectate", { playerId: req.playerId });
-    }
-    if (rec.status === "waiting" && seat !== null && rec.readyDeadline === null && rec.settings.readyTimeoutMs !== null) {
-      rec.readyDeadline = now + rec.settings.readyTimeoutMs;
-      this.fx.persist = true;
-    }
-    if (rec.status === "waiting" && this.everyoneHere()) events.push(...this.beginMatch(now));
-    if (events.length > 0) this.emitUpdate(events, req.connId);
-    this.send(req.connId, buildWelcome(this, req, seat, seqBefore, now));
-    return { accepted: true, info };
+    return admit(this, req, now);
   }
 
   /** A socket closed (or errored). Seated players get their grace window while a match is on. */
@@ -252,23 +166,7 @@ export class RoomCore {
   }
 
   status(): PublicStatus {
-    const snap = snapshot(this.record, this.game, null, (s) => this.conns.seatConnected(s));
-    return {
-      matchId: snap.matchId,
-      game: snap.game,
-      mode: snap.mode,
-      status: snap.status,
-      round: snap.round,
-      seats: snap.seats.map(({ seat, name, kind, claimed, connected }) => ({ seat, name, kind, claimed, connected })),
-      turn: snap.turn,
-      turnDeadline: snap.turnDeadline,
-      result: snap.result,
-      spectators: this.conns.spectatorCount(),
-      createdAt: this.record.createdAt,
-      endedAt: this.record.endedAt,
-      seq: this.record.seq,
-      stateHash: stateHash(this.record.game),
-    };
+    return publicStatus(this);
   }
 
   // ------------------------------------------------------------ helpers used by frames.ts and timers.ts
@@ -363,54 +261,14 @@ export class RoomCore {
     this.fx.persist = true;
   }
 
-  /**
-   * Start the first round. When the ready timeout forces the start, seats no
-   * one claimed are removed and claimed seats whose player is not connected
-   * get their grace window at once.
-   */
+  /** Start the first round (see match-start.ts). */
   beginMatch(now: number): GameEvent[] {
-    const rec = this.record;
-    const claimed = rec.seats.filter((s) => s.playerId !== null);
-    if (claimed.length < rec.seats.length) rec.seats = claimed;
-    const step = startRound(rec, this.game, now);
-    this.recordActions(step.actions);
-    this.log("info", "match_start", { round: rec.round, seats: rec.seats.length });
-    const away: GameEvent[] = [];
-    rec.seats.forEach((s, i) => {
-      if (s.kind === "human" && !this.conns.seatConnected(i)) away.push(...startAbsence(rec, i, now));
-    });
-    return [...step.events, ...away];
+    return beginMatch(this, now);
   }
 
   /** The ready timeout expired: start with whoever is seated, if enough are here. */
   readyTimeout(now: number): void {
-    const rec = this.record;
-    rec.readyDeadline = null;
-    if (rec.status !== "waiting") return;
-    const present = rec.seats.filter((s, i) => s.playerId !== null && (s.kind === "ai" || this.conns.seatConnected(i))).length;
-    if (present < this.game.seats.min) return;
-    this.emitUpdate(this.beginMatch(now));
+    readyTimeout(this, now);
   }
-
-  private everyoneHere(): boolean {
-    return this.record.seats.every((s, i) => s.playerId !== null && (s.kind === "ai" || this.conns.seatConnected(i)));
-  }
-
-  private refuse(req: ConnectRequest, code: number, reason: string): ConnectDecision {
-    this.log("info", "join_refused", { playerId: req.playerId, role: req.role, code, reason });
-    return { accepted: false, code, reason };
-  }
-
-  /** Null when the resume data (if any) is acceptable, else why not. Fails closed. */
-  private checkResume(req: ConnectRequest): string | null {
-    const r = req.resume;
-    if (!r) return null;
-    if (r.lastSeq > this.record.seq) return `lastSeq ${r.lastSeq} is ahead of the room (at ${this.record.seq}).`;
-    if (req.role === "spectator") return null;
-    const seatRec = this.record.seats.find((s) => s.playerId === req.playerId);
-    if (!seatRec || seatRec.session === "" || r.session !== seatRec.session) return "Unknown or foreign session for this player.";
-    return null;
-  }
-
 }
 

@@ -12,12 +12,15 @@ import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
 import { logEvent } from "../shared/log";
-import { ConnInfoSchema } from "./record-schema";
 import { newRecord, type Creator } from "./record";
 import { RoomCore } from "./room-core";
 import { CreateMatchRequest, resolveSettings } from "./settings";
 import { RoomStorage } from "./storage";
 import { alarmTime } from "./ticker";
+import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
+import { countSave, newOpsCounters, opsReport } from "./ops-counters";
+import { RealtimeLoop } from "./realtime-loop";
+import { readAttachment } from "./socket-attachment";
 import type { Env } from "../worker/env";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
@@ -33,9 +36,20 @@ export class RoomObject extends DurableObject<Env> {
   /** The alarm time we last set or read; undefined until known. */
   private alarmAt: number | null | undefined = undefined;
   /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
-  private loopTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly loop = new RealtimeLoop((core) => {
+    this.observePings(core);
+    core.advance(Date.now());
+    void this.flush(core);
+  });
   /** Billable operations of this instance, for benchmarks and the cost model. */
-  private readonly ops = { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0 };
+  private readonly ops = newOpsCounters();
+  /** What the HTTP fallback transport may use of this object; storage stays here. */
+  private readonly fallback: FallbackHost = {
+    sse: this.sse,
+    room: () => this.ensureInitialized(),
+    useTicket: (id) => this.useTicket(id),
+    flush: (core) => this.flush(core),
+  };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -93,10 +107,10 @@ export class RoomObject extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
-    if (path === "/send") return this.httpSend(request);
+    if (path === "/send") return httpSend(this.fallback, request);
     const identity = RoomIdentity.safeParse(safeJson(request.headers.get(IDENTITY_HEADER)));
     if (!identity.success) return new Response("Missing or invalid identity.", { status: 400 });
-    if (path === "/sse") return this.httpStream(identity.data);
+    if (path === "/sse") return httpStream(this.fallback, identity.data);
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return new Response("Expected a WebSocket upgrade.", { status: 426 });
     }
@@ -106,7 +120,7 @@ export class RoomObject extends DurableObject<Env> {
     const connId = crypto.randomUUID();
     if (!core) {
       refuseSocket(server, CloseCode.MATCH_NOT_FOUND, "No such match.");
-    } else if (!this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000))) {
+    } else if (!this.useTicket(id)) {
       this.log("warn", "join_refused", { playerId: id.playerId, reason: "ticket reused" });
       refuseSocket(server, CloseCode.AUTH_FAILED, "This join ticket was already used.");
     } else {
@@ -121,35 +135,6 @@ export class RoomObject extends DurableObject<Env> {
       if (!decision.accepted) refuseSocket(server, decision.code, decision.reason);
     }
     return new Response(null, { status: 101, webSocket: client });
-  }
-
-  // ------------------------------------------------------------ HTTP fallback transport (SSE down, POST up)
-
-  private async httpStream(id: RoomIdentity): Promise<Response> {
-    const core = this.ensureInitialized();
-    if (!core) return SseHub.refused(CloseCode.MATCH_NOT_FOUND, "No such match.");
-    if (!this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000))) {
-      return SseHub.refused(CloseCode.AUTH_FAILED, "This join ticket was already used.");
-    }
-    const connId = crypto.randomUUID();
-    const newSession = crypto.randomUUID().replace(/-/g, "");
-    const response = this.sse.open(connId);
-    const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version, newSession, resume: id.resume }, Date.now());
-    if (!decision.accepted) this.sse.close(connId, decision.code, decision.reason);
-    await this.flush(core);
-    return response;
-  }
-
-  /** One client frame over POST; the body is the same bytes a WebSocket frame would carry (or the text "ping"). */
-  private async httpSend(request: Request): Promise<Response> {
-    const connId = new URL(request.url).searchParams.get("conn") ?? "";
-    const core = this.ensureInitialized();
-    if (!core || !this.sse.has(connId)) return new Response("Unknown or closed connection; reconnect.", { status: 410 });
-    const body = await request.arrayBuffer();
-    const isText = (request.headers.get("Content-Type") ?? "").startsWith("text/");
-    core.message(connId, isText ? new TextDecoder().decode(body) : body, Date.now());
-    await this.flush(core);
-    return new Response(null, { status: 204 });
   }
 
   // ------------------------------------------------------------ hibernatable WebSocket handlers
@@ -209,29 +194,9 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  /** Keep the real-time loop running while a real-time match is live; it stops by itself otherwise. */
-  private ensureLoop(core: RoomCore): void {
-    if (this.loopTimer !== null) return;
-    const now = Date.now();
-    const at = core.nextLoopAt(now);
-    if (at === null) return;
-    this.loopTimer = setTimeout(() => {
-      this.loopTimer = null;
-      this.observePings(core);
-      core.advance(Date.now());
-      void this.flush(core);
-    }, Math.max(0, at - now));
-  }
-
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
-    const core = this.ensureInitialized();
-    return {
-      ...this.ops,
-      awakeMs: this.ops.lastEventAt - this.ops.bornAt,
-      steps: core?.metrics.steps ?? 0,
-      droppedSteps: core?.metrics.droppedSteps ?? 0,
-    };
+    return opsReport(this.ops, this.ensureInitialized());
   }
 
   private onStreamGone(connId: string): void {
@@ -247,6 +212,11 @@ export class RoomObject extends DurableObject<Env> {
     if (!core || !info) return;
     core.disconnect(info.connId, code, Date.now());
     void this.flush(core);
+  }
+
+  /** Spend a join ticket (single use, recorded in storage); false when it was already used. */
+  private useTicket(id: RoomIdentity): boolean {
+    return this.store.useTicket(id.jti, id.exp, Math.floor(Date.now() / 1000));
   }
 
   /** Build the core from storage once per instance; null when no match was ever created here. */
@@ -286,14 +256,13 @@ export class RoomObject extends DurableObject<Env> {
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
       this.store.save(core.record, fx.actions, fx.journal);
-      this.ops.storageWrites += 1;
-      this.ops.rowsWritten += 1 + fx.actions.length + fx.journal.length;
+      countSave(this.ops, fx.actions.length, fx.journal.length);
     }
     for (const { conn, frame } of fx.frames) this.out.send(conn, encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
-    this.ensureLoop(core);
+    this.loop.ensureLoop(core);
     await this.syncAlarm(core);
   }
 
@@ -316,11 +285,6 @@ export class RoomObject extends DurableObject<Env> {
   private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
     logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   }
-}
-
-function readAttachment(ws: WebSocket): ReturnType<typeof ConnInfoSchema.parse> | null {
-  const parsed = ConnInfoSchema.safeParse(ws.deserializeAttachment());
-  return parsed.success ? parsed.data : null;
 }
 
 function safeJson(text: string | null): unknown {

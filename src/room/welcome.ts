@@ -6,7 +6,8 @@
 import type { Seat } from "../games/types";
 import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
 import { snapshot } from "./match";
-import type { ConnectRequest, RoomCore } from "./room-core";
+import type { ConnectRequest } from "./admission";
+import type { RoomCore } from "./room-core";
 
 /** Critical updates remembered per seat until acknowledged. */
 export const MAX_UNACKED = 16;

@@ -1,0 +1,32 @@
+/** Billable-operation counters of one Durable Object instance, for benchmarks and the cost model. */
+import type { RoomCore } from "./room-core";
+
+export interface OpsCounters {
+  bornAt: number;
+  lastEventAt: number;
+  alarmWrites: number;
+  alarmRuns: number;
+  storageWrites: number;
+  rowsWritten: number;
+  messages: number;
+}
+
+export function newOpsCounters(): OpsCounters {
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0 };
+}
+
+/** One storage transaction: the record row plus the new action-log and journal rows. */
+export function countSave(ops: OpsCounters, actions: number, journal: number): void {
+  ops.storageWrites += 1;
+  ops.rowsWritten += 1 + actions + journal;
+}
+
+/** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters. */
+export function opsReport(ops: OpsCounters, core: RoomCore | null): Record<string, number> {
+  return {
+    ...ops,
+    awakeMs: ops.lastEventAt - ops.bornAt,
+    steps: core?.metrics.steps ?? 0,
+    droppedSteps: core?.metrics.droppedSteps ?? 0,
+  };
+}

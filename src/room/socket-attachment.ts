@@ -1,0 +1,7 @@
+/** Reading a hibernatable socket's attachment back as the connection's ConnInfo (null for refused sockets, which have none). */
+import { ConnInfoSchema } from "./record-schema";
+
+export function readAttachment(ws: WebSocket): ReturnType<typeof ConnInfoSchema.parse> | null {
+  const parsed = ConnInfoSchema.safeParse(ws.deserializeAttachment());
+  return parsed.success ? parsed.data : null;
+}
