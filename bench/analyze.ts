@@ -5,13 +5,27 @@
  * cost model needs. Samples outside the window (connection, warm-up,
  * teardown) are ignored.
  */
-import type { Bot, SnapSample } from "./bot";
+import type { FlushMark, SnapSample } from "./bot";
 import { TICKS_PER_SNAPSHOT } from "./reactive";
-import type { Room } from "./rooms";
 import { round, sum, summarize, type Summary } from "./stats";
 
 export const TICK_MS = 1000 / 60;
 export const SNAPSHOT_MS = TICK_MS * TICKS_PER_SNAPSHOT;
+
+/** What the analysis reads from one bot (bench/bot.ts's Bot, or a peer system's bot in bench/peers). */
+export interface BotSamples {
+  readonly snaps: readonly SnapSample[];
+  readonly otherFrames: readonly { readonly at: number; readonly bytes: number }[];
+  readonly inputs: readonly { readonly sentAt: number; readonly ackAt: number | null }[];
+  readonly appliedMarks: readonly FlushMark[];
+  readonly eventMarks: readonly FlushMark[];
+  readonly errors: ReadonlyMap<string, number>;
+  readonly knockedOut: boolean;
+}
+
+export interface RoomSamples {
+  readonly bots: readonly BotSamples[];
+}
 
 export interface SentInWindow {
   readonly pings: number;
@@ -100,7 +114,7 @@ function streamFigures(snaps: readonly SnapSample[]) {
   return { jitter, late, lateBest: late.map((v) => v - best), sizes, skipped, gaps, ticksCovered, bytesCovered };
 }
 
-export function analyzeWindow(rooms: readonly Room[], t0: number, t1: number, sent: SentInWindow): WindowFigures {
+export function analyzeWindow(rooms: readonly RoomSamples[], t0: number, t1: number, sent: SentInWindow): WindowFigures {
   const seconds = (t1 - t0) / 1000;
   const bots = rooms.flatMap((r) => r.bots);
   const jitter: number[] = [];

@@ -89,7 +89,7 @@ export function findServerTree(rootPid: number): { workerd: number[]; tooling: n
   };
 }
 
-function cpuMs(pids: readonly number[]): number {
+export function cpuMs(pids: readonly number[]): number {
   let ticks = 0;
   for (const pid of pids) {
     const stat = readText(`/proc/${pid}/stat`);
@@ -99,7 +99,7 @@ function cpuMs(pids: readonly number[]): number {
   return (ticks * 1000) / CLK_TCK;
 }
 
-function rssBytes(pids: readonly number[]): number {
+export function rssBytes(pids: readonly number[]): number {
   let kb = 0;
   for (const pid of pids) {
     const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readText(`/proc/${pid}/status`) ?? "");

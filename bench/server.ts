@@ -6,7 +6,7 @@
  * a run from disturbing it. The copy leaves out the web client ([build] and
  * [assets] are dropped from wrangler.toml): the benchmark only uses /api/*.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -36,12 +36,26 @@ export function dropTomlTables(text: string, names: readonly string[]): string {
   return out.join("\n");
 }
 
-function snapshotProject(repo: string, base: string, extraDirs: readonly string[]): string {
+/**
+ * Copy what the server needs into a new temporary directory: src/ and wrangler.toml from the working
+ * tree, or from the git revision `gitRev` (a committed, consistent version while others edit the tree),
+ * plus `extraDirs` from the working tree, with node_modules symlinked.
+ */
+export function snapshotProject(repo: string, base: string, extraDirs: readonly string[] = [], gitRev?: string): string {
   const root = mkdtempSync(join(base, "edgeroom-bench-"));
-  for (const dir of ["src", ...extraDirs]) cpSync(join(repo, dir), join(root, dir), { recursive: true });
+  let wranglerToml: string;
+  if (gitRev) {
+    const tar = execFileSync("git", ["archive", "--format=tar", gitRev, "src"], { cwd: repo, maxBuffer: 256 * 2 ** 20 });
+    execFileSync("tar", ["-x", "-C", root], { input: tar });
+    wranglerToml = execFileSync("git", ["show", `${gitRev}:wrangler.toml`], { cwd: repo, encoding: "utf8" });
+  } else {
+    cpSync(join(repo, "src"), join(root, "src"), { recursive: true });
+    wranglerToml = readFileSync(join(repo, "wrangler.toml"), "utf8");
+  }
+  for (const dir of extraDirs) cpSync(join(repo, dir), join(root, dir), { recursive: true });
   for (const file of ["package.json", "tsconfig.json"]) if (existsSync(join(repo, file))) copyFileSync(join(repo, file), join(root, file));
   symlinkSync(join(repo, "node_modules"), join(root, "node_modules"), "dir");
-  writeFileSync(join(root, "wrangler.toml"), dropTomlTables(readFileSync(join(repo, "wrangler.toml"), "utf8"), ["build", "assets"]));
+  writeFileSync(join(root, "wrangler.toml"), dropTomlTables(wranglerToml, ["build", "assets"]));
   return root;
 }
 
@@ -59,12 +73,14 @@ export interface BenchServerOptions {
   readonly cpus?: string;
   /** Path probed until it answers 200 (default /health). */
   readonly readyPath?: string;
+  /** Take src/ and wrangler.toml from this git revision instead of the working tree. */
+  readonly gitRev?: string;
 }
 
 /** `base`: where the snapshot and the Durable Objects' SQLite files live. */
 export async function startBenchServer(base = tmpdir(), timeoutMs = 60_000, opts: BenchServerOptions = {}): Promise<BenchServer> {
   const repo = resolve(import.meta.dirname, "..");
-  const root = snapshotProject(repo, opts.base ?? base, opts.extraDirs ?? []);
+  const root = snapshotProject(repo, opts.base ?? base, opts.extraDirs ?? [], opts.gitRev);
   const port = await freePort();
   const inspector = await freePort();
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", join(root, "state"), "--show-interactive-dev-session=false"];
@@ -117,7 +133,7 @@ async function waitReady(base: string, child: ChildProcess, timeoutMs: number, p
 }
 
 /** SIGTERM the process group, SIGKILL it if it has not exited after 10 s. */
-async function stopGroup(child: ChildProcess): Promise<void> {
+export async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const signal = (sig: NodeJS.Signals) => {
