@@ -29,26 +29,14 @@ import { encodeFrame } from "../protocol/codec";
 import { ErrorCode } from "../protocol/codes";
 import { MAX_CLIENT_FRAME_BYTES } from "../protocol/limits";
 import { SseParser, sseFrameBytes, type SseMessage } from "../protocol/sse";
+import { httpEndpoints, type HttpEndpoints } from "./http-endpoints";
+import { ABNORMAL, readClose, readOpen } from "./http-stream-events";
+import { globalStreamingFetch, type StreamingFetch, type StreamingResponse } from "./streaming-fetch";
 import { systemTimers, type TimerHandle, type Timers } from "./timers";
 import type { Transport, TransportFactory, TransportHandlers } from "./transport";
 
-/** The response fields the transport reads. `fetch`'s Response has them all. */
-export interface StreamingResponse {
-  readonly status: number;
-  /** The body as a byte stream (null when there is none). */
-  readonly body: ReadableStream<Uint8Array> | null;
-  text(): Promise<string>;
-}
-
-/**
- * The part of `fetch` the HTTP transport uses: streaming bodies down, bytes
- * up, abortable. (`Uint8Array<ArrayBuffer>` because that is what the DOM's
- * `BodyInit` accepts, so `window.fetch` fits as it is.)
- */
-export type StreamingFetch = (
-  url: string,
-  init: { method: "GET" | "POST"; headers: Record<string, string>; body?: Uint8Array<ArrayBuffer> | string; signal?: AbortSignal },
-) => Promise<StreamingResponse>;
+export { httpEndpoints, type HttpEndpoints } from "./http-endpoints";
+export { globalStreamingFetch, type StreamingFetch, type StreamingResponse } from "./streaming-fetch";
 
 export interface HttpTransportOptions {
   /** Default `globalThis.fetch`. Must return a streaming `body` (Node 18+ and browsers do). */
@@ -60,9 +48,6 @@ export interface HttpTransportOptions {
 }
 
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
-
-/** Close code for an HTTP connection that ended without a `close` event (as for a WebSocket: abnormal closure). */
-const ABNORMAL = 1006;
 
 /** A TransportFactory over SSE + POST. It takes the ticket's WebSocket URL and derives both endpoints from it. */
 export function httpTransport(options: HttpTransportOptions = {}): TransportFactory {
@@ -88,42 +73,6 @@ export function httpTransport(options: HttpTransportOptions = {}): TransportFact
     conn.start();
     return conn;
   };
-}
-
-export interface HttpEndpoints {
-  /** GET: the event stream (same query as the WebSocket URL: ticket, v, session, lastSeq). */
-  readonly stream: string;
-  /** POST: where the frames of connection `conn` go. */
-  send(conn: string): string;
-}
-
-/** `ws(s)://host/api/matches/:id/ws?…` → `http(s)://host/api/matches/:id/sse?…` and `…/send?conn=…`. */
-export function httpEndpoints(socketUrl: string): HttpEndpoints {
-  const stream = new URL(socketUrl);
-  if (stream.protocol === "ws:") stream.protocol = "http:";
-  else if (stream.protocol === "wss:") stream.protocol = "https:";
-  if (stream.protocol !== "http:" && stream.protocol !== "https:") throw new Error(`HTTP fallback: unsupported URL scheme ${stream.protocol}`);
-  const match = /^(.*)\/(ws|sse)$/.exec(stream.pathname);
-  if (!match) throw new Error(`HTTP fallback: ${stream.pathname} is not a /ws or /sse endpoint`);
-  const prefix = match[1] ?? "";
-  stream.pathname = `${prefix}/sse`;
-  const send = new URL(stream.toString());
-  send.pathname = `${prefix}/send`;
-  send.search = "";
-  const sendBase = send.toString();
-  return {
-    stream: stream.toString(),
-    send: (conn) => {
-      const u = new URL(sendBase);
-      u.searchParams.set("conn", conn);
-      return u.toString();
-    },
-  };
-}
-
-/** `globalThis.fetch`, when the platform has one. */
-export function globalStreamingFetch(): StreamingFetch | null {
-  return typeof globalThis.fetch === "function" ? (url, init) => globalThis.fetch(url, init) : null;
 }
 
 class HttpConnection implements Transport {
@@ -333,29 +282,6 @@ class HttpConnection implements Transport {
 
 function signal(abort: AbortController | null): { signal?: AbortSignal } {
   return abort ? { signal: abort.signal } : {};
-}
-
-function readOpen(data: string): string | null {
-  const v = parseJson(data);
-  if (typeof v !== "object" || v === null || !("conn" in v)) return null;
-  return typeof v.conn === "string" && v.conn.length > 0 ? v.conn : null;
-}
-
-function readClose(data: string): { code: number; reason: string } {
-  const v = parseJson(data);
-  if (typeof v !== "object" || v === null || !("code" in v) || typeof v.code !== "number" || !Number.isInteger(v.code)) {
-    return { code: ABNORMAL, reason: "event stream sent an unreadable close event" };
-  }
-  const reason = "reason" in v && typeof v.reason === "string" ? v.reason : "";
-  return { code: v.code, reason };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function errorText(err: unknown): string {
