@@ -131,6 +131,25 @@ export function holds20Hz(s: { p99Ms: number; maxPeriodMs: number }, limitMs: nu
   return Number.isFinite(s.p99Ms) && s.p99Ms < limitMs && Math.abs(s.maxPeriodMs - intervalMs) <= 0.02 * intervalMs;
 }
 
+/**
+ * Wait (at most `maxMs`) until processes other than the server and this load generator use less than
+ * NOISY_OTHER_CORES (the machine may be shared); returns the last reading, in cores.
+ */
+export async function waitForQuiet(serverPids: readonly number[], maxMs: number): Promise<number> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const m0 = machineCpu();
+    const s0 = cpuMs(serverPids);
+    const c0 = process.cpuUsage();
+    await sleep(1000);
+    const m1 = machineCpu();
+    const c = process.cpuUsage(c0);
+    const ours = cpuMs(serverPids) - s0 + (c.user + c.system) / 1000;
+    const other = Math.max(0, (m1.busyMs - m0.busyMs - ours) / (m1.at - m0.at));
+    if (other < NOISY_OTHER_CORES || performance.now() >= deadline) return other;
+  }
+}
+
 /** Intervals between consecutive states of one stream longer than 1.5 snapshot intervals. */
 export function countLongGaps(arrivals: readonly number[], intervalMs = SNAPSHOT_MS): number {
   let n = 0;

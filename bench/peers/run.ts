@@ -15,7 +15,7 @@ import { cpuMs, machineInfo, rssBytes } from "../proc";
 import { sleep } from "../rooms";
 import { round } from "../stats";
 import { estimateRunSeconds, loadPeersConfig, planReps, runOrder, USAGE } from "./config";
-import { estimateLevelSeconds, failedLevel, runLevel, type LevelResult } from "./level";
+import { estimateLevelSeconds, failedLevel, NOISY_OTHER_CORES, runLevel, waitForQuiet, type LevelResult } from "./level";
 import { renderTable, savePeersResults, type PeersResults } from "./report";
 import { compare, type RunResult } from "./summary";
 import { startSystem, type AnyBot, type SystemUnderTest } from "./systems";
@@ -132,7 +132,10 @@ async function main(): Promise<void> {
             skipped.push(`${system} rep ${rep}, ${rooms} rooms: the ${previous.rooms}-room level failed`);
             continue;
           }
-          log(`  ${rooms} room(s)`);
+          // The machine may be shared: give other work up to 10 s to calm down (never beyond the budget).
+          const spare = secondsLeft() - reserve - need;
+          const other = spare > 1 ? await waitForQuiet(current.serverPids(), Math.min(10_000, spare * 1000)) : 0;
+          log(`  ${rooms} room(s)${other >= NOISY_OTHER_CORES ? ` (other processes are using ${round(other, 2)} cores; measuring anyway)` : ""}`);
           let level: LevelResult;
           try {
             level = await runLevel(current, rooms, rep, rooms * 1000 + rep, idle, levelCfg, (b) => bots.add(b));

@@ -67,6 +67,10 @@ export interface SystemSummary {
   readonly memoryPerRoomBytes: number | null;
   readonly cost: CostFromCounts | null;
   readonly discarded: readonly string[];
+  /** Figures that rest on levels measured while other processes loaded the machine (no quiet level was available). */
+  readonly disturbed: readonly string[];
+  /** Levels measured while other processes used more than NOISY_OTHER_CORES. */
+  readonly disturbedLevels: readonly string[];
 }
 
 /** The lower of the two middle values for an even count: always one of the values (a level that was measured). */
@@ -88,33 +92,31 @@ export function ratio(a: number | null, b: number | null): number | null {
   return round(a / b, 2);
 }
 
-/**
- * A level whose numbers are usable: measured, the load generator did not saturate, and other processes on
- * the (shared) machine did not take more than NOISY_OTHER_CORES during the window.
- */
-export function usable(l: LevelResult): boolean {
-  return l.error === null && !l.loadgen.saturated && !l.machine.noisy && l.figures.snapshots > 0;
+/** A level whose numbers can be used: measured, and the load generator did not saturate (those are discarded). */
+export function measured(l: LevelResult): boolean {
+  return l.error === null && !l.loadgen.saturated && l.figures.snapshots > 0;
 }
 
 /**
  * Largest room count such that it and every lower measured level passed; 0 when even the first failed.
  * `criterion`: "schedule" (holds 20 Hz: period and delivery-schedule lateness) or "tick" (Edgeroom's tick-based lateness).
  */
-export function capacityOf(levels: readonly LevelResult[], criterion: "schedule" | "tick" = "schedule"): { rooms: number | null; note: string } {
+export function capacityOf(levels: readonly LevelResult[], criterion: "schedule" | "tick" = "schedule"): { rooms: number | null; note: string; disturbed: boolean } {
   const sorted = [...levels].sort((a, b) => a.rooms - b.rooms);
   let best = 0;
   for (const l of sorted) {
-    if (l.error !== null) return { rooms: best, note: `stopped at ${l.rooms} rooms: ${l.error}` };
-    if (l.loadgen.saturated) return { rooms: best > 0 ? best : null, note: `load generator saturated at ${l.rooms} rooms: capacity at least ${best}` };
-    if (l.machine.noisy) return { rooms: best > 0 ? best : null, note: `other processes used ${l.machine.otherCores} cores during the ${l.rooms}-room level: capacity at least ${best}` };
+    if (l.error !== null) return { rooms: best, note: `stopped at ${l.rooms} rooms: ${l.error}`, disturbed: false };
+    if (l.loadgen.saturated) return { rooms: best > 0 ? best : null, note: `load generator saturated at ${l.rooms} rooms: capacity at least ${best}`, disturbed: false };
     const ok = criterion === "schedule" ? l.pass : l.passTickLateness;
     if (!ok) {
       const why = criterion === "schedule" ? `schedule lateness p99 ${l.schedule.p99Ms} ms, slowest period ${l.schedule.maxPeriodMs} ms` : `tick lateness p99 ${l.figures.latenessMs.p99} ms`;
-      return { rooms: best, note: `${why} at ${l.rooms} rooms` };
+      // A failure while other processes loaded the machine only bounds the capacity from below.
+      if (l.machine.noisy) return { rooms: best, note: `${why} at ${l.rooms} rooms while other processes used ${l.machine.otherCores} cores: at least ${best}`, disturbed: true };
+      return { rooms: best, note: `${why} at ${l.rooms} rooms`, disturbed: false };
     }
     best = l.rooms;
   }
-  return { rooms: best, note: `passed every level up to ${best} (the largest measured)` };
+  return { rooms: best, note: `held 20 Hz at every level up to ${best} (the largest measured)`, disturbed: false };
 }
 
 /** Cost of one active room-hour from counted per-room-second rates, at Cloudflare's paid-plan prices. */
@@ -164,65 +166,86 @@ function perClientMinute(count: number, l: LevelResult): number {
 export function summariseSystem(system: SystemName, runs: readonly RunResult[]): SystemSummary {
   const mine = runs.filter((r) => r.system === system);
   const discarded: string[] = [];
+  const disturbedLevels: string[] = [];
   for (const r of mine) {
     if (r.error) discarded.push(`rep ${r.rep}: ${r.error}`);
     for (const l of r.levels) {
       if (l.error) discarded.push(`rep ${r.rep}, ${l.rooms} rooms: ${l.error}`);
       else if (l.loadgen.saturated) discarded.push(`rep ${r.rep}, ${l.rooms} rooms: load generator saturated (${Math.round(l.loadgen.cpuCores * 100)}% of a core, event-loop delay p99 ${l.loadgen.eventLoopDelayP99Ms} ms)`);
-      else if (l.machine.noisy) discarded.push(`rep ${r.rep}, ${l.rooms} rooms: machine busy with other processes (${l.machine.otherCores} cores)`);
+      else if (l.machine.noisy) disturbedLevels.push(`rep ${r.rep}, ${l.rooms} rooms: other processes used ${l.machine.otherCores} cores`);
     }
   }
-  const at = (rooms: number) => mine.flatMap((r) => r.levels.filter((l) => l.rooms === rooms && usable(l)));
-  const one = at(1);
-  const med = (f: (l: LevelResult) => number, ls: readonly LevelResult[] = one) => {
+  const disturbed = new Set<string>();
+  /** Measured levels at a room count; timing figures prefer levels on a quiet machine and fall back to busy ones, flagged. */
+  const at = (rooms: number, timing: boolean, figure: string): LevelResult[] => {
+    const ls = mine.flatMap((r) => r.levels.filter((l) => l.rooms === rooms && measured(l)));
+    if (!timing) return ls;
+    const quiet = ls.filter((l) => !l.machine.noisy);
+    if (quiet.length > 0) return quiet;
+    if (ls.length > 0) disturbed.add(figure);
+    return ls;
+  };
+  const med = (f: (l: LevelResult) => number, ls: readonly LevelResult[]) => {
     const m = median(ls.map(f));
     return m === null ? null : round(m, 2);
   };
+  const one = at(1, false, "");
+  const oneTiming = (figure: string) => at(1, true, figure);
   const ack: AckPoint[] = ACK_LEVELS.map((rooms) => {
-    const ls = at(rooms);
+    const ls = at(rooms, true, `ack at ${rooms} rooms`);
     const all = mine.flatMap((r) => r.levels.filter((l) => l.rooms === rooms));
     if (ls.length === 0) {
-      const why = all.length === 0 ? "not run (budget or levels)" : all.map((l) => l.error ?? (l.loadgen.saturated ? "load generator saturated" : l.machine.noisy ? "discarded: machine busy with other processes" : "no states")).join("; ");
+      const why = all.length === 0 ? "not run (budget or levels)" : all.map((l) => l.error ?? (l.loadgen.saturated ? "load generator saturated" : "no states")).join("; ");
       return { rooms, p50: null, p99: null, note: why };
     }
     const unacked = ls.reduce((s, l) => s + l.figures.unacked, 0);
     const failing = ls.filter((l) => !l.pass).length;
-    const notes = [unacked > 0 ? `${unacked} inputs unacknowledged` : "", failing > 0 ? `lateness over the limit in ${failing}/${ls.length} runs` : ""].filter(Boolean);
+    const busy = ls.filter((l) => l.machine.noisy).length;
+    const notes = [
+      unacked > 0 ? `${unacked} inputs unacknowledged` : "",
+      failing > 0 ? `did not hold 20 Hz in ${failing}/${ls.length} runs` : "",
+      busy > 0 ? `machine busy with other processes in ${busy}/${ls.length} runs` : "",
+    ].filter(Boolean);
     return { rooms, p50: med((l) => l.figures.ackMs.p50, ls), p99: med((l) => l.figures.ackMs.p99, ls), note: notes.length > 0 ? notes.join("; ") : null };
   });
-  // CPU per room-tick: at 50 rooms when usable (fixed costs amortised, below saturation), else the largest usable level.
-  const cpuLevel = at(50).length > 0 ? 50 : (mine.flatMap((r) => r.levels.filter(usable)).sort((a, b) => b.rooms - a.rooms)[0]?.rooms ?? null);
+  // CPU per room-tick: at 50 rooms (fixed costs amortised, below saturation), else the largest measured level.
+  const cpuLevel = at(50, false, "").length > 0 ? 50 : (mine.flatMap((r) => r.levels.filter(measured)).sort((a, b) => b.rooms - a.rooms)[0]?.rooms ?? null);
   const caps = mine.map((r) => capacityOf(r.levels));
   const capsTick = mine.map((r) => capacityOf(r.levels, "tick").rooms).filter((c): c is number => c !== null);
   const capRooms = caps.map((c) => c.rooms).filter((c): c is number => c !== null);
+  if (caps.some((c) => c.disturbed)) disturbed.add("rooms per core");
   const memory = mine.flatMap((r) => {
     const ls = r.levels.filter((l) => l.error === null && Number.isFinite(l.server.rssBytes));
     const biggest = ls.sort((a, b) => b.rooms - a.rooms)[0];
     return biggest ? [(biggest.server.rssBytes - r.rss0Bytes) / biggest.rooms] : [];
   });
-  const counted = poolRates(mine.flatMap((r) => r.levels.filter((l) => usable(l) && l.counted !== null).map((l) => l.counted as CountedRates)));
-  return {
+  // Operation counts do not depend on CPU contention: every measured level counts.
+  const counted = poolRates(mine.flatMap((r) => r.levels.filter((l) => measured(l) && l.counted !== null).map((l) => l.counted as CountedRates)));
+  const summary: SystemSummary = {
     system,
     runs: mine.length,
-    bytesPerClientPerTick: med((l) => l.figures.bytes.perClientPerTick),
-    snapBytesPerClientPerSecond: med((l) => l.figures.bytes.snapPerClientPerSecond),
-    allBytesPerClientPerSecond: med((l) => l.figures.bytes.allPerClientPerSecond),
-    jitterP50Ms: med((l) => l.figures.jitterMs.p50),
-    jitterP99Ms: med((l) => l.figures.jitterMs.p99),
-    skippedTicksPerClientMinute: med((l) => perClientMinute(l.figures.skippedTicks, l)),
-    longGapsPerClientMinute: med((l) => perClientMinute(l.longGaps, l)),
-    latenessP99Ms: med((l) => l.figures.latenessMs.p99),
+    bytesPerClientPerTick: med((l) => l.figures.bytes.perClientPerTick, one),
+    snapBytesPerClientPerSecond: med((l) => l.figures.bytes.snapPerClientPerSecond, one),
+    allBytesPerClientPerSecond: med((l) => l.figures.bytes.allPerClientPerSecond, one),
+    jitterP50Ms: med((l) => l.figures.jitterMs.p50, oneTiming("jitter")),
+    jitterP99Ms: med((l) => l.figures.jitterMs.p99, oneTiming("jitter")),
+    skippedTicksPerClientMinute: med((l) => perClientMinute(l.figures.skippedTicks, l), oneTiming("skipped ticks")),
+    longGapsPerClientMinute: med((l) => perClientMinute(l.longGaps, l), oneTiming("gaps")),
+    latenessP99Ms: med((l) => l.figures.latenessMs.p99, oneTiming("lateness")),
     ack,
-    usPerRoomTick: cpuLevel === null ? null : med((l) => l.server.usPerRoomTickNet, at(cpuLevel)),
+    usPerRoomTick: cpuLevel === null ? null : med((l) => l.server.usPerRoomTickNet, at(cpuLevel, true, "CPU per room-tick")),
     cpuLevel,
     roomsPerCore: lowerMedian(capRooms),
     roomsPerCoreNote: caps.map((c, i) => `rep ${mine[i]?.rep}: ${c.note}`).join("; "),
     roomsPerCoreTick: lowerMedian(capsTick),
-    scheduleP99Ms: med((l) => l.schedule.p99Ms),
+    scheduleP99Ms: med((l) => l.schedule.p99Ms, oneTiming("schedule lateness")),
     memoryPerRoomBytes: median(memory),
     cost: counted ? costFromCounts(counted) : null,
     discarded,
+    disturbed: [...disturbed],
+    disturbedLevels,
   };
+  return summary;
 }
 
 export interface Comparison {

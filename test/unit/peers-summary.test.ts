@@ -174,12 +174,20 @@ describe("comparison", () => {
 });
 
 describe("shared machine", () => {
-  it("leaves levels disturbed by other processes out of the figures and does not decide capacity on them", () => {
-    const noisy = level(50, { pass: false, machine: { busyCores: 2, otherCores: 1.2, noisy: true } });
-    const c = compare([{ system: "colyseus", rep: 1, description: "", idleCpuMsPerSecond: 0, rss0Bytes: 0, error: null, levels: [level(1), noisy] }], ["colyseus"]);
-    expect(c.systems[0]?.ack[1]?.p50).toBeNull();
-    expect(c.systems[0]?.discarded[0]).toMatch(/busy/);
-    expect(capacityOf([level(1), noisy]).note).toMatch(/at least 1/);
+  it("prefers quiet levels for timing figures, falls back to busy ones flagged, and only bounds capacity on a busy failure", () => {
+    const busy = (rooms: number, ack: number, pass: boolean) => level(rooms, { ackP50: ack, pass, machine: { busyCores: 2, otherCores: 1.2, noisy: true } });
+    const runs = (levels: LevelResult[], rep = 1): RunResult => ({ system: "colyseus", rep, description: "", idleCpuMsPerSecond: 0, rss0Bytes: 0, error: null, levels });
+    const c = compare([runs([level(1, { ackP50: 20 }), busy(50, 90, false)]), runs([busy(1, 80, true), busy(50, 70, true)], 2)], ["colyseus"]);
+    const s = c.systems[0]!;
+    expect(s.ack[0]?.p50).toBe(20);
+    expect(s.ack[1]?.p50).toBe(80);
+    expect(s.disturbed).toContain("ack at 50 rooms");
+    expect(s.disturbed).not.toContain("ack at 1 rooms");
+    expect(s.disturbedLevels).toHaveLength(3);
+    const cap = capacityOf([level(1), busy(50, 50, false)]);
+    expect(cap).toMatchObject({ rooms: 1, disturbed: true });
+    expect(cap.note).toMatch(/at least 1/);
+    expect(capacityOf([level(1), busy(50, 50, true)]).rooms).toBe(50);
   });
 
   it("reports capacity as a level that was measured, never an average of two", () => {
