@@ -436,7 +436,20 @@ export function within<T>(promise: Promise<T>, boundMs: number, what: string | (
 export function uncaughtErrors(output: string): string[] {
   return output
     .split("\n")
+    .filter((l) => !REFUSAL_NOISE.test(l))
     .filter((l) => /Uncaught|Unhandled|TypeError|ReferenceError|RangeError|SyntaxError|ZodError|^\s+at .+:\d+:\d+\)?$|"level":"error"|✘ \[ERROR\]/.test(l));
+}
+
+/**
+ * Local workerd logs "Uncaught Error: Network connection lost." once for every plainly accepted WebSocket
+ * that is closed by the server, even in a six-line worker that does nothing but `accept()` and `close()`
+ * (docs/reliability.md §4.1). The room refuses upgrades that way on purpose, so these lines are not room
+ * errors; they are counted separately and must not outnumber the refusals.
+ */
+const REFUSAL_NOISE = /Uncaught Error: Network connection lost\./;
+
+export function refusalNoise(output: string): number {
+  return output.split("\n").filter((l) => REFUSAL_NOISE.test(l)).length;
 }
 
 // ---------------------------------------------------------------- Connect Four views
