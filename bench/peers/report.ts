@@ -126,7 +126,7 @@ ${renderTable(c)}
 
 ## Cost per active room-hour from counted operations
 
-Counted by the servers over the measurement windows of the passing levels (Edgeroom: \`GET /api/matches/:id/metrics\`;
+Counted by the servers over the measurement windows of every measured level (Edgeroom: \`GET /api/matches/:id/metrics\`;
 PartyServer: the room's own counters), scaled to one hour, at Cloudflare's paid-plan prices (requests $0.15/M with
 incoming WebSocket messages at 20:1, duration $12.50/M GB-s at 128 MB, rows written $1.00/M; free allowances ignored;
 per-match overhead such as the 4 upgrades is not included).
