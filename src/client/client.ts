@@ -282,7 +282,8 @@ export class EdgeroomClient {
     this.feed.announceWelcome(w, plan);
     // Every unsettled input goes again, in push order; the room dup-acks those it already processed.
     this.sender.resendAll(link, w.lastInputId);
-    startClockSync(link, () => this.timers.now(), this.options.clockSync);
+    // The room's cadence unless the caller chose one (real-time rooms ask for 1 s: a frame wakes an evicted room).
+    startClockSync(link, () => this.timers.now(), { intervalMs: w.heartbeat.syncIntervalMs, ...this.options.clockSync });
   }
 
   // ------------------------------------------------------------ inputs

@@ -90,7 +90,8 @@ export const WelcomeFrame = z.object({
   }),
   /** Highest input id the room has processed for your seat (0 if none). */
   lastInputId: z.number().int(),
-  heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int() }),
+  /** syncIntervalMs: send a `sync` at least this often (optional for older servers; default 15 000). */
+  heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int(), syncIntervalMs: z.number().int().min(1000).optional() }),
   limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),
   /** Present this (with the last seq applied) when reconnecting to resume. */
   session: z.string(),

@@ -56,6 +56,29 @@ describe("EdgeroomClient against a scripted server", () => {
     await expect(ok).resolves.toMatchObject({ ok: true, id: 1 });
   });
 
+  it("sends sync frames at the cadence the room's welcome asks for (real-time rooms: every second)", async () => {
+    const count = (s: { frames(): { t: string }[] }) => s.frames().filter((f) => f.t === "sync").length;
+    const h = harness();
+    const fast = await connectWith(h, welcome({ heartbeat: { pingIntervalMs: 1000, timeoutMs: 5000, syncIntervalMs: 1000 } }));
+    h.timers.advance(400); // the three initial samples, 200 ms apart
+    const afterInitial = count(fast);
+    for (let i = 0; i < 10; i++) {
+      h.timers.advance(1000);
+      fast.deliverRaw("pong"); // keep the heartbeat satisfied
+    }
+    expect(count(fast) - afterInitial).toBe(10);
+
+    const h2 = harness();
+    const slow = await connectWith(h2, welcome());
+    h2.timers.advance(400);
+    const initial2 = count(slow);
+    for (let i = 0; i < 10; i++) {
+      h2.timers.advance(1000);
+      slow.deliverRaw("pong");
+    }
+    expect(count(slow) - initial2).toBe(0); // turn-based default: one every 15 s
+  });
+
   it("resolves (never rejects) with the gameError when the room refuses an input", async () => {
     const h = harness();
     const s = await connectWith(h, welcome());

@@ -12,7 +12,9 @@ async function fourPlayers(extra: Record<string, unknown> = {}) {
   const socks = [];
   for (const g of guests) {
     const s = (await join(g, matchId)).startHeartbeat();
-    await s.next("welcome");
+    const w = await s.next("welcome");
+    // Real-time rooms ask for a sync every second (it wakes an evicted room; pings do not).
+    if (w.heartbeat.syncIntervalMs !== 1000) throw new Error(`syncIntervalMs ${w.heartbeat.syncIntervalMs}`);
     socks.push(s);
   }
   return { matchId, socks };
@@ -55,6 +57,12 @@ describe("runner through the worker and the room", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const after = await a.next("snap", (s) => s.tick > before.tick + 30);
     expect(after.tick).toBeGreaterThan(before.tick);
+    // Evicted again: this time the once-a-second sync frame a client sends (welcome.heartbeat.syncIntervalMs)
+    // wakes the room, and the loop comes back without waiting for the watchdog.
+    await evictDurableObject(stub);
+    a.send({ t: "sync", c: 1 });
+    const again = await a.next("snap", (s) => s.tick > after.tick + 10);
+    expect(again.tick).toBeGreaterThan(after.tick);
     const end = await a.nextEvent("matchEnded");
     expect(end.room.status).toBe("finished");
   });
