@@ -14,6 +14,5 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 180_000,
-    retry: 0,
   },
 });
