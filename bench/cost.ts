@@ -46,7 +46,8 @@ export function costPerRoomHour(rate: WindowFigures["perRoomSecond"]): CostModel
   const alarmWrites = HOUR / WATCHDOG_SECONDS;
   const checkpoints = HOUR / CHECKPOINT_SECONDS;
   const persistIntervals = rate.persistIntervals * HOUR;
-  const inputRows = rate.inputs * HOUR;
+  // The action log is written as one batch row per save with new actions (src/room/storage.ts).
+  const inputRows = rate.inputIntervals * HOUR;
   const journalRows = rate.eventIntervals * HOUR;
   const recordWrites = checkpoints + persistIntervals;
   const rows = alarmWrites + recordWrites + inputRows + journalRows;
@@ -72,7 +73,13 @@ export function costPerRoomHour(rate: WindowFigures["perRoomSecond"]): CostModel
       source: "measured+modelled",
       formula: `(1200 checkpoints + ${rate.persistIntervals} intervals with inputs or events/room/s × 3600) × $1/M`,
     },
-    { item: "rows: input actions", perHour: round(inputRows, 0), dollars: $rows(inputRows), source: "measured", formula: `${rate.inputs} applied inputs/room/s × 3600 × $1/M` },
+    {
+      item: "rows: action-log batches",
+      perHour: round(inputRows, 0),
+      dollars: $rows(inputRows),
+      source: "measured",
+      formula: `${rate.inputIntervals} intervals with applied inputs/room/s × 3600 × $1/M (one batch row per save; ${rate.inputs} inputs/room/s)`,
+    },
     { item: "rows: journal entries (event updates)", perHour: round(journalRows, 0), dollars: $rows(journalRows), source: "measured", formula: `${rate.eventIntervals} updates with events/room/s × 3600 × $1/M` },
   ];
   const total = lines.reduce((s, l) => s + l.dollars, 0);

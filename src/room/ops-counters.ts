@@ -15,10 +15,10 @@ export function newOpsCounters(): OpsCounters {
   return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0 };
 }
 
-/** One storage transaction: the record row plus the new action-log and journal rows. */
+/** One storage transaction: the record row, one action-log batch row when there are new actions, and the journal rows. */
 export function countSave(ops: OpsCounters, actions: number, journal: number): void {
   ops.storageWrites += 1;
-  ops.rowsWritten += 1 + actions + journal;
+  ops.rowsWritten += 1 + (actions > 0 ? 1 : 0) + journal;
 }
 
 /** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters. */

@@ -22,6 +22,10 @@ export class RoomStorage {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
     );
+    // The action log is written one row per save (a batch of consecutive entries) since rows are what
+    // SQLite storage bills: a real-time room applies several inputs a second but saves once per
+    // snapshot interval at most. `actions` above is kept for rooms written before the change.
+    sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
   }
@@ -47,10 +51,9 @@ export class RoomStorage {
       for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
       if (journal.length > 0) sql.exec("DELETE FROM journal WHERE seq <= ?", record.seq - JOURNAL_SIZE);
       sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record)));
-      let n = record.actions - actions.length;
-      for (const a of actions) {
-        n += 1;
-        sql.exec("INSERT INTO actions (n, round, kind, at, entry) VALUES (?, ?, ?, ?, ?)", n, a.round, a.kind, a.at, new Uint8Array(packr.pack(a)));
+      if (actions.length > 0) {
+        // Entries are numbered 1, 2, … over the match; this batch holds record.actions − len + 1 … record.actions.
+        sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", record.actions - actions.length + 1, new Uint8Array(packr.pack(actions)));
       }
     });
   }
@@ -72,12 +75,18 @@ export class RoomStorage {
     return out;
   }
 
-  /** Every action-log entry in order (for replays and audits). */
+  /** Every action-log entry in order (for replays and audits), from single rows (older rooms) and batches. */
   actions(): unknown[] {
-    return this.storage.sql
-      .exec<{ entry: ArrayBuffer }>("SELECT entry FROM actions ORDER BY n")
-      .toArray()
-      .map((r) => unpackr.unpack(new Uint8Array(r.entry)));
+    const sql = this.storage.sql;
+    const numbered: Array<[number, unknown]> = [];
+    for (const r of sql.exec<{ n: number; entry: ArrayBuffer }>("SELECT n, entry FROM actions ORDER BY n").toArray()) {
+      numbered.push([r.n, unpackr.unpack(new Uint8Array(r.entry))]);
+    }
+    for (const r of sql.exec<{ first: number; entries: ArrayBuffer }>("SELECT first, entries FROM action_batches ORDER BY first").toArray()) {
+      const entries: unknown = unpackr.unpack(new Uint8Array(r.entries));
+      if (Array.isArray(entries)) entries.forEach((e: unknown, i) => numbered.push([r.first + i, e]));
+    }
+    return numbered.sort((a, b) => a[0] - b[0]).map(([, e]) => e);
   }
 
   /**
