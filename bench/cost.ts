@@ -50,8 +50,6 @@ export function costPerRoomHour(rate: WindowFigures["perRoomSecond"]): CostModel
   const inputRows = rate.inputIntervals * HOUR;
   const journalRows = rate.eventIntervals * HOUR;
   const recordWrites = checkpoints + persistIntervals;
-  const rows = alarmWrites + recordWrites + inputRows + journalRows;
-  const requests = messages / PRICES.wsMessagesPerRequest + alarmRuns;
   const gbSeconds = HOUR * PRICES.memoryGb;
   const $req = (n: number) => (n / 1e6) * PRICES.requestsPerMillion;
   const $rows = (n: number) => (n / 1e6) * PRICES.rowsWrittenPerMillion;

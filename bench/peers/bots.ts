@@ -19,15 +19,9 @@ import WebSocket, { type RawData } from "ws";
 import { Client, type Room } from "colyseus.js";
 import { quantize, type RunnerState } from "../../src/games/runner";
 import type { BotSamples } from "../analyze";
-import type { FlushMark, SnapSample } from "../bot";
+import type { BotCounters, FlushMark, SnapSample } from "../bot";
 import { decide, type BotMemory } from "../reactive";
 import { toQuantised, type RoomStateView } from "./colyseus/state";
-
-export interface PeerCounters {
-  inputs: number;
-  pings: number;
-  bytesOut: number;
-}
 
 /** Everything a peer bot records and decides, independent of the wire. */
 export abstract class PeerBot implements BotSamples {
@@ -38,7 +32,7 @@ export abstract class PeerBot implements BotSamples {
   readonly appliedMarks: FlushMark[] = [];
   readonly eventMarks: FlushMark[] = [];
   readonly errors = new Map<string, number>();
-  readonly counters: PeerCounters = { inputs: 0, pings: 0, bytesOut: 0 };
+  readonly counters: BotCounters = { inputs: 0, pings: 0, bytesOut: 0 };
   seat: number | null = null;
   knockedOut = false;
   matchOver = false;

@@ -3,27 +3,19 @@
  * the lobby to the end: each of our moves is followed by the AI's, shown as
  * it happens (highlighted cell and a sentence), until a win, loss or draw.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connection, launchChromium, newPlayer, openLobby } from "./support/browser";
+import { describe, expect, inject, it } from "vitest";
+import { connection, useChromium, newPlayer, openLobby } from "./support/browser";
 import { column, discs, waitForDiscs } from "./support/connect-four";
 
 const base = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 /** Centre-first preference among columns that are not full. */
 const PREFERENCE = [3, 2, 4, 1, 5, 0, 6];
 
 describe("Connect Four against the AI", () => {
   it("plays a whole match against the easy AI", async () => {
-    const carol = await newPlayer(browser, base, "Carol", "desktop");
+    const carol = await newPlayer(chromium(), base, "Carol", "desktop");
     const page = carol.page;
     await openLobby(carol);
     await page.getByLabel("Easy").check();

@@ -16,20 +16,13 @@
  * resume (board counts on both pages, and the replay's action log); moves
  * made by the opponent while Dave was away are replayed to him.
  */
-import type { Browser, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connection, joinWithName, launchChromium, newPlayer, openLobby, type Player } from "./support/browser";
+import type { WebSocketRoute } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import { connection, joinWithName, useChromium, newPlayer, openLobby, type Player } from "./support/browser";
 import { column, discs, discsIn, waitForDiscs, waitForEnd, waitForTurn } from "./support/connect-four";
 
 const base = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 /** Route a context's match sockets through Playwright so the test can cut them; returns the live routes. */
 async function routeSockets(p: Player): Promise<WebSocketRoute[]> {
@@ -55,8 +48,8 @@ async function goOffline(p: Player, routes: WebSocketRoute[]): Promise<void> {
 
 describe("Connect Four through a network drop", () => {
   it("queues a move made offline and applies it exactly once after resume", async () => {
-    const dave = await newPlayer(browser, base, "Dave", "desktop");
-    const erin = await newPlayer(browser, base, "Erin", "desktop");
+    const dave = await newPlayer(chromium(), base, "Dave", "desktop");
+    const erin = await newPlayer(chromium(), base, "Erin", "desktop");
     const routes = await routeSockets(dave);
 
     await openLobby(dave);
@@ -145,7 +138,7 @@ describe("Connect Four through a network drop", () => {
   });
 
   it("says why a connection failed for good (a link to no match)", async () => {
-    const fred = await newPlayer(browser, base, "Fred", "phone");
+    const fred = await newPlayer(chromium(), base, "Fred", "phone");
     await openLobby(fred);
     await fred.page.getByRole("button", { name: "Save" }).click();
     await fred.page.getByText("Playing as Fred.").waitFor();

@@ -5,25 +5,17 @@
  * Bob by tapping. Ada wins with four in column 1; both pages show the result
  * in words and the winning line marked; then both ask for a rematch.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connection, joinWithName, launchChromium, newPlayer, openLobby, screenshot } from "./support/browser";
+import { describe, expect, inject, it } from "vitest";
+import { connection, joinWithName, useChromium, newPlayer, openLobby, screenshot } from "./support/browser";
 import { column, discs, dropWithKeys, waitForDiscs, waitForEnd, waitForTurn } from "./support/connect-four";
 
 const base = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 describe("Connect Four between two browsers", () => {
   it("plays from the lobby's share link to a win, then a rematch", async () => {
-    const ada = await newPlayer(browser, base, "Ada", "desktop");
-    const bob = await newPlayer(browser, base, "Bob", "phone");
+    const ada = await newPlayer(chromium(), base, "Ada", "desktop");
+    const bob = await newPlayer(chromium(), base, "Bob", "phone");
 
     await openLobby(ada);
     await screenshot(ada.page, "lobby-desktop");

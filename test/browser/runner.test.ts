@@ -6,24 +6,16 @@
  * with the fairness check: the commitment shown at the start opened by the
  * seed and salt revealed at the end.
  */
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { connection, joinWithName, launchChromium, newPlayer, openLobby, screenshot } from "./support/browser";
+import { describe, expect, inject, it } from "vitest";
+import { connection, joinWithName, useChromium, newPlayer, openLobby, screenshot } from "./support/browser";
 
 const base = inject("baseUrl");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 describe("Runner between two browsers", () => {
   it("runs a short race to the results and verifies the reveal", async () => {
-    const fay = await newPlayer(browser, base, "Fay", "desktop");
-    const gus = await newPlayer(browser, base, "Gus", "phone");
+    const fay = await newPlayer(chromium(), base, "Fay", "desktop");
+    const gus = await newPlayer(chromium(), base, "Gus", "phone");
 
     await openLobby(fay);
     await fay.page.getByLabel("Runners").selectOption("2");

@@ -18,8 +18,8 @@ import {
   type WebSocketLike,
   type WelcomeEvent,
 } from "../../src/client";
-import type { RoomSnapshot } from "../../src/protocol";
 import { Api, type Guest } from "../support/api";
+import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
 import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
 
 let server: DevServer;
@@ -106,60 +106,6 @@ function player(g: Guest, matchId: string, over: Partial<ClientOptions>): Player
   client.on("welcome", (w) => p.welcomes.push(w));
   client.on("state", (s) => p.statuses.push(s.status));
   return p;
-}
-
-function next<K extends keyof ClientEvents>(client: EdgeroomClient, event: K, pred: (payload: ClientEvents[K]) => boolean = () => true): Promise<ClientEvents[K]> {
-  return new Promise((resolve) => {
-    const off = client.on(event, (payload) => {
-      if (!pred(payload)) return;
-      off();
-      resolve(payload);
-    });
-  });
-}
-
-/** Resolve once the client's latest room satisfies `pred` (checked now and after every welcome/update). */
-function untilRoom(client: EdgeroomClient, pred: (room: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const room = client.room;
-      if (!room || !pred(room)) return;
-      offs.forEach((off) => off());
-      resolve(room);
-    };
-    const offs = [client.on("update", check), client.on("welcome", check)];
-    check();
-  });
-}
-
-function discs(room: RoomSnapshot): number {
-  const view = room.view;
-  if (typeof view !== "object" || view === null || !("moves" in view) || typeof view.moves !== "number") throw new Error("not a Connect Four view");
-  return view.moves;
-}
-
-function seatOf(p: Player): number {
-  const seat = p.client.welcome?.you.seat;
-  if (seat === null || seat === undefined) throw new Error("no seat");
-  return seat;
-}
-
-/** Play one move for `p` once it is its turn and `before` discs are down; returns the outcome. */
-async function move(p: Player, before: number, column: number): Promise<InputOutcome> {
-  await untilRoom(p.client, (r) => r.status === "playing" && r.turn === seatOf(p) && discs(r) === before);
-  const outcome = await p.client.send({ type: "dropDisc", column });
-  p.outcomes.push(outcome);
-  return outcome;
-}
-
-/** Seqs applied by a client must be contiguous (+1) from its first welcome, except where the room sent a snapshot. */
-function expectContiguous(p: Player): void {
-  let prev = p.welcomes[0]?.frame.seq ?? 0;
-  const snapshots = new Set(p.welcomes.filter((w) => w.plan.kind !== "replayed").map((w) => w.frame.seq));
-  for (const u of p.updates) {
-    expect(u.seq === prev + 1 || snapshots.has(u.seq - 1), `seq ${u.seq} after ${prev}`).toBe(true);
-    prev = u.seq;
-  }
 }
 
 /** Every input settled once, in id order, none left pending. */

@@ -18,10 +18,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Rng, mixSeed } from "../../src/games/rng";
 import { C4Match, quickWin, randomColumn, verifyMatch, type MatchCheck } from "../support/fault-c4";
-import { FaultClient, FaultStack, type FaultClientOptions, auditSeqs, exactUnlessReloaded, faultSeed, ms, now, percentile, printTable, SUITE_BACKOFF, type SeqAudit } from "../support/fault-harness";
+import { auditSeqs, exactUnlessReloaded, faultSeed, ms, now, percentile, printTable, useFaultStack, SUITE_BACKOFF, type SeqAudit } from "../support/fault-harness";
 import type { CutReport } from "../support/fault-proxy";
 import type { LinkSettings } from "../support/fault-proxy-link";
 
@@ -29,24 +29,8 @@ const SEED = faultSeed();
 const MATCHES = 5;
 const CUTS_PER_MATCH = 40;
 
-let stack: FaultStack;
-const clients: FaultClient[] = [];
-
-beforeAll(async () => {
-  console.log(`[faults-cuts] seed ${SEED} (set EDGEROOM_FAULT_SEED to reproduce another run)`);
-  stack = await FaultStack.start();
-}, 90_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await stack?.stop();
-}, 60_000);
-
-async function open(label: string, token: string, matchId: string, seed: number, role: "player" | "spectator" = "player", backoff?: FaultClientOptions["backoff"]): Promise<FaultClient> {
-  const c = await FaultClient.open({ stack, label, token, matchId, role, seed: mixSeed(SEED, seed), backoff });
-  clients.push(c);
-  return c;
-}
+const suite = useFaultStack("faults-cuts", SEED);
+const { open } = suite;
 
 /**
  * Each match plays over its own kind of link (both directions), so the cuts also land on
@@ -144,13 +128,13 @@ async function cutOnce(m: C4Match, matchNo: number, n: number, rng: Rng): Promis
 describe("fault injection: connection cuts during play", () => {
   it(`survives ${MATCHES * CUTS_PER_MATCH} seeded cuts with no acknowledged input lost or applied twice`, async () => {
     const started = now();
-    const reloadsBefore = stack.reloads();
+    const reloadsBefore = suite.stack.reloads();
     const log: CutLog[] = [];
     let noops = 0;
     const runs = await Promise.all(
       Array.from({ length: MATCHES }, async (_, i) => {
         let chaosDone = false;
-        const m = await C4Match.create(stack, { label: `cut${i}`, seed: mixSeed(SEED, 100 + i), wantAnotherRound: () => !chaosDone }, open);
+        const m = await C4Match.create(suite.stack, { label: `cut${i}`, seed: mixSeed(SEED, 100 + i), wantAnotherRound: () => !chaosDone }, open);
         for (const p of m.players) p.proxy.setLink(LINKS[i % LINKS.length]!.link);
         const playing = m.play(randomColumn, mixSeed(SEED, 200 + i));
         const rng = new Rng(mixSeed(SEED, 300 + i));
@@ -167,7 +151,7 @@ describe("fault injection: connection cuts during play", () => {
         }
         chaosDone = true;
         await playing;
-        return { m, check: await verifyMatch(stack, m) };
+        return { m, check: await verifyMatch(suite.stack, m) };
       }),
     );
     const elapsed = now() - started;
@@ -209,7 +193,7 @@ describe("fault injection: connection cuts during play", () => {
       ["  of which the last attempt (connecting → open) p50 / p95 / p99", `${ms(percentile(attemptTimes, 50))} / ${ms(percentile(attemptTimes, 95))} / ${ms(percentile(attemptTimes, 99))}`],
       ["  SDK backoff used", `base ${SUITE_BACKOFF.baseMs} ms, cap ${SUITE_BACKOFF.capMs} ms, stable after ${SUITE_BACKOFF.stableAfterMs} ms, full jitter (seeded)`],
       ["wall time", ms(elapsed)],
-      ["wrangler reloads during the test (should be 0)", stack.reloads() - reloadsBefore],
+      ["wrangler reloads during the test (should be 0)", suite.stack.reloads() - reloadsBefore],
       ["per-cut log", file],
     ]);
 
@@ -231,7 +215,7 @@ describe("fault injection: connection cuts during play", () => {
     // Every cut was followed by a welcome resumed by replay (the journal covers these short outages), and, unless
     // wrangler reloaded meanwhile, by exactly one: no other reconnection happened.
     expect(log.filter((c) => c.welcome !== "replayed").map((c) => c.n)).toEqual([]);
-    exactUnlessReloaded(stack, reloadsBefore, "cuts during play", () => expect(audits.reduce((n, [, a]) => n + a.replayed, 0)).toBe(log.length));
+    exactUnlessReloaded(suite.stack, reloadsBefore, "cuts during play", () => expect(audits.reduce((n, [, a]) => n + a.replayed, 0)).toBe(log.length));
     for (const p of players) {
       expect(p.client.stats.gaps).toBe(0);
       expect(p.client.stats.undecodableFrames).toBe(0);
@@ -240,14 +224,14 @@ describe("fault injection: connection cuts during play", () => {
   }, 180_000);
 
   it("replays the journal after every cut, and resets a client that was away for more than 256 updates from a snapshot whose stateHash is the server's", async () => {
-    const reloadsBefore = stack.reloads();
+    const reloadsBefore = suite.stack.reloads();
     let stopAfter = Infinity;
     // These players reconnect at once (a 50–200 ms backoff window) so that 300 updates take seconds, not half a minute.
-    const quick = (label: string, token: string, matchId: string, seed: number) => open(label, token, matchId, seed, "player", { baseMs: 50, capMs: 200 });
-    const m = await C4Match.create(stack, { label: "journal", seed: mixSeed(SEED, 400), wantAnotherRound: (round) => round < stopAfter }, quick);
+    const quick = (label: string, token: string, matchId: string, seed: number) => open(label, token, matchId, seed, { backoff: { baseMs: 50, capMs: 200 } });
+    const m = await C4Match.create(suite.stack, { label: "journal", seed: mixSeed(SEED, 400), wantAnotherRound: (round) => round < stopAfter }, quick);
     const [a] = m.players;
-    const specGuest = await stack.api.guest("journal-spectator");
-    const spectator = await open("journal/spectator", specGuest.token, m.matchId, 401, "spectator");
+    const specGuest = await suite.stack.api.guest("journal-spectator");
+    const spectator = await open("journal/spectator", specGuest.token, m.matchId, 401, { role: "spectator" });
     await spectator.whenStatus("open");
 
     // Take the spectator away and hold its reconnection (its next token request waits).
@@ -273,7 +257,7 @@ describe("fault injection: connection cuts during play", () => {
     }
     stopAfter = 0;
     await playing;
-    const status = (await (await stack.api.status(m.matchId)).json()) as { seq: number; stateHash: string; status: string };
+    const status = (await (await suite.stack.api.status(m.matchId)).json()) as { seq: number; stateHash: string; status: string };
     expect(status.status).toBe("finished");
 
     const welcome = spectator.next("welcome");
@@ -295,7 +279,7 @@ describe("fault injection: connection cuts during play", () => {
     expect(w.frame.stateHash).toBe(status.stateHash);
     expect(spectator.client.room).toEqual(w.frame.room);
 
-    const check = await verifyMatch(stack, m);
+    const check = await verifyMatch(suite.stack, m);
     expect(check.problems, check.problems.join("\n")).toEqual([]);
     // The players resumed by replay after every cut; the spectator once from a snapshot; nobody saw a gap or a duplicate.
     for (const p of [...m.players, spectator]) {
@@ -304,7 +288,7 @@ describe("fault injection: connection cuts during play", () => {
     }
     const [pa, pb] = m.players.map((p) => auditSeqs(p.seqLog));
     expect(pa!.snapshots + pb!.snapshots).toBe(0);
-    exactUnlessReloaded(stack, reloadsBefore, "beyond the journal", () => {
+    exactUnlessReloaded(suite.stack, reloadsBefore, "beyond the journal", () => {
       expect(pa!.replayed + pb!.replayed).toBe(cuts);
       expect(auditSeqs(spectator.seqLog)).toMatchObject({ fresh: 1, replayed: 0, snapshots: 1, gaps: 0, duplicates: 0 });
     });

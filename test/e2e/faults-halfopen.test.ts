@@ -17,11 +17,11 @@
  *
  * Run alone: npx vitest run --project e2e test/e2e/faults-halfopen  (seed: EDGEROOM_FAULT_SEED)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Rng, mixSeed } from "../../src/games/rng";
 import { CloseCode } from "../../src/protocol";
 import { C4Match } from "../support/fault-c4";
-import { FaultClient, FaultStack, exactUnlessReloaded, faultSeed, ms, now, percentile, printTable, within } from "../support/fault-harness";
+import { exactUnlessReloaded, faultSeed, ms, now, percentile, printTable, useFaultStack, within } from "../support/fault-harness";
 import type { ProxyConnection } from "../support/fault-proxy";
 
 const SEED = faultSeed();
@@ -34,26 +34,13 @@ const CLIENT_DEAD_AFTER_MS = 5000;
 const SERVER_TIMEOUT_MS = 15_000;
 const SLACK_MS = 3000;
 
-let stack: FaultStack;
-const clients: FaultClient[] = [];
 const blackholed: ProxyConnection[] = [];
 
-beforeAll(async () => {
-  console.log(`[faults-halfopen] seed ${SEED} (set EDGEROOM_FAULT_SEED to reproduce another run)`);
-  stack = await FaultStack.start();
-}, 90_000);
-
-afterAll(async () => {
+// Black-holed links are reset first, so their sockets end before the stack stops.
+const suite = useFaultStack("faults-halfopen", SEED, () => {
   for (const c of blackholed) c.reset();
-  for (const c of clients) c.close();
-  await stack?.stop();
-}, 60_000);
-
-async function open(label: string, token: string, matchId: string, seed: number): Promise<FaultClient> {
-  const c = await FaultClient.open({ stack, label, token, matchId, seed: mixSeed(SEED, seed) });
-  clients.push(c);
-  return c;
-}
+});
+const { open } = suite;
 
 interface Sample {
   victim: string;
@@ -72,7 +59,7 @@ interface Sample {
 
 async function halfOpen(i: number): Promise<Sample> {
   const held = i < HELD;
-  const m = await C4Match.create(stack, { label: `half${i}`, seed: mixSeed(SEED, 500 + i), wantAnotherRound: () => false }, open);
+  const m = await C4Match.create(suite.stack, { label: `half${i}`, seed: mixSeed(SEED, 500 + i), wantAnotherRound: () => false }, open);
   const first = m.players.find((p) => p.room.turn === p.seat)!;
   expect(await first.send({ type: "dropDisc", column: 3 })).toMatchObject({ ok: true, kind: "ack" });
   const [victim, opponent] = i % 2 === 0 ? m.players : [m.players[1], m.players[0]];
@@ -128,14 +115,14 @@ async function halfOpen(i: number): Promise<Sample> {
 
 describe("fault injection: half-open links", () => {
   it(`notices a blackholed link on both sides within the heartbeat bounds and recovers (${HELD + FREE} links at once)`, async () => {
-    const reloadsBefore = stack.reloads();
+    const reloadsBefore = suite.stack.reloads();
     const samples = await Promise.all(Array.from({ length: HELD + FREE }, (_, i) => halfOpen(i)));
     const clientCut = samples.map((s) => s.clientFromCut);
     const clientPing = samples.map((s) => s.clientFromPing);
     const serverCut = samples.flatMap((s) => (s.serverFromCut === null ? [] : [s.serverFromCut]));
     const serverSend = samples.flatMap((s) => (s.serverFromLastSend === null ? [] : [s.serverFromLastSend]));
     const recovered = samples.flatMap((s) => (s.recovered === null ? [] : [s.recovered]));
-    const timeouts = (stack.output().match(/"event":"heartbeat_timeout"/g) ?? []).length;
+    const timeouts = (suite.stack.output().match(/"event":"heartbeat_timeout"/g) ?? []).length;
     const stat = (v: number[]) => `${ms(percentile(v, 50))} / ${ms(percentile(v, 95))} / ${ms(Math.max(...v))} (n=${v.length})`;
     printTable(`faults-halfopen: ${samples.length} blackholed links (seed ${SEED})`, [
       ["client detection from the cut, p50 / p95 / max", stat(clientCut)],
@@ -146,7 +133,7 @@ describe("fault injection: half-open links", () => {
       ["unheld clients back (cut → open)", stat(recovered)],
     ]);
     // Exactly one heartbeat close per held victim: the room declared those sockets dead, and nothing else.
-    exactUnlessReloaded(stack, reloadsBefore, "half-open links", () => expect(timeouts).toBe(HELD));
+    exactUnlessReloaded(suite.stack, reloadsBefore, "half-open links", () => expect(timeouts).toBe(HELD));
     expect(samples.filter((s) => s.held)).toHaveLength(HELD);
   }, 75_000);
 });

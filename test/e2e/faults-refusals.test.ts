@@ -13,43 +13,31 @@
  * Run alone: npx vitest run --project e2e test/e2e/faults-refusals  (seed: EDGEROOM_FAULT_SEED)
  */
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { mixSeed } from "../../src/games/rng";
 import { CloseCode, decodeServerFrame } from "../../src/protocol";
 import { C4Match } from "../support/fault-c4";
-import { FaultClient, FaultStack, exactUnlessReloaded, faultSeed, printTable, refusalNoise, uncaughtErrors } from "../support/fault-harness";
+import { exactUnlessReloaded, faultSeed, printTable, useFaultStack, refusalNoise, uncaughtErrors } from "../support/fault-harness";
 import type { FaultProxy } from "../support/fault-proxy";
 
 const SEED = faultSeed();
 
-let stack: FaultStack;
 let rawProxy: FaultProxy;
-const clients: FaultClient[] = [];
 let outputFrom = 0;
 let refusedCases = -1;
 
+const suite = useFaultStack("faults-refusals", SEED);
+const { open } = suite;
+
 beforeAll(async () => {
-  console.log(`[faults-refusals] seed ${SEED} (set EDGEROOM_FAULT_SEED to reproduce another run)`);
-  stack = await FaultStack.start();
-  rawProxy = await stack.proxy(mixSeed(SEED, 700));
+  rawProxy = await suite.stack.proxy(mixSeed(SEED, 700));
 }, 90_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await stack?.stop();
-}, 60_000);
-
-async function open(label: string, token: string, matchId: string, seed: number): Promise<FaultClient> {
-  const c = await FaultClient.open({ stack, label, token, matchId, seed: mixSeed(SEED, seed) });
-  clients.push(c);
-  return c;
-}
 
 type RawResult = { kind: "http"; status: number } | { kind: "closed"; code: number; reason: string; frames: string[] };
 
 /** One raw attempt: the ticket URL pointed at the proxy, with `query` appended verbatim. */
 async function raw(token: string, matchId: string, role: "player" | "spectator", query: string): Promise<RawResult> {
-  const { url } = await stack.api.ticket(token, matchId, role);
+  const { url } = await suite.stack.api.ticket(token, matchId, role);
   const u = new URL(url);
   u.host = `127.0.0.1:${rawProxy.port}`;
   const ws = new WebSocket(`${u.toString()}${query}`);
@@ -71,18 +59,18 @@ async function raw(token: string, matchId: string, role: "player" | "spectator",
 
 describe("fault injection: bad resume data", () => {
   it("refuses unknown, foreign, impossible and malformed resume data without an exception, and the real players never notice", async () => {
-    const reloadsBefore = stack.reloads();
-    const m = await C4Match.create(stack, { label: "resume", seed: mixSeed(SEED, 701), wantAnotherRound: () => false }, open);
+    const reloadsBefore = suite.stack.reloads();
+    const m = await C4Match.create(suite.stack, { label: "resume", seed: mixSeed(SEED, 701), wantAnotherRound: () => false }, open);
     const [a, b] = m.players;
     const first = m.players.find((p) => p.room.turn === p.seat)!;
     expect(await first.send({ type: "dropDisc", column: 2 })).toMatchObject({ ok: true, kind: "ack" });
     await Promise.all(m.players.map((p) => p.untilRoom((r) => (r.view as { moves: number }).moves === 1)));
-    const [outsiderG, watcherG] = [await stack.api.guest("outsider"), await stack.api.guest("watcher")];
+    const [outsiderG, watcherG] = [await suite.stack.api.guest("outsider"), await suite.stack.api.guest("watcher")];
     const roomSeq = a.client.lastSeq ?? 0;
     const aSession = a.client.welcome!.session;
     const bSession = b.client.welcome!.session;
     const before = { a: a.proxy.stats.accepted, b: b.proxy.stats.accepted, aStates: a.states.length, bStates: b.states.length };
-    outputFrom = stack.output().length;
+    outputFrom = suite.stack.output().length;
 
     const refused: Array<[string, "player" | "spectator", string, string]> = [
       ["unknown session", "player", `&session=unknown0session0value00000000&lastSeq=${roomSeq}`, a.token],
@@ -121,7 +109,7 @@ describe("fault injection: bad resume data", () => {
     expect(control).toMatchObject({ kind: "closed", code: 1000, frames: ["welcome"] });
 
     // The real players saw nothing: same connection, no state change, and the match plays on.
-    exactUnlessReloaded(stack, reloadsBefore, "bad resume data", () =>
+    exactUnlessReloaded(suite.stack, reloadsBefore, "bad resume data", () =>
       expect({ a: a.proxy.stats.accepted, b: b.proxy.stats.accepted, aStates: a.states.length, bStates: b.states.length }).toEqual(before),
     );
     const next = m.players.find((p) => p.room.turn === p.seat)!;
@@ -134,12 +122,12 @@ describe("fault injection: bad resume data", () => {
   }, 60_000);
 
   it("logged each refusal once, by the book, and no uncaught exception or error stack in the whole run", () => {
-    const refusals = stack.output().slice(outputFrom).split("\n").filter((l) => l.includes('"event":"join_refused"'));
+    const refusals = suite.stack.output().slice(outputFrom).split("\n").filter((l) => l.includes('"event":"join_refused"'));
     expect(refusals).toHaveLength(refusedCases);
     expect(refusals.every((l) => l.includes(`"code":${CloseCode.RESUME_REJECTED}`))).toBe(true);
-    expect(uncaughtErrors(stack.output())).toEqual([]);
+    expect(uncaughtErrors(suite.stack.output())).toEqual([]);
     // At most one line of local workerd noise per socket refused in this run (see refusalNoise).
-    expect(refusalNoise(stack.output())).toBeLessThanOrEqual(refusedCases);
+    expect(refusalNoise(suite.stack.output())).toBeLessThanOrEqual(refusedCases);
   });
 });
 

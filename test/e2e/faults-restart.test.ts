@@ -12,32 +12,16 @@
  *
  * Run alone: npx vitest run --project e2e test/e2e/faults-restart  (seed: EDGEROOM_FAULT_SEED)
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mixSeed } from "../../src/games/rng";
 import { CloseCode } from "../../src/protocol";
 import { C4Match, randomColumn, verifyMatch } from "../support/fault-c4";
-import { FaultClient, FaultStack, auditSeqs, exactUnlessReloaded, faultSeed, ms, now, peakPerWindow, percentile, printTable, within } from "../support/fault-harness";
+import { FaultClient, auditSeqs, exactUnlessReloaded, faultSeed, ms, now, peakPerWindow, percentile, printTable, useFaultStack, within } from "../support/fault-harness";
 
 const SEED = faultSeed();
 
-let stack: FaultStack;
-const clients: FaultClient[] = [];
-
-beforeAll(async () => {
-  console.log(`[faults-restart] seed ${SEED} (set EDGEROOM_FAULT_SEED to reproduce another run)`);
-  stack = await FaultStack.start();
-}, 90_000);
-
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await stack?.stop();
-}, 60_000);
-
-async function open(label: string, token: string, matchId: string, seed: number, extra: Partial<Parameters<typeof FaultClient.open>[0]> = {}): Promise<FaultClient> {
-  const c = await FaultClient.open({ stack, label, token, matchId, seed: mixSeed(SEED, seed), ...extra });
-  clients.push(c);
-  return c;
-}
+const suite = useFaultStack("faults-restart", SEED);
+const { open } = suite;
 
 interface StatusJson {
   status: string;
@@ -49,20 +33,20 @@ interface StatusJson {
 }
 
 async function status(matchId: string): Promise<StatusJson> {
-  return (await (await stack.api.status(matchId)).json()) as StatusJson;
+  return (await (await suite.stack.api.status(matchId)).json()) as StatusJson;
 }
 
 describe("fault injection: wrangler dev killed and restarted", () => {
   it("keeps acknowledged inputs and running timers through hard kills; clients come back by themselves", async () => {
     let kills = 0;
-    const m = await C4Match.create(stack, { label: "kill", seed: mixSeed(SEED, 10), wantAnotherRound: () => kills < 2 }, open);
+    const m = await C4Match.create(suite.stack, { label: "kill", seed: mixSeed(SEED, 10), wantAnotherRound: () => kills < 2 }, open);
     const [a, b] = m.players;
     const firstMover = a.room.turn === a.seat ? a : b;
     const movesAcked = () => [a, b].reduce((n, p) => n + p.acks.filter((x) => x.command.t === "input").length, 0);
     const playing = m.play(randomColumn, mixSeed(SEED, 11));
 
     // A second match with a 5 s turn clock that nobody will ever use: only the restarted server can end it.
-    const clock = await C4Match.create(stack, { label: "clock", seed: mixSeed(SEED, 12), settings: { turnMs: 5000 }, wantAnotherRound: () => false }, open);
+    const clock = await C4Match.create(suite.stack, { label: "clock", seed: mixSeed(SEED, 12), settings: { turnMs: 5000 }, wantAnotherRound: () => false }, open);
     const everyone = [...m.players, ...clock.players];
     const clockBefore = await status(clock.matchId);
     expect(clockBefore).toMatchObject({ status: "playing", turn: expect.any(Number), turnDeadline: expect.any(Number) });
@@ -73,14 +57,14 @@ describe("fault injection: wrangler dev killed and restarted", () => {
     const killed = new Promise<{ id: number; seq: number | null; acked: number }>((resolve) => {
       const off = firstMover.client.on("ack", (ack) => {
         off();
-        void stack.kill();
+        void suite.stack.kill();
         resolve({ id: ack.id, seq: ack.seq, acked: movesAcked() });
       });
     });
     const kill1 = await killed;
     kills++;
     const downAt1 = now();
-    const restart1 = await stack.restartAfter("already-dead");
+    const restart1 = await suite.stack.restartAfter("already-dead");
     const reopened1 = await Promise.all(back1);
 
     // The restarted server's welcome already holds every move acknowledged before the kill; clients resumed by replay.
@@ -95,20 +79,20 @@ describe("fault injection: wrangler dev killed and restarted", () => {
     // The clock match ends by timeout, run by the restarted server, in favour of the seat that was not to move.
     const clockEnd = await clock.players[0].untilRoom((r) => r.status === "finished");
     expect(clockEnd.result).toMatchObject({ reason: "timeout", winner: 1 - (clockBefore.turn ?? 0) });
-    const clockReplay = (await (await stack.api.fetch(`${stack.api.base}/api/matches/${clock.matchId}/replay`)).json()) as { actions: Array<{ kind: string; reason?: string }> };
+    const clockReplay = (await (await suite.stack.api.fetch(`${suite.stack.api.base}/api/matches/${clock.matchId}/replay`)).json()) as { actions: Array<{ kind: string; reason?: string }> };
     expect(clockReplay.actions.filter((x) => x.kind === "forfeit")).toMatchObject([{ reason: "timeout", seat: clockBefore.turn }]);
     expect(clockReplay.actions.filter((x) => x.kind === "input")).toEqual([]);
 
     // Kill 2: SIGKILL right after a player handed a move to its socket, before any answer could come back.
     const back2 = m.players.map((p) => p.nextOpen());
-    await m.onNextMove(firstMover === a ? b : a, { after: () => void stack.kill() });
+    await m.onNextMove(firstMover === a ? b : a, { after: () => void suite.stack.kill() });
     kills++;
     const downAt2 = now();
-    const restart2 = await stack.restartAfter("already-dead");
+    const restart2 = await suite.stack.restartAfter("already-dead");
     const reopened2 = await Promise.all(back2);
 
     await playing;
-    const check = await verifyMatch(stack, m);
+    const check = await verifyMatch(suite.stack, m);
     const audits = everyone.map((p) => auditSeqs(p.seqLog));
     const deadlineAfterReady = (clockBefore.turnDeadline ?? 0) - restart1.readyWall;
     printTable("faults-restart: hard kills (SIGKILL) of wrangler dev", [
@@ -142,7 +126,7 @@ describe("fault injection: wrangler dev killed and restarted", () => {
 
   it("ends a client on a terminal close code with no retry (4003, 4002, 4010 twice, 4007, 4006, ticket 404), and answers a single 4010 with one fresh rejoin", async () => {
     // Each client has its own proxy, so its socket attempts are counted exactly.
-    const api = stack.api;
+    const api = suite.stack.api;
     const [ownerG, guestG, thirdG, oldVersionG, aheadG, otherG] = await Promise.all(["own", "gst", "third", "v2", "ahead", "other"].map((n) => api.guest(`term-${n}`)));
     const matchId = await api.createMatch(ownerG!.token, { game: "connect-four", turnMs: 0, graceMs: 600_000 });
     const owner = await open("term/owner", ownerG!.token, matchId, 20);
@@ -188,12 +172,12 @@ describe("fault injection: wrangler dev killed and restarted", () => {
       if (u.searchParams.has("session")) u.searchParams.set("session", "forged0session0value");
     });
     const before = guest.proxy.stats.accepted;
-    const reloadsBefore = stack.reloads();
+    const reloadsBefore = suite.stack.reloads();
     guest.liveConnection().reset();
     await within(rejoined, 20_000, () => `fresh rejoin after 4010\n${story(guest)}`);
     guest.setUrlEditor(undefined);
     // Two socket attempts: the resume with the forged session (4010), then the fresh rejoin.
-    exactUnlessReloaded(stack, reloadsBefore, "a single 4010", () => {
+    exactUnlessReloaded(suite.stack, reloadsBefore, "a single 4010", () => {
       expect(guest.proxy.stats.accepted - before).toBe(2);
       const lastCloses = guest.states.flatMap(({ state: s }) => (s.status === "reconnecting" && s.lastClose ? [s.lastClose.code] : []));
       expect(lastCloses.slice(-2)).toEqual([1006, CloseCode.RESUME_REJECTED]);
@@ -203,11 +187,11 @@ describe("fault injection: wrangler dev killed and restarted", () => {
   }, 60_000);
 
   it("spreads the reconnects of 36 clients (12 matches, players and spectators) over a server restart, and every client comes back", async () => {
-    const api = stack.api;
+    const api = suite.stack.api;
     const crowd: FaultClient[] = [];
     const matches = await Promise.all(
       Array.from({ length: 12 }, async (_, i) => {
-        const m = await C4Match.create(stack, { label: `crowd${i}`, seed: mixSeed(SEED, 40 + i), wantAnotherRound: () => false }, open);
+        const m = await C4Match.create(suite.stack, { label: `crowd${i}`, seed: mixSeed(SEED, 40 + i), wantAnotherRound: () => false }, open);
         const sg = await api.guest(`crowd${i}-spec`);
         const spec = await open(`crowd${i}/spectator`, sg.token, m.matchId, 60 + i, { role: "spectator" });
         await spec.whenStatus("open");
@@ -222,14 +206,14 @@ describe("fault injection: wrangler dev killed and restarted", () => {
     const survivors = [...crowd, ...survivorsFromTerminalTest.filter((c) => c.client.state.status === "open")];
     const back = survivors.map((c) => c.nextOpen());
     const attemptsBefore = survivors.map((c) => c.attempts.length);
-    const ticketsBefore = stack.ticketRequests.length;
+    const ticketsBefore = suite.stack.ticketRequests.length;
 
     const downAt = now();
-    const { readyAt } = await stack.restartAfter("stop");
+    const { readyAt } = await suite.stack.restartAfter("stop");
     const reopened = await Promise.all(back);
 
     const attempts = survivors.flatMap((c, i) => c.attempts.slice(attemptsBefore[i]));
-    const tickets = stack.ticketRequests.slice(ticketsBefore);
+    const tickets = suite.stack.ticketRequests.slice(ticketsBefore);
     const whileDown = tickets.filter((t) => t < readyAt).length;
     const rejoin = reopened.map((t) => t - readyAt);
     printTable(`faults-restart: graceful restart (SIGTERM) with ${survivors.length} clients connected (${crowd.length} in 12 matches)`, [

@@ -14,6 +14,7 @@
  *   the text pings it sent, its token requests (which a test can hold).
  */
 import WebSocket from "ws";
+import { afterAll, beforeAll } from "vitest";
 import { joinMatch, type AppliedUpdate, type BackoffOptions, type ClientEvents, type EdgeroomClient, type InputOutcome, type WelcomeEvent } from "../../src/client";
 import type { ConnectionState } from "../../src/client";
 import { Rng, mixSeed } from "../../src/games/rng";
@@ -138,6 +139,46 @@ export interface FaultClientOptions {
   backoff?: Omit<BackoffOptions, "random">;
   /** Edit the socket URL after it was pointed at the proxy (e.g. to present another version or bad resume data). */
   editUrl?: (url: URL) => void;
+}
+
+/** What a fault test file gets from `useFaultStack`: the running stack and a client opener. */
+export interface FaultSuite {
+  /** The stack of this file (started in its beforeAll). */
+  readonly stack: FaultStack;
+  /** Open an SDK client through its own proxy, seeded from the file's seed; closed after the file's tests. */
+  open(label: string, token: string, matchId: string, seed: number, extra?: Partial<Omit<FaultClientOptions, "stack" | "label" | "token" | "matchId" | "seed">>): Promise<FaultClient>;
+}
+
+/**
+ * One FaultStack for a test file: started (with its seed printed) before the file's tests; after them,
+ * `beforeStop` runs, every client opened through the suite is closed, and the stack is stopped.
+ */
+export function useFaultStack(name: string, seed: number, beforeStop: () => void = () => {}): FaultSuite {
+  let stack: FaultStack | undefined;
+  const clients: FaultClient[] = [];
+  beforeAll(async () => {
+    console.log(`[${name}] seed ${seed} (set EDGEROOM_FAULT_SEED to reproduce another run)`);
+    stack = await FaultStack.start();
+  }, 90_000);
+  afterAll(async () => {
+    beforeStop();
+    for (const c of clients) c.close();
+    await stack?.stop();
+  }, 60_000);
+  const running = (): FaultStack => {
+    if (!stack) throw new Error(`${name}: the fault stack is not running (useFaultStack's beforeAll has not run)`);
+    return stack;
+  };
+  return {
+    get stack() {
+      return running();
+    },
+    async open(label, token, matchId, clientSeed, extra = {}) {
+      const c = await FaultClient.open({ ...extra, stack: running(), label, token, matchId, seed: mixSeed(seed, clientSeed) });
+      clients.push(c);
+      return c;
+    },
+  };
 }
 
 export class FaultClient {

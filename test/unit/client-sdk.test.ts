@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, ErrorCode } from "../../src/protocol";
-import { memoryStore, rateLimitBackoff, RATE_LIMIT_MAX_BACKOFF_MS, type TransportContext } from "../../src/client";
+import { memoryStore, rateLimitBackoff, RATE_LIMIT_MAX_BACKOFF_MS } from "../../src/client";
 import { connectWith, harness, room, welcome } from "./client-sdk-harness";
 
 describe("EdgeroomClient against a scripted server", () => {

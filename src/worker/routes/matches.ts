@@ -5,7 +5,6 @@ import { ApiErrorCode } from "../../protocol/codes";
 import { PROTOCOL_VERSION } from "../../protocol/codes";
 import { findGame, GAME_IDS } from "../../games/registry";
 import { CreateMatchRequest, resolveSettings } from "../../room/settings";
-import { logEvent } from "../../shared/log";
 import { genuineMatchId, requirePlayer } from "../auth";
 import { jsonBody } from "../body";
 import { requireSecret } from "../config";
