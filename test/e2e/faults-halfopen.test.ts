@@ -122,7 +122,10 @@ describe("fault injection: half-open links", () => {
     const serverCut = samples.flatMap((s) => (s.serverFromCut === null ? [] : [s.serverFromCut]));
     const serverSend = samples.flatMap((s) => (s.serverFromLastSend === null ? [] : [s.serverFromLastSend]));
     const recovered = samples.flatMap((s) => (s.recovered === null ? [] : [s.recovered]));
-    const timeouts = (suite.stack.output().match(/"event":"heartbeat_timeout"/g) ?? []).length;
+    const countTimeouts = () => (suite.stack.output().match(/"event":"heartbeat_timeout"/g) ?? []).length;
+    // The room's log lines reach us through wrangler's pipes on their own schedule: wait for the expected ones (bounded).
+    await within(suite.stack.untilOutput(() => countTimeouts() >= HELD), 10_000, () => `${HELD} heartbeat_timeout lines (saw ${countTimeouts()})`).catch(() => undefined);
+    const timeouts = countTimeouts();
     const stat = (v: number[]) => `${ms(percentile(v, 50))} / ${ms(percentile(v, 95))} / ${ms(Math.max(...v))} (n=${v.length})`;
     printTable(`faults-halfopen: ${samples.length} blackholed links (seed ${SEED})`, [
       ["client detection from the cut, p50 / p95 / max", stat(clientCut)],

@@ -21,6 +21,7 @@ import { Rng, mixSeed } from "../../src/games/rng";
 import type { RoomSnapshot } from "../../src/protocol";
 import { Api } from "./api";
 import { FaultProxy, type ProxyConnection } from "./fault-proxy";
+import { next as nextEvent, untilRoom } from "./sdk-play";
 import { startWranglerDev, type DevOptions, type DevServer } from "./wrangler-dev";
 
 /** The seed of a run: EDGEROOM_FAULT_SEED if set, else a fixed default (so `npm test` is reproducible). */
@@ -93,6 +94,14 @@ export class FaultStack {
   /** Everything every server of this stack printed so far. */
   output(): string {
     return [...this.pastOutput, this.server.output()].join("\n");
+  }
+
+  /**
+   * Resolves once `output()` satisfies `pred`. The server's log lines travel through wrangler's pipes
+   * on their own schedule, so a line about a socket may arrive after the socket's close: wait for it.
+   */
+  untilOutput(pred: (out: string) => boolean): Promise<void> {
+    return this.server.untilOutput(() => pred(this.output()));
   }
 
   /**
@@ -314,13 +323,7 @@ export class FaultClient {
   }
 
   next<K extends keyof ClientEvents>(event: K, pred: (payload: ClientEvents[K]) => boolean = () => true): Promise<ClientEvents[K]> {
-    return new Promise((resolve) => {
-      const off = this.client.on(event, (payload) => {
-        if (!pred(payload)) return;
-        off();
-        resolve(payload);
-      });
-    });
+    return nextEvent(this.client, event, pred);
   }
 
   /** performance.now() of the next transition to "open" (a welcomed connection). */
@@ -336,17 +339,7 @@ export class FaultClient {
 
   /** Resolve once the client's latest room satisfies `pred` (checked now and after every welcome/update). */
   untilRoom(pred: (room: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const room = this.client.room;
-        if (!room || !pred(room)) return false;
-        offs.forEach((off) => off());
-        resolve(room);
-        return true;
-      };
-      const offs = [this.client.on("update", () => void check()), this.client.on("welcome", () => void check())];
-      check();
-    });
+    return untilRoom(this.client, pred);
   }
 
   close(): void {

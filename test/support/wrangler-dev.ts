@@ -28,6 +28,8 @@ export interface DevServer {
   readonly port: number;
   readonly persistDir: string;
   readonly output: () => string;
+  /** Resolves once the output so far satisfies `pred`, checked now and on every chunk the process prints. */
+  untilOutput(pred: (out: string) => boolean): Promise<void>;
   stop(): Promise<void>;
   kill(): Promise<void>;
 }
@@ -63,6 +65,19 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
     port,
     persistDir,
     output: () => out,
+    untilOutput: (pred) =>
+      new Promise<void>((resolve) => {
+        // Registered after the listeners above, so `out` already holds the chunk when this runs.
+        const check = () => {
+          if (!pred(out)) return;
+          child.stdout?.off("data", check);
+          child.stderr?.off("data", check);
+          resolve();
+        };
+        child.stdout?.on("data", check);
+        child.stderr?.on("data", check);
+        check();
+      }),
     stop: () => stopProcess(child, "SIGTERM"),
     kill: () => stopProcess(child, "SIGKILL"),
   };
