@@ -38,6 +38,8 @@ export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   rec.status = "playing";
   rec.readyDeadline = null;
   rec.rtAnchor = game.realtime ? now : null;
+  rec.rtHold = null;
+  rec.rtResumeAt = null;
   rec.result = null;
   rec.endedAt = null;
   rec.cleanupAt = null;

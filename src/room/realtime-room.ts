@@ -1,88 +1,186 @@
 /**
  * Real-time play inside the room core: admitting inputs into the tick buffer,
- * advancing the simulation, acknowledging applied inputs, and sending each
- * connection a delta snapshot. Persistence is batched: one write per snapshot
- * interval in which inputs were applied or events happened, plus a checkpoint
- * every few seconds, never one per tick.
+ * advancing the simulation, answering every input exactly once, holding the
+ * race after a rebuild, and sending each connection a delta snapshot.
+ * Persistence is batched: one write per snapshot interval in which inputs were
+ * applied or events happened, plus a checkpoint every few seconds.
+ *
+ * Exactly one answer per input id: `ack` when applied at its tick, `gameError`
+ * when refused at admission or when the round ends before its tick
+ * (ROUND_ENDED). A re-sent id gets the recorded outcome again (`dup: true`)
+ * once settled; a re-sent id that is still buffered gets nothing now, its one
+ * answer comes when it settles, to whichever connection holds the seat then.
  */
 import { deltaPairs, RoomErrorCode, type ClientFrame } from "../protocol";
+import type { GameEvent, Seat } from "../games/types";
 import type { LiveConn } from "./connections";
 import { settleRealtime } from "./match";
-import type { SeatRecord } from "./record";
+import type { PendingInput } from "./realtime";
+import type { RecentOutcome, SeatRecord } from "./record";
 import type { RoomCore } from "./room-core";
 
 /** The record (game state included) is written at least this often while a real-time match runs. */
 export const CHECKPOINT_MS = 3_000;
+/** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
+export const RECENT_REALTIME = 64;
+/**
+ * After a held race is released (every seated player back, or their grace over), it resumes after
+ * this countdown: long enough for every client to receive the resume time and re-anchor its tick
+ * clock (one snapshot interval plus a round trip), short enough not to bore anyone.
+ */
+export const RESUME_COUNTDOWN_MS = 2_000;
 
 type InputFrame = Extract<ClientFrame, { t: "input" }>;
 
-/** An input frame for a real-time game: validate, then buffer it at its tick (or reject, changing nothing). */
-export function admitRealtimeInput(core: RoomCore, c: LiveConn, seat: number, seatRec: SeatRecord, frame: InputFrame, now: number): void {
+/** An input frame for a real-time game: answer a re-send exactly, else validate and buffer it at its tick. */
+export function admitRealtimeInput(core: RoomCore, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
   const rt = core.rt;
   if (!rt) return;
-  const reject = (code: string, message: string) => core.send(c.connId, { t: "gameError", id: frame.id, code, message, dup: false });
-  const admittedMax = core.admitted.get(seat) ?? 0;
-  if (frame.id <= seatRec.lastInputId || frame.id <= admittedMax) {
-    // Applied already, or buffered and about to be: never twice.
+  const known = seatRec.recent.find((r) => r[0] === frame.id);
+  if (known) {
+    answer(core, seat, known, true);
+    return;
+  }
+  // Buffered and not yet applied: its one answer comes when it settles.
+  if (rt.isPending(seat, frame.id)) return;
+  if (frame.id <= seatRec.lastInputId) {
+    // Settled before the outcomes still remembered (the SDK never re-sends that far back).
     core.send(c.connId, { t: "ack", id: frame.id, seq: null, dup: true });
     return;
   }
+  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message]);
   const rec = core.record;
   if (rec.status !== "playing") {
-    reject(rec.status === "waiting" ? RoomErrorCode.NOT_STARTED : RoomErrorCode.MATCH_OVER, rec.status === "waiting" ? "The match has not started yet." : "The match is over.");
+    if (rec.status === "waiting") refuse(RoomErrorCode.NOT_STARTED, "The match has not started yet.");
+    else refuse(RoomErrorCode.MATCH_OVER, "The match is over.");
     return;
   }
   const parsed = core.game.inputSchema.safeParse(frame.data);
   if (!parsed.success) {
-    reject(RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
+    refuse(RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
     return;
   }
   const check = core.game.apply(rec.game, parsed.data, { seat, by: "human" });
   if (!check.ok) {
-    reject(check.code, check.message);
+    refuse(check.code, check.message);
     return;
   }
   const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
-  if (!admission.ok) {
-    reject(admission.code, admission.message);
-    return;
-  }
-  core.admitted.set(seat, frame.id);
+  if (!admission.ok) refuse(admission.code, admission.message);
 }
 
-/** Run the owed steps, then acknowledge, log, broadcast events and send snapshots. */
+/** Run the owed steps (unless the race is held), then answer, log, broadcast events and send snapshots. */
 export function advanceRealtime(core: RoomCore, now: number): void {
   const rt = core.rt;
   const rec = core.record;
   if (!rt || rec.status !== "playing") return;
+  if (holding(core, now)) {
+    sendSnapshots(core, true);
+    return;
+  }
   const out = rt.advance(rec, now);
   core.metrics.steps += out.steps;
   core.metrics.droppedSteps += out.dropped;
   for (const p of out.applied) {
     const seatRec = rec.seats[p.seat];
     if (!seatRec || p.inputId === null) continue;
-    seatRec.lastInputId = Math.max(seatRec.lastInputId, p.inputId);
-    seatRec.recent.push([p.inputId, null, null, null]);
-    if (seatRec.recent.length > 32) seatRec.recent.splice(0, seatRec.recent.length - 32);
     core.recordActions([{ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick }]);
-    for (const c of core.conns.all()) if (c.role === "player" && c.seat === p.seat) core.send(c.connId, { t: "ack", id: p.inputId, seq: null, dup: false });
+    settle(core, p.seat, seatRec, [p.inputId, null, null, null]);
   }
   if (out.events.length > 0 || core.game.result(rec.game)) core.commit(settleRealtime(rec, core.game, now, [...out.events]));
-  if (out.steps > 0) sendSnapshots(core);
+  sendSnapshots(core, out.steps === 0);
   if (now >= core.checkpointDueAt) {
     core.markDirty();
     core.checkpointDueAt = now + CHECKPOINT_MS;
   }
-  if (rec.status !== "playing") rt.clear();
 }
 
-/** One snap per connection: a keyframe first, then deltas against what that connection already has. */
-export function sendSnapshots(core: RoomCore): void {
+/**
+ * The round is over (finished, resigned, forfeited, closed): every input still buffered is answered
+ * ROUND_ENDED and forgotten, so nothing is carried into a rematch and no `send()` waits forever.
+ */
+export function discardPending(core: RoomCore): void {
+  const rt = core.rt;
+  if (!rt) return;
+  for (const p of rt.drain()) answerDiscarded(core, p);
+}
+
+function answerDiscarded(core: RoomCore, p: PendingInput): void {
+  const seatRec = core.record.seats[p.seat];
+  if (!seatRec || p.inputId === null) return;
+  core.log("info", "input_discarded", { seat: p.seat, inputId: p.inputId, tick: p.applyTick });
+  settle(core, p.seat, seatRec, [p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`]);
+}
+
+/** Record an input's one outcome, answer it, and move `lastInputId` up to the highest id with nothing pending below. */
+function settle(core: RoomCore, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome): void {
+  seatRec.recent.push(outcome);
+  if (seatRec.recent.length > RECENT_REALTIME) seatRec.recent.splice(0, seatRec.recent.length - RECENT_REALTIME);
+  const low = core.rt?.lowestPending(seat) ?? null;
+  const settledMax = Math.max(seatRec.lastInputId, ...seatRec.recent.map((r) => r[0]));
+  seatRec.lastInputId = low === null ? settledMax : Math.min(settledMax, low - 1);
+  answer(core, seat, outcome, false);
+}
+
+/** Send an outcome to every connection holding the seat (the one that sent it may have been replaced). */
+function answer(core: RoomCore, seat: Seat, [id, seq, code, message]: RecentOutcome, dup: boolean): void {
+  for (const c of core.conns.all()) {
+    if (c.role !== "player" || c.seat !== seat) continue;
+    if (code === null) core.send(c.connId, { t: "ack", id, seq, dup });
+    else core.send(c.connId, { t: "gameError", id, code, message: message ?? "", dup });
+  }
+}
+
+/**
+ * A race held after a rebuild stays at its last durable tick until no seated player is away (each is
+ * back, or their grace ended and the game forfeited them), then counts down and resumes there, so
+ * ticks are only simulated while every remaining player can send. Returns whether it is still held.
+ */
+function holding(core: RoomCore, now: number): boolean {
+  const rec = core.record;
+  const rt = core.rt;
+  if (!rt) return false;
+  if (rec.rtHold !== null) {
+    if (rec.seats.some((s) => s.kind === "human" && s.graceUntil !== null)) return true;
+    rec.rtHold = null;
+    rec.rtResumeAt = now + RESUME_COUNTDOWN_MS;
+    core.log("info", "race_resuming", { tick: rt.tick(rec), at: rec.rtResumeAt });
+    core.emitUpdate([{ type: "raceResuming", tick: rt.tick(rec), at: rec.rtResumeAt }]);
+    return true;
+  }
+  if (rec.rtResumeAt !== null) {
+    if (now < rec.rtResumeAt) return true;
+    // Tick t now runs at resumeAt + (t - tick)·stepMs: the anchor moves by exactly the time held.
+    rec.rtAnchor = rec.rtResumeAt - rt.tick(rec) * rt.stepMs;
+    rec.rtResumeAt = null;
+    core.markDirty();
+  }
+  return false;
+}
+
+/** Hold a live race (the room was rebuilt from storage): see `holding`. */
+export function holdRace(core: RoomCore, now: number): GameEvent[] {
+  const rec = core.record;
+  if (!core.rt || rec.status !== "playing") return [];
+  rec.rtHold = "restart";
+  rec.rtResumeAt = null;
+  core.markDirty();
+  const tick = core.rt.tick(rec);
+  core.log("info", "race_held", { tick, reason: "restart", at: now });
+  return [{ type: "raceHeld", tick, reason: "restart" }];
+}
+
+/**
+ * Snapshots: a keyframe to each connection that has none yet, then deltas against what it already
+ * has. `newOnly`: no step ran, so only connections without a keyframe get one.
+ */
+export function sendSnapshots(core: RoomCore, newOnly = false): void {
   const rt = core.rt;
   if (!rt || core.record.game === null) return;
   const q = rt.spec.quantize(core.record.game);
   const tick = rt.spec.tick(core.record.game);
   for (const c of core.conns.all()) {
+    if (newOnly && c.lastSnap !== null) continue;
     const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
     const key = c.lastSnap === null || c.lastSnap.length !== q.length;
     core.send(c.connId, { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });

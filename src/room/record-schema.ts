@@ -59,6 +59,9 @@ export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({
   endedAt: z.number().nullable(),
   actions: z.number(),
   rtAnchor: z.number().nullable(),
+  // Absent in records written before holds existed: not held.
+  rtHold: z.literal("restart").nullable().default(null),
+  rtResumeAt: z.number().nullable().default(null),
   readyDeadline: z.number().nullable(),
 });
 

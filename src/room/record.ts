@@ -61,6 +61,10 @@ export interface RoomRecord {
   readyDeadline: number | null;
   /** Real-time games: wall-clock time of tick 0 of the current round (the fixed-step anchor), else null. */
   rtAnchor: number | null;
+  /** Real-time games: the race is held at its current tick after a rebuild until every seated player is back. */
+  rtHold: "restart" | null;
+  /** Real-time games: a released hold resumes the race at this time (the countdown), else null. */
+  rtResumeAt: number | null;
 }
 
 /** A waiting room nobody completes is abandoned after this long. */
@@ -111,6 +115,8 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     endedAt: null,
     actions: 0,
     rtAnchor: null,
+    rtHold: null,
+    rtResumeAt: null,
     readyDeadline: null,
   };
 }

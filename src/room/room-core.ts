@@ -13,7 +13,7 @@ import { closeRoom, snapshot, timerDeadlines, type Step } from "./match";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { RealtimeDriver } from "./realtime";
-import { advanceRealtime, CHECKPOINT_MS } from "./realtime-room";
+import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-room";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frames";
@@ -32,8 +32,6 @@ export class RoomCore {
   readonly journal: Journal;
   /** Real-time games: the fixed-step driver; null for turn-based games. */
   readonly rt: RealtimeDriver | null;
-  /** Real-time games: highest input id admitted to the tick buffer per seat (not yet applied). */
-  readonly admitted = new Map<number, number>();
   checkpointDueAt = 0;
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
@@ -52,6 +50,7 @@ export class RoomCore {
   advance(now: number): void {
     advanceRealtime(this, now);
     this.checkLiveness(now);
+    this.discardIfOver();
   }
 
   /** Whether a real-time simulation is running (the host then keeps its in-memory loop going). */
@@ -79,11 +78,12 @@ export class RoomCore {
   /**
    * After (re)building from storage: seated players whose sockets are gone
    * without a close event (a restart or deploy closes sockets silently) get
-   * their grace window now.
+   * their grace window now, and a live race is held at its last durable tick
+   * until they are back (see realtime-room.ts).
    */
   reconcile(now: number): void {
     if (this.record.status !== "playing") return;
-    const events: GameEvent[] = [];
+    const events: GameEvent[] = holdRace(this, now);
     this.record.seats.forEach((s, i) => {
       if (s.kind === "human" && s.graceUntil === null && !this.conns.seatConnected(i)) {
         events.push(...startAbsence(this.record, i, now));
@@ -216,7 +216,14 @@ export class RoomCore {
   commit(step: Step): number | null {
     this.recordActions(step.actions);
     if (step.ended) this.log("info", "match_end", { round: this.record.round, result: this.record.result });
-    return step.events.length > 0 ? this.emitUpdate(step.events) : null;
+    const seq = step.events.length > 0 ? this.emitUpdate(step.events) : null;
+    this.discardIfOver();
+    return seq;
+  }
+
+  /** Real-time games: once the round is over, buffered inputs are answered ROUND_ENDED, never carried over. */
+  private discardIfOver(): void {
+    if (this.rt && this.record.status !== "playing") discardPending(this);
   }
 
   closeAll(code: number, reason: string): void {
