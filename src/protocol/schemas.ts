@@ -92,6 +92,8 @@ export const WelcomeFrame = z.object({
   lastInputId: z.number().int(),
   /** syncIntervalMs: send a `sync` at least this often (optional for older servers; default 15 000). */
   heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int(), syncIntervalMs: z.number().int().min(1000).optional() }),
+  /** The longest a client should wait between reconnect attempts to this room (chosen from its grace window). */
+  reconnect: z.object({ maxDelayMs: z.number().int().min(500) }).optional(),
   limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),
   /** Present this (with the last seq applied) when reconnecting to resume. */
   session: z.string(),

@@ -17,6 +17,15 @@ import type { RoomCore } from "./room-core";
  */
 export const SYNC_INTERVAL_MS = { realtime: 1_000, turnBased: 15_000 } as const;
 
+/**
+ * The reconnect delay cap a room asks of its clients: a third of its grace window (1–30 s). With full
+ * jitter a client tries again within that long of the room coming back, so a seated player of a room
+ * that restarts is back with two thirds of the window to spare (measured in docs/reliability.md).
+ */
+export function reconnectCapMs(graceMs: number): number {
+  return Math.min(30_000, Math.max(1_000, Math.floor(graceMs / 3)));
+}
+
 /** Critical updates remembered per seat until acknowledged. */
 export const MAX_UNACKED = 16;
 
@@ -49,6 +58,7 @@ export function buildWelcome(core: RoomCore, req: ConnectRequest, seat: Seat | n
       timeoutMs: rec.settings.heartbeatTimeoutMs,
       syncIntervalMs: core.game.realtime ? SYNC_INTERVAL_MS.realtime : SYNC_INTERVAL_MS.turnBased,
     },
+    reconnect: { maxDelayMs: reconnectCapMs(rec.settings.graceMs) },
     limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: core.game.rateLimit.burst, perSecond: core.game.rateLimit.perSecond },
     session: seatRec?.session ?? req.newSession,
     resume: { status, fromSeq: req.resume ? req.resume.lastSeq : null },
