@@ -4,39 +4,13 @@
  * confirm the recorded result (and every round's seed derivation). Used by
  * `npm run verify-replay` and by tests.
  */
-import * as z from "zod";
 import { findGame } from "../games/registry";
 import type { AnyGame, MatchResult } from "../games/types";
-import { stateHash, verifyReveal } from "../protocol";
+import { ReplayDocument, stateHash, verifyReveal, type ActionEntry } from "../protocol";
 
-const Action = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("round"), round: z.number().int(), seed: z.number().int(), firstSeat: z.number().int(), at: z.number() }),
-  z.object({
-    kind: z.literal("input"),
-    round: z.number().int(),
-    seat: z.number().int(),
-    by: z.enum(["human", "ai"]),
-    inputId: z.number().int().nullable(),
-    data: z.unknown(),
-    at: z.number(),
-    tick: z.number().int().optional(),
-  }),
-  z.object({ kind: z.literal("forfeit"), round: z.number().int(), seat: z.number().int(), reason: z.enum(["timeout", "forfeit", "resign", "abandoned"]), at: z.number(), tick: z.number().int().optional() }),
-]);
-type Action = z.infer<typeof Action>;
+export { ReplayDocument } from "../protocol";
 
-const Reveal = z.object({ round: z.number().int(), seed: z.number().int(), salt: z.string(), commitment: z.string() });
-
-export const ReplayDocument = z.object({
-  matchId: z.string(),
-  game: z.string(),
-  /** Revealed seed, salt and commitment of every finished round. */
-  rounds: z.array(Reveal),
-  settings: z.object({ seats: z.number().int(), gameOptions: z.unknown() }).passthrough(),
-  result: z.unknown(),
-  actions: z.array(Action),
-});
-export type ReplayDocument = z.infer<typeof ReplayDocument>;
+type Action = ActionEntry;
 
 export interface RoundReport {
   round: number;

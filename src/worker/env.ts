@@ -1,5 +1,5 @@
 /** Bindings and variables of the worker (see wrangler.toml and the README's configuration reference). */
-import type { RoomObject } from "../room/room-object";
+import type { RoomObject } from "../room/host/room-object";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomObject>;

@@ -5,11 +5,11 @@
  */
 import { findGame } from "../../src/games/registry";
 import { decodeServerFrame, encodeFrame, type ClientFrame, type JournalEntry, type ServerFrame } from "../../src/protocol";
-import type { Effects } from "../../src/room/effects";
+import type { Effects } from "../../src/room/core/effects";
 import type { AnyGame } from "../../src/games/types";
-import { newRecord, type ActionEntry, type RoomRecord } from "../../src/room/record";
-import { RoomCore, type ResumeRequest } from "../../src/room/room-core";
-import { CreateMatchRequest, resolveSettings } from "../../src/room/settings";
+import { newRecord, type ActionEntry, type RoomRecord } from "../../src/room/core/record";
+import { RoomCore, type ResumeRequest } from "../../src/room/core/room-core";
+import { CreateMatchRequest, resolveSettings } from "../../src/room/core/settings";
 
 export class RoomStepper {
   now = 1_700_000_000_000;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Predictor, structuralDistance, structuralEqual, TickClock, type Correction } from "../../src/client/realtime";
 import { runner, scriptedInput, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import type { AnyGame, RealtimeSpec, TickInput } from "../../src/games/types";
-import { RealtimeDriver } from "../../src/room/realtime";
-import type { RoomRecord } from "../../src/room/record";
+import { RealtimeDriver } from "../../src/room/core/fixed-step";
+import type { RoomRecord } from "../../src/room/core/record";
 
 // ------------------------------------------------------------------ a toy deterministic game
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedInput, step, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import { stateHash, type ServerFrame } from "../../src/protocol";
-import { RESUME_COUNTDOWN_MS } from "../../src/room/realtime-room";
+import { RESUME_COUNTDOWN_MS } from "../../src/room/core/realtime-play";
 import { RoomStepper } from "../support/room-stepper";
 
 const tickOf = (r: RoomStepper) => (r.core.record.game as RunnerState).tick;

@@ -57,10 +57,10 @@ describe("reconnection, timers and eviction", () => {
     a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
     await a.next("ack");
     const stub = stubFor(matchId);
-    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status());
+    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomObject) => o.status());
     await runDurableObjectAlarm(stub);
     await runDurableObjectAlarm(stub);
-    expect(await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status())).toEqual(seqBefore);
+    expect(await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomObject) => o.status())).toEqual(seqBefore);
     // And the room still schedules its next wake (turn clock, heartbeat checks).
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).not.toBeNull();
     a.close();

@@ -4,7 +4,7 @@ import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
 import { PROTOCOL_VERSION } from "../../protocol/codes";
 import { findGame, GAME_IDS } from "../../games/registry";
-import { CreateMatchRequest, resolveSettings } from "../../room/settings";
+import { CreateMatchRequest, resolveSettings } from "../../room/core/settings";
 import { genuineMatchId, requirePlayer } from "../auth";
 import { jsonBody } from "../body";
 import { requireSecret } from "../config";

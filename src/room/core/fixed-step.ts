@@ -8,7 +8,7 @@
  * simulation itself is the game's pure `step`, so a restart can rebuild the
  * exact state from the seed and the logged inputs.
  */
-import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../games/types";
+import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../../games/types";
 import { planSteps } from "./ticker";
 import type { RoomRecord } from "./record";
 

@@ -6,22 +6,22 @@
  * hibernated sockets' attachments after hibernation, eviction or a restart.
  */
 import { DurableObject } from "cloudflare:workers";
-import { findGame } from "../games/registry";
-import { CloseCode, encodeFrame } from "../protocol";
-import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
+import { findGame } from "../../games/registry";
+import { CloseCode, encodeFrame } from "../../protocol";
+import { IDENTITY_HEADER, RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
-import { logEvent } from "../shared/log";
-import { newRecord, type Creator } from "./record";
-import { RoomCore } from "./room-core";
-import { CreateMatchRequest, resolveSettings } from "./settings";
+import { logEvent } from "../../shared/log";
+import { newRecord, type Creator } from "../core/record";
+import { RoomCore } from "../core/room-core";
+import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
-import { alarmTime } from "./ticker";
+import { alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
-import { RealtimeLoop } from "./realtime-loop";
+import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
-import type { Env } from "../worker/env";
+import type { Env } from "../../worker/env";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };

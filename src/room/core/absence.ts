@@ -10,7 +10,7 @@
  * - "keep-seat": clocks keep running; when the grace window expires the seat
  *   stays the player's and the match goes on (only a `graceExpired` event).
  */
-import type { GameEvent, Seat } from "../games/types";
+import type { GameEvent, Seat } from "../../games/types";
 import type { RoomRecord } from "./record";
 
 /** A match in play with every human away (and kept seats) is closed as abandoned after this long. */

@@ -1,6 +1,6 @@
 /** Deciding on a new connection: version, room state, resume check, seat claim, replacing older connections, and the welcome. */
-import type { GameEvent, Seat } from "../games/types";
-import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../protocol";
+import type { GameEvent, Seat } from "../../games/types";
+import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../../protocol";
 import { liveConn, type ConnInfo, type Role } from "./connections";
 import { endAbsence } from "./absence";
 import { beginMatch, everyoneHere } from "./match-start";

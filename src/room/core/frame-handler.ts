@@ -6,14 +6,14 @@
  * policy close code. Input ids give exactly-once semantics per seat: an id at
  * or below the seat's last processed id is acknowledged again, never applied.
  */
-import { mixSeed } from "../games/rng";
-import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../protocol";
+import { mixSeed } from "../../games/rng";
+import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../../protocol";
 import type { LiveConn } from "./connections";
-import { applyInput, forfeitSeat, requestRematch, type Step } from "./match";
+import { applyInput, forfeitSeat, requestRematch, type Step } from "./lifecycle";
 import type { SeatRecord } from "./record";
 import type { RoomCore } from "./room-core";
 import { addStrike, takeToken } from "./token-bucket";
-import { admitRealtimeInput } from "./realtime-room";
+import { admitRealtimeInput } from "./realtime-play";
 
 type Command = Extract<ClientFrame, { id: number }>;
 

@@ -3,8 +3,11 @@
  * stores. Defaults come from the game's own timing.
  */
 import * as z from "zod";
-import type { AnyGame } from "../games/types";
-import { DISCONNECT_POLICIES, type DisconnectPolicy } from "./absence";
+import type { AnyGame } from "../../games/types";
+import { DISCONNECT_POLICIES } from "./absence";
+import type { RoomSettings } from "./record";
+
+export type { RoomSettings } from "./record";
 
 export const AI_LEVELS = ["easy", "medium", "hard"] as const;
 
@@ -37,21 +40,6 @@ export const CreateMatchRequest = z
   .strict();
 export type CreateMatchRequest = z.infer<typeof CreateMatchRequest>;
 
-export interface RoomSettings {
-  readonly game: string;
-  readonly mode: "pvp" | "ai";
-  readonly aiLevel: string | null;
-  readonly seats: number;
-  readonly turnMs: number | null;
-  readonly graceMs: number;
-  readonly heartbeatTimeoutMs: number;
-  readonly pingIntervalMs: number;
-  readonly aiThinkMs: number;
-  readonly spectators: boolean;
-  readonly disconnectPolicy: DisconnectPolicy;
-  readonly readyTimeoutMs: number | null;
-  readonly gameOptions: unknown;
-}
 
 export type SettingsResult = { ok: true; settings: RoomSettings } | { ok: false; message: string };
 

@@ -5,18 +5,18 @@
  * alarm, which is why it can be stepped by hand in unit tests and hosted by a
  * Durable Object in production.
  */
-import type { AnyGame, GameEvent, Seat } from "../games/types";
-import { CloseCode, type JournalEntry, type ServerFrame } from "../protocol";
+import type { AnyGame, GameEvent, Seat } from "../../games/types";
+import { CloseCode, type JournalEntry, type ServerFrame } from "../../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { emptyEffects, type Effects, type LogEntry } from "./effects";
-import { closeRoom, snapshot, timerDeadlines, type Step } from "./match";
+import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { RealtimeDriver } from "./realtime";
-import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-room";
+import { RealtimeDriver } from "./fixed-step";
+import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
-import { handleFrame } from "./frames";
+import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
 import { admit, type ConnectDecision, type ConnectRequest } from "./admission";

@@ -3,9 +3,9 @@
  * continues the previous one (nothing, an exact replay of missed updates, or
  * a snapshot when the gap is outside the journal).
  */
-import type { Seat } from "../games/types";
-import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
-import { snapshot } from "./match";
+import type { Seat } from "../../games/types";
+import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../../protocol";
+import { snapshot } from "./lifecycle";
 import type { ConnectRequest } from "./admission";
 import type { RoomCore } from "./room-core";
 

@@ -4,9 +4,9 @@
  * given; time comes in as `now`. The room core calls these and turns the
  * returned events into update frames.
  */
-import { deriveRound } from "../protocol";
-import type { AnyGame, GameEvent, Seat } from "../games/types";
-import type { RoomSnapshot } from "../protocol";
+import { deriveRound } from "../../protocol";
+import type { AnyGame, GameEvent, Seat } from "../../games/types";
+import type { RoomSnapshot } from "../../protocol";
 import { FINISHED_TTL_MS, type ActionEntry, type RoomRecord } from "./record";
 import type { Deadline } from "./ticker";
 

@@ -11,11 +11,11 @@
  * once settled; a re-sent id that is still buffered gets nothing now, its one
  * answer comes when it settles, to whichever connection holds the seat then.
  */
-import { deltaPairs, RoomErrorCode, type ClientFrame } from "../protocol";
-import type { GameEvent, Seat } from "../games/types";
+import { deltaPairs, RoomErrorCode, type ClientFrame } from "../../protocol";
+import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
-import { settleRealtime } from "./match";
-import type { PendingInput } from "./realtime";
+import { settleRealtime } from "./lifecycle";
+import type { PendingInput } from "./fixed-step";
 import type { RecentOutcome, SeatRecord } from "./record";
 import type { RoomCore } from "./room-core";
 

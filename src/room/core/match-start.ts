@@ -1,7 +1,7 @@
 /** Starting the first round: once every seat is claimed and present, or when the ready timeout forces it. */
-import type { GameEvent } from "../games/types";
+import type { GameEvent } from "../../games/types";
 import { startAbsence } from "./absence";
-import { startRound } from "./match";
+import { startRound } from "./lifecycle";
 import type { RoomCore } from "./room-core";
 
 /**

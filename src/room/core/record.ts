@@ -1,71 +1,96 @@
 /**
  * The persisted state of one room: everything needed to rebuild it after
- * hibernation, eviction or a restart. Plain data, stored as one msgpack blob.
+ * hibernation, eviction or a restart. Plain data, stored as one msgpack blob
+ * and validated on load by the same schema its type comes from, so storage
+ * written by an older or broken build fails loudly instead of being trusted.
  */
-import type { EndReason, MatchResult, Seat } from "../games/types";
-import type { JournalEntry, MatchStatus, RoundReveal } from "../protocol";
-import type { RoomSettings } from "./settings";
+import * as z from "zod";
+import { JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
+import { DISCONNECT_POLICIES } from "./absence";
+
+export { ActionEntry } from "../../protocol";
+
+/** Resolved match settings, as stored (see settings.ts for what a creator may ask for). */
+export const RoomSettingsSchema = z.object({
+  game: z.string(),
+  mode: z.enum(["pvp", "ai"]),
+  aiLevel: z.string().nullable(),
+  seats: z.number().int(),
+  turnMs: z.number().nullable(),
+  graceMs: z.number(),
+  heartbeatTimeoutMs: z.number(),
+  pingIntervalMs: z.number(),
+  aiThinkMs: z.number(),
+  spectators: z.boolean(),
+  disconnectPolicy: z.enum(DISCONNECT_POLICIES),
+  readyTimeoutMs: z.number().nullable(),
+  gameOptions: z.unknown(),
+});
+export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
 
 /** [input id, update seq it produced or null, error code or null, error message or null] */
-export type RecentOutcome = [id: number, seq: number | null, code: string | null, message: string | null];
+const RecentOutcomeSchema = z.tuple([z.number(), z.number().nullable(), z.string().nullable(), z.string().nullable()]);
+export type RecentOutcome = z.infer<typeof RecentOutcomeSchema>;
 
-export interface SeatRecord {
+const SeatRecordSchema = z.object({
   /** Player holding the seat; null while open. AI seats hold "ai:<seat>". */
-  playerId: string | null;
-  name: string;
-  kind: "human" | "ai";
-  /** Highest input id processed for this seat (accepted or rejected). */
-  lastInputId: number;
+  playerId: z.string().nullable(),
+  name: z.string(),
+  kind: z.enum(["human", "ai"]),
+  /** Highest input id such that it and every id below it are settled (applied, refused or discarded). */
+  lastInputId: z.number(),
   /** Outcomes of the most recent inputs, for exact re-acknowledgement of re-sent ids. */
-  recent: RecentOutcome[];
+  recent: z.array(RecentOutcomeSchema),
   /** Forfeit deadline while the seat's player is disconnected during play. */
-  graceUntil: number | null;
+  graceUntil: z.number().nullable(),
   /** Asked for a rematch after the match ended. */
-  rematch: boolean;
+  rematch: z.boolean(),
   /** Resume secret of the seat's player, issued on first connect (empty until then). */
-  session: string;
+  session: z.string(),
   /** Critical updates this seat's player has not acknowledged yet, oldest first. */
-  unacked: JournalEntry[];
-}
+  unacked: z.array(JournalEntry),
+});
+export type SeatRecord = z.infer<typeof SeatRecordSchema>;
 
-export interface RoomRecord {
-  format: 1;
-  matchId: string;
-  settings: RoomSettings;
-  createdAt: number;
+export const RoomRecordSchema = z.object({
+  format: z.literal(1),
+  matchId: z.string(),
+  settings: RoomSettingsSchema,
+  createdAt: z.number(),
   /** The match's fairness secret (hex, 256 bits); never sent. Each round's seed and salt derive from it. */
-  secret: string;
+  secret: z.string().regex(/^[0-9a-f]{64}$/),
   /** Commitment to the current round's seed, published at its start (see src/protocol/fairness.ts). */
-  commitment: string | null;
+  commitment: z.string().nullable(),
   /** Seeds and salts of finished rounds, revealed at their end. */
-  reveals: RoundReveal[];
-  round: number;
-  firstSeat: Seat;
-  status: MatchStatus;
-  seats: SeatRecord[];
+  reveals: z.array(RoundReveal),
+  round: z.number(),
+  firstSeat: z.number(),
+  status: MatchStatus,
+  seats: z.array(SeatRecordSchema),
   /** Room-wide sequence number of the last update frame. */
-  seq: number;
+  seq: z.number(),
   /** The game's state for the current round, or null before the first round. */
-  game: unknown;
-  result: MatchResult | null;
-  turnDeadline: number | null;
+  game: z.unknown(),
+  result: MatchResultSchema.nullable(),
+  turnDeadline: z.number().nullable(),
   /** Time left on the turn clock while paused by the "pause" disconnect policy, else null. */
-  pausedTurnMs: number | null;
-  aiDueAt: number | null;
+  pausedTurnMs: z.number().nullable(),
+  aiDueAt: z.number().nullable(),
   /** When the room closes itself: abandoned while waiting, or idle after the end. */
-  cleanupAt: number | null;
-  endedAt: number | null;
+  cleanupAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
   /** Entries written to the action log so far. */
-  actions: number;
+  actions: z.number(),
   /** While waiting: when the match starts with the seats filled so far (games with a ready timeout). */
-  readyDeadline: number | null;
+  readyDeadline: z.number().nullable(),
   /** Real-time games: wall-clock time of tick 0 of the current round (the fixed-step anchor), else null. */
-  rtAnchor: number | null;
-  /** Real-time games: the race is held at its current tick after a rebuild until every seated player is back. */
-  rtHold: "restart" | null;
+  rtAnchor: z.number().nullable(),
+  /** Real-time games: the race is held at its current tick after a rebuild until every seated player is back (absent in older records). */
+  rtHold: z.literal("restart").nullable().default(null),
   /** Real-time games: a released hold resumes the race at this time (the countdown), else null. */
-  rtResumeAt: number | null;
-}
+  rtResumeAt: z.number().nullable().default(null),
+});
+export type RoomRecord = z.infer<typeof RoomRecordSchema>;
 
 /** A waiting room nobody completes is abandoned after this long. */
 export const WAITING_TTL_MS = 60 * 60_000;
@@ -114,15 +139,9 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     cleanupAt: now + WAITING_TTL_MS,
     endedAt: null,
     actions: 0,
+    readyDeadline: null,
     rtAnchor: null,
     rtHold: null,
     rtResumeAt: null,
-    readyDeadline: null,
   };
 }
-
-/** One entry of the ordered action log: enough to re-simulate every round exactly. */
-export type ActionEntry =
-  | { kind: "round"; round: number; seed: number; firstSeat: Seat; at: number }
-  | { kind: "input"; round: number; seat: Seat; by: "human" | "ai"; inputId: number | null; data: unknown; at: number; tick?: number }
-  | { kind: "forfeit"; round: number; seat: Seat; reason: Exclude<EndReason, "win" | "draw">; at: number; tick?: number };

@@ -1,6 +1,6 @@
 /** What each stored timer does when the ticker finds it due. Each clears itself first, so a repeated alarm is a no-op. */
-import { applyInput, forfeitSeat, roundSeed, type TimerKey } from "./match";
-import { aiSeed } from "./frames";
+import { applyInput, forfeitSeat, roundSeed, type TimerKey } from "./lifecycle";
+import { aiSeed } from "./frame-handler";
 import { forfeitsOnExpiry } from "./absence";
 import type { RoomCore } from "./room-core";
 

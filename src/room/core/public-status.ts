@@ -1,7 +1,7 @@
 /** The room's public status: what the status endpoint and the RPC results report about a match. */
-import type { Seat } from "../games/types";
-import { stateHash } from "../protocol";
-import { snapshot } from "./match";
+import type { Seat } from "../../games/types";
+import { stateHash } from "../../protocol";
+import { snapshot } from "./lifecycle";
 import type { RoomRecord } from "./record";
 import type { RoomCore } from "./room-core";
 
