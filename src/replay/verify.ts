@@ -4,7 +4,7 @@
  * confirm the recorded result (and every round's seed derivation). Used by
  * `npm run verify-replay` and by tests.
  */
-import { findGame } from "../games/registry";
+import type { GameRegistry } from "../games/registry";
 import type { AnyGame, MatchResult } from "../games/types";
 import { ReplayDocument, stateHash, verifyReveal, type ActionEntry } from "../protocol";
 
@@ -21,11 +21,12 @@ export interface RoundReport {
 
 export type Verification = { ok: true; rounds: RoundReport[]; result: MatchResult | null } | { ok: false; reason: string; rounds: RoundReport[] };
 
-export function verifyReplay(raw: unknown): Verification {
+/** Re-simulate a replay document with the games of `games` (the app's registry). */
+export function verifyReplay(raw: unknown, games: GameRegistry): Verification {
   const parsed = ReplayDocument.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: `not a replay document: ${parsed.error.issues[0]?.message ?? "invalid"}`, rounds: [] };
   const doc = parsed.data;
-  const game = findGame(doc.game);
+  const game = games.find(doc.game);
   if (!game) return { ok: false, reason: `unknown game ${doc.game}`, rounds: [] };
   const rounds: RoundReport[] = [];
   const byRound = new Map<number, Action[]>();

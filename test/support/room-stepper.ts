@@ -3,7 +3,7 @@
  * ids, frames go in as bytes, time advances only when the test says so, and
  * the alarm is simulated by running `wake` at `nextWakeAt()`.
  */
-import { findGame } from "../../src/games/registry";
+import { appGames } from "./app-games";
 import { decodeServerFrame, encodeFrame, type ClientFrame, type JournalEntry, type ServerFrame } from "../../src/protocol";
 import type { Effects } from "../../src/room/core/effects";
 import type { AnyGame } from "../../src/games/types";
@@ -26,7 +26,7 @@ export class RoomStepper {
 
   constructor(request: Record<string, unknown>, seed = 42) {
     const req = CreateMatchRequest.parse({ game: "connect-four", ...request });
-    const game = findGame(req.game);
+    const game = appGames.find(req.game);
     if (!game) throw new Error("unknown game");
     const settings = resolveSettings(game, req);
     if (!settings.ok) throw new Error(settings.message);

@@ -16,8 +16,7 @@ import type { RoomRecord } from "./record";
 /** A match in play with every human away (and kept seats) is closed as abandoned after this long. */
 export const ABANDONED_PLAYING_TTL_MS = 60 * 60_000;
 
-export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
-export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
+export { DISCONNECT_POLICIES, type DisconnectPolicy } from "./record";
 
 /** A seated human's connection went away during play: open the grace window (and pause, by policy). */
 export function startAbsence(rec: RoomRecord, seat: Seat, now: number): GameEvent[] {

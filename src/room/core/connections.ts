@@ -28,6 +28,24 @@ export interface LiveConn extends ConnInfo {
   strikes: StrikeCounter;
 }
 
+export interface ResumeRequest {
+  /** The session from an earlier welcome; null for spectators, who have none. */
+  readonly session: string | null;
+  /** The last update seq the client applied. */
+  readonly lastSeq: number;
+}
+
+export interface ConnectRequest {
+  readonly connId: string;
+  readonly playerId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly version: number;
+  /** A fresh random secret from the host, used as the seat's session if it has none yet. */
+  readonly newSession: string;
+  readonly resume: ResumeRequest | null;
+}
+
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
   return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }

@@ -38,7 +38,7 @@ export const RealtimeErrorCode = {
   INPUT_BUDGET: "INPUT_BUDGET",
 } as const;
 
-export class RealtimeDriver {
+export class FixedStep {
   private readonly buffer = new Map<number, PendingInput[]>();
   /**
    * Per seat, the tick of its latest buffered input. A seat's inputs are applied in id order (a later

@@ -2,14 +2,14 @@
 import type { GameEvent } from "../../games/types";
 import { startAbsence } from "./absence";
 import { startRound } from "./lifecycle";
-import type { RoomCore } from "./room-core";
+import type { RoomOps } from "./room-ops";
 
 /**
  * Start the first round. When the ready timeout forces the start, seats no
  * one claimed are removed and claimed seats whose player is not connected
  * get their grace window at once.
  */
-export function beginMatch(core: RoomCore, now: number): GameEvent[] {
+export function beginMatch(core: RoomOps, now: number): GameEvent[] {
   const rec = core.record;
   const claimed = rec.seats.filter((s) => s.playerId !== null);
   if (claimed.length < rec.seats.length) rec.seats = claimed;
@@ -24,7 +24,7 @@ export function beginMatch(core: RoomCore, now: number): GameEvent[] {
 }
 
 /** The ready timeout expired: start with whoever is seated, if enough are here. */
-export function readyTimeout(core: RoomCore, now: number): void {
+export function readyTimeout(core: RoomOps, now: number): void {
   const rec = core.record;
   rec.readyDeadline = null;
   if (rec.status !== "waiting") return;
@@ -34,6 +34,6 @@ export function readyTimeout(core: RoomCore, now: number): void {
 }
 
 /** Every seat is claimed and every human seat has a live connection. */
-export function everyoneHere(core: RoomCore): boolean {
+export function everyoneHere(core: RoomOps): boolean {
   return core.record.seats.every((s, i) => s.playerId !== null && (s.kind === "ai" || core.conns.seatConnected(i)));
 }

@@ -3,7 +3,7 @@ import type { Seat } from "../../games/types";
 import { stateHash } from "../../protocol";
 import { snapshot } from "./lifecycle";
 import type { RoomRecord } from "./record";
-import type { RoomCore } from "./room-core";
+import type { RoomOps } from "./room-ops";
 
 export interface PublicStatus {
   matchId: string;
@@ -24,7 +24,7 @@ export interface PublicStatus {
   stateHash: string;
 }
 
-export function publicStatus(core: RoomCore): PublicStatus {
+export function publicStatus(core: RoomOps): PublicStatus {
   const snap = snapshot(core.record, core.game, null, (s) => core.conns.seatConnected(s));
   return {
     matchId: snap.matchId,

@@ -17,7 +17,7 @@ import type { LiveConn } from "./connections";
 import { settleRealtime } from "./lifecycle";
 import type { PendingInput } from "./fixed-step";
 import type { RecentOutcome, SeatRecord } from "./record";
-import type { RoomCore } from "./room-core";
+import type { RoomOps } from "./room-ops";
 
 /** The record (game state included) is written at least this often while a real-time match runs. */
 export const CHECKPOINT_MS = 3_000;
@@ -33,7 +33,7 @@ export const RESUME_COUNTDOWN_MS = 2_000;
 type InputFrame = Extract<ClientFrame, { t: "input" }>;
 
 /** An input frame for a real-time game: answer a re-send exactly, else validate and buffer it at its tick. */
-export function admitRealtimeInput(core: RoomCore, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
+export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
   const rt = core.rt;
   if (!rt) return;
   const known = seatRec.recent.find((r) => r[0] === frame.id);
@@ -70,7 +70,7 @@ export function admitRealtimeInput(core: RoomCore, c: LiveConn, seat: Seat, seat
 }
 
 /** Run the owed steps (unless the race is held), then answer, log, broadcast events and send snapshots. */
-export function advanceRealtime(core: RoomCore, now: number): void {
+export function advanceRealtime(core: RoomOps, now: number): void {
   const rt = core.rt;
   const rec = core.record;
   if (!rt || rec.status !== "playing") return;
@@ -99,13 +99,13 @@ export function advanceRealtime(core: RoomCore, now: number): void {
  * The round is over (finished, resigned, forfeited, closed): every input still buffered is answered
  * ROUND_ENDED and forgotten, so nothing is carried into a rematch and no `send()` waits forever.
  */
-export function discardPending(core: RoomCore): void {
+export function discardPending(core: RoomOps): void {
   const rt = core.rt;
   if (!rt) return;
   for (const p of rt.drain()) answerDiscarded(core, p);
 }
 
-function answerDiscarded(core: RoomCore, p: PendingInput): void {
+function answerDiscarded(core: RoomOps, p: PendingInput): void {
   const seatRec = core.record.seats[p.seat];
   if (!seatRec || p.inputId === null) return;
   core.log("info", "input_discarded", { seat: p.seat, inputId: p.inputId, tick: p.applyTick });
@@ -113,7 +113,7 @@ function answerDiscarded(core: RoomCore, p: PendingInput): void {
 }
 
 /** Record an input's one outcome, answer it, and move `lastInputId` up to the highest id with nothing pending below. */
-function settle(core: RoomCore, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome): void {
+function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome): void {
   seatRec.recent.push(outcome);
   if (seatRec.recent.length > RECENT_REALTIME) seatRec.recent.splice(0, seatRec.recent.length - RECENT_REALTIME);
   const low = core.rt?.lowestPending(seat) ?? null;
@@ -123,7 +123,7 @@ function settle(core: RoomCore, seat: Seat, seatRec: SeatRecord, outcome: Recent
 }
 
 /** Send an outcome to every connection holding the seat (the one that sent it may have been replaced). */
-function answer(core: RoomCore, seat: Seat, [id, seq, code, message]: RecentOutcome, dup: boolean): void {
+function answer(core: RoomOps, seat: Seat, [id, seq, code, message]: RecentOutcome, dup: boolean): void {
   for (const c of core.conns.all()) {
     if (c.role !== "player" || c.seat !== seat) continue;
     if (code === null) core.send(c.connId, { t: "ack", id, seq, dup });
@@ -136,7 +136,7 @@ function answer(core: RoomCore, seat: Seat, [id, seq, code, message]: RecentOutc
  * back, or their grace ended and the game forfeited them), then counts down and resumes there, so
  * ticks are only simulated while every remaining player can send. Returns whether it is still held.
  */
-function holding(core: RoomCore, now: number): boolean {
+function holding(core: RoomOps, now: number): boolean {
   const rec = core.record;
   const rt = core.rt;
   if (!rt) return false;
@@ -159,7 +159,7 @@ function holding(core: RoomCore, now: number): boolean {
 }
 
 /** Hold a live race (the room was rebuilt from storage): see `holding`. */
-export function holdRace(core: RoomCore, now: number): GameEvent[] {
+export function holdRace(core: RoomOps, now: number): GameEvent[] {
   const rec = core.record;
   if (!core.rt || rec.status !== "playing") return [];
   rec.rtHold = "restart";
@@ -174,7 +174,7 @@ export function holdRace(core: RoomCore, now: number): GameEvent[] {
  * Snapshots: a keyframe to each connection that has none yet, then deltas against what it already
  * has. `newOnly`: no step ran, so only connections without a keyframe get one.
  */
-export function sendSnapshots(core: RoomCore, newOnly = false): void {
+export function sendSnapshots(core: RoomOps, newOnly = false): void {
   const rt = core.rt;
   if (!rt || core.record.game === null) return;
   const q = rt.spec.quantize(core.record.game);

@@ -6,9 +6,12 @@
  */
 import * as z from "zod";
 import { JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
-import { DISCONNECT_POLICIES } from "./absence";
 
 export { ActionEntry } from "../../protocol";
+
+/** What a disconnection does (see absence.ts). */
+export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
+export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
 
 /** Resolved match settings, as stored (see settings.ts for what a creator may ask for). */
 export const RoomSettingsSchema = z.object({

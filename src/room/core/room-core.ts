@@ -12,26 +12,28 @@ import { emptyEffects, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { RealtimeDriver } from "./fixed-step";
+import { FixedStep } from "./fixed-step";
 import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
-import { admit, type ConnectDecision, type ConnectRequest } from "./admission";
-import { beginMatch, readyTimeout } from "./match-start";
+import { admit, type ConnectDecision } from "./admission";
+import type { ConnectRequest } from "./connections";
 import { publicStatus, type PublicStatus } from "./public-status";
+import type { RoomOps } from "./room-ops";
 
 // The connect and status types live with the code that builds them; re-exported here, where callers import them.
-export type { ConnectDecision, ConnectRequest, ResumeRequest } from "./admission";
+export type { ConnectDecision } from "./admission";
+export type { ConnectRequest, ResumeRequest } from "./connections";
 export type { PublicStatus } from "./public-status";
 
-export class RoomCore {
+export class RoomCore implements RoomOps {
   readonly conns = new Connections();
   readonly journal: Journal;
   /** Real-time games: the fixed-step driver; null for turn-based games. */
-  readonly rt: RealtimeDriver | null;
+  readonly rt: FixedStep | null;
   checkpointDueAt = 0;
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
@@ -43,7 +45,7 @@ export class RoomCore {
     journal: JournalEntry[] = [],
   ) {
     this.journal = new Journal(journal);
-    this.rt = game.realtime ? new RealtimeDriver(game, game.realtime) : null;
+    this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
@@ -237,13 +239,6 @@ export class RoomCore {
     this.fx.closes.push({ conn: conn.connId, code, reason });
   }
 
-  shutdown(now: number): void {
-    const step = closeRoom(this.record, now);
-    this.commit(step);
-    this.log("info", "room_closed", { reason: step.events[0]?.["reason"] });
-    this.closeAll(CloseCode.MATCH_CLOSED, "The match is over and the room is closed.");
-  }
-
   send(conn: string, frame: ServerFrame): void {
     this.fx.frames.push({ conn, frame });
   }
@@ -267,15 +262,4 @@ export class RoomCore {
     this.fx.actions.push(...actions);
     this.fx.persist = true;
   }
-
-  /** Start the first round (see match-start.ts). */
-  beginMatch(now: number): GameEvent[] {
-    return beginMatch(this, now);
-  }
-
-  /** The ready timeout expired: start with whoever is seated, if enough are here. */
-  readyTimeout(now: number): void {
-    readyTimeout(this, now);
-  }
 }
-

@@ -6,8 +6,8 @@
 import type { Seat } from "../../games/types";
 import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../../protocol";
 import { snapshot } from "./lifecycle";
-import type { ConnectRequest } from "./admission";
-import type { RoomCore } from "./room-core";
+import type { ConnectRequest } from "./connections";
+import type { RoomOps } from "./room-ops";
 
 /**
  * How often a client should send `sync`. Real-time rooms ask for one a second: besides refining the
@@ -29,7 +29,7 @@ export function reconnectCapMs(graceMs: number): number {
 /** Critical updates remembered per seat until acknowledged. */
 export const MAX_UNACKED = 16;
 
-export function buildWelcome(core: RoomCore, req: ConnectRequest, seat: Seat | null, seqBefore: number, now: number): ServerFrame {
+export function buildWelcome(core: RoomOps, req: ConnectRequest, seat: Seat | null, seqBefore: number, now: number): ServerFrame {
   const rec = core.record;
   const seatRec = seat === null ? undefined : rec.seats[seat];
   let status: "none" | "replayed" | "snapshot" = "none";
