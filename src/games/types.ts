@@ -111,9 +111,11 @@ export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
   step(state: S, inputs: readonly TickInput<I>[]): { state: S; events: readonly E[] };
   /**
    * The state quantised to a flat array of integers with a fixed layout for a
-   * given seat count (what clients need to render), for delta snapshots.
+   * given seat count (what clients need to render), for delta snapshots. Like
+   * `view`, it is what `viewer` (a seat, or null for spectators) may see; a game
+   * without secrets ignores the viewer and the room encodes it once.
    */
-  quantize(state: S): number[];
+  quantize(state: S, viewer?: Seat | null): number[];
 }
 
 /**

@@ -107,7 +107,8 @@ export const WelcomeFrame = z.object({
   /** Critical updates this player has not acknowledged yet (re-delivered on every connect). */
   critical: z.array(JournalEntry),
   /** FNV-1a 32-bit hash (8 hex digits) of the msgpack encoding of the authoritative game state at `seq`. */
-  stateHash: z.string(),
+  /** null while a game with hidden information is being played (see docs/protocol.md §7.2). */
+  stateHash: z.string().nullable(),
   room: RoomSnapshot,
 });
 

@@ -4,6 +4,7 @@ import { stateHash } from "../../protocol";
 import { snapshot } from "./lifecycle";
 import type { RoomRecord } from "./record";
 import type { RoomOps } from "./room-ops";
+import { hashPublic } from "./audience";
 
 export interface PublicStatus {
   matchId: string;
@@ -20,8 +21,8 @@ export interface PublicStatus {
   endedAt: number | null;
   /** Sequence number of the latest update. */
   seq: number;
-  /** Checksum of the authoritative game state (see welcome.stateHash). */
-  stateHash: string;
+  /** Checksum of the authoritative game state (see welcome.stateHash); null while a game with secrets is played. */
+  stateHash: string | null;
 }
 
 export function publicStatus(core: RoomOps): PublicStatus {
@@ -40,6 +41,6 @@ export function publicStatus(core: RoomOps): PublicStatus {
     createdAt: core.record.createdAt,
     endedAt: core.record.endedAt,
     seq: core.record.seq,
-    stateHash: stateHash(core.record.game),
+    stateHash: hashPublic(core.game, core.record) ? stateHash(core.record.game) : null,
   };
 }

@@ -177,10 +177,13 @@ export function holdRace(core: RoomOps, now: number): GameEvent[] {
 export function sendSnapshots(core: RoomOps, newOnly = false): void {
   const rt = core.rt;
   if (!rt || core.record.game === null) return;
-  const q = rt.spec.quantize(core.record.game);
-  const tick = rt.spec.tick(core.record.game);
+  const state = core.record.game;
+  const tick = rt.spec.tick(state);
+  const perViewer = core.game.secrets !== undefined;
+  const shared = perViewer ? null : rt.spec.quantize(state, null);
   for (const c of core.conns.all()) {
     if (newOnly && c.lastSnap !== null) continue;
+    const q = shared ?? rt.spec.quantize(state, c.seat);
     const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
     const key = c.lastSnap === null || c.lastSnap.length !== q.length;
     core.send(c.connId, { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });

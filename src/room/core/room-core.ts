@@ -12,6 +12,7 @@ import { emptyEffects, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
+import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
 import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
 import { startAbsence } from "./absence";
@@ -186,18 +187,20 @@ export class RoomCore implements RoomOps {
     this.fx.journal.push(entry);
     const critical = isCritical(events);
     if (critical) {
-      for (const s of rec.seats) {
-        if (s.kind !== "human" || s.playerId === null) continue;
-        s.unacked.push(entry);
+      rec.seats.forEach((s, seat) => {
+        if (s.kind !== "human" || s.playerId === null) return;
+        // A seat keeps (and is re-delivered) only what it was allowed to see.
+        s.unacked.push(entryFor(entry, seat));
         if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
-      }
+      });
     }
+    // One frame per distinct recipient view: the snapshot and the events both depend only on the seat.
     const cache = new Map<Seat | null, ServerFrame>();
     for (const c of this.conns.all()) {
       if (c.connId === exclude) continue;
       let frame = cache.get(c.seat);
       if (!frame) {
-        frame = { t: "update", seq: rec.seq, events, critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
+        frame = { t: "update", seq: rec.seq, events: eventsFor(events, c.seat), critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
         cache.set(c.seat, frame);
       }
       this.send(c.connId, frame);

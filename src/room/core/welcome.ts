@@ -8,6 +8,7 @@ import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry,
 import { snapshot } from "./lifecycle";
 import type { ConnectRequest } from "./connections";
 import type { RoomOps } from "./room-ops";
+import { entryFor, hashPublic } from "./audience";
 
 /**
  * How often a client should send `sync`. Real-time rooms ask for one a second: besides refining the
@@ -62,9 +63,9 @@ export function buildWelcome(core: RoomOps, req: ConnectRequest, seat: Seat | nu
     limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: core.game.rateLimit.burst, perSecond: core.game.rateLimit.perSecond },
     session: seatRec?.session ?? req.newSession,
     resume: { status, fromSeq: req.resume ? req.resume.lastSeq : null },
-    replay,
+    replay: replay.map((e) => entryFor(e, seat)),
     critical: seatRec ? seatRec.unacked : [],
-    stateHash: stateHash(rec.game),
+    stateHash: hashPublic(core.game, rec) ? stateHash(rec.game) : null,
     room: snapshot(rec, core.game, seat, (s) => core.conns.seatConnected(s)),
   };
 }
