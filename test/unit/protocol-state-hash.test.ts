@@ -1,3 +1,5 @@
+import { appGames } from "../support/app-games";
+import { verifyReplay } from "../../src/replay/verify";
 /**
  * docs/protocol.md §7.2, §13.6 and §14.1 claim that every `stateHash` of a finished match can be
  * recomputed by an outsider from the replay document and the protocol document alone. This test
@@ -369,8 +371,8 @@ function recompute(doc: Replay): { round: number; state: unknown; hash: string; 
       }
       state = s;
     } else {
-      // The number of runners is the length of result.detail.distances, not settings.seats (§7.2.2).
-      const runners = doc.result?.detail?.distances?.length ?? 0;
+      // The number of runners is settings.seats (§7.2.2), the seats that actually race.
+      const runners = doc.settings.seats;
       let s = rInitial(start.seed as number, runners, doc.settings.gameOptions.durationSeconds ?? 90);
       for (let t = 0; s.end === null; t++) {
         byTick[t] = hashOf(s);
@@ -706,7 +708,7 @@ describe("§14.1 the runner: constants, course, state layout and every stateHash
     expect(fastFalls).toBeGreaterThan(0);
   });
 
-  it("takes the runner count from the result when the ready timeout removed open seats", () => {
+  it("publishes the seats that actually race when the ready timeout removed open seats, and verify-replay re-simulates it", () => {
     const r = new RoomStepper({ game: "runner", seats: 4, readyTimeoutMs: 5_000, options: { durationSeconds: 12 } }, 5);
     r.connect("c0", "p0");
     r.connect("c1", "p1");
@@ -720,8 +722,9 @@ describe("§14.1 the runner: constants, course, state layout and every stateHash
     expect(r.frames("c0").at(-1)).toMatchObject({ t: "snap", tick: 643 });
     const observed = observedHash(r, "s1");
     const doc = replayOf(r);
-    expect(doc.settings.seats).toBe(4);
+    expect(doc.settings.seats).toBe(2);
     expect(doc.result?.detail?.distances).toHaveLength(2);
+    expect(verifyReplay(JSON.parse(JSON.stringify(doc)), appGames)).toMatchObject({ ok: true, result: doc.result });
     const got = recompute(doc);
     expect(got.map((x) => x.hash)).toEqual([observed]);
     for (const [tick, h] of seen) expect([tick, got[0]?.byTick[tick]]).toEqual([tick, h]);

@@ -12,7 +12,11 @@ import type { RoomOps } from "./room-ops";
 export function beginMatch(core: RoomOps, now: number): GameEvent[] {
   const rec = core.record;
   const claimed = rec.seats.filter((s) => s.playerId !== null);
-  if (claimed.length < rec.seats.length) rec.seats = claimed;
+  if (claimed.length < rec.seats.length) {
+    rec.seats = claimed;
+    // The replay publishes the settings: they must name the seats that actually play.
+    rec.settings = { ...rec.settings, seats: claimed.length };
+  }
   const step = startRound(rec, core.game, now);
   core.recordActions(step.actions);
   core.log("info", "match_start", { round: rec.round, seats: rec.seats.length });
