@@ -1,65 +1,14 @@
-/** The Edgeroom client SDK: a resilient, typed connection to one match for browsers and Node 20+. */
-export { EdgeroomClient, joinMatch, DEFAULT_CONNECT_TIMEOUT_MS } from "./client";
-export type {
-  AppliedUpdate,
-  ClientError,
-  ClientEvents,
-  ClientOptions,
-  ClientStats,
-  CriticalEvent,
-  FallbackEvent,
-  GameEvent,
-  InputOutcome,
-  OnlineEventSource,
-  TransportMode,
-  WelcomeEvent,
-} from "./client-types";
-export { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable, type BackoffOptions, type ResolvedBackoff } from "./backoff";
-export {
-  DEFAULT_MAX_ESTABLISH_FAILURES,
-  initialMachine,
-  transition,
-  type CloseInfo,
-  type ClosedReason,
-  type ConnectionEvent,
-  type ConnectionNotice,
-  type ConnectionState,
-  type ConnectionStatus,
-  type Machine,
-  type MachineConfig,
-  type Step,
-  type TicketFailure,
-} from "./connection-state";
-export { Outbox, DEFAULT_OUTBOX_CAPACITY, type OutboxCommand, type OutboxEntry, type OutboxOptions, type PushResult } from "./outbox";
+/**
+ * `edgeroom/client`: the SDK an app needs — a resilient connection to one match, typed by the game
+ * (`joinMatch<typeof myGame>(…)`), outbox stores, and the real-time helpers. Internals stay internal.
+ */
+export { joinMatch, DEFAULT_CONNECT_TIMEOUT_MS, type EdgeroomClient } from "./client";
+export type { GameClient, RoomOf, UpdateOf, EventsOf, InputOf, ViewOf, EventOf } from "./typed";
+export type { AppliedUpdate, ClientError, ClientEvents, ClientOptions, ClientStats, CriticalEvent, FallbackEvent, InputOutcome, OnlineEventSource, TransportMode, WelcomeEvent } from "./client-types";
+export type { BackoffOptions } from "./backoff";
+export type { ConnectionState, ConnectionStatus, ClosedReason, CloseInfo, TicketFailure } from "./connection-state";
 export { memoryStore, localStorageStore, type KeyValueStore, type StorageLike } from "./store";
-export { UpdateOrdering, type OfferResult, type WelcomePlan } from "./ordering";
-export { ServerClock, DEFAULT_CLOCK_SAMPLES, startClockSync, type ClockSample, type ClockSyncOptions, type SyncChannel } from "./clock";
-export { Heartbeat, DEFAULT_DEAD_AFTER_MS, DEFAULT_PING_INTERVAL_MS, MAX_DEAD_AFTER_MS, type HeartbeatOptions } from "./heartbeat";
-export { Pacer, type PacerLimits } from "./pacer";
-export { mintTicket, socketUrl, type FetchLike, type ResumeParams, type TicketResult } from "./ticket";
-export { systemTimers, manualTimers, type ManualTimers, type TimerHandle, type Timers } from "./timers";
-export { RateLimitHold, rateLimitBackoff, RATE_LIMIT_MIN_BACKOFF_MS, RATE_LIMIT_MAX_BACKOFF_MS } from "./rate-limit";
-export {
-  httpTransport,
-  httpEndpoints,
-  globalStreamingFetch,
-  DEFAULT_SEND_TIMEOUT_MS,
-  type HttpEndpoints,
-  type HttpTransportOptions,
-  type StreamingFetch,
-  type StreamingResponse,
-} from "./http-transport";
-export {
-  webSocketTransport,
-  fallbackTransport,
-  globalWebSocket,
-  type Transport,
-  type TransportKind,
-  type TransportContext,
-  type TransportData,
-  type TransportFactory,
-  type TransportHandlers,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from "./transport";
+export type { OutboxCommand } from "./outbox";
+export type { FetchLike } from "./ticket";
+export type { WebSocketConstructor, WebSocketLike } from "./transport";
 export * from "./realtime";

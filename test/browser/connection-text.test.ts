@@ -1,6 +1,6 @@
 /** The connection indicator's words for every client state (a pure function; no browser needed). */
 import { describe, expect, it } from "vitest";
-import type { ConnectionState } from "../../src/client";
+import type { ConnectionState } from "../../src/client/internal";
 import { describeConnection } from "../../web/src/connection-text";
 
 const base = { online: true, now: 1_000_000, pending: 0, noun: "move", transport: "websocket" };

@@ -12,19 +12,19 @@ import {
   type AppliedUpdate,
   type ClientEvents,
   type ClientOptions,
-  type EdgeroomClient,
+  type GameClient,
   type InputOutcome,
   type StreamingFetch,
   type WebSocketLike,
   type WelcomeEvent,
-} from "../../src/client";
+} from "../../src/client/internal";
 import { Api, type Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
 import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
 
 let server: DevServer;
 let api: Api;
-const clients: EdgeroomClient[] = [];
+const clients: GameClient<unknown>[] = [];
 
 beforeAll(async () => {
   server = await startWranglerDev();
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 interface Player {
-  readonly client: EdgeroomClient;
+  readonly client: GameClient<unknown>;
   /** WebSocket URLs the SDK tried to open. */
   readonly socketAttempts: string[];
   /** Event streams the SDK opened, each with a switch to cut it from outside. */

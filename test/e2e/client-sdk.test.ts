@@ -6,14 +6,14 @@
  */
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { joinMatch, type AppliedUpdate, type EdgeroomClient, type InputOutcome, type WelcomeEvent } from "../../src/client";
+import { joinMatch, type AppliedUpdate, type GameClient, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
 import { Api, type Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
 import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
 
 let server: DevServer;
 let api: Api;
-const clients: EdgeroomClient[] = [];
+const clients: GameClient<unknown>[] = [];
 
 beforeAll(async () => {
   server = await startWranglerDev();
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 interface Player {
-  readonly client: EdgeroomClient;
+  readonly client: GameClient<unknown>;
   /** Every socket the SDK opened, so a test can break one from outside. */
   readonly sockets: WebSocket[];
   readonly updates: AppliedUpdate[];

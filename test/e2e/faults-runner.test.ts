@@ -11,7 +11,7 @@
  * Run alone: npx vitest run --project e2e test/e2e/faults-runner  (seed: EDGEROOM_FAULT_SEED)
  */
 import { describe, expect, it } from "vitest";
-import { SnapshotStream, type InputOutcome } from "../../src/client";
+import { SnapshotStream, type InputOutcome } from "../../src/client/internal";
 import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../../src/games/runner";
 import { mixSeed } from "../../src/games/rng";
 import { FaultClient, faultSeed, now, printTable, useFaultStack } from "../support/fault-harness";

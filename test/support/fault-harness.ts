@@ -15,8 +15,8 @@
  */
 import WebSocket from "ws";
 import { afterAll, beforeAll } from "vitest";
-import { joinMatch, type AppliedUpdate, type BackoffOptions, type ClientEvents, type EdgeroomClient, type InputOutcome, type WelcomeEvent } from "../../src/client";
-import type { ConnectionState } from "../../src/client";
+import { joinMatch, type AppliedUpdate, type BackoffOptions, type ClientEvents, type GameClient, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
+import type { ConnectionState } from "../../src/client/internal";
 import { Rng, mixSeed } from "../../src/games/rng";
 import type { RoomSnapshot } from "../../src/protocol";
 import { Api } from "./api";
@@ -194,7 +194,7 @@ export class FaultClient {
   readonly label: string;
   /** The player token the client mints its tickets with. */
   readonly token: string;
-  readonly client: EdgeroomClient;
+  readonly client: GameClient<unknown>;
   readonly proxy: FaultProxy;
   readonly sockets: WebSocket[] = [];
   /** performance.now() of each accepted proxy connection (= each socket attempt that reached the proxy). */

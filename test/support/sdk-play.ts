@@ -3,19 +3,19 @@
  * state, read the board, make a move, and check the order in which updates were applied.
  */
 import { expect } from "vitest";
-import type { AppliedUpdate, ClientEvents, EdgeroomClient, InputOutcome, WelcomeEvent } from "../../src/client";
+import type { AppliedUpdate, ClientEvents, GameClient, InputOutcome, WelcomeEvent } from "../../src/client/internal";
 import type { RoomSnapshot } from "../../src/protocol";
 
 /** What these helpers need of a test's player: its client and what it recorded. */
 export interface SdkPlayer {
-  readonly client: EdgeroomClient;
+  readonly client: GameClient<unknown>;
   readonly updates: AppliedUpdate[];
   readonly welcomes: WelcomeEvent[];
   readonly outcomes: InputOutcome[];
 }
 
 /** The next `event` whose payload satisfies `pred`. */
-export function next<K extends keyof ClientEvents>(client: EdgeroomClient, event: K, pred: (payload: ClientEvents[K]) => boolean = () => true): Promise<ClientEvents[K]> {
+export function next<K extends keyof ClientEvents>(client: GameClient<unknown>, event: K, pred: (payload: ClientEvents[K]) => boolean = () => true): Promise<ClientEvents[K]> {
   return new Promise((resolve) => {
     const off = client.on(event, (payload) => {
       if (!pred(payload)) return;
@@ -26,7 +26,7 @@ export function next<K extends keyof ClientEvents>(client: EdgeroomClient, event
 }
 
 /** Resolve once the client's latest room satisfies `pred` (checked now and after every welcome/update). */
-export function untilRoom(client: EdgeroomClient, pred: (room: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
+export function untilRoom(client: GameClient<unknown>, pred: (room: RoomSnapshot) => boolean): Promise<RoomSnapshot> {
   return new Promise((resolve) => {
     const check = () => {
       const room = client.room;

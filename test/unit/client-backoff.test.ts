@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable } from "../../src/client";
+import { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable } from "../../src/client/internal";
 
 describe("client backoff", () => {
   it("documents its defaults: 500 ms base, 30 s cap, stable after 2 s", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ServerClock } from "../../src/client";
+import { ServerClock } from "../../src/client/internal";
 
 describe("client server-clock estimate", () => {
   it("takes the offset from the lowest-RTT sample among the last eight, so its error is at most that RTT / 2", () => {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CloseCode, isTerminalClose } from "../../src/protocol";
-import { backoffWindow, initialMachine, resolveBackoff, transition, type ConnectionEvent, type Machine, type MachineConfig } from "../../src/client";
+import { backoffWindow, initialMachine, resolveBackoff, transition, type ConnectionEvent, type Machine, type MachineConfig } from "../../src/client/internal";
 
 const STABLE = 10_000;
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Heartbeat, manualTimers } from "../../src/client";
+import { Heartbeat, manualTimers } from "../../src/client/internal";
 
 function setup(intervalMs = 2000, deadAfterMs = 5000) {
   const timers = manualTimers();

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CloseCode, encodeFrame, ErrorCode, type ServerFrame } from "../../src/protocol";
 import { sseEvent } from "../../src/room/host/sse-hub";
-import { httpEndpoints, httpTransport, manualTimers, type StreamingFetch, type TransportData } from "../../src/client";
+import { httpEndpoints, httpTransport, manualTimers, type StreamingFetch, type TransportData } from "../../src/client/internal";
 import { connectHttp, connectWith, harness, oneByteChunks, room, splitAt, welcome, type Harness } from "./client-sdk-harness";
 
 // ---------------------------------------------------------------- the transport alone
@@ -124,7 +124,7 @@ function untilStatus(h: Harness, status: string) {
   return h.until("state", (s) => s.status === status);
 }
 
-describe("EdgeroomClient over the HTTP fallback", () => {
+describe("GameClient<unknown> over the HTTP fallback", () => {
   it("streams from the ticket URL's /sse twin and POSTs each frame as msgpack to /send with the stream's connection id", async () => {
     const h = harness({ transport: "http" });
     expect(h.client.transport).toBe("http");

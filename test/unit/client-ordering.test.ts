@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UpdateOrdering } from "../../src/client";
+import { UpdateOrdering } from "../../src/client/internal";
 
 /** A welcome as the room builds it for a resume from `lastSeq` when it is at `seq`, keeping `journal` entries. */
 function resumeWelcome(lastSeq: number, seq: number, journal: number) {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Outbox, localStorageStore, memoryStore, type KeyValueStore, type OutboxCommand, type StorageLike } from "../../src/client";
+import { Outbox, localStorageStore, memoryStore, type KeyValueStore, type OutboxCommand, type StorageLike } from "../../src/client/internal";
 
 const KEY = "edgeroom:outbox:m1:player";
 

@@ -1,5 +1,5 @@
 /**
- * A scripted fake server for EdgeroomClient unit tests: fake fetch (ticket
+ * A scripted fake server for GameClient<unknown> unit tests: fake fetch (ticket
  * endpoint), fake WebSocket class, a fake HTTP fallback (event streams the
  * test writes to, POSTs it answers), manual timers. Tests wait on events the
  * client emits, or on sockets, streams and POSTs it creates: never on
@@ -13,13 +13,13 @@ import {
   webSocketTransport,
   type ClientEvents,
   type ClientOptions,
-  type EdgeroomClient,
+  type GameClient,
   type FetchLike,
   type StreamingFetch,
   type StreamingResponse,
   type TransportContext,
   type WebSocketLike,
-} from "../../src/client";
+} from "../../src/client/internal";
 
 type Listener = (ev: never) => void;
 
@@ -281,7 +281,7 @@ export function welcome(over: Partial<WelcomeFrame> = {}): WelcomeFrame {
 }
 
 export interface Harness {
-  client: EdgeroomClient;
+  client: GameClient<unknown>;
   timers: ReturnType<typeof manualTimers>;
   sockets: FakeSocket[];
   requests: { url: string; headers: Record<string, string>; body: string }[];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, ErrorCode } from "../../src/protocol";
-import { memoryStore, rateLimitBackoff, RATE_LIMIT_MAX_BACKOFF_MS } from "../../src/client";
+import { memoryStore, rateLimitBackoff, RATE_LIMIT_MAX_BACKOFF_MS } from "../../src/client/internal";
 import { connectWith, harness, room, welcome } from "./client-sdk-harness";
 
-describe("EdgeroomClient against a scripted server", () => {
+describe("GameClient<unknown> against a scripted server", () => {
   it("mints a ticket with the player's token, and resolves an input's promise with the room's ack", async () => {
     const h = harness();
     const s = await connectWith(h, welcome({ lastInputId: 4 }));

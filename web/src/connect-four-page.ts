@@ -4,7 +4,7 @@
  * Inputs made while the connection is down stay in the SDK's outbox (kept in
  * localStorage) and are sent once it is back; the indicator says so.
  */
-import { joinMatch, localStorageStore, type AppliedUpdate, type EdgeroomClient, type GameEvent, type InputOutcome } from "../../src/client";
+import { joinMatch, localStorageStore, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
 import { Board } from "./c4-board";
 import { errorText, turnText } from "./c4-status";
 import { c4View, discOf, seatName } from "./c4-view";
@@ -38,7 +38,7 @@ class ConnectFourPage {
   private shareShown = false;
 
   constructor(
-    private readonly client: EdgeroomClient,
+    private readonly client: GameClient<unknown>,
     private readonly matchId: string,
   ) {
     show(byId("game"), true);

@@ -3,7 +3,7 @@
  * aria-live status (announced when the situation changes); the countdown to
  * the next retry is plain text, refreshed every second.
  */
-import type { EdgeroomClient } from "../../src/client";
+import type { GameClient } from "../../src/client/internal";
 import { describeConnection } from "./connection-text";
 import { h, setText } from "./dom";
 
@@ -12,7 +12,7 @@ export interface Indicator {
   refresh(): void;
 }
 
-export function mountConnectionIndicator(host: HTMLElement, client: EdgeroomClient, noun: string): Indicator {
+export function mountConnectionIndicator(host: HTMLElement, client: GameClient<unknown>, noun: string): Indicator {
   const symbol = h("span", { class: "conn-symbol", "aria-hidden": "true" });
   const headline = h("span", { class: "conn-headline", role: "status", "aria-live": "polite" });
   const detail = h("span", { class: "conn-detail" });

@@ -3,7 +3,7 @@
  * connected / connecting / reconnecting (attempt N, next try in X s, why) /
  * offline / failed (why), plus a note about inputs queued meanwhile.
  */
-import type { ClosedReason, CloseInfo, ConnectionState, TicketFailure } from "../../src/client";
+import type { ClosedReason, CloseInfo, ConnectionState, TicketFailure } from "../../src/client/internal";
 
 export type IndicatorStatus = "connecting" | "open" | "reconnecting" | "offline" | "closed";
 

@@ -5,7 +5,7 @@
  * (verifyReveal). The commitment kept is the one seen at the start, never the
  * copy inside the reveal.
  */
-import type { GameEvent } from "../../src/client";
+import type { GameEvent } from "../../src/client/internal";
 import type { RoomSnapshot } from "../../src/protocol/schemas";
 import { verifyReveal } from "../../src/protocol/fairness";
 import { revealedRound } from "./api";

@@ -8,7 +8,7 @@
  * The race itself is modelled with the SDK's real-time helpers (race-model.ts),
  * fed by the client's `snap` events; update views fill in until the first one.
  */
-import { joinMatch, type AppliedUpdate, type EdgeroomClient, type GameEvent, type InputOutcome } from "../../src/client";
+import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
 import { bodyDucking } from "../../src/client/realtime";
 import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../src/games/runner/constants";
 import type { RunnerInput } from "../../src/games/runner/schema";
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
 }
 
 class RunnerPage {
-  private readonly client: EdgeroomClient;
+  private readonly client: GameClient<unknown>;
   private readonly race: RaceModel;
   private readonly indicator: Indicator;
   private readonly fairness: FairnessTracker;
@@ -49,7 +49,7 @@ class RunnerPage {
 
   constructor(private readonly matchId: string) {
     // The model needs the client's clock; the client needs the model's snapshot sink: tie them through closures.
-    let client: EdgeroomClient | null = null;
+    let client: GameClient<unknown> | null = null;
     this.race = new RaceModel(
       () => client?.serverNow() ?? Date.now(),
       () => client?.rtt ?? null,

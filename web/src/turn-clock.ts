@@ -4,12 +4,12 @@
  * region: the turn change itself is announced elsewhere; a screen-reader
  * user reads the clock on demand. A single warning is announced at 10 s.
  */
-import type { EdgeroomClient } from "../../src/client";
+import type { GameClient } from "../../src/client/internal";
 import { setText } from "./dom";
 
 const WARN_AT_MS = 10_000;
 
-export function mountTurnClock(el: HTMLElement, warn: HTMLElement, client: EdgeroomClient, mySeat: () => number | null): void {
+export function mountTurnClock(el: HTMLElement, warn: HTMLElement, client: GameClient<unknown>, mySeat: () => number | null): void {
   let warnedFor: number | null = null;
   const tick = () => {
     const room = client.room;

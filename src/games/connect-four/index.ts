@@ -1,6 +1,6 @@
 /** Connect Four as a GameDefinition: schemas, timing, and thin wrappers over the pure rules and AI. */
 import * as z from "zod";
-import type { GameDefinition, GameEvent, MatchResult, Seat } from "../types";
+import { defineGame, type GameEvent, type MatchResult, type Seat } from "../types";
 import { C4_AI_LEVELS, chooseColumn } from "./ai";
 import { COLUMNS, ROWS, cellIndex, createState, dropDisc, endByForfeit, type C4Cell, type C4State } from "./rules";
 
@@ -56,7 +56,7 @@ function copyLine(line: C4State["line"]): C4Cell[] | null {
   return line === null ? null : line.map(([c, r]) => [c, r] as C4Cell);
 }
 
-export const connectFour: GameDefinition<C4State, C4Input, C4Options> = {
+export const connectFour = defineGame<C4State, C4Input, C4Options, C4View, GameEvent>({
   id: "connect-four",
   title: "Connect Four",
   seats: { min: 2, max: 2 },
@@ -119,4 +119,4 @@ export const connectFour: GameDefinition<C4State, C4Input, C4Options> = {
       return { type: "dropDisc", column: chooseColumn(state, seat, level, seed).column };
     },
   },
-};
+});

@@ -8,7 +8,7 @@
  * to `realtime.step` at their tick); all rules live in the pure, integer-only
  * simulation (simulate.ts, physics.ts, course.ts).
  */
-import type { ApplyOutcome, GameDefinition, MatchResult, Seat } from "../types";
+import { defineGame, type ApplyOutcome, type GameEvent, type MatchResult, type Seat } from "../types";
 import {
   COUNTDOWN_TICKS,
   LOOKAHEAD,
@@ -71,7 +71,7 @@ function reject(code: RunnerErrorCode, message: string): ApplyOutcome<RunnerStat
   return { ok: false, code, message };
 }
 
-export const runner: GameDefinition<RunnerState, RunnerInput, RunnerOptions> = {
+export const runner = defineGame<RunnerState, RunnerInput, RunnerOptions, RunnerView, GameEvent>({
   id: "runner",
   title: "Runner",
   seats: { min: 1, max: 4 },
@@ -143,4 +143,4 @@ export const runner: GameDefinition<RunnerState, RunnerInput, RunnerOptions> = {
     step,
     quantize,
   },
-};
+});
