@@ -123,6 +123,15 @@ if (ours.length > 0) {
 }
 say("declarations: ok");
 
+// Every entry but the worker's own ("edgeroom", which imports cloudflare:workers) loads in plain Node.
+const nodeEntries = entries.filter((e) => e !== "edgeroom");
+const loaded = spawnSync(node, ["--input-type=module", "-e", nodeEntries.map((e) => `await import(${JSON.stringify(e)});`).join("")], { cwd: app, env, encoding: "utf8" });
+if (loaded.status !== 0) {
+  console.error(`[test:starter] FAILED: an entry does not load in Node:\n${loaded.stderr}`);
+  process.exit(1);
+}
+say(`plain Node loads ${nodeEntries.join(", ")}`);
+
 // 4. The starter's own checks, run as its package.json scripts would.
 run("typecheck", node, [bin.tsc, "--noEmit", "-p", join(app, "tsconfig.json")], app);
 run("workerd tests", node, [bin.vitest, "run", "--silent=passed-only"], app);

@@ -3,7 +3,9 @@
  * Pure functions over plain data (no Date, no Math.random, no I/O); the room owns time, sockets,
  * storage and seats. Seat 0 plays X, seat 1 plays O.
  */
-import { defineGame, type MatchResult, type Seat } from "edgeroom";
+// `edgeroom/game` (not `edgeroom`): the game contract alone, free of worker code, so this module also
+// loads in Node and in browsers (unit tests, client-side prediction).
+import { defineGame, type MatchResult, type Seat } from "edgeroom/game";
 import * as z from "zod";
 
 /** 0 empty, 1 seat 0's mark (X), 2 seat 1's mark (O); cells 0..8 row by row. */
