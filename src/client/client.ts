@@ -38,7 +38,6 @@ import { RoomFeed } from "./room-feed";
 import { mintTicket, socketUrl, type FetchLike } from "./ticket";
 import { systemTimers, type Timers } from "./timers";
 import type { TransportKind } from "./transport";
-import type { GameClient } from "./typed";
 import { TransportSwitch } from "./transport-switch";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -293,23 +292,4 @@ export class EdgeroomClient {
     if (this.connection.machine.state.status === "closed") return Promise.resolve(closedOutcome(null, command, "client"));
     return this.sender.submit(command, this.welcomed ? this.welcomed.lastInputId : null);
   }
-}
-
-/**
- * Create a client and start connecting. Pass the game's type for a typed client:
- * `joinMatch<typeof connectFour>({ … })`.
- */
-export function joinMatch<G = unknown>(options: ClientOptions): GameClient<G> {
-  const client = new EdgeroomClient(options);
-  client.start();
-  return typedClient<G>(client);
-}
-
-/**
- * The one place the SDK narrows the game-specific parts of frames to the game's types. Every frame's
- * envelope is validated by the protocol schemas on arrival; `view` and events are the room's output of
- * this game's own `view()` and events, which the type parameter names. Nothing is converted at run time.
- */
-function typedClient<G>(client: EdgeroomClient): GameClient<G> {
-  return client as unknown as GameClient<G>;
 }

@@ -2,7 +2,8 @@
  * `edgeroom/client`: the SDK an app needs — a resilient connection to one match, typed by the game
  * (`joinMatch<typeof myGame>(…)`), outbox stores, and the real-time helpers. Internals stay internal.
  */
-export { joinMatch, DEFAULT_CONNECT_TIMEOUT_MS, type EdgeroomClient } from "./client";
+export { DEFAULT_CONNECT_TIMEOUT_MS, type EdgeroomClient } from "./client";
+export { joinMatch } from "./join-match";
 export type { GameClient, RoomOf, UpdateOf, EventsOf, InputOf, ViewOf, EventOf } from "./typed";
 export type { AppliedUpdate, ClientError, ClientEvents, ClientOptions, ClientStats, CriticalEvent, FallbackEvent, InputOutcome, OnlineEventSource, TransportMode, WelcomeEvent } from "./client-types";
 export type { BackoffOptions } from "./backoff";

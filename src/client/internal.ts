@@ -1,5 +1,6 @@
 /** Everything the SDK is made of, for its own tests and tools; apps import `edgeroom/client` (index.ts) instead. */
-export { EdgeroomClient, joinMatch, DEFAULT_CONNECT_TIMEOUT_MS } from "./client";
+export { EdgeroomClient, DEFAULT_CONNECT_TIMEOUT_MS } from "./client";
+export { joinMatch } from "./join-match";
 export type {
   AppliedUpdate,
   ClientError,
