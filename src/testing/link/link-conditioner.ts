@@ -11,7 +11,7 @@
  * link (`straggleMs`).
  */
 import * as z from "zod";
-import { joinMatch } from "../../client/client";
+import { joinMatch } from "../../client/join-match";
 import type { ClientOptions } from "../../client/client-types";
 import type { FetchLike } from "../../client/ticket";
 import type { WebSocketConstructor } from "../../client/transport";
@@ -251,7 +251,10 @@ export class LinkConditioner implements SocketLink {
   }
 }
 
-/** Let every promise callback run (the SDK awaits its ticket and token): one turn of the event loop. */
+/**
+ * Let every promise callback run (the SDK awaits its ticket and token): one turn of the event loop.
+ * setImmediate is not a clock: nothing here waits on real time (but do not fake it with vi.useFakeTimers).
+ */
 function settle(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
