@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { connectFour } from "../../src/games/connect-four";
 import { runner } from "../../src/games/runner";
@@ -59,5 +60,32 @@ describe("the conformance suite on broken games", () => {
     const results = runConformance(leaky, { seeds: 3 });
     expect(results.filter((r) => !r.ok).map((r) => r.name)).toEqual(["never lets a seat's secret reach another seat or a spectator in any frame while a round is played"]);
     expect(results.find((r) => !r.ok)?.message).toMatch(/seat 0's secret \{"heaps":\[.*\]\} reached (seat 1|a spectator) in a (welcome|update) frame/);
+  });
+});
+
+/** Source without comment lines and blank-line runs: what docs/games.md shows. */
+function withoutComments(source: string): string {
+  let inBlock = false;
+  const kept = source.split("\n").filter((line) => {
+    const t = line.trim();
+    if (inBlock) {
+      if (t.includes("*/")) inBlock = false;
+      return false;
+    }
+    if (t.startsWith("/*")) {
+      inBlock = !t.includes("*/");
+      return false;
+    }
+    return !t.startsWith("//");
+  });
+  return kept.join("\n").replace(/\n{3,}/g, "\n\n").trim();
+}
+
+describe("the game author's guide", () => {
+  it("shows the Nim example exactly as src/testing/examples/nim.ts has it, comments aside, so the guide's example is the one the suite runs", () => {
+    const guide = readFileSync(new URL("../../docs/games.md", import.meta.url), "utf8");
+    const listing = /```ts\n(import \* as z from "zod";[\s\S]*?)\n```/.exec(guide)?.[1];
+    const file = readFileSync(new URL("../../src/testing/examples/nim.ts", import.meta.url), "utf8");
+    expect(listing).toBe(withoutComments(file));
   });
 });

@@ -45,7 +45,9 @@ export function checkLeaks(r: Resolved): LeakCoverage {
       if (!v.ok) throw new Error(`${where}: after the end the replay no longer re-simulates: ${v.reason}`);
     }
   });
-  const missing = (["welcome", "update", "ack", "gameError"] as const).filter((t) => (coverage.frames.get(t) ?? 0) === 0);
+  // Turn-based inputs are answered with ack and gameError frames; real-time ones through snapshots.
+  const expected: ServerFrame["t"][] = r.game.realtime ? ["welcome", "update", "snap"] : ["welcome", "update", "ack", "gameError"];
+  const missing = expected.filter((t) => (coverage.frames.get(t) ?? 0) === 0);
   if (missing.length > 0) throw new Error(`the leak check saw no ${missing.join(", ")} frame while a round was played: it could not check them`);
   if (coverage.resumedWithReplay === 0) throw new Error("the leak check never resumed a connection with a journal replay mid-round");
   if (coverage.secretsSeen === 0) throw new Error("secrets() returned nothing while rounds were played: there was nothing to check");
