@@ -3,12 +3,10 @@ import type { InputOutcome } from "../../src/client/client-types";
 import { connectFour, type C4State } from "../../src/games/connect-four";
 import { LinkConditioner, RoomStepper } from "../../src/testing";
 
-type Outcome = InputOutcome;
-
 interface Player {
   readonly id: string;
   readonly client: ReturnType<LinkConditioner["join"]>;
-  readonly outcomes: Outcome[];
+  readonly outcomes: InputOutcome[];
   readonly ackIds: number[];
   /** Moves on the board when this player last moved (so it moves once per turn). */
   movedAt: number;
