@@ -33,6 +33,13 @@ module.exports = {
       from: { path: "^src/client/" },
       to: { path: "^src/(room|worker|server|app)/" },
     },
+    {
+      name: "testing-uses-the-core",
+      severity: "error",
+      comment: "edgeroom/testing runs the I/O-free core in process: never the host, the worker or an app.",
+      from: { path: "^src/testing/" },
+      to: { path: "^src/(room/host|worker|server|app)/" },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
