@@ -8,35 +8,11 @@ import * as z from "zod";
 import { findGame } from "../games/registry";
 import type { AnyGame, MatchResult } from "../games/types";
 import { stateHash, verifyReveal } from "../protocol";
+import { ReplayDocument, type ReplayAction } from "../protocol/http-api";
 
-const Action = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("round"), round: z.number().int(), seed: z.number().int(), firstSeat: z.number().int(), at: z.number() }),
-  z.object({
-    kind: z.literal("input"),
-    round: z.number().int(),
-    seat: z.number().int(),
-    by: z.enum(["human", "ai"]),
-    inputId: z.number().int().nullable(),
-    data: z.unknown(),
-    at: z.number(),
-    tick: z.number().int().optional(),
-  }),
-  z.object({ kind: z.literal("forfeit"), round: z.number().int(), seat: z.number().int(), reason: z.enum(["timeout", "forfeit", "resign", "abandoned"]), at: z.number(), tick: z.number().int().optional() }),
-]);
-type Action = z.infer<typeof Action>;
-
-const Reveal = z.object({ round: z.number().int(), seed: z.number().int(), salt: z.string(), commitment: z.string() });
-
-export const ReplayDocument = z.object({
-  matchId: z.string(),
-  game: z.string(),
-  /** Revealed seed, salt and commitment of every finished round. */
-  rounds: z.array(Reveal),
-  settings: z.object({ seats: z.number().int(), gameOptions: z.unknown() }).passthrough(),
-  result: z.unknown(),
-  actions: z.array(Action),
-});
-export type ReplayDocument = z.infer<typeof ReplayDocument>;
+// The replay document is part of the HTTP API (GET /api/matches/:id/replay): one schema, in src/protocol.
+export { ReplayDocument };
+type Action = ReplayAction;
 
 export interface RoundReport {
   round: number;

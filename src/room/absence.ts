@@ -12,11 +12,12 @@
  */
 import type { GameEvent, Seat } from "../games/types";
 import type { RoomRecord } from "./record";
+import { DISCONNECT_POLICIES } from "../protocol/http-api";
 
 /** A match in play with every human away (and kept seats) is closed as abandoned after this long. */
 export const ABANDONED_PLAYING_TTL_MS = 60 * 60_000;
 
-export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
+export { DISCONNECT_POLICIES };
 export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
 
 /** A seated human's connection went away during play: open the grace window (and pause, by policy). */
