@@ -25,12 +25,17 @@ export const AI_LEVELS = ["easy", "medium", "hard"] as const;
 /** What a disconnection does to a seat (see src/room/absence.ts). */
 export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
 
+/**
+ * A refinement, not `.regex()`: the OpenAPI generator writes a regex with flags (this one needs `u` for
+ * \p{C}) as a broken pattern ("…$/u"), so the rule is stated in the description instead.
+ */
 export const PlayerName = z
   .string()
   .trim()
   .min(1)
   .max(32)
-  .regex(/^[^\p{C}]+$/u, "name must not contain control characters");
+  .refine((s) => /^[^\p{C}]+$/u.test(s), "name must not contain control characters")
+  .meta({ description: "1–32 characters after trimming, none of Unicode category C (control, format, private use)." });
 
 /** Every error answer: `{"error":{"code","message"}}` (codes: ApiErrorCode in codes.ts). */
 export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: "ApiError" });

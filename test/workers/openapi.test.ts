@@ -25,6 +25,19 @@ describe("GET /api/openapi.json", () => {
     }
   });
 
+  it("has only patterns a JSON Schema validator can compile (no JavaScript regex flags leaked into them)", async () => {
+    const patterns: string[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== "object") return;
+      for (const [k, v] of Object.entries(node)) if (k === "pattern" && typeof v === "string") patterns.push(v);
+      else walk(v);
+    };
+    walk(await fetchDoc());
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(patterns.filter((p) => /\/[dgimsuvy]+$/.test(p))).toEqual([]);
+  });
+
   it("documents every route the worker serves, and nothing it does not", async () => {
     const doc = await fetchDoc();
     const documented = Object.entries(doc.paths)
