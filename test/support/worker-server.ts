@@ -7,7 +7,7 @@
  * fault-injection tests and the benchmarks.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { projectWorker, REPO, type WorkerConfig } from "./worker-bundle";
@@ -32,6 +32,7 @@ export interface WorkerServer extends DevServer {
 export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServer> {
   const worker = opts.worker ?? (await projectWorker());
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "edgeroom-e2e-"));
+  mkdirSync(persistDir, { recursive: true });
   const options = {
     ...worker.workerOptions,
     name: "edgeroom",
