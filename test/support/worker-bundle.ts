@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 
@@ -41,10 +41,13 @@ export async function bundleWorker(configPath = join(REPO, "wrangler.toml")): Pr
     define,
     logLevel: "warning",
   });
-  // wrangler.toml's [vars] stay in `bindings` (production defaults); each server adds its own on top.
-  const { assets, ...rest } = workerOptions as Record<string, unknown> & { assets?: { directory?: string } };
+  // `bindings` as derived also holds a developer's .dev.vars (wrangler dev semantics): keep only the
+  // config's [vars] (the production defaults), so tests never depend on a local file; each server
+  // adds its own values on top (worker-server.ts).
+  const { assets, bindings: _withDevVars, ...rest } = workerOptions as Record<string, unknown> & { assets?: { directory?: string } };
+  const bindings = unstable_readConfig({ config: configPath }).vars;
   const withAssets = assets?.directory && existsSync(assets.directory) ? { assets } : {};
-  return { scriptPath, workerOptions: { ...rest, ...withAssets } };
+  return { scriptPath, workerOptions: { ...rest, bindings, ...withAssets } };
 }
 
 let cached: Promise<WorkerConfig> | undefined;
