@@ -13,7 +13,7 @@
  * match starts as soon as four players are in.
  */
 import { runner, type RunnerInput, type RunnerState } from "../../src/games/runner";
-import { planSteps } from "../../src/room/ticker";
+import { planSteps } from "../../src/room/core/ticker";
 
 export const SEATS = 4;
 export const TICK_MS = 1000 / runner.realtime!.tickHz;

@@ -10,12 +10,16 @@
 export interface BackoffOptions {
   /** First window, in ms. Default 500: a blip on a healthy network is retried almost at once. */
   baseMs?: number;
-  /** Largest window, in ms. Default 30 000: a long outage costs at most ~30 s of extra wait after it ends. */
+  /**
+   * Largest window, in ms. Default 30 000 until a room says otherwise: each room's welcome carries
+   * `reconnect.maxDelayMs` (a fraction of its grace window), which lowers it for that client.
+   */
   capMs?: number;
   /**
-   * A connection must stay open this long (ms) before the attempt counter is
-   * reset. Default 10 000: a server that accepts and then drops every
-   * connection at once would otherwise be hammered at the shortest delay.
+   * A welcomed connection that stayed open this long (ms) restarts the attempt
+   * counter at 0; a shorter one restarts it at 1 (see connection-state.ts).
+   * Default 2 000: a server that welcomes and then drops every connection at
+   * once is retried with a 1 s window, not at the shortest delay.
    */
   stableAfterMs?: number;
   /** Uniform random number in [0, 1). Default Math.random; inject for tests. */
@@ -27,7 +31,7 @@ export type ResolvedBackoff = Required<BackoffOptions>;
 export const DEFAULT_BACKOFF: Readonly<Omit<ResolvedBackoff, "random">> = {
   baseMs: 500,
   capMs: 30_000,
-  stableAfterMs: 10_000,
+  stableAfterMs: 2_000,
 };
 
 export function resolveBackoff(opts: BackoffOptions = {}): ResolvedBackoff {

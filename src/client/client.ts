@@ -278,7 +278,7 @@ export class EdgeroomClient {
     const plan = this.feed.applyWelcome(w);
     const foreign = this.inputs.outbox.adoptOwner(w.you.playerId);
     if (foreign.length > 0) this.emitter.emit("error", { kind: "store", message: `dropped ${foreign.length} stored inputs of another player` });
-    this.connection.dispatch({ type: "welcome", now });
+    this.connection.dispatch({ type: "welcome", now, maxDelayMs: w.reconnect?.maxDelayMs });
     this.feed.announceWelcome(w, plan);
     // Every unsettled input goes again, in push order; the room dup-acks those it already processed.
     this.sender.resendAll(link, w.lastInputId);

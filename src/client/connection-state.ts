@@ -9,8 +9,14 @@
  * - Exception: 4010 RESUME_REJECTED only means "your resume data is bad". The
  *   client drops its session and lastSeq and reconnects fresh, at once, ONE
  *   time; a second 4010 before the connection proved stable is terminal.
- * - `attempt` counts consecutive failures and only resets once a connection
- *   stayed open for `stableAfterMs` (see backoff.ts).
+ * - `attempt` counts consecutive attempts since the last welcome. A welcomed
+ *   connection that closes restarts the count: at 0 when it stayed open for
+ *   `stableAfterMs`, else at 1, so repeated short-lived connections (a room
+ *   restarting again and again) never push the delay towards the cap, while
+ *   a server that welcomes and drops at once is still not hammered.
+ * - The room's welcome may lower the delay cap (`reconnect.maxDelayMs`, chosen
+ *   from its grace window): a player of a room that restarts is back well
+ *   inside that window.
  * - After `maxEstablishFailures` consecutive attempts that never got a socket
  *   open, the transport is reported blocked (state field + a notice). The
  *   client keeps retrying; a fallback transport can be plugged in through
@@ -62,8 +68,8 @@ export type ConnectionStatus = ConnectionState["status"];
 export type ConnectionEvent =
   /** The socket reached OPEN (the transport works, whatever the room says next). */
   | { readonly type: "socketOpen"; readonly now: number }
-  /** The room's welcome arrived: the connection is usable. */
-  | { readonly type: "welcome"; readonly now: number }
+  /** The room's welcome arrived: the connection is usable. `maxDelayMs`: the room's cap on reconnect delays. */
+  | { readonly type: "welcome"; readonly now: number; readonly maxDelayMs?: number }
   /** The socket closed or failed. `immediate` skips the backoff (client-side resync). */
   | { readonly type: "socketClosed"; readonly code: number; readonly reason: string; readonly now: number; readonly immediate?: boolean }
   | { readonly type: "ticketFailed"; readonly status: number | null; readonly message: string; readonly now: number }
@@ -92,6 +98,8 @@ export interface Machine {
   readonly openedAt: number | null;
   /** Whether a 4010 may still be answered with one fresh reconnect. */
   readonly freshRetryAvailable: boolean;
+  /** The latest room's cap on reconnect delays (never above the configured cap), null before any welcome. */
+  readonly roomCapMs: number | null;
 }
 
 export interface Step {
@@ -109,6 +117,7 @@ export function initialMachine(): Machine {
     socketOpened: false,
     openedAt: null,
     freshRetryAvailable: true,
+    roomCapMs: null,
   };
 }
 
@@ -133,7 +142,10 @@ function apply(m: Machine, e: ConnectionEvent, cfg: MachineConfig): Step {
         const state = s.transportBlocked ? { ...s, transportBlocked: false } : s;
         return step({ ...m, socketOpened: true, establishFailures: 0, state });
       }
-      if (e.type === "welcome") return step({ ...m, state: { status: "open", openedAt: e.now }, openedAt: e.now });
+      if (e.type === "welcome") {
+        const roomCapMs = e.maxDelayMs !== undefined && e.maxDelayMs > 0 ? e.maxDelayMs : m.roomCapMs;
+        return step({ ...m, roomCapMs, state: { status: "open", openedAt: e.now }, openedAt: e.now });
+      }
       if (e.type === "socketClosed") return afterClose(m, e, cfg);
       if (e.type === "ticketFailed") return afterTicketFailure(m, e, cfg);
       return same(m);
@@ -150,9 +162,11 @@ function apply(m: Machine, e: ConnectionEvent, cfg: MachineConfig): Step {
 
 function afterClose(m: Machine, e: Extract<ConnectionEvent, { type: "socketClosed" }>, cfg: MachineConfig): Step {
   const lastClose: CloseInfo = { code: e.code, reason: e.reason };
-  // Only a connection that proved stable earns a fresh start (attempt counter and the one 4010 retry).
-  const stable = m.state.status === "open" && wasStable(m.openedAt, e.now, cfg.backoff);
-  const base: Machine = stable ? { ...m, attempt: 0, freshRetryAvailable: true } : m;
+  // A welcomed connection restarts the count (at 1 when it was short-lived); only a stable one also
+  // earns back the one 4010 retry.
+  const welcomed = m.state.status === "open";
+  const stable = welcomed && wasStable(m.openedAt, e.now, cfg.backoff);
+  const base: Machine = stable ? { ...m, attempt: 0, freshRetryAvailable: true } : welcomed ? { ...m, attempt: Math.min(m.attempt, 1) } : m;
   const neverOpened = m.state.status === "connecting" && !m.socketOpened;
   const establishFailures = neverOpened ? base.establishFailures + 1 : base.establishFailures;
   const blocked = establishFailures >= cfg.maxEstablishFailures;
@@ -174,7 +188,7 @@ function afterClose(m: Machine, e: Extract<ConnectionEvent, { type: "socketClose
   if (isTerminalClose(e.code)) {
     return step({ ...base, ...common, state: { status: "closed", reason: { kind: "server", code: e.code, reason: e.reason }, lastClose } }, notices);
   }
-  const delay = e.immediate ? 0 : backoffDelay(attempt - 1, cfg.backoff);
+  const delay = e.immediate ? 0 : backoffDelay(attempt - 1, effectiveBackoff(base, cfg));
   return step(
     {
       ...base,
@@ -202,13 +216,19 @@ function afterTicketFailure(m: Machine, e: Extract<ConnectionEvent, { type: "tic
     state: {
       status: "reconnecting",
       attempt,
-      nextRetryAt: e.now + backoffDelay(attempt - 1, cfg.backoff),
+      nextRetryAt: e.now + backoffDelay(attempt - 1, effectiveBackoff(m, cfg)),
       lastClose: null,
       ticketError: { status: e.status, message: e.message },
       transportBlocked: blocked,
       freshSession: false,
     },
   });
+}
+
+/** The configured backoff, its cap lowered to the room's when the room asked for less. */
+function effectiveBackoff(m: Machine, cfg: MachineConfig): ResolvedBackoff {
+  if (m.roomCapMs === null || m.roomCapMs >= cfg.backoff.capMs) return cfg.backoff;
+  return { ...cfg.backoff, capMs: Math.max(cfg.backoff.baseMs, m.roomCapMs) };
 }
 
 function step(machine: Machine, notices: readonly ConnectionNotice[] = []): Step {

@@ -18,9 +18,20 @@ export type Seat = number;
 /** Who produced an input: a connected human or the room's server-side AI. */
 export type Actor = "human" | "ai";
 
-/** Something that happened, broadcast to every client in the room. */
+/**
+ * Who receives an event. Omitted: everyone in the room (every seat and the
+ * spectators). `"seats"`: every seated player but no spectator. `"spectators"`:
+ * spectators only. `{ seat }`: that one seat. `{ seats }`: those seats.
+ * While a match runs, an event is delivered (live, in journal replays on
+ * resume, over the HTTP fallback) only to its audience; once the match is
+ * over the replay holds every event.
+ */
+export type Audience = "seats" | "spectators" | { readonly seat: Seat } | { readonly seats: readonly Seat[] };
+
+/** Something that happened, sent to its audience (everyone when `to` is omitted). */
 export interface GameEvent {
   readonly type: string;
+  readonly to?: Audience;
   readonly [field: string]: unknown;
 }
 
@@ -38,8 +49,8 @@ export interface MatchResult {
 }
 
 /** Result of applying an input: a new state and what happened, or a rule violation. */
-export type ApplyOutcome<S> =
-  | { readonly ok: true; readonly state: S; readonly events: readonly GameEvent[] }
+export type ApplyOutcome<S, E extends GameEvent = GameEvent> =
+  | { readonly ok: true; readonly state: S; readonly events: readonly E[] }
   | { readonly ok: false; readonly code: string; readonly message: string };
 
 export interface GameTiming {
@@ -79,7 +90,7 @@ export interface TickInput<I> {
  * The extra contract of a real-time game: a fixed-timestep simulation the room
  * advances tick by tick, applying buffered inputs at their ticks.
  */
-export interface RealtimeSpec<S, I> {
+export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
   /** Simulation steps per second (e.g. 60). */
   readonly tickHz: number;
   /** Snapshots sent per second (e.g. 20); tickHz must be a multiple of it. */
@@ -97,15 +108,23 @@ export interface RealtimeSpec<S, I> {
   /** The tick an input names (the client's simulation tick when it was made). */
   inputTick(input: I): number;
   /** Advance exactly one tick, applying `inputs` at that tick. Pure; must not mutate `state`. */
-  step(state: S, inputs: readonly TickInput<I>[]): { state: S; events: readonly GameEvent[] };
+  step(state: S, inputs: readonly TickInput<I>[]): { state: S; events: readonly E[] };
   /**
    * The state quantised to a flat array of integers with a fixed layout for a
-   * given seat count (what clients need to render), for delta snapshots.
+   * given seat count (what clients need to render), for delta snapshots. Like
+   * `view`, it is what `viewer` (a seat, or null for spectators) may see; a game
+   * without secrets ignores the viewer and the room encodes it once.
    */
-  quantize(state: S): number[];
+  quantize(state: S, viewer?: Seat | null): number[];
 }
 
-export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
+/**
+ * A game. Type parameters: S state, I input, O match options (settings), V the
+ * view a seat receives, E the events it emits. Build one with `defineGame` so
+ * the types are inferred and flow to the room, the replay verifier and the
+ * client SDK (`InputOf`, `ViewOf`, `EventOf`).
+ */
+export interface GameDefinition<S = unknown, I = unknown, O = unknown, V = unknown, E extends GameEvent = GameEvent> {
   /** Stable identifier used on the wire and in storage, e.g. "connect-four". */
   readonly id: string;
   readonly title: string;
@@ -123,17 +142,27 @@ export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
    */
   create(seed: number, options: O, seatCount: number, firstSeat: Seat): S;
   /** Validate and apply one input. Must not mutate `state`. */
-  apply(state: S, input: I, ctx: ApplyContext): ApplyOutcome<S>;
+  apply(state: S, input: I, ctx: ApplyContext): ApplyOutcome<S, E>;
   /** Whose move it is, or null when nobody's (game over, or a simultaneous game). */
   turn(state: S): Seat | null;
   /** A seat loses by timeout, forfeit or resignation. Must not mutate `state`. */
-  forfeit(state: S, seat: Seat, reason: "timeout" | "forfeit" | "resign"): { state: S; events: readonly GameEvent[] };
+  forfeit(state: S, seat: Seat, reason: "timeout" | "forfeit" | "resign"): { state: S; events: readonly E[] };
   /** The result once the game is over, else null. */
   result(state: S): MatchResult | null;
-  /** What a seat (or a spectator, `null`) may see of the state. */
-  view(state: S, seat: Seat | null): unknown;
+  /**
+   * What a seat (or a spectator, `null`) may see of the state. Everything a
+   * client receives about the state goes through this while the match runs.
+   */
+  view(state: S, seat: Seat | null): V;
+  /**
+   * Games with hidden information: each seat's secret while the match runs
+   * (e.g. its dice). The room then withholds the state hash until the end (a
+   * hash of a small secret can be brute-forced), and the conformance suite
+   * checks that no frame to another seat or a spectator contains it.
+   */
+  secrets?(state: S): ReadonlyArray<{ readonly seat: Seat; readonly value: JsonValue }>;
   /** Present for real-time games: the fixed-timestep simulation. */
-  readonly realtime?: RealtimeSpec<S, I>;
+  readonly realtime?: RealtimeSpec<S, I, E>;
   /** Server-side AI, when the game has one. Deterministic for a given seed. */
   readonly ai?: {
     readonly levels: readonly string[];
@@ -142,4 +171,20 @@ export interface GameDefinition<S = unknown, I = unknown, O = unknown> {
 }
 
 /** A game whose type parameters have been erased, as held in the registry. */
-export type AnyGame = GameDefinition<any, any, any>;
+export type AnyGame = GameDefinition<any, any, any, any, any>;
+
+/** Define a game: returns its argument, with every type parameter inferred from it. */
+export function defineGame<S, I, O, V, E extends GameEvent = GameEvent>(game: GameDefinition<S, I, O, V, E>): GameDefinition<S, I, O, V, E> {
+  return game;
+}
+
+/** The input type of a game (what `send` takes on the client). */
+export type InputOf<G> = G extends GameDefinition<any, infer I, any, any, any> ? I : never;
+/** The view type of a game (what a seat receives as `room.view`). */
+export type ViewOf<G> = G extends GameDefinition<any, any, any, infer V, any> ? V : never;
+/** The event type of a game. */
+export type EventOf<G> = G extends GameDefinition<any, any, any, any, infer E> ? E : never;
+/** The match options type of a game. */
+export type OptionsOf<G> = G extends GameDefinition<any, any, infer O, any, any> ? O : never;
+/** The state type of a game. */
+export type StateOf<G> = G extends GameDefinition<infer S, any, any, any, any> ? S : never;

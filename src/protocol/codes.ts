@@ -81,6 +81,11 @@ export const RoomErrorCode = {
   MATCH_OVER: "MATCH_OVER",
   /** A rematch is only possible once the match is over. */
   REMATCH_NOT_AVAILABLE: "REMATCH_NOT_AVAILABLE",
+  /**
+   * Real-time games: the round ended (finish, resign, forfeit, grace expiry, room closed) before the
+   * tick this buffered input was scheduled for; it was not applied and never will be.
+   */
+  ROUND_ENDED: "ROUND_ENDED",
 } as const;
 export type RoomErrorCode = (typeof RoomErrorCode)[keyof typeof RoomErrorCode];
 

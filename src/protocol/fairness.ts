@@ -14,12 +14,7 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
-export interface RoundReveal {
-  readonly round: number;
-  readonly seed: number;
-  readonly salt: string;
-  readonly commitment: string;
-}
+import type { RoundReveal } from "./replay";
 
 export function deriveRound(secretHex: string, round: number): RoundReveal {
   const key = hexToBytes(secretHex);

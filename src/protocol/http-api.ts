@@ -8,7 +8,8 @@
  */
 import * as z from "zod";
 import { PROTOCOL_VERSION } from "./codes";
-import { EndReason, MatchStatus } from "./schemas";
+import { ReplayDocument as ReplaySchema } from "./replay";
+import { MatchResultSchema, MatchStatus } from "./schemas";
 
 const seat = z.number().int().min(0).max(15);
 
@@ -16,9 +17,7 @@ const seat = z.number().int().min(0).max(15);
  * A match result as the HTTP answers carry it: the wire schema (MatchResultSchema) with `detail` as any
  * object, since its recursive JSON type has no finite JSON Schema for the OpenAPI document.
  */
-export const MatchResult = z
-  .object({ winner: seat.nullable(), reason: EndReason, ranking: z.array(seat).optional(), detail: z.record(z.string(), z.unknown()).optional() })
-  .meta({ id: "MatchResult" });
+export const MatchResult = MatchResultSchema.extend({ detail: z.record(z.string(), z.unknown()).optional() }).meta({ id: "MatchResult" });
 
 /** What POST /api/matches accepts for `aiLevel`. */
 export const AI_LEVELS = ["easy", "medium", "hard"] as const;
@@ -108,8 +107,8 @@ export const PublicStatus = z
     endedAt: z.number().nullable(),
     /** Sequence number of the latest update. */
     seq: z.number().int(),
-    /** Checksum of the authoritative game state (see welcome.stateHash). */
-    stateHash: z.string(),
+    /** Checksum of the authoritative game state (see welcome.stateHash); null while a game with secrets is played. */
+    stateHash: z.string().nullable(),
   })
   .meta({ id: "PublicStatus" });
 export type PublicStatus = z.infer<typeof PublicStatus>;
@@ -136,40 +135,12 @@ export const TicketResponse = z
   })
   .meta({ id: "Ticket" });
 
-/** One revealed round: anyone can check SHA-256("edgeroom-commit-v1:<seed>:<salt>") = commitment. */
-export const RoundReveal = z.object({ round: z.number().int(), seed: z.number().int(), salt: z.string(), commitment: z.string() }).meta({ id: "RoundReveal" });
-export type RoundReveal = z.infer<typeof RoundReveal>;
-
-export const ReplayAction = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("round"), round: z.number().int(), seed: z.number().int(), firstSeat: z.number().int(), at: z.number() }),
-  z.object({
-    kind: z.literal("input"),
-    round: z.number().int(),
-    seat: z.number().int(),
-    by: z.enum(["human", "ai"]),
-    inputId: z.number().int().nullable(),
-    data: z.unknown(),
-    at: z.number(),
-    tick: z.number().int().optional(),
-  }),
-  z.object({ kind: z.literal("forfeit"), round: z.number().int(), seat: z.number().int(), reason: z.enum(["timeout", "forfeit", "resign", "abandoned"]), at: z.number(), tick: z.number().int().optional() }),
-]);
-export type ReplayAction = z.infer<typeof ReplayAction>;
-
-/** GET /api/matches/:id/replay, once the match is over. */
-export const ReplayDocument = z
-  .object({
-    matchId: z.string(),
-    game: z.string(),
-    settings: z.looseObject({ seats: z.number().int(), gameOptions: z.unknown() }),
-    status: MatchStatus.optional(),
-    result: z.unknown(),
-    /** Revealed seed, salt and commitment of every finished round. */
-    rounds: z.array(RoundReveal),
-    actions: z.array(ReplayAction),
-  })
-  .meta({ id: "Replay" });
-export type ReplayDocument = z.infer<typeof ReplayDocument>;
+/**
+ * GET /api/matches/:id/replay, once the match is over: the one replay schema (src/protocol/replay.ts,
+ * which the room writes and the verifier reads), with `result` as MatchResult for the same reason.
+ */
+export const ReplayDocument = ReplaySchema.extend({ result: MatchResult.nullable() }).meta({ id: "Replay" });
+export type { RoundReveal } from "./replay";
 
 /** GET /api/matches/:id/metrics (operator token). */
 export const MetricsResponse = z.object({ matchId: z.string(), counters: z.record(z.string(), z.number()) }).meta({ id: "Metrics" });

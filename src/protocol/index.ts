@@ -8,3 +8,4 @@ export * from "./state-hash";
 export * from "./sse";
 export * from "./delta";
 export * from "./fairness";
+export * from "./replay";

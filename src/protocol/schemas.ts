@@ -92,6 +92,8 @@ export const WelcomeFrame = z.object({
   lastInputId: z.number().int(),
   /** syncIntervalMs: send a `sync` at least this often (optional for older servers; default 15 000). */
   heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int(), syncIntervalMs: z.number().int().min(1000).optional() }),
+  /** The longest a client should wait between reconnect attempts to this room (chosen from its grace window). */
+  reconnect: z.object({ maxDelayMs: z.number().int().min(500) }).optional(),
   limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),
   /** Present this (with the last seq applied) when reconnecting to resume. */
   session: z.string(),
@@ -105,7 +107,8 @@ export const WelcomeFrame = z.object({
   /** Critical updates this player has not acknowledged yet (re-delivered on every connect). */
   critical: z.array(JournalEntry),
   /** FNV-1a 32-bit hash (8 hex digits) of the msgpack encoding of the authoritative game state at `seq`. */
-  stateHash: z.string(),
+  /** null while a game with hidden information is being played (see docs/protocol.md §7.2). */
+  stateHash: z.string().nullable(),
   room: RoomSnapshot,
 });
 

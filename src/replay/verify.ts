@@ -4,15 +4,13 @@
  * confirm the recorded result (and every round's seed derivation). Used by
  * `npm run verify-replay` and by tests.
  */
-import * as z from "zod";
-import { findGame } from "../games/registry";
+import type { GameRegistry } from "../games/registry";
 import type { AnyGame, MatchResult } from "../games/types";
-import { stateHash, verifyReveal } from "../protocol";
-import { ReplayDocument, type ReplayAction } from "../protocol/http-api";
+import { ReplayDocument, stateHash, verifyReveal, type ActionEntry } from "../protocol";
 
-// The replay document is part of the HTTP API (GET /api/matches/:id/replay): one schema, in src/protocol.
-export { ReplayDocument };
-type Action = ReplayAction;
+export { ReplayDocument } from "../protocol";
+
+type Action = ActionEntry;
 
 export interface RoundReport {
   round: number;
@@ -23,11 +21,12 @@ export interface RoundReport {
 
 export type Verification = { ok: true; rounds: RoundReport[]; result: MatchResult | null } | { ok: false; reason: string; rounds: RoundReport[] };
 
-export function verifyReplay(raw: unknown): Verification {
+/** Re-simulate a replay document with the games of `games` (the app's registry). */
+export function verifyReplay(raw: unknown, games: GameRegistry): Verification {
   const parsed = ReplayDocument.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: `not a replay document: ${parsed.error.issues[0]?.message ?? "invalid"}`, rounds: [] };
   const doc = parsed.data;
-  const game = findGame(doc.game);
+  const game = games.find(doc.game);
   if (!game) return { ok: false, reason: `unknown game ${doc.game}`, rounds: [] };
   const rounds: RoundReport[] = [];
   const byRound = new Map<number, Action[]>();

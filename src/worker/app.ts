@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { ApiErrorCode } from "../protocol/codes";
 import { logEvent } from "../shared/log";
 import { allowedOrigins } from "./config";
+import type { GameRegistry } from "../games/registry";
 import type { AppEnv } from "./env";
 import { API_ROUTES, honoPath } from "./api-routes";
 import { ApiError, errorBody } from "./errors";
@@ -25,8 +26,12 @@ function allowedMethods(): Map<string, string[]> {
   return byPath;
 }
 
-export function createApp(): Hono<AppEnv> {
+export function createApp(games: GameRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use("*", (c, next) => {
+    c.set("games", games);
+    return next();
+  });
   app.use("/api/*", (c, next) => cors({ origin: (origin) => (allowedOrigins(c.env).has(origin) ? origin : null), maxAge: 600 })(c, next));
   app.use(
     "/api/*",

@@ -1,8 +1,9 @@
 /** Bindings and variables of the worker (see wrangler.toml and the README's configuration reference). */
-import type { RoomObject } from "../room/room-object";
+import type { GameRegistry } from "../games/registry";
+import type { RoomHost } from "../room/host/room-object";
 
 export interface Env {
-  ROOMS: DurableObjectNamespace<RoomObject>;
+  ROOMS: DurableObjectNamespace<RoomHost>;
   /** Workers Rate Limiting binding capping WebSocket upgrade attempts per client. */
   UPGRADE_LIMITER?: RateLimit;
   /** Static assets (web/). */
@@ -19,4 +20,5 @@ export interface Env {
   TOKEN_TTL_SECONDS?: string;
 }
 
-export type AppEnv = { Bindings: Env };
+/** Hono context: the bindings, and the games this deployment hosts. */
+export type AppEnv = { Bindings: Env; Variables: { games: GameRegistry } };

@@ -7,6 +7,7 @@
  * compares what the clients were told (acknowledged inputs) with what the
  * server recorded (the replay document) and with the server's state hash.
  */
+import { appGames } from "./app-games";
 import { createState, dropDisc, type C4State } from "../../src/games/connect-four/rules";
 import { Rng } from "../../src/games/rng";
 import { stateHash, type RoomSnapshot } from "../../src/protocol";
@@ -176,7 +177,7 @@ export async function verifyMatch(stack: FaultStack, m: C4Match): Promise<MatchC
   const res = await stack.api.fetch(`${stack.api.base}/api/matches/${m.matchId}/replay`);
   if (res.status !== 200) throw new Error(`replay of ${m.matchId}: HTTP ${res.status} ${await res.text()}`);
   const doc = (await res.json()) as { actions: Array<{ kind: string }> };
-  const verification = verifyReplay(doc);
+  const verification = verifyReplay(doc, appGames);
   if (!verification.ok) problems.push(`verifyReplay: ${verification.reason}`);
   const status = (await (await stack.api.status(m.matchId)).json()) as { stateHash: string; seq: number; round: number };
 

@@ -3,16 +3,20 @@
  * ids, frames go in as bytes, time advances only when the test says so, and
  * the alarm is simulated by running `wake` at `nextWakeAt()`.
  */
-import { findGame } from "../../src/games/registry";
-import { decodeServerFrame, encodeFrame, type ClientFrame, type ServerFrame } from "../../src/protocol";
-import type { Effects } from "../../src/room/effects";
-import { newRecord, type ActionEntry } from "../../src/room/record";
-import { RoomCore, type ResumeRequest } from "../../src/room/room-core";
-import { CreateMatchRequest, resolveSettings } from "../../src/room/settings";
+import { appGames } from "./app-games";
+import { decodeServerFrame, encodeFrame, type ClientFrame, type JournalEntry, type ServerFrame } from "../../src/protocol";
+import type { Effects } from "../../src/room/core/effects";
+import type { AnyGame } from "../../src/games/types";
+import { newRecord, type ActionEntry, type RoomRecord } from "../../src/room/core/record";
+import { RoomCore, type ResumeRequest } from "../../src/room/core/room-core";
+import { CreateMatchRequest, resolveSettings } from "../../src/room/core/settings";
 
 export class RoomStepper {
   now = 1_700_000_000_000;
-  readonly core: RoomCore;
+  core: RoomCore;
+  private readonly game: AnyGame;
+  /** The record as of the last persist (what SQLite would hold), and the journal written with it. */
+  private saved: { record: RoomRecord; journal: JournalEntry[] };
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly closed = new Map<string, { code: number; reason: string }>();
   readonly actions: ActionEntry[] = [];
@@ -22,11 +26,24 @@ export class RoomStepper {
 
   constructor(request: Record<string, unknown>, seed = 42) {
     const req = CreateMatchRequest.parse({ game: "connect-four", ...request });
-    const game = findGame(req.game);
+    const game = appGames.find(req.game);
     if (!game) throw new Error("unknown game");
     const settings = resolveSettings(game, req);
     if (!settings.ok) throw new Error(settings.message);
+    this.game = game;
     this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), this.now));
+    this.saved = { record: structuredClone(this.core.record), journal: [] };
+  }
+
+  /**
+   * The process dies and a new instance rebuilds the room from what was last persisted, as a kill,
+   * deploy or eviction does: every connection is gone without a close event, unsaved state is lost.
+   */
+  restart(): void {
+    this.core.drain();
+    this.core = new RoomCore(this.game, structuredClone(this.saved.record), structuredClone(this.saved.journal));
+    this.core.reconcile(this.now);
+    this.pump();
   }
 
   connect(connId: string, playerId: string, role: "player" | "spectator" = "player", version = 1, resume: ResumeRequest | null = null) {
@@ -83,9 +100,14 @@ export class RoomStepper {
     return all.at(-1);
   }
 
+  private persisted(fx: Effects) {
+    this.writes++;
+    this.saved = { record: structuredClone(this.core.record), journal: [...this.saved.journal, ...structuredClone(fx.journal)] };
+  }
+
   private pump() {
     const fx: Effects = this.core.drain();
-    if (fx.persist) this.writes++;
+    if (fx.persist) this.persisted(fx);
     this.actions.push(...fx.actions);
     for (const { conn, frame } of fx.frames) {
       // Round-trip through the codec, as a client would see it.
@@ -99,7 +121,7 @@ export class RoomStepper {
       this.closed.set(c.conn, { code: c.code, reason: c.reason });
       this.core.disconnect(c.conn, c.code, this.now);
       const more = this.core.drain();
-      if (more.persist) this.writes++;
+      if (more.persist) this.persisted(more);
       for (const { conn, frame } of more.frames) this.inbox.set(conn, [...(this.inbox.get(conn) ?? []), frame]);
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The worker as the tests and benchmarks run it: src/worker/index.ts bundled
+ * The worker as the tests and benchmarks run it: `main` of wrangler.toml bundled
  * with esbuild (the bundler wrangler itself uses) into one ES module, plus the
  * Miniflare worker options wrangler derives from wrangler.toml (Durable Object
  * with SQLite, rate limiter, static assets, compatibility date and flags), so

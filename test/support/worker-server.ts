@@ -16,7 +16,7 @@ import { DEV_VARS, type DevOptions, type DevServer } from "./wrangler-dev";
 const READY = /^EDGEROOM_READY (\S+)$/m;
 
 export interface WorkerOptions extends DevOptions {
-  /** Another bundle than the project's (default: src/worker/index.ts, bundled once per process). */
+  /** Another bundle than the project's (default: main of wrangler.toml, bundled once per process). */
   worker?: WorkerConfig;
   /** Run the server under `taskset -c <cpus>` (benchmarks). */
   cpus?: string;

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_BACKOFF, backoffDelay, backoffWindow, resolveBackoff, wasStable } from "../../src/client";
 
 describe("client backoff", () => {
-  it("documents its defaults: 500 ms base, 30 s cap, stable after 10 s", () => {
-    expect(DEFAULT_BACKOFF).toEqual({ baseMs: 500, capMs: 30_000, stableAfterMs: 10_000 });
+  it("documents its defaults: 500 ms base, 30 s cap, stable after 2 s", () => {
+    expect(DEFAULT_BACKOFF).toEqual({ baseMs: 500, capMs: 30_000, stableAfterMs: 2_000 });
   });
 
   it("draws every delay from [0, min(cap, base·2^attempt)] whatever the random source returns", () => {

@@ -102,8 +102,8 @@ describe("connection state machine", () => {
     );
   });
 
-  it("counts attempts up by one per failure and resets them only after a connection stayed open for stableAfterMs", () => {
-    const seen = { stable: 0, unstable: 0, longStreak: 0 };
+  it("counts attempts up by one per failure, restarts them at 0 after a stable welcomed connection and at 1 after a short one", () => {
+    const seen = { stable: 0, unstable: 0, shortWelcomed: 0, longStreak: 0 };
     fc.assert(
       fc.property(fc.array(scriptStep, { minLength: 20, maxLength: 80 }), (script) => {
         run(script, config(() => 0.5), (before, e, after) => {
@@ -113,10 +113,13 @@ describe("connection state machine", () => {
             return;
           }
           if (after.state.status === "closed") return;
-          const stable = e.type === "socketClosed" && before.state.status === "open" && e.now - before.state.openedAt >= STABLE;
+          const welcomed = e.type === "socketClosed" && before.state.status === "open";
+          const stable = welcomed && before.state.status === "open" && e.now - before.state.openedAt >= STABLE;
           seen[stable ? "stable" : "unstable"] += 1;
+          if (welcomed && !stable) seen.shortWelcomed += 1;
           if (before.attempt >= 4) seen.longStreak += 1;
-          expect(after.attempt).toBe(stable ? 1 : before.attempt + 1);
+          // A welcomed connection never lets the count grow across it, however short it was.
+          expect(after.attempt).toBe(stable ? 1 : welcomed ? Math.min(before.attempt, 1) + 1 : before.attempt + 1);
           if (after.state.status === "reconnecting") expect(after.state.attempt).toBe(after.attempt);
         });
       }),
@@ -124,7 +127,28 @@ describe("connection state machine", () => {
     // The generated scripts really exercise both kinds of close.
     expect(seen.stable).toBeGreaterThan(0);
     expect(seen.unstable).toBeGreaterThan(0);
+    expect(seen.shortWelcomed).toBeGreaterThan(0);
     expect(seen.longStreak).toBeGreaterThan(0);
+  });
+
+  it("lowers the delay cap to the room's reconnect.maxDelayMs from its welcome, never raising the configured cap", () => {
+    const cfg = config(() => 0.999);
+    const welcomed = (maxDelayMs?: number) =>
+      transition(transition(initialMachine(), { type: "socketOpen", now: 0 }, cfg).machine, { type: "welcome", now: 0, maxDelayMs }, cfg).machine;
+    const delays = (m: Machine) => {
+      const out: number[] = [];
+      let cur = m;
+      for (let i = 0; i < 12; i++) {
+        cur = transition(cur, { type: "socketClosed", code: 1006, reason: "", now: 1 }, cfg).machine;
+        if (cur.state.status !== "reconnecting") throw new Error("expected reconnecting");
+        out.push(cur.state.nextRetryAt - 1);
+        cur = transition(cur, { type: "retryDue", now: cur.state.nextRetryAt }, cfg).machine;
+      }
+      return out;
+    };
+    expect(Math.max(...delays(welcomed(3_333)))).toBe(3_329);
+    expect(Math.max(...delays(welcomed(60_000)))).toBe(29_970);
+    expect(Math.max(...delays(welcomed()))).toBe(29_970);
   });
 
   it("classifies every close code from 1000 to 4999, from connecting and from open, by the terminal/retryable rule", () => {

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CloseCode, encodeFrame, ErrorCode, type ServerFrame } from "../../src/protocol";
-import { sseEvent } from "../../src/room/sse-hub";
+import { sseEvent } from "../../src/room/host/sse-hub";
 import { httpEndpoints, httpTransport, manualTimers, type StreamingFetch, type TransportData } from "../../src/client";
 import { connectHttp, connectWith, harness, oneByteChunks, room, splitAt, welcome, type Harness } from "./client-sdk-harness";
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { Predictor, structuralDistance, structuralEqual, TickClock, type Correction } from "../../src/client/realtime";
 import { runner, scriptedInput, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import type { AnyGame, RealtimeSpec, TickInput } from "../../src/games/types";
-import { RealtimeDriver } from "../../src/room/realtime";
-import type { RoomRecord } from "../../src/room/record";
+import { FixedStep } from "../../src/room/core/fixed-step";
+import type { RoomRecord } from "../../src/room/core/record";
 
 // ------------------------------------------------------------------ a toy deterministic game
 
@@ -76,7 +76,7 @@ interface Online<S, I> {
  */
 function playOnline<S, I>(o: Online<S, I>) {
   const game = { result: (s: S) => (o.over?.(s) ? {} : null) } as unknown as AnyGame;
-  const driver = new RealtimeDriver(game, o.spec as RealtimeSpec<unknown, unknown>);
+  const driver = new FixedStep(game, o.spec as RealtimeSpec<unknown, unknown>);
   const rec = { game: o.initial, rtAnchor: 0, status: "playing" } as unknown as RoomRecord;
   const truth = new Map<number, S>([[o.spec.tick(o.initial), o.initial]]);
   const applyTick = new Map<number, number>();

@@ -6,7 +6,7 @@
  * wall-clock time.
  */
 import { decodeClientFrame, encodeFrame, type ClientFrame, type RoomSnapshot, type ServerFrame, type WelcomeFrame } from "../../src/protocol";
-import { sseEvent } from "../../src/room/sse-hub";
+import { sseEvent } from "../../src/room/host/sse-hub";
 import {
   joinMatch,
   manualTimers,

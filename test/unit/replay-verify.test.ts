@@ -1,3 +1,4 @@
+import { appGames } from "../support/app-games";
 import { describe, expect, it } from "vitest";
 import { verifyReplay } from "../../src/replay/verify";
 import { RoomStepper } from "../support/room-stepper";
@@ -19,32 +20,32 @@ describe("replay verification", () => {
   it("confirms the recorded result of a whole match against the AI from the seed and the action log", () => {
     const doc = playedAgainstAi(11);
     expect(doc.result).not.toBeNull();
-    const v = verifyReplay(JSON.parse(JSON.stringify(doc)));
+    const v = verifyReplay(JSON.parse(JSON.stringify(doc)), appGames);
     expect(v).toMatchObject({ ok: true, result: doc.result });
   });
 
   it("rejects a log whose result was altered", () => {
     const doc = playedAgainstAi(12);
     const forged = { ...doc, result: { winner: doc.result?.winner === 0 ? 1 : 0, reason: "win" } };
-    expect(verifyReplay(JSON.parse(JSON.stringify(forged)))).toMatchObject({ ok: false });
+    expect(verifyReplay(JSON.parse(JSON.stringify(forged)), appGames)).toMatchObject({ ok: false });
   });
 
   it("rejects a log with a move changed, a seed that is not the committed one, or a reveal that does not open the commitment", () => {
     const doc = JSON.parse(JSON.stringify(playedAgainstAi(13)));
     const input = doc.actions.find((a: { kind: string }) => a.kind === "input");
     input.data.column = (input.data.column + 1) % 7;
-    expect(verifyReplay(doc).ok).toBe(false);
+    expect(verifyReplay(doc, appGames).ok).toBe(false);
     const doc2 = JSON.parse(JSON.stringify(playedAgainstAi(13)));
     doc2.actions[0].seed += 1;
-    expect(verifyReplay(doc2)).toMatchObject({ ok: false });
+    expect(verifyReplay(doc2, appGames)).toMatchObject({ ok: false });
     const doc3 = JSON.parse(JSON.stringify(playedAgainstAi(13)));
     doc3.rounds[0].salt = "00".repeat(16);
-    expect(verifyReplay(doc3)).toMatchObject({ ok: false });
+    expect(verifyReplay(doc3, appGames)).toMatchObject({ ok: false });
   });
 
   it("refuses documents that are not replays without throwing", () => {
-    expect(verifyReplay({ nope: true })).toMatchObject({ ok: false });
-    expect(verifyReplay(null)).toMatchObject({ ok: false });
+    expect(verifyReplay({ nope: true }, appGames)).toMatchObject({ ok: false });
+    expect(verifyReplay(null, appGames)).toMatchObject({ ok: false });
   });
 });
 

@@ -165,7 +165,7 @@ describe("timers under late alarms and hibernation", () => {
     const info = r.core.conns.get("c0");
     expect(info).toBeDefined();
     // Rebuilt after hibernation: evidence is the connection time (no ping seen since).
-    const rebuilt = new (r.core.constructor as typeof import("../../src/room/room-core").RoomCore)(r.core.game, r.core.record);
+    const rebuilt = new (r.core.constructor as typeof import("../../src/room/core/room-core").RoomCore)(r.core.game, r.core.record);
     if (info) rebuilt.restore(info, info.connectedAt);
     rebuilt.wake(r.now + r.core.record.settings.heartbeatTimeoutMs);
     expect(rebuilt.drain().closes).toEqual([expect.objectContaining({ conn: "c0", code: CloseCode.HEARTBEAT_TIMEOUT })]);

@@ -1,3 +1,4 @@
+import { appGames } from "../support/app-games";
 import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../src/protocol";
 import { applyDelta } from "../../src/protocol/delta";
@@ -107,7 +108,7 @@ describe("real-time rooms, stepped by hand", () => {
     const rec = r.core.record;
     expect(rec.status).toBe("finished");
     const doc = { matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, result: rec.result, rounds: rec.reveals, actions: r.actions };
-    const verified = verifyReplay(JSON.parse(JSON.stringify(doc)));
+    const verified = verifyReplay(JSON.parse(JSON.stringify(doc)), appGames);
     expect(verified).toMatchObject({ ok: true, result: rec.result });
     // The replay ends in exactly the server's final state, not just the same result.
     expect(verified.rounds.at(-1)?.stateHash).toBe(stateHash(rec.game));

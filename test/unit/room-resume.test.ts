@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CloseCode, stateHash } from "../../src/protocol";
-import { JOURNAL_SIZE } from "../../src/room/journal";
+import { JOURNAL_SIZE } from "../../src/room/core/journal";
 import { RoomStepper } from "../support/room-stepper";
 
 function started() {

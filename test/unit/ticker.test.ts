@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { alarmTime, dueDeadlines, nextWake, planSteps } from "../../src/room/ticker";
-import { addStrike, fullBucket, takeToken } from "../../src/room/token-bucket";
+import { alarmTime, dueDeadlines, nextWake, planSteps } from "../../src/room/core/ticker";
+import { addStrike, fullBucket, takeToken } from "../../src/room/core/token-bucket";
 
 describe("ticker arithmetic", () => {
   it("picks the earliest deadline, or none", () => {

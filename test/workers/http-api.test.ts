@@ -1,3 +1,4 @@
+import { appGames } from "../support/app-games";
 import { env, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
@@ -77,7 +78,7 @@ describe("HTTP API", () => {
 
   it("refuses to issue tokens and says why when the secret is missing", async () => {
     const { createApp } = await import("../../src/worker/app");
-    const app = createApp();
+    const app = createApp(appGames);
     const res = await app.request("/api/guest", { method: "POST", body: "{}" }, { ...env, AUTH_SECRET: undefined });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: "SERVER_MISCONFIGURED", message: expect.stringContaining("wrangler secret put AUTH_SECRET") } });
@@ -87,7 +88,7 @@ describe("HTTP API", () => {
 
   it("turns guest access off by configuration", async () => {
     const { createApp } = await import("../../src/worker/app");
-    const res = await createApp().request("/api/guest", { method: "POST", body: "{}" }, { ...env, ALLOW_GUESTS: "false" });
+    const res = await createApp(appGames).request("/api/guest", { method: "POST", body: "{}" }, { ...env, ALLOW_GUESTS: "false" });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: { code: "GUESTS_DISABLED" } });
   });

@@ -5,6 +5,7 @@
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { appGames } from "../support/app-games";
 import { createApp } from "../../src/worker/app";
 import { API_ROUTES, honoPath } from "../../src/worker/api-routes";
 
@@ -44,7 +45,7 @@ describe("GET /api/openapi.json", () => {
       .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${honoPath(path)}`))
       .sort();
     // The app's own routing table; ALL entries are the 405 answers and middleware, not operations.
-    const served = [...new Set(createApp().routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
+    const served = [...new Set(createApp(appGames).routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
     expect(documented).toEqual(served);
     expect(documented).toHaveLength(API_ROUTES.length);
   });

@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { appGames } from "../support/app-games";
 import { createApp } from "../../src/worker/app";
 import type { Env } from "../../src/worker/env";
 import { api } from "./helpers";
@@ -19,7 +20,7 @@ function productionEnv(over: Partial<Env> = {}): Env {
 }
 
 describe("the production configuration (wrangler.toml [vars])", () => {
-  const app = createApp();
+  const app = createApp(appGames);
 
   it("lists no loopback origin and leaves guests off", () => {
     expect(productionVars["ALLOWED_ORIGINS"] ?? "").not.toMatch(/localhost|127\.0\.0\.1|\[::1\]/);

@@ -1,3 +1,4 @@
+import { appGames } from "../support/app-games";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { verifyReplay } from "../../src/replay/verify";
@@ -57,10 +58,10 @@ describe("reconnection, timers and eviction", () => {
     a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
     await a.next("ack");
     const stub = stubFor(matchId);
-    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status());
+    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomHost) => o.status());
     await runDurableObjectAlarm(stub);
     await runDurableObjectAlarm(stub);
-    expect(await runInDurableObject(stub, (o: import("../../src/room/room-object").RoomObject) => o.status())).toEqual(seqBefore);
+    expect(await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomHost) => o.status())).toEqual(seqBefore);
     // And the room still schedules its next wake (turn clock, heartbeat checks).
     expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).not.toBeNull();
     a.close();
@@ -136,7 +137,7 @@ describe("reconnection, timers and eviction", () => {
     expect(res.status).toBe(200);
     const replay = (await res.json()) as { seed: number; actions: { kind: string }[] };
     expect(replay.actions.map((x) => x.kind)).toEqual(["round", "forfeit"]);
-    expect(verifyReplay(replay)).toMatchObject({ ok: true, result: { winner: 0, reason: "resign" } });
+    expect(verifyReplay(replay, appGames)).toMatchObject({ ok: true, result: { winner: 0, reason: "resign" } });
     a.close();
     b.close();
   });

@@ -1,3 +1,4 @@
+import { appGames } from "../support/app-games";
 import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { verifyReveal } from "../../src/protocol";
@@ -42,7 +43,7 @@ describe("runner through the worker and the room", () => {
       s.send({ t: "ackCritical", seq: u.seq });
     }
     const replay = await (await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).json();
-    expect(verifyReplay(replay)).toMatchObject({ ok: true });
+    expect(verifyReplay(replay, appGames)).toMatchObject({ ok: true });
   });
 
   it("resumes the simulation by itself after an eviction mid-match, with state intact", { timeout: 60_000 }, async () => {

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { Packr } from "msgpackr";
 import { describe, expect, it } from "vitest";
-import { RoomStorage } from "../../src/room/storage";
+import { RoomStorage } from "../../src/room/host/storage";
 
 const packr = new Packr({ useRecords: false });
 

@@ -2,9 +2,8 @@
 import { Hono } from "hono";
 import { ApiErrorCode } from "../../protocol/codes";
 import { PROTOCOL_VERSION } from "../../protocol/codes";
-import { findGame, GAME_IDS } from "../../games/registry";
 import { CreateMatchRequest, TicketRequest } from "../../protocol/http-api";
-import { resolveSettings } from "../../room/settings";
+import { resolveSettings } from "../../room/core/settings";
 import { genuineMatchId, requirePlayer } from "../auth";
 import { jsonBody } from "../body";
 import { requireSecret } from "../config";
@@ -18,8 +17,8 @@ export const matches = new Hono<AppEnv>()
     const player = await requirePlayer(c);
     const body = await jsonBody(c, CreateMatchRequest);
     // Settings are checked here too, so a bad request never instantiates a room.
-    const game = findGame(body.game);
-    if (!game) throw badRequest(`Unknown game "${body.game}". Available: ${GAME_IDS.join(", ")}.`);
+    const game = c.var.games.find(body.game);
+    if (!game) throw badRequest(`Unknown game "${body.game}". Available: ${c.var.games.ids.join(", ")}.`);
     const settings = resolveSettings(game, body);
     if (!settings.ok) throw badRequest(settings.message);
     const matchId = await newMatchId(requireSecret(c.env));

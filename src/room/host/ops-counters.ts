@@ -1,5 +1,5 @@
 /** Billable-operation counters of one Durable Object instance, for benchmarks and the cost model. */
-import type { RoomCore } from "./room-core";
+import type { RoomCore } from "../core/room-core";
 
 export interface OpsCounters {
   bornAt: number;

@@ -2,31 +2,17 @@
  * Match settings: what a creator may ask for, and the resolved values a room
  * stores. Defaults come from the game's own timing.
  */
-import type { AnyGame } from "../games/types";
-import type { DisconnectPolicy } from "./absence";
+import type { AnyGame } from "../../games/types";
+import type { RoomSettings } from "./record";
+
+export type { RoomSettings } from "./record";
 
 // The request schema lives with the rest of the HTTP API in src/protocol/http-api.ts.
-export { AI_LEVELS, CreateMatchRequest } from "../protocol/http-api";
-import type { CreateMatchRequest } from "../protocol/http-api";
+export { AI_LEVELS, CreateMatchRequest } from "../../protocol/http-api";
+import type { CreateMatchRequest } from "../../protocol/http-api";
 
 /** Real-time games start this long after the first player joins, full or not. */
 export const DEFAULT_READY_TIMEOUT_MS = 20_000;
-
-export interface RoomSettings {
-  readonly game: string;
-  readonly mode: "pvp" | "ai";
-  readonly aiLevel: string | null;
-  readonly seats: number;
-  readonly turnMs: number | null;
-  readonly graceMs: number;
-  readonly heartbeatTimeoutMs: number;
-  readonly pingIntervalMs: number;
-  readonly aiThinkMs: number;
-  readonly spectators: boolean;
-  readonly disconnectPolicy: DisconnectPolicy;
-  readonly readyTimeoutMs: number | null;
-  readonly gameOptions: unknown;
-}
 
 export type SettingsResult = { ok: true; settings: RoomSettings } | { ok: false; message: string };
 

@@ -8,7 +8,7 @@
  * simulation itself is the game's pure `step`, so a restart can rebuild the
  * exact state from the seed and the logged inputs.
  */
-import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../games/types";
+import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../../games/types";
 import { planSteps } from "./ticker";
 import type { RoomRecord } from "./record";
 
@@ -38,8 +38,14 @@ export const RealtimeErrorCode = {
   INPUT_BUDGET: "INPUT_BUDGET",
 } as const;
 
-export class RealtimeDriver {
+export class FixedStep {
   private readonly buffer = new Map<number, PendingInput[]>();
+  /**
+   * Per seat, the tick of its latest buffered input. A seat's inputs are applied in id order (a later
+   * id never goes to an earlier tick than the one before it), so every id at or below the seat's
+   * `lastInputId` is settled and "pending" is exactly the ids buffered here.
+   */
+  private readonly lastQueuedTick = new Map<Seat, number>();
   readonly stepMs: number;
   readonly ticksPerSnapshot: number;
 
@@ -65,13 +71,14 @@ export class RealtimeDriver {
     if (inputTick > current + this.spec.aheadWindowTicks) {
       return { ok: false, code: RealtimeErrorCode.INPUT_TOO_EARLY, message: `Input for tick ${inputTick} is more than ${this.spec.aheadWindowTicks} ticks ahead of tick ${current}.` };
     }
-    const applyTick = Math.max(inputTick, current);
+    const applyTick = Math.max(inputTick, current, this.lastQueuedTick.get(seat) ?? 0);
     const queued = this.buffer.get(applyTick) ?? [];
     if (queued.filter((p) => p.seat === seat).length >= this.spec.maxInputsPerTick) {
       return { ok: false, code: RealtimeErrorCode.INPUT_BUDGET, message: `At most ${this.spec.maxInputsPerTick} inputs per player per tick.` };
     }
     queued.push({ seat, input, inputId, applyTick, at: now });
     this.buffer.set(applyTick, queued);
+    this.lastQueuedTick.set(seat, applyTick);
     return { ok: true, applyTick };
   }
 
@@ -109,8 +116,26 @@ export class RealtimeDriver {
     return rec.rtAnchor + (Math.floor(elapsed / interval) + 1) * interval;
   }
 
-  /** Drop inputs still buffered (a new round, or the end). */
-  clear(): void {
+  /** Whether this seat's input `inputId` is buffered, waiting for its tick. */
+  isPending(seat: Seat, inputId: number): boolean {
+    for (const queued of this.buffer.values()) if (queued.some((p) => p.seat === seat && p.inputId === inputId)) return true;
+    return false;
+  }
+
+  /** The lowest buffered input id of a seat, or null when none is waiting. */
+  lowestPending(seat: Seat): number | null {
+    let low: number | null = null;
+    for (const queued of this.buffer.values()) {
+      for (const p of queued) if (p.seat === seat && p.inputId !== null && (low === null || p.inputId < low)) low = p.inputId;
+    }
+    return low;
+  }
+
+  /** Take every input still buffered (the round ended before their ticks), in application order. */
+  drain(): PendingInput[] {
+    const out = [...this.buffer.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, queued]) => queued);
     this.buffer.clear();
+    this.lastQueuedTick.clear();
+    return out;
   }
 }

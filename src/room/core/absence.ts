@@ -10,15 +10,13 @@
  * - "keep-seat": clocks keep running; when the grace window expires the seat
  *   stays the player's and the match goes on (only a `graceExpired` event).
  */
-import type { GameEvent, Seat } from "../games/types";
+import type { GameEvent, Seat } from "../../games/types";
 import type { RoomRecord } from "./record";
-import { DISCONNECT_POLICIES } from "../protocol/http-api";
 
 /** A match in play with every human away (and kept seats) is closed as abandoned after this long. */
 export const ABANDONED_PLAYING_TTL_MS = 60 * 60_000;
 
-export { DISCONNECT_POLICIES };
-export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
+export { DISCONNECT_POLICIES, type DisconnectPolicy } from "./record";
 
 /** A seated human's connection went away during play: open the grace window (and pause, by policy). */
 export function startAbsence(rec: RoomRecord, seat: Seat, now: number): GameEvent[] {

@@ -6,18 +6,18 @@
  * policy close code. Input ids give exactly-once semantics per seat: an id at
  * or below the seat's last processed id is acknowledged again, never applied.
  */
-import { mixSeed } from "../games/rng";
-import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../protocol";
+import { mixSeed } from "../../games/rng";
+import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../../protocol";
 import type { LiveConn } from "./connections";
-import { applyInput, forfeitSeat, requestRematch, type Step } from "./match";
+import { applyInput, forfeitSeat, requestRematch, type Step } from "./lifecycle";
 import type { SeatRecord } from "./record";
-import type { RoomCore } from "./room-core";
+import type { RoomOps } from "./room-ops";
 import { addStrike, takeToken } from "./token-bucket";
-import { admitRealtimeInput } from "./realtime-room";
+import { admitRealtimeInput } from "./realtime-play";
 
 type Command = Extract<ClientFrame, { id: number }>;
 
-export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | string, now: number): void {
+export function handleFrame(core: RoomOps, c: LiveConn, data: ArrayBuffer | string, now: number): void {
   if (data === "ping") {
     // Normally answered by the runtime's auto-response without waking the room; answer here too.
     core.sendText(c.connId, "pong");
@@ -67,7 +67,7 @@ export function handleFrame(core: RoomCore, c: LiveConn, data: ArrayBuffer | str
 /** Excess frames over the rate limit that make one abuse strike. */
 export const RATE_LIMITED_PER_STRIKE = 10;
 
-function reject(core: RoomCore, c: LiveConn, code: string, message: string, id: number | null, now: number, strike = true): void {
+function reject(core: RoomOps, c: LiveConn, code: string, message: string, id: number | null, now: number, strike = true): void {
   core.send(c.connId, { t: "error", code, message, id });
   if (!strike) {
     if (c.excess % RATE_LIMITED_PER_STRIKE === 1) core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message });
@@ -82,7 +82,7 @@ function reject(core: RoomCore, c: LiveConn, code: string, message: string, id: 
   }
 }
 
-function command(core: RoomCore, c: LiveConn, frame: Command, now: number): void {
+function command(core: RoomOps, c: LiveConn, frame: Command, now: number): void {
   const seatRec = c.seat === null ? undefined : core.record.seats[c.seat];
   if (c.seat === null || !seatRec) {
     core.send(c.connId, { t: "gameError", id: frame.id, code: RoomErrorCode.NOT_A_PLAYER, message: "Spectators cannot send inputs.", dup: false });
@@ -112,7 +112,7 @@ function command(core: RoomCore, c: LiveConn, frame: Command, now: number): void
 
 type RunResult = Step | { code: string; message: string };
 
-function run(core: RoomCore, seat: number, frame: Command, now: number): RunResult {
+function run(core: RoomOps, seat: number, frame: Command, now: number): RunResult {
   const rec = core.record;
   const notPlaying =
     rec.status === "waiting"
@@ -135,7 +135,7 @@ function run(core: RoomCore, seat: number, frame: Command, now: number): RunResu
   }
 }
 
-function reacknowledge(core: RoomCore, c: LiveConn, seatRec: SeatRecord, id: number): void {
+function reacknowledge(core: RoomOps, c: LiveConn, seatRec: SeatRecord, id: number): void {
   const known = seatRec.recent.find((r) => r[0] === id);
   if (known && known[2] !== null) {
     core.send(c.connId, { t: "gameError", id, code: known[2], message: known[3] ?? "", dup: true });

@@ -1,18 +1,20 @@
 /** The live connections of a room, as the core tracks them (rebuilt from socket attachments after hibernation). */
-import type { Seat } from "../games/types";
+import * as z from "zod";
+import type { Seat } from "../../games/types";
 import { fullBucket, type StrikeCounter, type TokenBucket } from "./token-bucket";
 
 export type Role = "player" | "spectator";
 
-/** What the host knows about a socket, kept in its attachment so it survives hibernation. */
-export interface ConnInfo {
-  readonly connId: string;
-  readonly playerId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly seat: Seat | null;
-  readonly connectedAt: number;
-}
+/** What the host knows about a socket, kept in its attachment so it survives hibernation (well under 2 KiB). */
+export const ConnInfoSchema = z.object({
+  connId: z.string(),
+  playerId: z.string(),
+  name: z.string(),
+  role: z.enum(["player", "spectator"]),
+  seat: z.number().int().nullable(),
+  connectedAt: z.number(),
+});
+export type ConnInfo = Readonly<z.infer<typeof ConnInfoSchema>>;
 
 export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
@@ -24,6 +26,24 @@ export interface LiveConn extends ConnInfo {
   holdFrom: number | null;
   bucket: TokenBucket;
   strikes: StrikeCounter;
+}
+
+export interface ResumeRequest {
+  /** The session from an earlier welcome; null for spectators, who have none. */
+  readonly session: string | null;
+  /** The last update seq the client applied. */
+  readonly lastSeq: number;
+}
+
+export interface ConnectRequest {
+  readonly connId: string;
+  readonly playerId: string;
+  readonly name: string;
+  readonly role: Role;
+  readonly version: number;
+  /** A fresh random secret from the host, used as the seat's session if it has none yet. */
+  readonly newSession: string;
+  readonly resume: ResumeRequest | null;
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {

@@ -5,10 +5,10 @@
  * durable, so an acknowledgement always implies persistence.
  */
 import { Packr, Unpackr } from "msgpackr";
-import { JournalEntry } from "../protocol";
-import { JOURNAL_SIZE } from "./journal";
-import type { ActionEntry, RoomRecord } from "./record";
-import { RoomRecordSchema } from "./record-schema";
+import { JournalEntry } from "../../protocol";
+import { JOURNAL_SIZE } from "../core/journal";
+import type { ActionEntry, RoomRecord } from "../core/record";
+import { RoomRecordSchema } from "../core/record";
 
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });

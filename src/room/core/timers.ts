@@ -1,10 +1,12 @@
 /** What each stored timer does when the ticker finds it due. Each clears itself first, so a repeated alarm is a no-op. */
-import { applyInput, forfeitSeat, roundSeed, type TimerKey } from "./match";
-import { aiSeed } from "./frames";
+import { CloseCode } from "../../protocol";
+import { applyInput, closeRoom, forfeitSeat, roundSeed, type TimerKey } from "./lifecycle";
+import { readyTimeout } from "./match-start";
+import { aiSeed } from "./frame-handler";
 import { forfeitsOnExpiry } from "./absence";
-import type { RoomCore } from "./room-core";
+import type { RoomOps } from "./room-ops";
 
-export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
+export function runTimer(core: RoomOps, key: TimerKey, now: number): void {
   const rec = core.record;
   core.markDirty();
   if (key === "ai") {
@@ -18,10 +20,10 @@ export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
       core.commit(forfeitSeat(rec, core.game, seat, "timeout", now));
     }
   } else if (key === "ready") {
-    core.readyTimeout(now);
+    readyTimeout(core, now);
   } else if (key === "cleanup") {
     rec.cleanupAt = null;
-    core.shutdown(now);
+    shutdown(core, now);
   } else {
     const seat = Number(key.slice("grace:".length));
     const seatRec = rec.seats[seat];
@@ -37,7 +39,7 @@ export function runTimer(core: RoomCore, key: TimerKey, now: number): void {
   }
 }
 
-function aiMove(core: RoomCore, now: number): void {
+function aiMove(core: RoomOps, now: number): void {
   const rec = core.record;
   const ai = core.game.ai;
   const seat = rec.status === "playing" ? core.game.turn(rec.game) : null;
@@ -52,4 +54,15 @@ function aiMove(core: RoomCore, now: number): void {
   // A rules engine refusing its own AI is a bug; forfeit the AI seat rather than stall the match.
   core.log("error", "ai_illegal_move", { seat, code: out.code, message: out.message });
   core.commit(forfeitSeat(rec, core.game, seat, "forfeit", now));
+}
+
+/** Close the room for good (abandoned while waiting, or idle after the end): last update, then every socket. */
+function shutdown(core: RoomOps, now: number): void {
+  const step = closeRoom(core.record, now);
+  core.commit(step);
+  core.log("info", "room_closed", { reason: step.events[0]?.["reason"] });
+  for (const c of core.conns.all()) {
+    core.conns.remove(c.connId);
+    core.close(c, CloseCode.MATCH_CLOSED, "The match is over and the room is closed.");
+  }
 }

@@ -4,9 +4,9 @@
  * given; time comes in as `now`. The room core calls these and turns the
  * returned events into update frames.
  */
-import { deriveRound } from "../protocol";
-import type { AnyGame, GameEvent, Seat } from "../games/types";
-import type { RoomSnapshot } from "../protocol";
+import { deriveRound } from "../../protocol";
+import type { AnyGame, GameEvent, Seat } from "../../games/types";
+import type { RoomSnapshot } from "../../protocol";
 import { FINISHED_TTL_MS, type ActionEntry, type RoomRecord } from "./record";
 import type { Deadline } from "./ticker";
 
@@ -38,6 +38,8 @@ export function startRound(rec: RoomRecord, game: AnyGame, now: number): Step {
   rec.status = "playing";
   rec.readyDeadline = null;
   rec.rtAnchor = game.realtime ? now : null;
+  rec.rtHold = null;
+  rec.rtResumeAt = null;
   rec.result = null;
   rec.endedAt = null;
   rec.cleanupAt = null;

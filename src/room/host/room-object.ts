@@ -6,27 +6,30 @@
  * hibernated sockets' attachments after hibernation, eviction or a restart.
  */
 import { DurableObject } from "cloudflare:workers";
-import { findGame } from "../games/registry";
-import { CloseCode, encodeFrame } from "../protocol";
-import { IDENTITY_HEADER, RoomIdentity } from "../shared/identity";
+import type { GameRegistry } from "../../games/registry";
+import { CloseCode, encodeFrame } from "../../protocol";
+import { IDENTITY_HEADER, RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
-import { logEvent } from "../shared/log";
-import { newRecord, type Creator } from "./record";
-import { RoomCore } from "./room-core";
-import { CreateMatchRequest, resolveSettings } from "./settings";
+import { logEvent } from "../../shared/log";
+import { newRecord, type Creator } from "../core/record";
+import { RoomCore } from "../core/room-core";
+import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
-import { alarmTime } from "./ticker";
+import { alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
-import { RealtimeLoop } from "./realtime-loop";
+import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
-import type { Env } from "../worker/env";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };
 
-export class RoomObject extends DurableObject<Env> {
+/**
+ * The room Durable Object over the games of one deployment. Not exported as is: `createEdgeroom`
+ * binds it to the app's games in a subclass (the runtime constructs it with `(ctx, env)` only).
+ */
+export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
@@ -51,7 +54,11 @@ export class RoomObject extends DurableObject<Env> {
     flush: (core) => this.flush(core),
   };
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(
+    ctx: DurableObjectState,
+    env: unknown,
+    private readonly games: GameRegistry,
+  ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
@@ -65,7 +72,7 @@ export class RoomObject extends DurableObject<Env> {
     if (this.ensureInitialized()) return { ok: false, status: 409, message: "A match with this id already exists." };
     const parsed = CreateMatchRequest.safeParse(request);
     if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "invalid request" };
-    const game = findGame(parsed.data.game);
+    const game = this.games.find(parsed.data.game);
     if (!game) return { ok: false, status: 400, message: `Unknown game "${parsed.data.game}".` };
     const resolved = resolveSettings(game, parsed.data);
     if (!resolved.ok) return { ok: false, status: 400, message: resolved.message };
@@ -229,7 +236,7 @@ export class RoomObject extends DurableObject<Env> {
       return null;
     }
     if (!loaded.record) return null;
-    const game = findGame(loaded.record.settings.game);
+    const game = this.games.find(loaded.record.settings.game);
     if (!game) {
       this.log("error", "unknown_game", { game: loaded.record.settings.game });
       return null;

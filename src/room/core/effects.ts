@@ -1,5 +1,5 @@
 /** What the I/O-free room core asks its host to do, drained after every call. */
-import type { JournalEntry, ServerFrame } from "../protocol";
+import type { JournalEntry, ServerFrame } from "../../protocol";
 import type { ActionEntry } from "./record";
 
 export interface LogEntry {

@@ -5,8 +5,8 @@
  * hibernation, eviction or a restart. Bounded: a client further behind gets
  * a full snapshot instead.
  */
-import type { GameEvent } from "../games/types";
-import type { JournalEntry } from "../protocol";
+import type { GameEvent } from "../../games/types";
+import type { JournalEntry } from "../../protocol";
 
 /** Updates kept for replay. Connect Four produces well under this many in a whole match. */
 export const JOURNAL_SIZE = 256;

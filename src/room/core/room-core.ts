@@ -5,35 +5,36 @@
  * alarm, which is why it can be stepped by hand in unit tests and hosted by a
  * Durable Object in production.
  */
-import type { AnyGame, GameEvent, Seat } from "../games/types";
-import { CloseCode, type JournalEntry, type ServerFrame } from "../protocol";
+import type { AnyGame, GameEvent, Seat } from "../../games/types";
+import { CloseCode, type JournalEntry, type ServerFrame } from "../../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { emptyEffects, type Effects, type LogEntry } from "./effects";
-import { closeRoom, snapshot, timerDeadlines, type Step } from "./match";
+import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { RealtimeDriver } from "./realtime";
-import { advanceRealtime, CHECKPOINT_MS } from "./realtime-room";
+import { entryFor, eventsFor } from "./audience";
+import { FixedStep } from "./fixed-step";
+import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
-import { handleFrame } from "./frames";
+import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
-import { admit, type ConnectDecision, type ConnectRequest } from "./admission";
-import { beginMatch, readyTimeout } from "./match-start";
+import { admit, type ConnectDecision } from "./admission";
+import type { ConnectRequest } from "./connections";
 import { publicStatus, type PublicStatus } from "./public-status";
+import type { RoomOps } from "./room-ops";
 
 // The connect and status types live with the code that builds them; re-exported here, where callers import them.
-export type { ConnectDecision, ConnectRequest, ResumeRequest } from "./admission";
+export type { ConnectDecision } from "./admission";
+export type { ConnectRequest, ResumeRequest } from "./connections";
 export type { PublicStatus } from "./public-status";
 
-export class RoomCore {
+export class RoomCore implements RoomOps {
   readonly conns = new Connections();
   readonly journal: Journal;
   /** Real-time games: the fixed-step driver; null for turn-based games. */
-  readonly rt: RealtimeDriver | null;
-  /** Real-time games: highest input id admitted to the tick buffer per seat (not yet applied). */
-  readonly admitted = new Map<number, number>();
+  readonly rt: FixedStep | null;
   checkpointDueAt = 0;
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
@@ -45,13 +46,14 @@ export class RoomCore {
     journal: JournalEntry[] = [],
   ) {
     this.journal = new Journal(journal);
-    this.rt = game.realtime ? new RealtimeDriver(game, game.realtime) : null;
+    this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
   advance(now: number): void {
     advanceRealtime(this, now);
     this.checkLiveness(now);
+    this.discardIfOver();
   }
 
   /** Whether a real-time simulation is running (the host then keeps its in-memory loop going). */
@@ -79,11 +81,12 @@ export class RoomCore {
   /**
    * After (re)building from storage: seated players whose sockets are gone
    * without a close event (a restart or deploy closes sockets silently) get
-   * their grace window now.
+   * their grace window now, and a live race is held at its last durable tick
+   * until they are back (see realtime-room.ts).
    */
   reconcile(now: number): void {
     if (this.record.status !== "playing") return;
-    const events: GameEvent[] = [];
+    const events: GameEvent[] = holdRace(this, now);
     this.record.seats.forEach((s, i) => {
       if (s.kind === "human" && s.graceUntil === null && !this.conns.seatConnected(i)) {
         events.push(...startAbsence(this.record, i, now));
@@ -184,18 +187,20 @@ export class RoomCore {
     this.fx.journal.push(entry);
     const critical = isCritical(events);
     if (critical) {
-      for (const s of rec.seats) {
-        if (s.kind !== "human" || s.playerId === null) continue;
-        s.unacked.push(entry);
+      rec.seats.forEach((s, seat) => {
+        if (s.kind !== "human" || s.playerId === null) return;
+        // A seat keeps (and is re-delivered) only what it was allowed to see.
+        s.unacked.push(entryFor(entry, seat));
         if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
-      }
+      });
     }
+    // One frame per distinct recipient view: the snapshot and the events both depend only on the seat.
     const cache = new Map<Seat | null, ServerFrame>();
     for (const c of this.conns.all()) {
       if (c.connId === exclude) continue;
       let frame = cache.get(c.seat);
       if (!frame) {
-        frame = { t: "update", seq: rec.seq, events, critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
+        frame = { t: "update", seq: rec.seq, events: eventsFor(events, c.seat), critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
         cache.set(c.seat, frame);
       }
       this.send(c.connId, frame);
@@ -216,7 +221,14 @@ export class RoomCore {
   commit(step: Step): number | null {
     this.recordActions(step.actions);
     if (step.ended) this.log("info", "match_end", { round: this.record.round, result: this.record.result });
-    return step.events.length > 0 ? this.emitUpdate(step.events) : null;
+    const seq = step.events.length > 0 ? this.emitUpdate(step.events) : null;
+    this.discardIfOver();
+    return seq;
+  }
+
+  /** Real-time games: once the round is over, buffered inputs are answered ROUND_ENDED, never carried over. */
+  private discardIfOver(): void {
+    if (this.rt && this.record.status !== "playing") discardPending(this);
   }
 
   closeAll(code: number, reason: string): void {
@@ -228,13 +240,6 @@ export class RoomCore {
 
   close(conn: LiveConn, code: number, reason: string): void {
     this.fx.closes.push({ conn: conn.connId, code, reason });
-  }
-
-  shutdown(now: number): void {
-    const step = closeRoom(this.record, now);
-    this.commit(step);
-    this.log("info", "room_closed", { reason: step.events[0]?.["reason"] });
-    this.closeAll(CloseCode.MATCH_CLOSED, "The match is over and the room is closed.");
   }
 
   send(conn: string, frame: ServerFrame): void {
@@ -260,15 +265,4 @@ export class RoomCore {
     this.fx.actions.push(...actions);
     this.fx.persist = true;
   }
-
-  /** Start the first round (see match-start.ts). */
-  beginMatch(now: number): GameEvent[] {
-    return beginMatch(this, now);
-  }
-
-  /** The ready timeout expired: start with whoever is seated, if enough are here. */
-  readyTimeout(now: number): void {
-    readyTimeout(this, now);
-  }
 }
-

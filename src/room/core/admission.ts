@@ -1,34 +1,16 @@
 /** Deciding on a new connection: version, room state, resume check, seat claim, replacing older connections, and the welcome. */
-import type { GameEvent, Seat } from "../games/types";
-import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../protocol";
-import { liveConn, type ConnInfo, type Role } from "./connections";
+import type { GameEvent, Seat } from "../../games/types";
+import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../../protocol";
+import { liveConn, type ConnectRequest, type ConnInfo } from "./connections";
 import { endAbsence } from "./absence";
 import { beginMatch, everyoneHere } from "./match-start";
 import { buildWelcome } from "./welcome";
-import type { RoomCore } from "./room-core";
-
-export interface ResumeRequest {
-  /** The session from an earlier welcome; null for spectators, who have none. */
-  readonly session: string | null;
-  /** The last update seq the client applied. */
-  readonly lastSeq: number;
-}
-
-export interface ConnectRequest {
-  readonly connId: string;
-  readonly playerId: string;
-  readonly name: string;
-  readonly role: Role;
-  readonly version: number;
-  /** A fresh random secret from the host, used as the seat's session if it has none yet. */
-  readonly newSession: string;
-  readonly resume: ResumeRequest | null;
-}
+import type { RoomOps } from "./room-ops";
 
 export type ConnectDecision = { accepted: true; info: ConnInfo } | { accepted: false; code: number; reason: string };
 
 /** Decide on a new socket and, when admitted, seat it and greet it. */
-export function admit(core: RoomCore, req: ConnectRequest, now: number): ConnectDecision {
+export function admit(core: RoomOps, req: ConnectRequest, now: number): ConnectDecision {
   const rec = core.record;
   if (!SUPPORTED_PROTOCOL_VERSIONS.includes(req.version)) {
     return refuse(core, req, CloseCode.UNSUPPORTED_VERSION, `Protocol version ${req.version} is not supported; this server speaks ${PROTOCOL_VERSION}.`);
@@ -86,13 +68,13 @@ export function admit(core: RoomCore, req: ConnectRequest, now: number): Connect
   return { accepted: true, info };
 }
 
-function refuse(core: RoomCore, req: ConnectRequest, code: number, reason: string): ConnectDecision {
+function refuse(core: RoomOps, req: ConnectRequest, code: number, reason: string): ConnectDecision {
   core.log("info", "join_refused", { playerId: req.playerId, role: req.role, code, reason });
   return { accepted: false, code, reason };
 }
 
 /** Null when the resume data (if any) is acceptable, else why not. Fails closed. */
-function checkResume(core: RoomCore, req: ConnectRequest): string | null {
+function checkResume(core: RoomOps, req: ConnectRequest): string | null {
   const r = req.resume;
   if (!r) return null;
   if (r.lastSeq > core.record.seq) return `lastSeq ${r.lastSeq} is ahead of the room (at ${core.record.seq}).`;

@@ -3,11 +3,12 @@
  * continues the previous one (nothing, an exact replay of missed updates, or
  * a snapshot when the gap is outside the journal).
  */
-import type { Seat } from "../games/types";
-import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../protocol";
-import { snapshot } from "./match";
-import type { ConnectRequest } from "./admission";
-import type { RoomCore } from "./room-core";
+import type { Seat } from "../../games/types";
+import { MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION, stateHash, type JournalEntry, type ServerFrame } from "../../protocol";
+import { snapshot } from "./lifecycle";
+import type { ConnectRequest } from "./connections";
+import type { RoomOps } from "./room-ops";
+import { entryFor, hashPublic } from "./audience";
 
 /**
  * How often a client should send `sync`. Real-time rooms ask for one a second: besides refining the
@@ -17,10 +18,19 @@ import type { RoomCore } from "./room-core";
  */
 export const SYNC_INTERVAL_MS = { realtime: 1_000, turnBased: 15_000 } as const;
 
+/**
+ * The reconnect delay cap a room asks of its clients: a third of its grace window (1–30 s). With full
+ * jitter a client tries again within that long of the room coming back, so a seated player of a room
+ * that restarts is back with two thirds of the window to spare (measured in docs/reliability.md).
+ */
+export function reconnectCapMs(graceMs: number): number {
+  return Math.min(30_000, Math.max(1_000, Math.floor(graceMs / 3)));
+}
+
 /** Critical updates remembered per seat until acknowledged. */
 export const MAX_UNACKED = 16;
 
-export function buildWelcome(core: RoomCore, req: ConnectRequest, seat: Seat | null, seqBefore: number, now: number): ServerFrame {
+export function buildWelcome(core: RoomOps, req: ConnectRequest, seat: Seat | null, seqBefore: number, now: number): ServerFrame {
   const rec = core.record;
   const seatRec = seat === null ? undefined : rec.seats[seat];
   let status: "none" | "replayed" | "snapshot" = "none";
@@ -49,12 +59,13 @@ export function buildWelcome(core: RoomCore, req: ConnectRequest, seat: Seat | n
       timeoutMs: rec.settings.heartbeatTimeoutMs,
       syncIntervalMs: core.game.realtime ? SYNC_INTERVAL_MS.realtime : SYNC_INTERVAL_MS.turnBased,
     },
+    reconnect: { maxDelayMs: reconnectCapMs(rec.settings.graceMs) },
     limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: core.game.rateLimit.burst, perSecond: core.game.rateLimit.perSecond },
     session: seatRec?.session ?? req.newSession,
     resume: { status, fromSeq: req.resume ? req.resume.lastSeq : null },
-    replay,
+    replay: replay.map((e) => entryFor(e, seat)),
     critical: seatRec ? seatRec.unacked : [],
-    stateHash: stateHash(rec.game),
+    stateHash: hashPublic(core.game, rec) ? stateHash(rec.game) : null,
     room: snapshot(rec, core.game, seat, (s) => core.conns.seatConnected(s)),
   };
 }

@@ -1,5 +1,5 @@
 /** The real-time loop: an in-memory timer that advances a live real-time match at each snapshot boundary. */
-import type { RoomCore } from "./room-core";
+import type { RoomCore } from "../core/room-core";
 
 /** Ticks run only while the instance is awake; the alarm is the watchdog that restarts the loop after an eviction. */
 export class RealtimeLoop {

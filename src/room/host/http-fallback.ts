@@ -1,8 +1,8 @@
 /** The HTTP fallback transport (SSE down, POST up): opening a connection's event stream, and taking one client frame per POST. */
-import { CloseCode } from "../protocol";
-import type { RoomIdentity } from "../shared/identity";
+import { CloseCode } from "../../protocol";
+import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
-import type { RoomCore } from "./room-core";
+import type { RoomCore } from "../core/room-core";
 
 /** What the fallback uses of the Durable Object, which keeps storage (the ticket check) to itself. */
 export interface FallbackHost {

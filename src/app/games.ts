@@ -1,0 +1,5 @@
+/** The games this app hosts: the one list where the app names its games (server, pages and tools read it). */
+import { connectFour } from "../games/connect-four";
+import { runner } from "../games/runner";
+
+export const games = [connectFour, runner] as const;

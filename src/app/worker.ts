@@ -1,0 +1,8 @@
+/** The reference app's worker entry (wrangler.toml `main`): Edgeroom with the app's games. */
+import { createEdgeroom } from "../server";
+import { games } from "./games";
+
+const edgeroom = createEdgeroom({ games });
+
+export const RoomObject = edgeroom.RoomObject;
+export default edgeroom.worker;

@@ -1,0 +1,192 @@
+/**
+ * Real-time play inside the room core: admitting inputs into the tick buffer,
+ * advancing the simulation, answering every input exactly once, holding the
+ * race after a rebuild, and sending each connection a delta snapshot.
+ * Persistence is batched: one write per snapshot interval in which inputs were
+ * applied or events happened, plus a checkpoint every few seconds.
+ *
+ * Exactly one answer per input id: `ack` when applied at its tick, `gameError`
+ * when refused at admission or when the round ends before its tick
+ * (ROUND_ENDED). A re-sent id gets the recorded outcome again (`dup: true`)
+ * once settled; a re-sent id that is still buffered gets nothing now, its one
+ * answer comes when it settles, to whichever connection holds the seat then.
+ */
+import { deltaPairs, RoomErrorCode, type ClientFrame } from "../../protocol";
+import type { GameEvent, Seat } from "../../games/types";
+import type { LiveConn } from "./connections";
+import { settleRealtime } from "./lifecycle";
+import type { PendingInput } from "./fixed-step";
+import type { RecentOutcome, SeatRecord } from "./record";
+import type { RoomOps } from "./room-ops";
+
+/** The record (game state included) is written at least this often while a real-time match runs. */
+export const CHECKPOINT_MS = 3_000;
+/** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
+export const RECENT_REALTIME = 64;
+/**
+ * After a held race is released (every seated player back, or their grace over), it resumes after
+ * this countdown: long enough for every client to receive the resume time and re-anchor its tick
+ * clock (one snapshot interval plus a round trip), short enough not to bore anyone.
+ */
+export const RESUME_COUNTDOWN_MS = 2_000;
+
+type InputFrame = Extract<ClientFrame, { t: "input" }>;
+
+/** An input frame for a real-time game: answer a re-send exactly, else validate and buffer it at its tick. */
+export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
+  const rt = core.rt;
+  if (!rt) return;
+  const known = seatRec.recent.find((r) => r[0] === frame.id);
+  if (known) {
+    answer(core, seat, known, true);
+    return;
+  }
+  // Buffered and not yet applied: its one answer comes when it settles.
+  if (rt.isPending(seat, frame.id)) return;
+  if (frame.id <= seatRec.lastInputId) {
+    // Settled before the outcomes still remembered (the SDK never re-sends that far back).
+    core.send(c.connId, { t: "ack", id: frame.id, seq: null, dup: true });
+    return;
+  }
+  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message]);
+  const rec = core.record;
+  if (rec.status !== "playing") {
+    if (rec.status === "waiting") refuse(RoomErrorCode.NOT_STARTED, "The match has not started yet.");
+    else refuse(RoomErrorCode.MATCH_OVER, "The match is over.");
+    return;
+  }
+  const parsed = core.game.inputSchema.safeParse(frame.data);
+  if (!parsed.success) {
+    refuse(RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
+    return;
+  }
+  const check = core.game.apply(rec.game, parsed.data, { seat, by: "human" });
+  if (!check.ok) {
+    refuse(check.code, check.message);
+    return;
+  }
+  const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
+  if (!admission.ok) refuse(admission.code, admission.message);
+}
+
+/** Run the owed steps (unless the race is held), then answer, log, broadcast events and send snapshots. */
+export function advanceRealtime(core: RoomOps, now: number): void {
+  const rt = core.rt;
+  const rec = core.record;
+  if (!rt || rec.status !== "playing") return;
+  if (holding(core, now)) {
+    sendSnapshots(core, true);
+    return;
+  }
+  const out = rt.advance(rec, now);
+  core.metrics.steps += out.steps;
+  core.metrics.droppedSteps += out.dropped;
+  for (const p of out.applied) {
+    const seatRec = rec.seats[p.seat];
+    if (!seatRec || p.inputId === null) continue;
+    core.recordActions([{ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick }]);
+    settle(core, p.seat, seatRec, [p.inputId, null, null, null]);
+  }
+  if (out.events.length > 0 || core.game.result(rec.game)) core.commit(settleRealtime(rec, core.game, now, [...out.events]));
+  sendSnapshots(core, out.steps === 0);
+  if (now >= core.checkpointDueAt) {
+    core.markDirty();
+    core.checkpointDueAt = now + CHECKPOINT_MS;
+  }
+}
+
+/**
+ * The round is over (finished, resigned, forfeited, closed): every input still buffered is answered
+ * ROUND_ENDED and forgotten, so nothing is carried into a rematch and no `send()` waits forever.
+ */
+export function discardPending(core: RoomOps): void {
+  const rt = core.rt;
+  if (!rt) return;
+  for (const p of rt.drain()) answerDiscarded(core, p);
+}
+
+function answerDiscarded(core: RoomOps, p: PendingInput): void {
+  const seatRec = core.record.seats[p.seat];
+  if (!seatRec || p.inputId === null) return;
+  core.log("info", "input_discarded", { seat: p.seat, inputId: p.inputId, tick: p.applyTick });
+  settle(core, p.seat, seatRec, [p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`]);
+}
+
+/** Record an input's one outcome, answer it, and move `lastInputId` up to the highest id with nothing pending below. */
+function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome): void {
+  seatRec.recent.push(outcome);
+  if (seatRec.recent.length > RECENT_REALTIME) seatRec.recent.splice(0, seatRec.recent.length - RECENT_REALTIME);
+  const low = core.rt?.lowestPending(seat) ?? null;
+  const settledMax = Math.max(seatRec.lastInputId, ...seatRec.recent.map((r) => r[0]));
+  seatRec.lastInputId = low === null ? settledMax : Math.min(settledMax, low - 1);
+  answer(core, seat, outcome, false);
+}
+
+/** Send an outcome to every connection holding the seat (the one that sent it may have been replaced). */
+function answer(core: RoomOps, seat: Seat, [id, seq, code, message]: RecentOutcome, dup: boolean): void {
+  for (const c of core.conns.all()) {
+    if (c.role !== "player" || c.seat !== seat) continue;
+    if (code === null) core.send(c.connId, { t: "ack", id, seq, dup });
+    else core.send(c.connId, { t: "gameError", id, code, message: message ?? "", dup });
+  }
+}
+
+/**
+ * A race held after a rebuild stays at its last durable tick until no seated player is away (each is
+ * back, or their grace ended and the game forfeited them), then counts down and resumes there, so
+ * ticks are only simulated while every remaining player can send. Returns whether it is still held.
+ */
+function holding(core: RoomOps, now: number): boolean {
+  const rec = core.record;
+  const rt = core.rt;
+  if (!rt) return false;
+  if (rec.rtHold !== null) {
+    if (rec.seats.some((s) => s.kind === "human" && s.graceUntil !== null)) return true;
+    rec.rtHold = null;
+    rec.rtResumeAt = now + RESUME_COUNTDOWN_MS;
+    core.log("info", "race_resuming", { tick: rt.tick(rec), at: rec.rtResumeAt });
+    core.emitUpdate([{ type: "raceResuming", tick: rt.tick(rec), at: rec.rtResumeAt }]);
+    return true;
+  }
+  if (rec.rtResumeAt !== null) {
+    if (now < rec.rtResumeAt) return true;
+    // Tick t now runs at resumeAt + (t - tick)·stepMs: the anchor moves by exactly the time held.
+    rec.rtAnchor = rec.rtResumeAt - rt.tick(rec) * rt.stepMs;
+    rec.rtResumeAt = null;
+    core.markDirty();
+  }
+  return false;
+}
+
+/** Hold a live race (the room was rebuilt from storage): see `holding`. */
+export function holdRace(core: RoomOps, now: number): GameEvent[] {
+  const rec = core.record;
+  if (!core.rt || rec.status !== "playing") return [];
+  rec.rtHold = "restart";
+  rec.rtResumeAt = null;
+  core.markDirty();
+  const tick = core.rt.tick(rec);
+  core.log("info", "race_held", { tick, reason: "restart", at: now });
+  return [{ type: "raceHeld", tick, reason: "restart" }];
+}
+
+/**
+ * Snapshots: a keyframe to each connection that has none yet, then deltas against what it already
+ * has. `newOnly`: no step ran, so only connections without a keyframe get one.
+ */
+export function sendSnapshots(core: RoomOps, newOnly = false): void {
+  const rt = core.rt;
+  if (!rt || core.record.game === null) return;
+  const state = core.record.game;
+  const tick = rt.spec.tick(state);
+  const perViewer = core.game.secrets !== undefined;
+  const shared = perViewer ? null : rt.spec.quantize(state, null);
+  for (const c of core.conns.all()) {
+    if (newOnly && c.lastSnap !== null) continue;
+    const q = shared ?? rt.spec.quantize(state, c.seat);
+    const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
+    const key = c.lastSnap === null || c.lastSnap.length !== q.length;
+    core.send(c.connId, { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });
+    c.lastSnap = q;
+  }
+}

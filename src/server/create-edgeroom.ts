@@ -1,0 +1,37 @@
+/**
+ * `createEdgeroom({ games })`: everything an operator's worker entry needs — the fetch handler (the
+ * Hono app: auth, origins, limits, routing) and the room Durable Object class bound to those games:
+ *
+ *   const edgeroom = createEdgeroom({ games: [connectFour, myGame] });
+ *   export const RoomObject = edgeroom.RoomObject;   // the class named in wrangler.toml
+ *   export default edgeroom.worker;
+ */
+import { GameRegistry } from "../games/registry";
+import type { AnyGame } from "../games/types";
+import { RoomHost } from "../room/host/room-object";
+import { createApp } from "../worker/app";
+import type { Env } from "../worker/env";
+
+export interface EdgeroomOptions {
+  /** The games this deployment hosts (ids must be unique). */
+  readonly games: readonly AnyGame[];
+}
+
+export interface Edgeroom {
+  /** The worker's default export. */
+  readonly worker: ExportedHandler<Env>;
+  /** The room Durable Object class; export it under the `class_name` of the ROOMS binding. */
+  readonly RoomObject: new (ctx: DurableObjectState, env: unknown) => RoomHost;
+  readonly games: GameRegistry;
+}
+
+export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
+  const games = new GameRegistry(options.games);
+  const app = createApp(games);
+  class RoomObject extends RoomHost {
+    constructor(ctx: DurableObjectState, env: unknown) {
+      super(ctx, env, games);
+    }
+  }
+  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, games };
+}

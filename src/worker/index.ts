@@ -1,5 +1,0 @@
-/** Worker entry: the Hono app and the room Durable Object class. */
-import { createApp } from "./app";
-
-export { RoomObject } from "../room/room-object";
-export default createApp();

@@ -1,0 +1,177 @@
+/**
+ * Fault injection, runner: the local runtime is killed mid-race and restarted on the same state,
+ * with scripted SDK players racing through their own proxies.
+ *
+ * Checked after each kill: the room resumed at a tick it had already reached before the kill (it
+ * simulated nothing while nobody could reach it), stayed at that tick until every player was back,
+ * and only then counted down and ran again. Checked over the whole race: every `send()` got exactly
+ * one answer; every acknowledged input is in the replay exactly once (0 lost, 0 applied twice), and
+ * every input in the replay was acknowledged.
+ *
+ * Run alone: npx vitest run --project e2e test/e2e/faults-runner  (seed: EDGEROOM_FAULT_SEED)
+ */
+import { describe, expect, it } from "vitest";
+import { SnapshotStream, type InputOutcome } from "../../src/client";
+import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../../src/games/runner";
+import { mixSeed } from "../../src/games/rng";
+import { FaultClient, faultSeed, now, printTable, useFaultStack } from "../support/fault-harness";
+
+const SEED = faultSeed();
+const suite = useFaultStack("faults-runner", SEED);
+const KILLS = 3;
+
+interface Seen {
+  snaps: Array<{ t: number; tick: number }>;
+  welcomes: Array<{ t: number; tick: number }>;
+  held: Array<{ t: number; tick: number }>;
+  resuming: Array<{ t: number; tick: number; at: number }>;
+}
+
+/**
+ * A scripted runner over the SDK: it rebuilds the race from `snap` frames and, for the next obstacle,
+ * sends the button change stamped with the exact tick it is meant for (a jump centred on a low
+ * obstacle, a duck held through a high one).
+ */
+function raceBot(c: FaultClient, seat: () => number, seen: Seen, sends: Array<Promise<InputOutcome>>): void {
+  const stream = new SnapshotStream();
+  let planned = -1;
+  c.client.on("welcome", (w) => {
+    stream.reset();
+    const view = w.frame.room.view as { tick?: number } | null;
+    seen.welcomes.push({ t: now(), tick: view?.tick ?? -1 });
+  });
+  c.client.on("update", (u) => {
+    for (const e of u.events) {
+      if (e.type === "raceHeld") seen.held.push({ t: now(), tick: Number(e["tick"]) });
+      if (e.type === "raceResuming") seen.resuming.push({ t: now(), tick: Number(e["tick"]), at: Number(e["at"]) });
+    }
+  });
+  c.client.on("snap", (snap) => {
+    stream.apply(snap);
+    seen.snaps.push({ t: now(), tick: snap.tick });
+    if (!stream.values) return;
+    const frame: RunnerFrame = decodeQuantized(stream.values);
+    const me = frame.players[seat()];
+    if (!me || !me.standing || frame.phase !== "racing") return;
+    const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
+    const send = (tick: number, input: { jump?: boolean; duck?: boolean }) => sends.push(c.send({ tick, ...input }));
+    if (!next) return;
+    const gap = next.x - (me.x + PLAYER_WIDTH);
+    const speed = Math.max(1, frame.speed);
+    if (next.kind === "low") {
+      if (me.duckHeld) send(frame.tick + 1, { duck: false });
+      const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
+      const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
+      if (at - frame.tick <= 6 && planned < next.x) {
+        planned = next.x;
+        send(at, { jump: true });
+      }
+    } else if (!me.duckHeld && gap <= 8 * speed) {
+      send(frame.tick + 1, { duck: true });
+    }
+  });
+}
+
+describe("fault injection: the runtime killed mid-race", () => {
+  it("never simulates a tick while its players cannot send, and loses or doubles no input", async () => {
+    const stack = suite.stack;
+    const guests = [await stack.api.guest("Runner A"), await stack.api.guest("Runner B")];
+    const matchId = await stack.api.createMatch(guests[0]!.token, { game: "runner", mode: "pvp", seats: 2, options: { durationSeconds: 30 } });
+    const seen = guests.map((): Seen => ({ snaps: [], welcomes: [], held: [], resuming: [] }));
+    const sends: Array<Promise<InputOutcome>>[] = [[], []];
+    const clients = await Promise.all(guests.map((g, i) => suite.open(`runner-${i}`, g.token, matchId, 700 + i)));
+    clients.forEach((c, i) => raceBot(c, () => c.seat, seen[i]!, sends[i]!));
+    await Promise.all(clients.map((c) => c.untilRoom((r) => r.status === "playing")));
+
+    const kills: Array<{ killAt: number; maxTickBefore: number }> = [];
+    for (let k = 0; k < KILLS; k++) {
+      // Kill when the race has run a little further (a tick both clients have seen), at seeded points.
+      const target = 400 + k * 400 + (mixSeed(SEED, 40 + k) % 150);
+      // (or the race is over: then the checks below say why)
+      const over = Promise.all(clients.map((c) => c.untilRoom((r) => r.status === "finished")));
+      await Promise.race([Promise.all(clients.map((c) => c.next("snap", (s) => s.tick >= target))), over]);
+      const maxTickBefore = Math.max(...seen.flatMap((s) => s.snaps.map((x) => x.tick)));
+      const killAt = now();
+      await stack.restartAfter("kill");
+      kills.push({ killAt, maxTickBefore });
+      // Back and racing again (each client welcomed after the kill, then a snapshot past the tick it was
+      // welcomed at), or over.
+      await Promise.all(
+        clients.map((c, i) => {
+          const racing = new Promise<void>((resolve) => {
+            const check = () => {
+              const w = seen[i]!.welcomes.find((x) => x.t > killAt);
+              if (w && seen[i]!.snaps.some((x) => x.t > w.t && x.tick > w.tick)) {
+                off();
+                resolve();
+              }
+            };
+            const off = c.client.on("snap", check);
+          });
+          return Promise.race([racing, c.untilRoom((r) => r.status === "finished").then(() => undefined)]);
+        }),
+      );
+    }
+    await Promise.all(clients.map((c) => c.untilRoom((r) => r.status === "finished")));
+    const outcomes = await Promise.all(sends.map((s) => Promise.all(s)));
+
+    const rows: Array<[string, string | number]> = [];
+    kills.forEach((kill, k) => {
+      const after = (s: Seen) => ({
+        welcome: s.welcomes.find((w) => w.t > kill.killAt),
+        held: s.held.find((h) => h.t > kill.killAt),
+        resuming: s.resuming.find((r) => r.t > kill.killAt),
+      });
+      const views = seen.map(after);
+      for (const [i, v] of views.entries()) {
+        expect(v.welcome, `client ${i} welcomed after kill ${k}`).toBeDefined();
+        expect(v.resuming, `client ${i} saw the race resume after kill ${k}`).toBeDefined();
+        // The room came back at a tick it had reached before the kill: nothing simulated while it was down.
+        expect(v.welcome!.tick).toBeLessThanOrEqual(kill.maxTickBefore);
+        expect(v.resuming!.tick).toBe(v.welcome!.tick);
+        // Held there until every player was back: no snapshot moved before the resume was announced.
+        const heldSnaps = seen[i]!.snaps.filter((s) => s.t > v.welcome!.t && s.t < v.resuming!.t);
+        expect(heldSnaps.every((s) => s.tick === v.welcome!.tick)).toBe(true);
+      }
+      const lastBack = Math.max(...views.map((v) => v.welcome!.t));
+      for (const v of views) expect(v.resuming!.t).toBeGreaterThanOrEqual(lastBack);
+      rows.push([`kill ${k + 1}: tick seen before / resumed at`, `${kill.maxTickBefore} / ${views[0]!.welcome!.tick}`]);
+    });
+
+    // Every send settled exactly once; every acknowledged input is in the replay exactly once.
+    const replay = (await (await stack.fetch(`${stack.base}/api/matches/${matchId}/replay`, { method: "GET", headers: {}, body: undefined as unknown as string })).json()) as {
+      actions: Array<{ kind: string; seat?: number; inputId?: number | null }>;
+    };
+    // Every player was back inside its grace window after every kill: nobody was forfeited.
+    expect(replay.actions.filter((a) => a.kind === "forfeit")).toEqual([]);
+    let acked = 0;
+    let dups = 0;
+    let lost = 0;
+    let doubled = 0;
+    let refused = 0;
+    outcomes.forEach((list, i) => {
+      const seat = clients[i]!.seat;
+      const applied = replay.actions.filter((a) => a.kind === "input" && a.seat === seat).map((a) => a.inputId);
+      for (const o of list) {
+        if (o.kind !== "ack") {
+          refused += 1;
+          expect(applied).not.toContain(o.id);
+          continue;
+        }
+        acked += 1;
+        if (o.dup) dups += 1;
+        const times = applied.filter((id) => id === o.id).length;
+        if (times === 0) lost += 1;
+        if (times > 1) doubled += 1;
+      }
+      const ackedIds = new Set(list.filter((o) => o.kind === "ack").map((o) => o.id));
+      expect(applied.filter((id) => id === null || id === undefined || !ackedIds.has(id))).toEqual([]);
+      expect(clients[i]!.outcomes).toHaveLength(list.length);
+    });
+    rows.push(["inputs acknowledged (of which dup)", `${acked} (${dups})`], ["inputs refused", refused], ["acknowledged inputs lost", lost], ["inputs applied twice", doubled]);
+    printTable(`faults-runner (seed ${SEED})`, rows);
+    expect(lost).toBe(0);
+    expect(doubled).toBe(0);
+    expect(acked).toBeGreaterThan(10);
+  });
+});
