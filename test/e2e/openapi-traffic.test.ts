@@ -53,7 +53,9 @@ describe("recorded traffic against the served OpenAPI document", () => {
     // Refusals, each with its documented status and error body.
     expect((await get(`/api/matches/${matchId}/metrics`)).status).toBe(401);
     expect((await api.status("not-a-real-match-id")).status).toBe(404);
-    expect((await api.post("/api/matches", { game: "connect-four" })).status).toBe(401);
+    // Without a body: the worker refuses before reading one, and local workerd then resets the kept-alive
+    // connection (measured here: the next request on it failed with ECONNRESET about one run in three).
+    expect((await api.fetch(`${server.base}/api/matches`, { method: "POST" })).status).toBe(401);
     expect((await api.post("/api/matches", { game: "chess" }, alice.token)).status).toBe(400);
     expect((await api.post("/api/guest", { name: "x".repeat(40) })).status).toBe(400);
     expect((await api.post(`/api/matches/${matchId}/ticket`, { role: "referee" }, alice.token)).status).toBe(400);
