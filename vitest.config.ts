@@ -1,8 +1,15 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { unstable_readConfig } from "wrangler";
+
+// wrangler.toml's [vars] are the production defaults; the workers tests get them as one JSON binding
+// (PRODUCTION_VARS) to prove what a plain `wrangler deploy` allows, and run everything else with the
+// development values given explicitly below (the tests must not depend on a developer's .dev.vars).
+const productionVars = unstable_readConfig({ config: "./wrangler.toml" }).vars;
 
 // Three projects: pure unit tests on Node, workerd tests through the Workers
-// integration, and end-to-end tests that spawn a real `wrangler dev`.
+// integration (@cloudflare/vitest-plugin, the renamed @cloudflare/vitest-pool-workers), and end-to-end
+// tests against the worker started through miniflare's API (plus one real `wrangler dev`).
 export default defineConfig({
   test: {
     projects: [
@@ -17,6 +24,8 @@ export default defineConfig({
               bindings: {
                 AUTH_SECRET: "test-secret-0123456789abcdef0123456789abcdef",
                 ALLOWED_ORIGINS: "https://play.example.com",
+                ALLOW_GUESTS: "true",
+                PRODUCTION_VARS: JSON.stringify(productionVars),
                 OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
               },
             },

@@ -53,7 +53,7 @@ function readNumber(key: Key, argv: readonly string[], env: NodeJS.ProcessEnv): 
 export const USAGE = `Usage: npm run bench [-- --seconds=N --baseline-seconds=N --step-seconds=N --max-rooms=N --late-ms=N]
 Environment: BENCH_SECONDS (total budget, default 300), BENCH_BASELINE_SECONDS, BENCH_STEP_SECONDS,
 BENCH_MAX_ROOMS (default 128), BENCH_LATE_MS (default 5), BENCH_STATE_DIR (default /dev/shm),
-BENCH_SERVER_LOG (file to save wrangler's output to).`;
+BENCH_SERVER_LOG (file to save the server's output to).`;
 
 export function loadConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const totalSeconds = readNumber("seconds", argv, env) ?? 300;

@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: a bounded load test of real-time runner rooms against a
- * real `wrangler dev` on loopback (run from a snapshot of src/, see server.ts). Starts the server, measures its idle CPU,
+ * `npm run bench`: a bounded load test of real-time runner rooms against the
+ * worker in workerd on loopback (miniflare, from a snapshot of src/, see server.ts). Starts the server, measures its idle CPU,
  * then ramps 1, 2, 4, 8, … four-player rooms (the first step is the long
  * baseline for the per-client figures) until p99 snapshot lateness reaches
  * the limit, the load generator saturates, BENCH_MAX_ROOMS or the time budget.
  * Prints a table and writes bench/results/{<timestamp>.json, latest.json, latest.md}.
  * Everything it started is stopped at the end, on errors and on Ctrl-C too.
+ * Progress (elapsed against the budget, the current step) goes to stderr.
  */
 import { writeFileSync } from "node:fs";
 import { Api } from "../test/support/api";
@@ -13,6 +14,7 @@ import type { Bot } from "./bot";
 import { loadConfig, USAGE } from "./config";
 import { LoadgenCpu, machineInfo, ServerProbe, waitForQuiet } from "./proc";
 import { renderText, saveResults, type BenchResults } from "./report";
+import { Progress } from "./progress";
 import { GuestPool, sleep } from "./rooms";
 import { startBenchServer, type BenchServer } from "./server";
 import { estimateStepSeconds, NOISY_OTHER_CORES, runStep, type StepResult } from "./step";
@@ -27,9 +29,9 @@ const NOTES = [
   "CPU per room-tick = Δ(utime+stime of the workerd processes) over the window ÷ Σ rooms' ticks simulated in the window (from snapshot ticks); 'net' subtracts the idle workerd CPU rate measured before the first room. It includes the worker, routing and heartbeats, not only the simulation; CPU time has 1/CLK_TCK (10 ms) resolution.",
   "Memory per room: (workerd VmRSS at the end of step n − VmRSS before the first room) ÷ n. Rooms of earlier steps may still be resident, so this is an upper bound; 'marginal' is the RSS growth during the step ÷ n.",
   "The bots run identical copies of one course at the same speed, so the four of a room press in the same ticks: their inputs share snapshot intervals (and record writes) more than human players' would.",
-  "The load generator (one Node process) shares the machine with workerd and wrangler; steps where it used more than 80% of one core are marked unreliable.",
-  "The machine may be shared: per step, machine.otherCores is the CPU used by processes other than workerd, wrangler and the load generator (from /proc/stat); steps where it exceeded 0.25 cores are marked noisy. A failing step is re-run once before the ramp stops.",
-  "wrangler dev runs workerd locally: timings, CPU and memory differ from Cloudflare's edge (no network, different isolate packing, dev tooling).",
+  "The load generator (one Node process) shares the machine with workerd and miniflare; steps where it used more than 80% of one core are marked unreliable.",
+  "The machine may be shared: per step, machine.otherCores is the CPU used by processes other than workerd, miniflare and the load generator (from /proc/stat); steps where it exceeded 0.25 cores are marked noisy. A failing step is re-run once before the ramp stops.",
+  "miniflare runs workerd locally (no wrangler dev proxy since issue 15; earlier results went through it): timings, CPU and memory differ from Cloudflare's edge (no network, different isolate packing, dev tooling).",
 ];
 
 const NEEDS_SERVER_ENDPOINT = [
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
   const began = performance.now();
   const deadline = began + cfg.totalSeconds * 1000;
   const secondsLeft = () => (deadline - performance.now()) / 1000;
-  const log = (msg: string) => console.error(`[bench ${round((performance.now() - began) / 1000, 1)}s] ${msg}`);
+  const progress = new Progress("bench", cfg.totalSeconds);
+  const log = (msg: string) => progress.log(msg);
 
   const bots = new Set<Bot>();
   let dev: BenchServer | null = null;
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     for (const bot of bots) bot.terminate();
     if (dev) {
       await dev.stop();
-      log("wrangler dev stopped");
+      log("server stopped");
     }
   };
   const onSignal = (sig: NodeJS.Signals) => {
@@ -76,14 +79,16 @@ async function main(): Promise<void> {
   let rss0 = 0;
   let stoppedBecause = "not started";
   try {
-    log("starting wrangler dev on 127.0.0.1 (from a snapshot of src/)");
+    progress.start("starting the worker under miniflare on 127.0.0.1 (from a snapshot of src/)");
     dev = await startBenchServer(cfg.stateBase);
+    progress.done();
     const probe = new ServerProbe(dev.pid);
     workerdPids = probe.pids.workerd;
     const api = new Api((url, init) => fetch(url, init), dev.base);
     const guests = new GuestPool(api);
     await guests.take(4); // warms the worker isolate before the idle measurement
 
+    progress.start("measuring idle CPU", 3);
     const i0 = probe.sample();
     await sleep(3000);
     const i1 = probe.sample();
@@ -101,8 +106,9 @@ async function main(): Promise<void> {
       const quietMs = Math.max(0, Math.min(attempt > 1 ? 30_000 : 10_000, spare * 1000));
       const other = quietMs > 0 ? await waitForQuiet(probe, NOISY_OTHER_CORES, quietMs) : 0;
       if (other >= NOISY_OTHER_CORES) log(`other processes are using ${round(other, 2)} cores; measuring anyway`);
-      log(`step: ${rooms} room(s), ${window} s window${attempt > 1 ? " (re-run to confirm a failure)" : ""}`);
+      progress.start(`step ${steps.length + 1}: ${rooms} room(s), ${window} s window${attempt > 1 ? " (re-run to confirm a failure)" : ""}`, estimateStepSeconds(rooms, window, cfg));
       const step = await runStep(ctx, rooms, window, attempt);
+      progress.done();
       steps.push(step);
       for (const b of bots) if (!b.open) bots.delete(b);
       const f = step.figures;
@@ -128,6 +134,7 @@ async function main(): Promise<void> {
     stoppedBecause = `error: ${errors[errors.length - 1]}`;
     log(`error: ${errors[errors.length - 1]}`);
   } finally {
+    progress.done();
     await cleanup();
   }
 
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
   console.log(renderText(results));
   const path = saveResults(cfg.resultsDir, results);
   log(`saved ${path}, latest.json and latest.md`);
+  progress.stop();
   if (steps.length === 0) process.exitCode = 1;
 }
 

@@ -1,20 +1,22 @@
 /**
- * The server under test: `wrangler dev` on a free loopback port, run from a
- * frozen copy of the project's sources in a temporary directory. wrangler dev
- * watches its sources and reloads (restarting every room) when a file
- * changes; running from a snapshot keeps edits made in the working tree during
- * a run from disturbing it. The copy leaves out the web client ([build] and
- * [assets] are dropped from wrangler.toml): the benchmark only uses /api/*.
+ * The server under test: the worker of a wrangler config, bundled with
+ * esbuild and run by miniflare's API (test/support/worker-server.ts) on a free
+ * loopback port, with no `wrangler dev` proxy in front, from a frozen copy of
+ * the sources in a temporary directory (a git revision, or the working tree):
+ * edits made during a run cannot reach it. The copy leaves out the web client
+ * ([build] and [assets] are dropped from wrangler.toml): the benchmark only
+ * uses /api/*.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { freePort, TEST_SECRET } from "../test/support/wrangler-dev";
+import { bundleWorker } from "../test/support/worker-bundle";
+import { startWorker } from "../test/support/worker-server";
 
 export interface BenchServer {
   readonly base: string;
-  /** pid of the wrangler process; workerd runs among its descendants. */
+  /** pid of the miniflare process; workerd runs among its descendants. */
   readonly pid: number;
   readonly root: string;
   readonly output: () => string;
@@ -67,12 +69,10 @@ export interface BenchServerOptions {
   readonly config?: string;
   /** Directories besides src/ to copy into the snapshot (relative to the repository). */
   readonly extraDirs?: readonly string[];
-  /** `--var` values; default: the Edgeroom worker's AUTH_SECRET and ALLOW_GUESTS. */
+  /** Worker vars, added to the development values (AUTH_SECRET, ALLOW_GUESTS) the harness always gives. */
   readonly vars?: Readonly<Record<string, string>>;
-  /** Run wrangler (and so workerd) under `taskset -c <cpus>`. */
+  /** Run miniflare (and so workerd) under `taskset -c <cpus>`. */
   readonly cpus?: string;
-  /** Path probed until it answers 200 (default /health). */
-  readonly readyPath?: string;
   /** Take src/ and wrangler.toml from this git revision instead of the working tree. */
   readonly gitRev?: string;
 }
@@ -81,55 +81,31 @@ export interface BenchServerOptions {
 export async function startBenchServer(base = tmpdir(), timeoutMs = 60_000, opts: BenchServerOptions = {}): Promise<BenchServer> {
   const repo = resolve(import.meta.dirname, "..");
   const root = snapshotProject(repo, opts.base ?? base, opts.extraDirs ?? [], opts.gitRev);
-  const port = await freePort();
-  const inspector = await freePort();
-  const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", join(root, "state"), "--show-interactive-dev-session=false"];
-  if (opts.config) args.push("-c", join(root, opts.config));
-  for (const [k, v] of Object.entries(opts.vars ?? { AUTH_SECRET: TEST_SECRET, ALLOW_GUESTS: "true" })) args.push("--var", `${k}:${v}`);
-  const wrangler = join(repo, "node_modules", ".bin", "wrangler");
-  const [cmd, cmdArgs] = opts.cpus ? ["taskset", ["-c", opts.cpus, wrangler, ...args]] : [wrangler, args];
-  const child = spawn(cmd, cmdArgs, {
-    cwd: root,
-    env: { ...process.env, CI: "1", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so stop() reaches workerd too.
-    detached: true,
-  });
-  let out = "";
-  child.stdout?.on("data", (d) => (out = (out + String(d)).slice(-200_000)));
-  child.stderr?.on("data", (d) => (out = (out + String(d)).slice(-200_000)));
-  const server: BenchServer = {
-    base: `http://127.0.0.1:${port}`,
-    pid: child.pid ?? -1,
-    root,
-    output: () => out,
-    stop: async () => {
-      await stopGroup(child);
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
   try {
-    await waitReady(server.base, child, opts.timeoutMs ?? timeoutMs, opts.readyPath ?? "/health");
+    const worker = await bundleWorker(join(root, opts.config ?? "wrangler.toml"));
+    const server = await startWorker({
+      worker,
+      persistDir: join(root, "state"),
+      // On top of the development values (extra vars are harmless to another system's worker).
+      vars: opts.vars,
+      cpus: opts.cpus,
+      outputLimit: 200_000,
+      timeoutMs: opts.timeoutMs ?? timeoutMs,
+    });
+    return {
+      base: server.base,
+      pid: server.pid,
+      root,
+      output: server.output,
+      stop: async () => {
+        await server.stop();
+        rmSync(root, { recursive: true, force: true });
+      },
+    };
   } catch (err) {
-    await server.stop();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${out.slice(-4000)}`);
+    rmSync(root, { recursive: true, force: true });
+    throw err;
   }
-  return server;
-}
-
-async function waitReady(base: string, child: ChildProcess, timeoutMs: number, path: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error("wrangler dev exited before it was ready");
-    try {
-      if ((await fetch(`${base}${path}`)).status === 200) return;
-    } catch {
-      // Not listening yet.
-    }
-    // Readiness probe interval.
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`wrangler dev not ready within ${timeoutMs} ms`);
 }
 
 /** SIGTERM the process group, SIGKILL it if it has not exited after 10 s. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Build the browser client: bundle web/src/*.ts entry points with esbuild and
-// copy web/public into web-dist, which the worker serves as static assets.
+// copy web/public (and the API reference's script) into web-dist, which the
+// worker serves as static assets.
 // Run by `npm run build:web`, by `wrangler dev`/`wrangler deploy` ([build] in
 // wrangler.toml) and before the tests.
 import { build } from "esbuild";
@@ -32,6 +33,11 @@ if (entries.length > 0) {
     logLevel: "warning",
   });
 }
+// The API reference page (GET /api/docs) loads Scalar's standalone script from here, not from a CDN.
+const scalar = join(root, "node_modules", "@scalar", "api-reference", "dist", "browser", "standalone.js");
+if (!existsSync(scalar)) throw new Error(`build-web: ${scalar} is missing; run npm install`);
+mkdirSync(join(out, "vendor"), { recursive: true });
+cpSync(scalar, join(out, "vendor", "scalar-api-reference.js"));
 const old = join(root, `web-dist.old-${process.pid}`);
 if (existsSync(final)) renameSync(final, old);
 renameSync(out, final);

@@ -13,6 +13,7 @@ import { cpus } from "node:os";
 import { resolve } from "node:path";
 import { cpuMs, machineInfo, rssBytes } from "../proc";
 import { sleep } from "../rooms";
+import { Progress } from "../progress";
 import { round } from "../stats";
 import { estimateRunSeconds, loadPeersConfig, planReps, runOrder, USAGE } from "./config";
 import { estimateLevelSeconds, failedLevel, NOISY_OTHER_CORES, runLevel, waitForQuiet, type LevelResult } from "./level";
@@ -55,7 +56,8 @@ async function main(): Promise<void> {
   const began = performance.now();
   const deadline = began + cfg.totalSeconds * 1000;
   const secondsLeft = () => (deadline - performance.now()) / 1000;
-  const log = (msg: string) => console.error(`[peers ${round((performance.now() - began) / 1000, 1)}s] ${msg}`);
+  const progress = new Progress("peers", cfg.totalSeconds);
+  const log = (msg: string) => progress.log(msg);
 
   // Pinning: the load generator (this process, every thread) on CPU 0, each server on CPU 1.
   let pinning: PeersResults["pinning"] = { loadgen: null, server: null };
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
         skipped.push(`${system} rep ${rep}: time budget`);
         continue;
       }
-      log(`${system} (rep ${rep}): starting the server`);
+      progress.start(`run ${index + 1}/${order.length}: ${system} (rep ${rep}): starting the server`);
       const levels: LevelResult[] = [];
       let idle = 0;
       let rss0 = 0;
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
       try {
         current = await startSystem(system, { stateBase: cfg.stateBase, cpus: pinning.server, gitRev });
         description = current.description;
+        progress.start(`run ${index + 1}/${order.length}: ${system}: measuring idle CPU`, 3);
         await sleep(1000);
         const pids = current.serverPids();
         const c0 = cpuMs(pids);
@@ -118,7 +121,7 @@ async function main(): Promise<void> {
         rss0 = rssBytes(pids);
         log(`  pids ${pids.join(",")}: idle ${idle} ms CPU/s, RSS ${round(rss0 / 2 ** 20, 1)} MiB`);
         const runsLeft = order.length - index;
-        for (const rooms of cfg.levels) {
+        for (const [levelIndex, rooms] of cfg.levels.entries()) {
           const need = estimateLevelSeconds(rooms, levelCfg);
           // Keep time for the other runs' smallest levels.
           const reserve = (runsLeft - 1) * minimal;
@@ -135,13 +138,17 @@ async function main(): Promise<void> {
           // The machine may be shared: give other work up to 10 s to calm down (never beyond the budget).
           const spare = secondsLeft() - reserve - need;
           const other = spare > 1 ? await waitForQuiet(current.serverPids(), Math.min(10_000, spare * 1000)) : 0;
-          log(`  ${rooms} room(s)${other >= NOISY_OTHER_CORES ? ` (other processes are using ${round(other, 2)} cores; measuring anyway)` : ""}`);
+          progress.start(
+            `run ${index + 1}/${order.length}: ${system}, level ${levelIndex + 1}/${cfg.levels.length}: ${rooms} room(s)${other >= NOISY_OTHER_CORES ? ` (other processes are using ${round(other, 2)} cores; measuring anyway)` : ""}`,
+            need,
+          );
           let level: LevelResult;
           try {
             level = await runLevel(current, rooms, rep, rooms * 1000 + rep, idle, levelCfg, (b) => bots.add(b));
           } catch (err) {
             level = failedLevel(system, rep, rooms, err instanceof Error ? err.message.slice(0, 300) : String(err));
           }
+          progress.done();
           for (const b of bots) if (!b.open) bots.delete(b);
           levels.push(level);
           const f = level.figures;
@@ -163,6 +170,7 @@ async function main(): Promise<void> {
       runs.push({ system, rep, description, idleCpuMsPerSecond: idle, rss0Bytes: rss0, levels, error: runError });
     }
   } finally {
+    progress.done();
     await cleanup();
   }
 
@@ -185,6 +193,7 @@ async function main(): Promise<void> {
   console.log(renderTable(comparison));
   const path = savePeersResults(cfg.resultsDir, results);
   log(`saved ${path} and peers-latest.{json,md,svg}`);
+  progress.stop();
   if (runs.every((r) => r.levels.length === 0)) process.exitCode = 1;
 }
 

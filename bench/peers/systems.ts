@@ -4,11 +4,11 @@
  * open N four-player rooms with their bots, read counted billable operations
  * (the two workerd systems), stop everything.
  *
- * - edgeroom: `wrangler dev` of the project (src/ and wrangler.toml from the
- *   git revision being measured), Edgeroom's protocol and bots (bench/bot.ts),
+ * - edgeroom: the project's worker under miniflare (src/ and wrangler.toml
+ *   from the git revision being measured; see bench/server.ts), Edgeroom's protocol and bots (bench/bot.ts),
  *   counters from the operator endpoint GET /api/matches/:id/metrics.
  * - colyseus: `node --import tsx bench/peers/colyseus/server.ts`, colyseus.js bots.
- * - partyserver: `wrangler dev -c bench/peers/partyserver/wrangler.jsonc`,
+ * - partyserver: bench/peers/partyserver/wrangler.jsonc under miniflare,
  *   plain `ws` bots, counters from `?metrics=1` on the room.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -117,7 +117,7 @@ async function startEdgeroom(opts: StartOptions): Promise<SystemUnderTest> {
   await guests.take(4);
   return {
     name: "edgeroom",
-    description: `wrangler dev (local workerd) of src/ at ${opts.gitRev.slice(0, 12)}${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
+    description: `miniflare (local workerd, no wrangler proxy) running src/ at ${opts.gitRev.slice(0, 12)}${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, _seedBase, track) {
       const g = await guests.take(count * SEATS);
@@ -219,7 +219,7 @@ async function startPartyServer(opts: StartOptions): Promise<SystemUnderTest> {
   const run = randomBytes(4).toString("hex");
   return {
     name: "partyserver",
-    description: `wrangler dev -c bench/peers/partyserver/wrangler.jsonc (local workerd), partyserver, hibernate: true${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
+    description: `miniflare (local workerd, no wrangler proxy) running bench/peers/partyserver/wrangler.jsonc, partyserver, hibernate: true${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, seedBase, track) {
       return pool(

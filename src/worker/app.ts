@@ -7,26 +7,24 @@ import { logEvent } from "../shared/log";
 import { allowedOrigins } from "./config";
 import type { GameRegistry } from "../games/registry";
 import type { AppEnv } from "./env";
+import { API_ROUTES, honoPath } from "./api-routes";
 import { ApiError, errorBody } from "./errors";
+import { docs } from "./routes/docs";
 import { guest } from "./routes/guest";
 import { health } from "./routes/health";
 import { matches } from "./routes/matches";
 import { operator } from "./routes/operator";
 import { socket } from "./routes/socket";
 
-/** Paths and the methods they allow, for 405 answers with an Allow header. */
-const ROUTES: ReadonlyArray<[string, string[]]> = [
-  ["/health", ["GET"]],
-  ["/api/guest", ["POST"]],
-  ["/api/matches", ["POST"]],
-  ["/api/matches/:id", ["GET"]],
-  ["/api/matches/:id/ticket", ["POST"]],
-  ["/api/matches/:id/ws", ["GET"]],
-  ["/api/matches/:id/sse", ["GET"]],
-  ["/api/matches/:id/send", ["POST"]],
-  ["/api/matches/:id/replay", ["GET"]],
-  ["/api/matches/:id/metrics", ["GET"]],
-];
+/** Paths and the methods they allow, for 405 answers with an Allow header: the documented routes. */
+function allowedMethods(): Map<string, string[]> {
+  const byPath = new Map<string, string[]>();
+  for (const r of API_ROUTES) {
+    const path = honoPath(r.path);
+    byPath.set(path, [...(byPath.get(path) ?? []), r.method.toUpperCase()]);
+  }
+  return byPath;
+}
 
 export function createApp(games: GameRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -49,7 +47,8 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   app.route("/", matches);
   app.route("/", operator);
   app.route("/", socket);
-  for (const [path, methods] of ROUTES) {
+  app.route("/", docs);
+  for (const [path, methods] of allowedMethods()) {
     app.all(path, (c) => {
       if (c.req.method === "OPTIONS") return c.body(null, 204);
       throw new ApiError(405, ApiErrorCode.METHOD_NOT_ALLOWED, `Use ${methods.join(" or ")} for ${path}.`, { Allow: methods.join(", ") });

@@ -7,6 +7,7 @@
  */
 import { sign, verify } from "hono/jwt";
 import * as z from "zod";
+import { PlayerName } from "../protocol/http-api";
 
 export const ISSUER = "edgeroom";
 export const PLAYER_AUDIENCE = "edgeroom:player";
@@ -16,12 +17,7 @@ const ALG = "HS256";
 export const matchAudience = (matchId: string) => `edgeroom:match:${matchId}`;
 
 export const PlayerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
-export const PlayerName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(32)
-  .regex(/^[^\p{C}]+$/u, "name must not contain control characters");
+export { PlayerName };
 
 const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), aud: z.literal(PLAYER_AUDIENCE) });
 const TicketClaims = z.object({

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { defineConfig } from "vitest/config";
 
-// Browser tests: headless Debian Chromium (playwright-core) against one real
+// Browser tests: headless Chromium (system or npm, see support/chromium-path.ts; playwright-core) against one real
 // `wrangler dev` started by the global setup. Files run one after another
 // (each drives several browser contexts; CI machines may have 2 CPUs).
 export default defineConfig({

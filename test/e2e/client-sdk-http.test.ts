@@ -1,6 +1,6 @@
 /**
- * The client SDK's HTTP fallback (SSE down, POST up) against a real
- * `wrangler dev`: a client on `transport: "http"` playing a WebSocket client,
+ * The client SDK's HTTP fallback (SSE down, POST up) against
+ * the worker in workerd (miniflare): a client on `transport: "http"` playing a WebSocket client,
  * and a client on `transport: "auto"` whose WebSockets can never open, which
  * must say so, fall back by itself and play on with no input lost or
  * doubled. Waits are on SDK events, never on time.
@@ -20,14 +20,15 @@ import {
 } from "../../src/client/internal";
 import { Api, type Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
-import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
+import { startWorker } from "../support/worker-server";
+import type { DevServer } from "../support/wrangler-dev";
 
 let server: DevServer;
 let api: Api;
 const clients: GameClient<unknown>[] = [];
 
 beforeAll(async () => {
-  server = await startWranglerDev();
+  server = await startWorker();
   api = new Api((input, init) => fetch(input, init), server.base);
 });
 afterAll(async () => {
@@ -128,7 +129,7 @@ async function startMatch(a: (g: Guest, matchId: string) => Player, b: (g: Guest
   return pa.client.room?.turn === seatOf(pa) ? { pa, pb, first: pa, second: pb } : { pa, pb, first: pb, second: pa };
 }
 
-describe("the client SDK's HTTP fallback against a real wrangler dev", () => {
+describe("the client SDK's HTTP fallback against the worker in workerd", () => {
   it("plays Connect Four to a win over HTTP against a WebSocket client", async () => {
     const { pa: http, pb: ws, first, second } = await startMatch(
       (g, m) => player(g, m, { transport: "http" }),

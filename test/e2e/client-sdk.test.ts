@@ -1,5 +1,5 @@
 /**
- * The client SDK against a real `wrangler dev`: Node's `ws` as the injected
+ * The client SDK against the worker in workerd (started through miniflare): Node's `ws` as the injected
  * WebSocket, real tickets, real close codes. Waits are on SDK events, never
  * on time. Assertions that depend on the server's resume support are marked
  * [resume].
@@ -9,14 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinMatch, type AppliedUpdate, type GameClient, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
 import { Api, type Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
-import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
+import { startWorker } from "../support/worker-server";
+import type { DevServer } from "../support/wrangler-dev";
 
 let server: DevServer;
 let api: Api;
 const clients: GameClient<unknown>[] = [];
 
 beforeAll(async () => {
-  server = await startWranglerDev();
+  server = await startWorker();
   api = new Api((input, init) => fetch(input, init), server.base);
 });
 afterAll(async () => {
@@ -93,7 +94,7 @@ async function startMatch(): Promise<{ first: Player; second: Player }> {
   return turn === seatOf(a) ? { first: a, second: b } : { first: b, second: a };
 }
 
-describe("the client SDK against a real wrangler dev", () => {
+describe("the client SDK against the worker in workerd", () => {
   it("lets two SDK clients play Connect Four to a win", async () => {
     const { first, second } = await startMatch();
     const criticals = [next(first.client, "critical", (c) => c.events.some((e) => e.type === "matchEnded")), next(second.client, "critical", (c) => c.events.some((e) => e.type === "matchEnded"))];

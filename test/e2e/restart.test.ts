@@ -1,16 +1,17 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Api, type Guest } from "../support/api";
 import { openNodeSocket } from "../support/node-socket";
-import { startWranglerDev, type DevServer } from "../support/wrangler-dev";
+import { startWorker } from "../support/worker-server";
+import type { DevServer } from "../support/wrangler-dev";
 
 let server: DevServer | undefined;
 afterAll(async () => {
   await server?.stop();
 });
 
-describe("a hard kill of wrangler dev mid-match", () => {
+describe("a hard kill of the server (workerd under miniflare) mid-match", () => {
   it("restarts on the same persisted state with acknowledged moves present and seats kept", async () => {
-    server = await startWranglerDev();
+    server = await startWorker();
     let api = new Api((i, init) => fetch(i, init), server.base);
     const alice = await api.guest("Alice");
     const bob = await api.guest("Bob");
@@ -31,7 +32,7 @@ describe("a hard kill of wrangler dev mid-match", () => {
     expect((await a.closed).code).not.toBe(1000);
     await b.closed;
 
-    server = await startWranglerDev({ persistDir: server.persistDir });
+    server = await startWorker({ persistDir: server.persistDir });
     api = new Api((i, init) => fetch(i, init), server.base);
     const a2 = await join(alice);
     const w = await a2.next("welcome");

@@ -1,6 +1,7 @@
 /**
- * Harness of the fault-injection suite (test/e2e/faults-*.test.ts): a real
- * `wrangler dev` that can be killed and restarted on the same state, and SDK
+ * Harness of the fault-injection suite (test/e2e/faults-*.test.ts): the worker
+ * in workerd, started through miniflare's API (worker-server.ts), that can be
+ * killed and restarted on the same persisted state, and SDK
  * clients that each reach it through their own seeded FaultProxy.
  *
  * - HTTP (guest, tickets, status, replay) goes straight to the current
@@ -22,7 +23,7 @@ import type { RoomSnapshot } from "../../src/protocol";
 import { Api } from "./api";
 import { FaultProxy, type ProxyConnection } from "./fault-proxy";
 import { next as nextEvent, untilRoom } from "./sdk-play";
-import { startWranglerDev, type DevOptions, type DevServer } from "./wrangler-dev";
+import { startWorker, type WorkerOptions, type WorkerServer } from "./worker-server";
 
 /** The seed of a run: EDGEROOM_FAULT_SEED if set, else a fixed default (so `npm test` is reproducible). */
 export function faultSeed(fallback = 20260501): number {
@@ -42,7 +43,7 @@ export const now = (): number => performance.now();
 export const SUITE_BACKOFF: Omit<BackoffOptions, "random"> = { baseMs: 250, capMs: 2000, stableAfterMs: 2000 };
 
 export class FaultStack {
-  server: DevServer;
+  server: WorkerServer;
   readonly api: Api;
   readonly proxies = new Set<FaultProxy>();
   /** performance.now() of every ticket request made by an SDK client (they precede every socket attempt). */
@@ -50,13 +51,13 @@ export class FaultStack {
   private readonly pastOutput: string[] = [];
   private stopped = false;
 
-  private constructor(server: DevServer, private readonly devOptions: DevOptions) {
+  private constructor(server: WorkerServer, private readonly devOptions: WorkerOptions) {
     this.server = server;
     this.api = new Api((url, init) => globalThis.fetch(this.resolve(url), init), STABLE_BASE);
   }
 
-  static async start(opts: DevOptions = {}): Promise<FaultStack> {
-    return new FaultStack(await startWranglerDev(opts), opts);
+  static async start(opts: WorkerOptions = {}): Promise<FaultStack> {
+    return new FaultStack(await startWorker(opts), opts);
   }
 
   get base(): string {
@@ -80,24 +81,13 @@ export class FaultStack {
     return proxy;
   }
 
-  /**
-   * How many times wrangler dev reloaded the worker so far: it watches src/
-   * and web/ and reloads when a file there changes (someone editing while the
-   * suite runs), which resets every room and drops every socket. Such a
-   * reload is a fault the suite did not inject, so a test checks its exact
-   * connection counts only when none happened meanwhile (see `exactUnlessReloaded`).
-   */
-  reloads(): number {
-    return (this.output().match(/Reloading local server/g) ?? []).length;
-  }
-
   /** Everything every server of this stack printed so far. */
   output(): string {
     return [...this.pastOutput, this.server.output()].join("\n");
   }
 
   /**
-   * Resolves once `output()` satisfies `pred`. The server's log lines travel through wrangler's pipes
+   * Resolves once `output()` satisfies `pred`. The server's log lines travel through workerd's pipes
    * on their own schedule, so a line about a socket may arrive after the socket's close: wait for it.
    */
   untilOutput(pred: (out: string) => boolean): Promise<void> {
@@ -118,7 +108,7 @@ export class FaultStack {
     else if (stop === "stop") await this.server.stop();
     else await this.server.kill(); // no-op when it already exited; waits otherwise
     this.pastOutput.push(this.server.output());
-    const next = await startWranglerDev({ ...this.devOptions, persistDir: this.server.persistDir });
+    const next = await startWorker({ ...this.devOptions, persistDir: this.server.persistDir });
     this.server = next;
     for (const p of this.proxies) p.retarget({ host: "127.0.0.1", port: next.port });
     return { readyAt: now(), readyWall: Date.now() };
@@ -349,18 +339,6 @@ export class FaultClient {
 
 // ---------------------------------------------------------------- checks and figures
 
-/**
- * Run `check` (assertions on exact connection counts) unless wrangler dev
- * reloaded since `reloadsBefore`; then say loudly that they were not checked.
- * Invariants that hold whatever happens (nothing lost or applied twice, no
- * gap, states equal) must not go through this.
- */
-export function exactUnlessReloaded(stack: FaultStack, reloadsBefore: number, what: string, check: () => void): void {
-  const reloads = stack.reloads() - reloadsBefore;
-  if (reloads === 0) return check();
-  console.warn(`[faults] WARNING: wrangler dev reloaded ${reloads} time(s) during "${what}" (a file under src/ or web/ changed): its exact connection counts were not checked in this run.`);
-}
-
 export interface SeqAudit {
   /** Updates applied (live + replayed). */
   applied: number;
@@ -463,7 +441,7 @@ export function within<T>(promise: Promise<T>, boundMs: number, what: string | (
 }
 
 /**
- * Lines of wrangler's output that look like an exception, an error stack or
+ * Lines of the server's output that look like an exception, an error stack or
  * an error-level log of ours. (Wrangler's own update check, which fails
  * offline with "getaddrinfo ENOTFOUND", is not the worker's and not matched.)
  */

@@ -1,7 +1,10 @@
 /**
- * Spawns a real `wrangler dev` on free loopback ports with its own persisted
- * state directory, waits until /health answers, and stops it (gracefully or
- * with SIGKILL). Used by end-to-end tests and benchmarks.
+ * Spawns a real `wrangler dev` (the command the README tells people to run)
+ * on free loopback ports with its own persisted state directory, waits until
+ * /health answers, and stops it (gracefully or with SIGKILL). Used by
+ * test/e2e/wrangler-dev.test.ts and the browser tests; the other end-to-end
+ * tests and the benchmarks start the worker through miniflare's API
+ * (worker-server.ts), which is faster and has no reloading proxy in between.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -10,6 +13,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const TEST_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
+
+/**
+ * Development values every local server of the tests gets explicitly (wrangler.toml holds the
+ * production defaults: guests off, no extra origins; `npm run dev` writes these into .dev.vars).
+ */
+export const DEV_VARS: Readonly<Record<string, string>> = { AUTH_SECRET: TEST_SECRET, ALLOW_GUESTS: "true" };
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -46,7 +55,7 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
   const persistDir = opts.persistDir ?? mkdtempSync(join(tmpdir(), "edgeroom-e2e-"));
   const port = opts.port ?? (await freePort());
   const inspector = await freePort();
-  const vars = { AUTH_SECRET: TEST_SECRET, ALLOW_GUESTS: "true", ...opts.vars };
+  const vars = { ...DEV_VARS, ...opts.vars };
   const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspector), "--persist-to", persistDir, "--show-interactive-dev-session=false"];
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   const child = spawn(join(root, "node_modules", ".bin", "wrangler"), args, {

@@ -3,6 +3,9 @@ import type { Env as WorkerEnv } from "../../src/worker/env";
 
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {}
+    interface Env extends WorkerEnv {
+      /** wrangler.toml's [vars] as JSON (see vitest.config.ts): the configuration a plain deploy ships. */
+      PRODUCTION_VARS: string;
+    }
   }
 }

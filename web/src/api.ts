@@ -1,45 +1,15 @@
-/** The Edgeroom HTTP API as the browser pages use it (same origin as the page). */
+/**
+ * The Edgeroom HTTP API as the browser pages use it (same origin as the page). Request and response
+ * types come from the schemas in src/protocol/http-api.ts (the ones the worker validates with and the
+ * OpenAPI document is generated from), and every answer is checked against them before a page sees it.
+ */
+import type * as z from "zod";
+import { CreateMatchRequest, CreateMatchResponse, GuestResponse, PublicStatus, ReplayDocument, type RoundReveal } from "../../src/protocol/http-api";
 
-export interface Guest {
-  readonly playerId: string;
-  readonly name: string;
-  readonly token: string;
-  /** ms since epoch. */
-  readonly expiresAt: number;
-}
-
-export interface PublicSeat {
-  readonly seat: number;
-  readonly name: string;
-  readonly kind: "human" | "ai";
-  readonly claimed: boolean;
-  readonly connected: boolean;
-}
-
-export interface PublicStatus {
-  readonly matchId: string;
-  readonly game: string;
-  readonly mode: "pvp" | "ai";
-  readonly status: "waiting" | "playing" | "finished" | "closed";
-  readonly seats: readonly PublicSeat[];
-}
-
-export interface CreateMatchBody {
-  readonly game: "connect-four" | "runner";
-  readonly mode: "pvp" | "ai";
-  readonly aiLevel?: "easy" | "medium" | "hard";
-  readonly seats?: number;
-  readonly turnMs?: number;
-  readonly options?: Record<string, unknown>;
-}
-
-/** One revealed round, as listed in the replay document. */
-export interface RoundRevealDoc {
-  readonly round: number;
-  readonly seed: number;
-  readonly salt: string;
-  readonly commitment: string;
-}
+export type Guest = z.infer<typeof GuestResponse>;
+export type { PublicStatus, RoundReveal };
+/** What a page may send to create a match (defaults filled in by the server). */
+export type CreateMatchBody = z.input<typeof CreateMatchRequest>;
 
 /** An HTTP error with the API's code and human-readable message. */
 export class ApiError extends Error {
@@ -52,7 +22,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(method: "GET" | "POST", path: string, body?: unknown, token?: string): Promise<T> {
+async function request<S extends z.ZodType>(schema: S, method: "GET" | "POST", path: string, body?: unknown, token?: string): Promise<z.infer<S>> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers["Authorization"] = `Bearer ${token}`;
@@ -75,7 +45,10 @@ async function request<T>(method: "GET" | "POST", path: string, body?: unknown, 
     const message = err && typeof err["message"] === "string" ? err["message"] : `The server answered ${res.status}.`;
     throw new ApiError(res.status, code, message);
   }
-  return json as T;
+  const parsed = schema.safeParse(json);
+  // A server answering outside its own schema is a bug or a version mismatch; say so instead of guessing.
+  if (!parsed.success) throw new ApiError(res.status, "BAD_RESPONSE", `The server's answer to ${method} ${path} was not understood.`);
+  return parsed.data;
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -83,20 +56,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 export function createGuest(name: string): Promise<Guest> {
-  return request<Guest>("POST", "/api/guest", { name });
+  return request(GuestResponse, "POST", "/api/guest", { name });
 }
 
 export async function createMatch(token: string, body: CreateMatchBody): Promise<string> {
-  const res = await request<{ matchId: string }>("POST", "/api/matches", body, token);
+  const res = await request(CreateMatchResponse, "POST", "/api/matches", body, token);
   return res.matchId;
 }
 
 export function matchStatus(matchId: string): Promise<PublicStatus> {
-  return request<PublicStatus>("GET", `/api/matches/${encodeURIComponent(matchId)}`);
+  return request(PublicStatus, "GET", `/api/matches/${encodeURIComponent(matchId)}`);
 }
 
 /** The revealed seed and salt of a finished round, from the replay document (null when not published). */
-export async function revealedRound(matchId: string, round: number): Promise<RoundRevealDoc | null> {
-  const doc = await request<{ rounds?: RoundRevealDoc[] }>("GET", `/api/matches/${encodeURIComponent(matchId)}/replay`);
-  return doc.rounds?.find((r) => r.round === round) ?? null;
+export async function revealedRound(matchId: string, round: number): Promise<RoundReveal | null> {
+  const doc = await request(ReplayDocument, "GET", `/api/matches/${encodeURIComponent(matchId)}/replay`);
+  return doc.rounds.find((r) => r.round === round) ?? null;
 }

@@ -6,11 +6,13 @@
  */
 import * as z from "zod";
 import { JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
+import { DISCONNECT_POLICIES } from "../../protocol/http-api";
 
 export { ActionEntry } from "../../protocol";
 
 /** What a disconnection does (see absence.ts). */
-export const DISCONNECT_POLICIES = ["forfeit", "pause", "keep-seat"] as const;
+// Part of the HTTP API (CreateMatchRequest.disconnectPolicy): defined once in src/protocol/http-api.ts.
+export { DISCONNECT_POLICIES };
 export type DisconnectPolicy = (typeof DISCONNECT_POLICIES)[number];
 
 /** Resolved match settings, as stored (see settings.ts for what a creator may ask for). */

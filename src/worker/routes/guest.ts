@@ -1,15 +1,13 @@
 /** POST /api/guest: a guest identity and player token, when ALLOW_GUESTS is "true". */
 import { Hono } from "hono";
-import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
 import { logEvent } from "../../shared/log";
 import { guestsAllowed, requireSecret, tokenTtlSeconds } from "../config";
 import type { AppEnv } from "../env";
 import { jsonBody } from "../body";
 import { ApiError } from "../errors";
-import { PlayerName, randomId, signPlayerToken } from "../tokens";
-
-const GuestRequest = z.object({ name: PlayerName.optional() }).strict();
+import { randomId, signPlayerToken } from "../tokens";
+import { GuestRequest } from "../../protocol/http-api";
 
 export const guest = new Hono<AppEnv>().post("/api/guest", async (c) => {
   if (!guestsAllowed(c.env)) throw new ApiError(403, ApiErrorCode.GUESTS_DISABLED, "Guest access is turned off on this server.");

@@ -1,9 +1,9 @@
 /** Match routes: create, public status, join tickets and the action-log replay. */
 import { Hono } from "hono";
-import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
 import { PROTOCOL_VERSION } from "../../protocol/codes";
-import { CreateMatchRequest, resolveSettings } from "../../room/core/settings";
+import { CreateMatchRequest, TicketRequest } from "../../protocol/http-api";
+import { resolveSettings } from "../../room/core/settings";
 import { genuineMatchId, requirePlayer } from "../auth";
 import { jsonBody } from "../body";
 import { requireSecret } from "../config";
@@ -11,8 +11,6 @@ import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { newMatchId } from "../match-id";
 import { signTicket } from "../tokens";
-
-const TicketRequest = z.object({ role: z.enum(["player", "spectator"]).default("player") }).strict();
 
 export const matches = new Hono<AppEnv>()
   .post("/api/matches", async (c) => {

@@ -8,8 +8,8 @@
  * is the one set here.
  */
 import { Hono, type Context } from "hono";
-import * as z from "zod";
-import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES, PROTOCOL_VERSION } from "../../protocol";
+import { JoinQuery, SendQuery } from "../../protocol/http-api";
+import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
 import { clientAddress, genuineMatchId } from "../auth";
@@ -18,16 +18,6 @@ import type { AppEnv } from "../env";
 import { ApiError, badRequest, unauthorized } from "../errors";
 import { checkOrigin } from "../origin";
 import { verifyTicket } from "../tokens";
-
-const JoinQuery = z.object({
-  ticket: z.string().min(1).max(2048).optional(),
-  v: z.coerce.number().int().min(0).max(1_000_000).default(PROTOCOL_VERSION),
-  /** Resume: the session from an earlier welcome and the last update seq applied. */
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-  lastSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-});
-
-const SendQuery = z.object({ conn: z.string().regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });
 
 /** Run every join check and build the request the room will see. */
 async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): Promise<Request> {

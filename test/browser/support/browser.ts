@@ -1,5 +1,6 @@
 /**
- * Browser helpers: the Debian Chromium driven by playwright-core, one fresh
+ * Browser helpers: Chromium (the system one, or the one shipped in the
+ * @sparticuz/chromium package; see chromium-path.ts) driven by playwright-core, one fresh
  * context (own storage) per player at desktop or phone size, screenshots
  * under test-results/screenshots/, and a record of page errors so a test
  * can assert the pages ran clean. Waits are on visible page state only.
@@ -8,15 +9,16 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { chromiumExecutable } from "./chromium-path";
 
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
 const SCREENSHOTS = resolve(import.meta.dirname, "../../../test-results/screenshots");
 
-export function launchChromium(): Promise<Browser> {
+export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium",
+    executablePath: (await chromiumExecutable()).path,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// `npm run check:deploy` (a stage of `npm test`): bundle the worker exactly as a deploy would
+// (`wrangler deploy --dry-run`, which also runs the [build] command and reads every binding of
+// wrangler.toml), fail on any bundling or configuration error, then measure the gzip size of the
+// bundle and fail when it exceeds the budget. The budget keeps cold starts and upload size in check:
+// a dependency that drags in a large library shows up here, not in production.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+
+/** gzip budget of the worker bundle, KiB (measured 144 KiB when set; see README "Deploy"). */
+export const BUDGET_KIB = 160;
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);
+if (!Number.isFinite(budget) || budget <= 0) {
+  console.error(`check-deploy: EDGEROOM_BUNDLE_BUDGET_KIB must be a positive number of KiB, got "${process.env["EDGEROOM_BUNDLE_BUDGET_KIB"]}"`);
+  process.exit(2);
+}
+const outdir = mkdtempSync(join(tmpdir(), "edgeroom-deploy-"));
+try {
+  console.log("check-deploy: wrangler deploy --dry-run (bundling the worker and reading wrangler.toml)…");
+  try {
+    execFileSync(join(root, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
+  } catch (err) {
+    console.error(`check-deploy: wrangler deploy --dry-run failed; the worker would not deploy:\n${err.stdout ?? ""}${err.stderr ?? ""}`);
+    process.exit(1);
+  }
+  // wrangler names the bundle after `main` (src/app/worker.ts → worker.js); there is exactly one.
+  const scripts = readdirSync(outdir).filter((f) => f.endsWith(".js"));
+  if (scripts.length !== 1) {
+    console.error(`check-deploy: expected one bundled script in the dry-run output, found: ${scripts.join(", ") || "none"}`);
+    process.exit(1);
+  }
+  const bundle = readFileSync(join(outdir, scripts[0]));
+  const kib = (n) => n / 1024;
+  const raw = kib(bundle.length);
+  const gz = kib(gzipSync(bundle, { level: 9 }).length);
+  console.log(`check-deploy: worker bundle ${raw.toFixed(1)} KiB, gzip ${gz.toFixed(1)} KiB (budget ${budget} KiB gzip)`);
+  if (gz > budget) {
+    console.error(`check-deploy: the gzip size ${gz.toFixed(1)} KiB exceeds the budget of ${budget} KiB. Find what grew (esbuild --metafile) or raise BUDGET_KIB in scripts/check-deploy.mjs with a reason.`);
+    process.exit(1);
+  }
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}

@@ -1,0 +1,164 @@
+/**
+ * Every route of the HTTP API as an OpenAPI operation, built from the zod
+ * schemas in src/protocol/http-api.ts that the handlers validate with. The
+ * document (openapi.ts) and the 405 table (app.ts) both come from this list,
+ * so a route cannot be served without being documented; a test compares it
+ * with the routes the Hono app actually has.
+ */
+import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
+import * as z from "zod";
+import {
+  ApiErrorBody,
+  CreateMatchRequest,
+  CreateMatchResponse,
+  GuestRequest,
+  GuestResponse,
+  HealthResponse,
+  JoinQuery,
+  MetricsResponse,
+  PublicStatus,
+  ReplayDocument,
+  SendQuery,
+  TicketRequest,
+  TicketResponse,
+} from "../protocol/http-api";
+
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+/** An error answer; `codes` lists the ApiErrorCode values it can carry. */
+const error = (codes: string) => json(ApiErrorBody, codes);
+const matchId = z.object({ id: z.string().meta({ description: "Match id (32 characters, unguessable; forged ids answer 404)." }) });
+const bearer = [{ bearer: [] }];
+const body = (schema: z.ZodType) => ({ body: { required: false, content: { "application/json": { schema } } } });
+
+const TOO_LARGE = error("PAYLOAD_TOO_LARGE: body over 8 KiB");
+const NO_SECRET = error("SERVER_MISCONFIGURED: no usable AUTH_SECRET");
+const NO_MATCH = error("NOT_FOUND: malformed or forged id, or no such match");
+
+/** Typed identity: checks each operation against zod-to-openapi's RouteConfig. */
+const route = (config: RouteConfig): RouteConfig => config;
+
+export const API_ROUTES: readonly RouteConfig[] = [
+  route({
+    method: "get",
+    path: "/health",
+    tags: ["operations"],
+    summary: "Liveness and configuration problems",
+    responses: { 200: json(HealthResponse, "Ready; `notes` names optional settings still unset"), 503: json(HealthResponse, "Misconfigured; `problems` says what to fix") },
+  }),
+  route({
+    method: "post",
+    path: "/api/guest",
+    tags: ["players"],
+    summary: "Create a guest identity and player token (when ALLOW_GUESTS is true)",
+    request: body(GuestRequest),
+    responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 503: NO_SECRET },
+  }),
+  route({
+    method: "post",
+    path: "/api/matches",
+    tags: ["matches"],
+    summary: "Create a match",
+    security: bearer,
+    request: body(CreateMatchRequest),
+    responses: { 201: json(CreateMatchResponse, "Created"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 409: error("CONFLICT"), 413: TOO_LARGE, 503: NO_SECRET },
+  }),
+  route({
+    method: "get",
+    path: "/api/matches/{id}",
+    tags: ["matches"],
+    summary: "Public status of a match",
+    request: { params: matchId },
+    responses: { 200: json(PublicStatus, "The match"), 404: NO_MATCH },
+  }),
+  route({
+    method: "post",
+    path: "/api/matches/{id}/ticket",
+    tags: ["matches"],
+    summary: "A single-use 30 s join ticket and the WebSocket URL",
+    security: bearer,
+    request: { params: matchId, ...body(TicketRequest) },
+    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 503: NO_SECRET },
+  }),
+  route({
+    method: "get",
+    path: "/api/matches/{id}/ws",
+    tags: ["realtime"],
+    summary: "Join the room over a WebSocket (binary msgpack frames; see docs/protocol.md)",
+    request: { params: matchId, query: JoinQuery },
+    responses: {
+      101: { description: "Upgraded" },
+      400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED"),
+      403: error("FORBIDDEN_ORIGIN"),
+      404: NO_MATCH,
+      426: error("UPGRADE_REQUIRED"),
+      429: error("RATE_LIMITED"),
+      503: NO_SECRET,
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/matches/{id}/sse",
+    tags: ["realtime"],
+    summary: "HTTP fallback: the room's frames as server-sent events",
+    request: { params: matchId, query: JoinQuery },
+    responses: {
+      200: { description: "Event stream", content: { "text/event-stream": { schema: z.string() } } },
+      400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED"),
+      403: error("FORBIDDEN_ORIGIN"),
+      404: NO_MATCH,
+      429: error("RATE_LIMITED"),
+      503: NO_SECRET,
+    },
+  }),
+  route({
+    method: "post",
+    path: "/api/matches/{id}/send",
+    tags: ["realtime"],
+    summary: "HTTP fallback: one client frame (msgpack) for a stream's connection",
+    request: { params: matchId, query: SendQuery, body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
+    responses: {
+      204: { description: "Accepted" },
+      400: error("BAD_REQUEST"),
+      403: error("FORBIDDEN_ORIGIN"),
+      404: NO_MATCH,
+      410: { description: "Unknown or closed connection; reconnect", content: { "text/plain": { schema: z.string() } } },
+      413: error("PAYLOAD_TOO_LARGE"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/matches/{id}/replay",
+    tags: ["matches"],
+    summary: "Settings, result, revealed seeds and the action log, once the match is over",
+    request: { params: matchId },
+    responses: { 200: json(ReplayDocument, "The replay document"), 404: NO_MATCH, 409: error("CONFLICT: the match is not over yet") },
+  }),
+  route({
+    method: "get",
+    path: "/api/matches/{id}/metrics",
+    tags: ["operations"],
+    summary: "The room's billable-operation counters (operator token)",
+    security: bearer,
+    request: { params: matchId },
+    responses: { 200: json(MetricsResponse, "The counters"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set") },
+  }),
+  route({
+    method: "get",
+    path: "/api/openapi.json",
+    tags: ["documentation"],
+    summary: "This document (OpenAPI 3.1)",
+    responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+  }),
+  route({
+    method: "get",
+    path: "/api/docs",
+    tags: ["documentation"],
+    summary: "Interactive API reference (HTML)",
+    responses: { 200: { description: "The reference page", content: { "text/html": { schema: z.string() } } } },
+  }),
+];
+
+/** "/api/matches/{id}" → "/api/matches/:id" (Hono's path syntax). */
+export const honoPath = (openApiPath: string) => openApiPath.replace(/\{(\w+)\}/g, ":$1");

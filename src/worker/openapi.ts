@@ -1,0 +1,34 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated (once per isolate) from
+ * API_ROUTES, i.e. from the same zod schemas the handlers validate with.
+ */
+// The generator itself, not @hono/zod-openapi's wrapper: the wrapper imports zod's whole `z` namespace
+// (every locale, fromJSONSchema) to extend it, which nearly doubled the worker bundle; this one reads
+// plain zod schemas and their `.meta()`.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
+import { PROTOCOL_VERSION } from "../protocol/codes";
+import { API_ROUTES } from "./api-routes";
+
+type Document = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+let cached: Document | undefined;
+
+export function openApiDocument(): Document {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "A player token (from POST /api/guest or minted with AUTH_SECRET), or OPERATOR_TOKEN for the metrics endpoint.",
+  });
+  for (const route of API_ROUTES) registry.registerPath(route);
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Edgeroom HTTP API",
+      version: `protocol ${PROTOCOL_VERSION}`,
+      description: "Authoritative multiplayer game rooms. Real-time frames (WebSocket or the SSE fallback) are described in docs/protocol.md.",
+    },
+  });
+  return cached;
+}
