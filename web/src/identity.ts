@@ -4,7 +4,7 @@
  * player. A token is never put in a URL; the SDK trades it for single-use
  * join tickets.
  */
-import { createGuest, type Guest } from "./api";
+import { api, type Guest } from "./api";
 import { h } from "./dom";
 
 const GUEST_KEY = "edgeroom:guest";
@@ -68,7 +68,7 @@ let memory: Guest | null = null;
 export async function guestNamed(name: string): Promise<Guest> {
   const g = currentGuest() ?? memory;
   if (g && g.name === name && g.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return g;
-  const fresh = await createGuest(name);
+  const fresh = await api.guest(name);
   memory = fresh;
   write(fresh);
   return fresh;

@@ -4,7 +4,7 @@
  * four, and joining from a pasted link. `/?match=<id>` (the API's join link)
  * is forwarded to the right game page.
  */
-import { ApiError, createMatch, matchStatus, type CreateMatchBody } from "./api";
+import { ApiError, api, type CreateMatchBody } from "./api";
 import { byId, h, setText } from "./dom";
 import { checkName, guestNamed, rememberedName } from "./identity";
 import { asGameId, gamePage, matchIdFromInput, matchIdFromPage, shareUrl, type GameId } from "./match-links";
@@ -84,7 +84,7 @@ async function forward(matchId: string, statusId: string): Promise<void> {
   const status = byId(statusId);
   setText(status, "Looking up the match…");
   try {
-    const s = await matchStatus(matchId);
+    const s = await api.status(matchId);
     const game = asGameId(s.game);
     if (!game) {
       setText(status, `This match is a game this page cannot show (${s.game}).`);
@@ -106,7 +106,7 @@ function main(): void {
   });
 
   action("play-ai", "ai-status", async (token) => {
-    const matchId = await createMatch(token, { game: "connect-four", mode: "ai", aiLevel: selectedLevel() });
+    const matchId = (await api.createMatch(token, { game: "connect-four", mode: "ai", aiLevel: selectedLevel() })).matchId;
     setText(byId("ai-status"), "Match created. Opening the board…");
     location.assign(`${gamePage("connect-four")}?match=${matchId}`);
   });
@@ -114,13 +114,13 @@ function main(): void {
   action("create-friend", "friend-status", async (token) => {
     const turn = intIn("turn-seconds", 0, 600, 30);
     const body: CreateMatchBody = { game: "connect-four", mode: "pvp", turnMs: turn === 0 ? 0 : turn * 1000 };
-    showCreated("friend-created", "friend-status", "connect-four", await createMatch(token, body), "Match");
+    showCreated("friend-created", "friend-status", "connect-four", (await api.createMatch(token, body)).matchId, "Match");
   });
 
   action("create-race", "race-status", async (token) => {
     const seats = intIn("race-seats", 1, 4, 2);
     const durationSeconds = intIn("race-duration", 10, 90, 60);
-    const matchId = await createMatch(token, { game: "runner", mode: "pvp", seats, options: { durationSeconds } });
+    const matchId = (await api.createMatch(token, { game: "runner", mode: "pvp", seats, options: { durationSeconds } })).matchId;
     showCreated("race-created", "race-status", "runner", matchId, seats === 1 ? "Solo race" : `Race for ${seats}`);
   });
 
