@@ -9,7 +9,7 @@
  * fed by the client's `snap` events; update views fill in until the first one.
  */
 import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
-import { bodyDucking } from "../../src/client/realtime";
+import { bodyDucking } from "../../src/games/runner/client";
 import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../src/games/runner/constants";
 import type { RunnerInput } from "../../src/games/runner/schema";
 import { mountConnectionIndicator, type Indicator } from "./connection-indicator";
