@@ -6,13 +6,13 @@
  * (SnapshotBuffer), and the player's own runner predicted from their inputs
  * (RunnerPrediction, from the runner's own client folder), so a jump shows at once.
  */
-import { SnapshotBuffer, SnapshotStream, TickClock } from "../../src/client/realtime";
-import { RunnerPrediction, runnerExtrapolationBound, runnerFieldModes, type RunnerBody } from "../../src/games/runner/client";
-import { SNAPSHOT_HZ, TICK_HZ } from "../../src/games/runner/constants";
-import type { RunnerInput } from "../../src/games/runner/schema";
-import { decodeQuantized, type RunnerFrame } from "../../src/games/runner/quantize";
-import type { SnapFrame } from "../../src/protocol/schemas";
-import { frameOfView } from "./runner-view";
+import { SnapshotBuffer, SnapshotStream, TickClock } from "../../../../src/client/realtime";
+import { RunnerPrediction, runnerExtrapolationBound, runnerFieldModes, type RunnerBody } from "../../../../src/games/runner/client";
+import { SNAPSHOT_HZ, TICK_HZ } from "../../../../src/games/runner/constants";
+import type { RunnerInput } from "../../../../src/games/runner/schema";
+import { decodeQuantized, type RunnerFrame } from "../../../../src/games/runner/quantize";
+import type { SnapFrame } from "../../../../src/protocol/schemas";
+import { frameOfView } from "./view";
 
 function decode(values: readonly number[]): RunnerFrame | null {
   try {

@@ -8,34 +8,31 @@
  * The race itself is modelled with the SDK's real-time helpers (race-model.ts),
  * fed by the client's `snap` events; update views fill in until the first one.
  */
-import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
-import { bodyDucking } from "../../src/games/runner/client";
-import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../src/games/runner/constants";
-import type { RunnerInput } from "../../src/games/runner/schema";
-import { mountConnectionIndicator, type Indicator } from "./connection-indicator";
-import { byId, h, setText, show } from "./dom";
-import { FairnessTracker, renderFairness } from "./fairness";
-import { requireGuest, tokenProvider } from "./identity";
-import { matchIdFromPage, shareUrl } from "./match-links";
+import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../../../src/client/internal";
+import { bodyDucking } from "../../../../src/games/runner/client";
+import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../../../src/games/runner/constants";
+import type { RunnerInput } from "../../../../src/games/runner/schema";
+import { mountConnectionIndicator, type Indicator } from "../../connection-indicator";
+import { byId, setText, show } from "../../dom";
+import { FairnessTracker, renderFairness } from "../../fairness";
+import type { PlayContext } from "../../game-page";
+import { tokenProvider } from "../../identity";
 import { RaceModel } from "./race-model";
-import { mountControls } from "./runner-controls";
-import { drawScene, type LaneScene } from "./runner-renderer";
-import { units } from "./runner-seats";
-import { renderResults, renderStandings, resultSummary } from "./runner-standings";
-import { maxTicksOfView } from "./runner-view";
-import { shareLink } from "./share-link";
+import { mountControls } from "./controls";
+import { drawScene, type LaneScene } from "./renderer";
+import { units } from "./seats";
+import { renderResults, renderStandings, resultSummary } from "./standings";
+import { RUNNER_MARKUP } from "./markup";
+import { maxTicksOfView } from "./view";
+import { shareLink } from "../../share-link";
 
 /** "Go!" stays up this long after the start. */
 const GO_TICKS = 45;
 
-async function main(): Promise<void> {
-  const matchId = matchIdFromPage();
-  if (!matchId) {
-    byId("fatal").replaceChildren("This page needs a race link. ", h("a", { href: "/" }, "Go to the lobby"), " to start or join a race.");
-    return;
-  }
-  await requireGuest(byId("join"), "Enter a name to join this race.");
-  new RunnerPage(matchId);
+/** Join the race and run the page in `root`. */
+export function mountRunner(root: HTMLElement, ctx: PlayContext): void {
+  root.innerHTML = RUNNER_MARKUP;
+  new RunnerPage(ctx);
 }
 
 class RunnerPage {
@@ -47,18 +44,18 @@ class RunnerPage {
   private shareShown = false;
   private duckHeld = false;
 
-  constructor(private readonly matchId: string) {
+  constructor(private readonly ctx: PlayContext) {
     // The model needs the client's clock; the client needs the model's snapshot sink: tie them through closures.
     let client: GameClient<unknown> | null = null;
     this.race = new RaceModel(
       () => client?.serverNow() ?? Date.now(),
       () => client?.rtt ?? null,
     );
-    client = joinMatch({ baseUrl: location.origin, matchId, getToken: tokenProvider() });
+    client = joinMatch({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider() });
     this.client = client;
     show(byId("game"), true);
-    this.indicator = mountConnectionIndicator(byId("connection"), client, "input");
-    this.fairness = new FairnessTracker(matchId, () => this.renderPanels());
+    this.indicator = mountConnectionIndicator(ctx.connection, client, "input");
+    this.fairness = new FairnessTracker(ctx.matchId, () => this.renderPanels());
     // Each connection's snapshot stream starts over with a keyframe after its welcome.
     client.on("welcome", () => {
       this.race.newConnection();
@@ -254,7 +251,7 @@ class RunnerPage {
 
     const open = room.status === "waiting" && room.seats.some((s) => !s.claimed);
     if (open && !this.shareShown) {
-      byId("share-host").replaceChildren(shareLink(shareUrl("runner", this.matchId), "Send this link to the other runners"));
+      byId("share-host").replaceChildren(shareLink(this.ctx.shareUrl, "Send this link to the other runners"));
       this.shareShown = true;
     }
     show(byId("share-host"), open);
@@ -284,4 +281,3 @@ class RunnerPage {
   }
 }
 
-void main();

@@ -1,6 +1,6 @@
 /** Connect Four status in words: whose turn, the result, and error codes (pure functions of the room). */
-import type { RoomSnapshot } from "../../src/protocol/schemas";
-import { c4View, lineWords, seatName } from "./c4-view";
+import type { RoomSnapshot } from "../../../../src/protocol/schemas";
+import { c4View, lineWords, seatName } from "./view";
 
 export function turnText(room: RoomSnapshot | null, mySeat: number | null): string {
   if (!room) return "Joining the match…";

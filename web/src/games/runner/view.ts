@@ -1,5 +1,5 @@
 /** The runner's room view (update frames) in the shape of a decoded snapshot, for drawing before any `snap` arrives. */
-import type { RunnerFrame } from "../../src/games/runner/quantize";
+import type { RunnerFrame } from "../../../../src/games/runner/quantize";
 
 export function frameOfView(view: unknown): RunnerFrame | null {
   if (typeof view !== "object" || view === null) return null;

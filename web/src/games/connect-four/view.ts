@@ -1,6 +1,6 @@
 /** The Connect Four view as the page reads it, and its symbols: readable without colour. */
-import type { C4View } from "../../src/games/connect-four";
-import type { RoomSnapshot, SeatInfo } from "../../src/protocol/schemas";
+import type { C4View } from "../../../../src/games/connect-four";
+import type { RoomSnapshot, SeatInfo } from "../../../../src/protocol/schemas";
 
 export type { C4View };
 
