@@ -4,9 +4,11 @@
  * changes none.
  */
 import { connectFour } from "../games/connect-four";
+import { liarsDice } from "../games/liars-dice";
 import { runner } from "../games/runner";
 
 export const games = [
   connectFour,
   runner,
+  liarsDice,
 ] as const;
