@@ -5,6 +5,7 @@
  * localStorage) and are sent once it is back; the indicator says so.
  */
 import { joinMatch, localStorageStore, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../../../src/client/internal";
+import type { connectFour } from "../../../../src/games/connect-four";
 import { Board } from "./board";
 import { errorText, turnText } from "./status";
 import { c4View, discOf, seatName } from "./view";
@@ -41,7 +42,7 @@ const MARKUP = `
 /** Join the match and run the page in `root`. */
 export function mountConnectFour(root: HTMLElement, ctx: PlayContext): void {
   root.innerHTML = MARKUP;
-  const client = joinMatch({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider(), store: localStorageStore() });
+  const client = joinMatch<typeof connectFour>({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider(), store: localStorageStore() });
   new ConnectFourPage(client, ctx);
 }
 
@@ -55,7 +56,7 @@ class ConnectFourPage {
   private shareShown = false;
 
   constructor(
-    private readonly client: GameClient<unknown>,
+    private readonly client: GameClient<typeof connectFour>,
     private readonly ctx: PlayContext,
   ) {
     show(byId("game"), true);

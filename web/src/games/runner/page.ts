@@ -11,6 +11,7 @@
 import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../../../src/client/internal";
 import { bodyDucking } from "../../../../src/games/runner/client";
 import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../../../src/games/runner/constants";
+import type { runner } from "../../../../src/games/runner";
 import type { RunnerInput } from "../../../../src/games/runner/schema";
 import { mountConnectionIndicator, type Indicator } from "../../connection-indicator";
 import { byId, setText, show } from "../../dom";
@@ -36,7 +37,7 @@ export function mountRunner(root: HTMLElement, ctx: PlayContext): void {
 }
 
 class RunnerPage {
-  private readonly client: GameClient<unknown>;
+  private readonly client: GameClient<typeof runner>;
   private readonly race: RaceModel;
   private readonly indicator: Indicator;
   private readonly fairness: FairnessTracker;
@@ -46,12 +47,12 @@ class RunnerPage {
 
   constructor(private readonly ctx: PlayContext) {
     // The model needs the client's clock; the client needs the model's snapshot sink: tie them through closures.
-    let client: GameClient<unknown> | null = null;
+    let client: GameClient<typeof runner> | null = null;
     this.race = new RaceModel(
       () => client?.serverNow() ?? Date.now(),
       () => client?.rtt ?? null,
     );
-    client = joinMatch({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider() });
+    client = joinMatch<typeof runner>({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider() });
     this.client = client;
     show(byId("game"), true);
     this.indicator = mountConnectionIndicator(ctx.connection, client, "input");

@@ -12,6 +12,7 @@ import { SNAPSHOT_HZ, TICK_HZ } from "../../../../src/games/runner/constants";
 import type { RunnerInput } from "../../../../src/games/runner/schema";
 import { decodeQuantized, type RunnerFrame } from "../../../../src/games/runner/quantize";
 import type { SnapFrame } from "../../../../src/protocol/schemas";
+import type { RunnerView } from "../../../../src/games/runner";
 import { frameOfView } from "./view";
 
 function decode(values: readonly number[]): RunnerFrame | null {
@@ -56,7 +57,7 @@ export class RaceModel {
     this.prediction = new RunnerPrediction({ seat, maxTicks });
   }
 
-  onView(view: unknown): void {
+  onView(view: RunnerView | null): void {
     this.viewFrame = frameOfView(view);
   }
 
