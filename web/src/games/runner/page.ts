@@ -121,6 +121,13 @@ class RunnerPage {
       case "raceStarted":
         if (!replayed) this.message("Go!");
         return;
+      case "raceHeld":
+        // The server restarted: the race waits at the last saved moment until every runner is back.
+        this.message("The server restarted: the race is paused until every runner is back.");
+        return;
+      case "raceResuming":
+        this.message("Everyone is back: the race resumes in 2 seconds.");
+        return;
       case "knockedOut": {
         const d = typeof e["distance"] === "number" ? ` at ${units(e["distance"])} units` : "";
         const how = e["cause"] === "forfeit" ? "left the race" : seat === me ? "were knocked out" : "was knocked out";
