@@ -71,9 +71,11 @@ describe("quick play queues", () => {
   it("a player whose socket closes leaves the queue", async () => {
     const [fay, gus] = await Promise.all([api.guest("Fay"), api.guest("Gus")]);
     const f = await queueUp(fay, { game: "connect-four", mode: "casual", aiAfterMs: null });
-    await f.socket.next("queued");
+    // Alone: the previous test's players closed their sockets, so they left this queue too.
+    expect(await f.socket.next("queued")).toMatchObject({ waiting: 1 });
     f.socket.close();
-    await f.socket.closed;
+    expect(await f.socket.closed).toMatchObject({ code: 1000 });
+    expect(f.socket.frames.some((m) => m.type === "matched")).toBe(false);
     expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(0);
     const g = await queueUp(gus, { game: "connect-four", mode: "casual", aiAfterMs: null });
     expect(await g.socket.next("queued")).toMatchObject({ waiting: 1 });
