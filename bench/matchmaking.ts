@@ -11,6 +11,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { decodeServerFrame } from "../src/protocol/codec";
@@ -48,6 +49,7 @@ async function onePlayer(base: string, token: string, n: number, sockets: WebSoc
   });
   if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
   const { url } = (await res.json()) as { url: string };
+  if (process.env["MM_DEBUG"]) console.error("posted", n, (performance.now() - joinAt).toFixed(0));
   const queueSocket = new WebSocket(url);
   sockets.push(queueSocket);
   const matched = await new Promise<Extract<QueueMessage, { type: "matched" }>>((resolve, reject) => {
@@ -87,11 +89,13 @@ async function main(): Promise<void> {
       joinToWelcomeMs: { p50: pct(toWelcome, 50), p99: pct(toWelcome, 99), max: Math.max(...toWelcome) },
       matchedPerSecondOneQueue: PLAYERS / ((last - first) / 1000),
       machine: "2 shared cores, Node 20, workerd via miniflare on loopback",
+      // The machine is shared: the 1-minute load average at the end says how much else was running.
+      loadAverage1m: loadavg()[0] ?? NaN,
     };
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue at once (${summary.matches} matches), ${summary.machine}.`,
+      `${PLAYERS} players joining one ranked Connect Four queue at once (${summary.matches} matches), ${summary.machine}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
