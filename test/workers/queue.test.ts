@@ -3,7 +3,7 @@
  * a wait, real-time ready times, cancel, disconnect, duplicate joins, bad input and the per-address cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SELF } from "cloudflare:test";
+import { SELF, evictDurableObject } from "cloudflare:test";
 import { api } from "./helpers";
 import { closeQueueSockets, enqueue, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
 
@@ -100,6 +100,17 @@ describe("quick play queues", () => {
     const [mh, mi] = await Promise.all([s2.next("matched"), i.socket.next("matched")]);
     expect(mh.matchId).toBe(mi.matchId);
     expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
+  });
+
+  it("keeps a waiting player across the queue object's eviction (entries in SQLite, the socket hibernatable)", async () => {
+    const [lea, max] = await Promise.all([api.guest("Lea"), api.guest("Max")]);
+    const l = await queueUp(lea, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    await l.socket.next("queued");
+    await evictDurableObject(queueStub("connect-four", "casual", 2));
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(1);
+    const m = await queueUp(max, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const [ml, mm] = await Promise.all([l.socket.next("matched"), m.socket.next("matched")]);
+    expect(ml.matchId).toBe(mm.matchId);
   });
 
   it("refuses bad requests with a documented error and queues nobody", async () => {
