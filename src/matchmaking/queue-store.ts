@@ -5,8 +5,11 @@
  */
 import type { QueueShape, Waiting } from "./grouping";
 
-/** Close codes of the queue socket (docs/protocol.md §3.14). */
-export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4001 } as const;
+/**
+ * Close codes of the queue socket (docs/protocol.md §3.13): a replaced socket gets the room protocol's
+ * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE.
+ */
+export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006 } as const;
 
 export interface QueueConfig {
   readonly game: string;

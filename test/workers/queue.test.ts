@@ -93,7 +93,7 @@ describe("quick play queues", () => {
     const s1 = await openQueueSocket(e1!.url);
     await s1.next("queued");
     const s2 = await openQueueSocket(e2!.url);
-    expect(await s1.closed).toMatchObject({ code: 4001 });
+    expect(await s1.closed).toMatchObject({ code: 4006 });
     await s2.next("queued");
     expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(1);
     const i = await queueUp(ida, { game: "connect-four", aiAfterMs: null });
