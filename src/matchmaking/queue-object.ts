@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { RatingsObject } from "./ratings-object";
 import { RATINGS_OBJECT_NAME } from "./ratings-object";
-import type { RoomHost } from "../room/host/room-object";
+import type { CreateResult, RoomHost } from "../room/host/room-object";
 import { logEvent } from "../shared/log";
 import { newMatchId } from "../worker/match-id";
 import { signTicket, randomId, type Player } from "../worker/tokens";
@@ -153,8 +153,14 @@ export class QueueObject extends DurableObject<QueueEnv> {
     const body = { game: config.game, mode: group.mode, seats, ...(config.shape.kind === "real-time" ? { readyTimeoutMs: 10_000 } : {}) };
     const rated = config.rated && group.mode === "pvp" && group.players.length >= 2;
     const room = this.env.ROOMS.get(this.env.ROOMS.idFromName(matchId));
-    const created = await room.create(matchId, body, { playerId: creator.playerId, name: creator.name }, { rated });
+    let created: CreateResult;
+    try {
+      created = await room.create(matchId, body, { playerId: creator.playerId, name: creator.name }, { rated });
+    } catch (err) {
+      created = { ok: false, status: 409, message: err instanceof Error ? err.message : String(err) };
+    }
     if (!created.ok) {
+      // Back to waiting: the next decision (the next connect, or the alarm) tries again.
       logEvent("error", "queue_create_failed", { game: config.game, message: created.message });
       for (const p of group.players) this.store.setState(p.ticketId, "waiting");
       return;

@@ -46,6 +46,9 @@ export class QueueStore {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
     );
+    // "matching" lasts one room creation inside one instance; a new instance finding it means the
+    // previous one died mid-way, so those players go back to waiting (their room, if made, is abandoned).
+    sql.exec("UPDATE entries SET state = 'waiting' WHERE state = 'matching'");
   }
 
   config(): QueueConfig | null {
