@@ -28,6 +28,8 @@ export default defineConfig({
                 ALLOW_GUESTS: "true",
                 PRODUCTION_VARS: JSON.stringify(productionVars),
                 OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+                // Real-time quick play starts half a second after the first player queued (tests wait on the frame, not the clock).
+                QUEUE_READY_MS: "500",
               },
             },
           }),

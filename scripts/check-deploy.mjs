@@ -11,8 +11,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 
-/** gzip budget of the worker bundle, KiB (measured 144 KiB when set; see README "Deploy"). */
-export const BUDGET_KIB = 160;
+/**
+ * gzip budget of the worker bundle, KiB (see README "Deploy"). Set at 160 when the bundle was 144 KiB;
+ * raised to 185 with matchmaking (174 KiB): openskill and the @stdlib math it uses are ~16 KiB gzip of
+ * that (erf/erfinv, a string formatter), the queue, ratings, codes and their schemas the rest.
+ */
+export const BUDGET_KIB = 185;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);

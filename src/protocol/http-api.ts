@@ -85,6 +85,8 @@ export const CreateMatchRequest = z
     readyTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
     /** Game-specific options, validated by the game. */
     options: z.record(z.string(), z.unknown()).default({}),
+    /** A private match: the answer carries a 6-character join code (GET /api/codes/:code resolves it). */
+    private: z.boolean().default(false),
   })
   .strict()
   .meta({ id: "CreateMatchRequest" });
@@ -118,6 +120,8 @@ export const CreateMatchResponse = z
     matchId: z.string(),
     links: z.object({ status: z.url(), ticket: z.url(), join: z.url() }),
     match: PublicStatus,
+    /** Private matches only: the join code, valid until the match closes. */
+    code: z.string().length(6).optional(),
   })
   .meta({ id: "CreatedMatch" });
 

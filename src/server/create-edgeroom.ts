@@ -4,11 +4,15 @@
  *
  *   const edgeroom = createEdgeroom({ games: [connectFour, myGame] });
  *   export const RoomObject = edgeroom.RoomObject;   // the class named in wrangler.toml
+ *   export const { QueueObject, RatingsObject, CodeObject } = edgeroom;   // matchmaking, ratings, join codes
  *   export default edgeroom.worker;
  */
 import { GameRegistry } from "../games/registry";
 import type { AnyGame } from "../games/types";
 import { RoomHost } from "../room/host/room-object";
+import { CodeObject } from "../matchmaking/code-object";
+import { QueueObject } from "../matchmaking/queue-object";
+import { RatingsObject } from "../matchmaking/ratings-object";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
 
@@ -22,6 +26,10 @@ export interface Edgeroom {
   readonly worker: ExportedHandler<Env>;
   /** The room Durable Object class; export it under the `class_name` of the ROOMS binding. */
   readonly RoomObject: new (ctx: DurableObjectState, env: unknown) => RoomHost;
+  /** Matchmaking queues (binding QUEUES), the ratings store (RATINGS) and join codes (CODES): game-independent. */
+  readonly QueueObject: typeof QueueObject;
+  readonly RatingsObject: typeof RatingsObject;
+  readonly CodeObject: typeof CodeObject;
   readonly games: GameRegistry;
 }
 
@@ -33,5 +41,5 @@ export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
       super(ctx, env, games);
     }
   }
-  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, games };
+  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, QueueObject, RatingsObject, CodeObject, games };
 }

@@ -23,6 +23,7 @@ import {
   TicketRequest,
   TicketResponse,
 } from "../protocol/http-api";
+import { CodeResponse, QueueRequest, QueueResponse, QueueSocketQuery, RatingsResponse } from "../protocol/matchmaking-api";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 /** An error answer; `codes` lists the ApiErrorCode values it can carry. */
@@ -151,6 +152,62 @@ export const API_ROUTES: readonly RouteConfig[] = [
     security: bearer,
     request: { params: matchId },
     responses: { 200: json(MetricsResponse, "The counters"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set") },
+  }),
+  route({
+    method: "post",
+    path: "/api/queue",
+    tags: ["matchmaking"],
+    summary: "Quick play: join the queue of a game and mode; wait for the match on the returned socket URL",
+    security: bearer,
+    request: body(QueueRequest),
+    responses: {
+      201: json(QueueResponse, "Queued"),
+      200: json(QueueResponse, "Already waiting in this queue: the same entry"),
+      400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED"),
+      413: TOO_LARGE,
+      429: error("RATE_LIMITED: too many joins from this address (Retry-After)"),
+      503: error("SERVER_MISCONFIGURED: no AUTH_SECRET or no QUEUES binding"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/queue/ws",
+    tags: ["matchmaking"],
+    summary: "The waiting connection (WebSocket, JSON text frames `queued` then `matched`; closing it leaves the queue)",
+    request: { query: QueueSocketQuery },
+    responses: { 101: { description: "Upgraded" }, 400: error("BAD_REQUEST"), 403: error("FORBIDDEN_ORIGIN"), 404: error("NOT_FOUND: no such entry"), 426: error("UPGRADE_REQUIRED") },
+  }),
+  route({
+    method: "delete",
+    path: "/api/queue/{ticketId}",
+    tags: ["matchmaking"],
+    summary: "Leave the queue",
+    security: bearer,
+    request: { params: z.object({ ticketId: z.string() }) },
+    responses: { 204: { description: "Left" }, 401: error("UNAUTHORIZED"), 404: error("NOT_FOUND: no such waiting entry of this player") },
+  }),
+  route({
+    method: "get",
+    path: "/api/ratings/{playerId}",
+    tags: ["matchmaking"],
+    summary: "A player's ratings (openskill Weng-Lin), one per game with rated matches",
+    request: { params: z.object({ playerId: z.string() }) },
+    responses: { 200: json(RatingsResponse, "The ratings (empty when never rated)"), 400: error("BAD_REQUEST"), 503: error("SERVER_MISCONFIGURED: no RATINGS binding") },
+  }),
+  route({
+    method: "get",
+    path: "/api/codes/{code}",
+    tags: ["matches"],
+    summary: "Resolve a private match's join code to its match id",
+    request: { params: z.object({ code: z.string() }) },
+    responses: {
+      200: json(CodeResponse, "The match"),
+      400: error("BAD_REQUEST"),
+      404: error("NOT_FOUND: unknown code, or its match is over"),
+      429: error("RATE_LIMITED: too many lookups from this address (Retry-After)"),
+      503: error("SERVER_MISCONFIGURED: no CODES binding"),
+    },
   }),
   route({
     method: "get",

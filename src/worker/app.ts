@@ -16,6 +16,9 @@ import { health } from "./routes/health";
 import { matches } from "./routes/matches";
 import { operator } from "./routes/operator";
 import { socket } from "./routes/socket";
+import { codesRoute } from "./routes/codes";
+import { queue } from "./routes/queue";
+import { ratings } from "./routes/ratings";
 
 /** Paths and the methods they allow, for 405 answers with an Allow header: the documented routes. */
 function allowedMethods(): Map<string, string[]> {
@@ -49,6 +52,9 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   app.route("/", matches);
   app.route("/", operator);
   app.route("/", socket);
+  app.route("/", queue);
+  app.route("/", ratings);
+  app.route("/", codesRoute);
   app.route("/", docs);
   for (const [path, methods] of allowedMethods()) {
     app.all(path, (c) => {

@@ -1,9 +1,25 @@
 /** Bindings and variables of the worker (see wrangler.toml and the README's configuration reference). */
 import type { GameRegistry } from "../games/registry";
 import type { RoomHost } from "../room/host/room-object";
+import type { CodeObject } from "../matchmaking/code-object";
+import type { QueueObject } from "../matchmaking/queue-object";
+import type { RatingsObject } from "../matchmaking/ratings-object";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomHost>;
+  /** Matchmaking queues, one object per game, mode, seats and shard (optional: without it /api/queue answers 503). */
+  QUEUES?: DurableObjectNamespace<QueueObject>;
+  /** The ratings store (one object, "global"). */
+  RATINGS?: DurableObjectNamespace<RatingsObject>;
+  /** Private-match join codes, one object per code. */
+  CODES?: DurableObjectNamespace<CodeObject>;
+  /** Rate Limiting bindings: queue joins and code lookups per client address. */
+  QUEUE_LIMITER?: RateLimit;
+  CODE_LIMITER?: RateLimit;
+  /** Default wait before a turn-based queue offers an AI, in ms ("off" never offers one). Default 20000. */
+  QUEUE_AI_AFTER_MS?: string;
+  /** Real-time queues start with whoever is waiting once the first has waited this long, in ms. Default 5000. */
+  QUEUE_READY_MS?: string;
   /** Workers Rate Limiting binding capping WebSocket upgrade attempts per client. */
   UPGRADE_LIMITER?: RateLimit;
   /** Static assets (web/). */

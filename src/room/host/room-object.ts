@@ -21,8 +21,15 @@ import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
 import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
+import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
+import type { RatingsObject } from "../../matchmaking/ratings-object";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
+/** What the matchmaking queue adds when it creates a match. */
+export interface CreateOptions {
+  readonly rated?: boolean;
+}
+
 export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };
 
 /**
@@ -31,6 +38,7 @@ export type CreateResult = { ok: true; statusJson: string } | { ok: false; statu
  */
 export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
+  private readonly reports: RatingReports;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private readonly out: Outbound;
@@ -61,6 +69,7 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
+    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS);
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -68,7 +77,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   // ------------------------------------------------------------ RPC from the worker
 
-  async create(matchId: string, request: unknown, creator: Creator): Promise<CreateResult> {
+  async create(matchId: string, request: unknown, creator: Creator, options: CreateOptions = {}): Promise<CreateResult> {
     if (this.ensureInitialized()) return { ok: false, status: 409, message: "A match with this id already exists." };
     const parsed = CreateMatchRequest.safeParse(request);
     if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "invalid request" };
@@ -81,6 +90,7 @@ export class RoomHost extends DurableObject<unknown> {
     const record = newRecord(matchId, resolved.settings, creator, secret, now);
     this.core = new RoomCore(game, record);
     this.store.save(record, [], []);
+    if (options.rated === true) this.reports.markRated();
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
     await this.syncAlarm(this.core);
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
@@ -187,6 +197,7 @@ export class RoomHost extends DurableObject<unknown> {
     } finally {
       // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
       await this.flush(core);
+      await this.deliverReports();
     }
   }
 
@@ -264,6 +275,8 @@ export class RoomHost extends DurableObject<unknown> {
     if (fx.persist) {
       this.store.save(core.record, fx.actions, fx.journal);
       countSave(this.ops, fx.actions.length, fx.journal.length);
+      // Same event as the save: a finished round's rating report is exactly as durable as its result.
+      if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }
     for (const { conn, frame } of fx.frames) this.out.send(conn, encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
@@ -287,6 +300,16 @@ export class RoomHost extends DurableObject<unknown> {
     this.alarmAt = wanted;
     this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(wanted);
+  }
+
+  /** Send pending rating reports; if the store cannot be reached, the alarm tries again. */
+  private async deliverReports(): Promise<void> {
+    if (await this.reports.deliver()) return;
+    const retryAt = Date.now() + REPORT_RETRY_MS;
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= retryAt) return;
+    this.alarmAt = retryAt;
+    await this.ctx.storage.setAlarm(retryAt);
   }
 
   private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {

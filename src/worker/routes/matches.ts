@@ -11,6 +11,7 @@ import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { newMatchId } from "../match-id";
 import { signTicket } from "../tokens";
+import { claimCode } from "./codes";
 
 export const matches = new Hono<AppEnv>()
   .post("/api/matches", async (c) => {
@@ -28,7 +29,8 @@ export const matches = new Hono<AppEnv>()
       if (created.status === 400) throw badRequest(created.message);
       throw new ApiError(409, ApiErrorCode.CONFLICT, created.message);
     }
-    const body201 = `{"matchId":${JSON.stringify(matchId)},"links":${JSON.stringify(links(c.req.url, matchId))},"match":${created.statusJson}}`;
+    const code = body.private ? `,"code":${JSON.stringify(await claimCode(c.env, matchId))}` : "";
+    const body201 = `{"matchId":${JSON.stringify(matchId)},"links":${JSON.stringify(links(c.req.url, matchId))},"match":${created.statusJson}${code}}`;
     return c.body(body201, 201, { "Content-Type": "application/json" });
   })
   .get("/api/matches/:id", async (c) => {

@@ -1,0 +1,207 @@
+/**
+ * One matchmaking queue (binding QUEUES, one object per game, mode, seat count and shard; see
+ * queue-key.ts). A player's entry is created by POST /api/queue (the `enqueue` RPC) and waits on a
+ * hibernatable WebSocket; the entry lives while that socket is open. Whenever someone connects, and on
+ * the alarm at the next moment waiting could change something (an AI offer, a ready time, a wider
+ * rating window), `formGroups` decides; each group becomes a match through the room's `create` RPC,
+ * and every member's socket gets a join ticket and is closed.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { RatingsObject } from "./ratings-object";
+import { RATINGS_OBJECT_NAME } from "./ratings-object";
+import type { CreateResult, RoomHost } from "../room/host/room-object";
+import { logEvent } from "../shared/log";
+import { newMatchId } from "../worker/match-id";
+import { signTicket, randomId, type Player } from "../worker/tokens";
+import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
+import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
+import type { QueueMessage } from "../protocol/matchmaking-api";
+
+/** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
+export interface QueueEnv {
+  ROOMS: DurableObjectNamespace<RoomHost>;
+  RATINGS?: DurableObjectNamespace<RatingsObject>;
+  AUTH_SECRET?: string;
+}
+
+/** A new entry must open its socket within this long; a matched entry's result is kept as long for a late socket. */
+export const CONNECT_WITHIN_MS = 30_000;
+
+export interface EnqueueRequest {
+  readonly queueKey: string;
+  readonly game: string;
+  readonly rated: boolean;
+  readonly shape: QueueShape;
+  readonly player: Player;
+  readonly aiAfterMs: number | null;
+  /** ws(s)://host of the worker, for the room URL in the matched frame. */
+  readonly wsOrigin: string;
+}
+
+export class QueueObject extends DurableObject<QueueEnv> {
+  private readonly store: QueueStore;
+
+  constructor(ctx: DurableObjectState, env: QueueEnv) {
+    super(ctx, env);
+    this.store = new QueueStore(ctx.storage);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  /** Add a player, or return their entry if they are already waiting here (a duplicate join). */
+  async enqueue(req: EnqueueRequest): Promise<{ ticketId: string; existing: boolean }> {
+    const rating = await this.ratingOf(req.game, req.player.playerId);
+    // No await between the check and the insert: two joins of one player cannot both insert.
+    const existing = this.store.waitingEntryOf(req.player.playerId);
+    if (existing) return { ticketId: existing.ticketId, existing: true };
+    const now = Date.now();
+    const ticketId = `${req.queueKey}.${randomId(16)}`;
+    this.store.setConfig({ game: req.game, rated: req.rated, shape: req.shape, wsOrigin: req.wsOrigin });
+    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS });
+    await this.schedule(now);
+    return { ticketId, existing: false };
+  }
+
+  /** DELETE /api/queue/:ticketId: only the entry's own player may cancel it. */
+  async cancel(ticketId: string, playerId: string): Promise<boolean> {
+    const entry = this.store.get(ticketId);
+    if (!entry || entry.playerId !== playerId || entry.state !== "waiting") return false;
+    this.store.remove(ticketId);
+    for (const ws of this.ctx.getWebSockets(ticketId)) ws.close(QueueCloseCode.CANCELLED, "Left the queue.");
+    logEvent("info", "queue_cancelled", { ticketId });
+    return true;
+  }
+
+  /** How many players are waiting (connected or not), for tests and operators. */
+  async waiting(): Promise<number> {
+    return this.store.waiting().length;
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const ticketId = new URL(request.url).searchParams.get("ticket") ?? "";
+    const entry = this.store.get(ticketId);
+    if (!entry) return Response.json({ error: { code: "NOT_FOUND", message: "No such queue entry (cancelled, expired or never created)." } }, { status: 404 });
+    const { 0: client, 1: server } = new WebSocketPair();
+    if (entry.state === "matched") {
+      // Matched before its socket arrived: hand over a fresh ticket and finish.
+      server.accept();
+      await this.sendMatched(server, entry);
+      server.close(1000, "Matched.");
+      return new Response(null, { status: 101, webSocket: client });
+    }
+    // One socket per entry: a newer one (a reload, a second tab) replaces the older.
+    for (const old of this.ctx.getWebSockets(ticketId)) old.close(QueueCloseCode.REPLACED, "Replaced by a newer connection.");
+    this.ctx.acceptWebSocket(server, [ticketId]);
+    server.serializeAttachment({ ticketId });
+    this.store.markConnected(ticketId);
+    const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waiting().length };
+    server.send(JSON.stringify(hello));
+    await this.decide(Date.now());
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(): Promise<void> {
+    // Nothing to say to the queue besides the heartbeat, which the runtime answers.
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, "closing");
+    } catch {
+      // already closed
+    }
+    this.gone(ws);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.gone(ws);
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.store.expire(now);
+    await this.decide(now);
+  }
+
+  /** A waiting player's only socket closed: they left the queue. */
+  private gone(ws: WebSocket): void {
+    const ticketId = (ws.deserializeAttachment() as { ticketId?: string } | null)?.ticketId;
+    if (!ticketId) return;
+    if (this.ctx.getWebSockets(ticketId).some((other) => other !== ws && other.readyState === WebSocket.OPEN)) return;
+    if (this.store.get(ticketId)?.state !== "waiting") return;
+    this.store.remove(ticketId);
+    logEvent("info", "queue_left", { ticketId });
+  }
+
+  private async decide(now: number): Promise<void> {
+    const config = this.store.config();
+    if (config) {
+      const waiting = this.store.waiting().filter((e) => e.connected);
+      const groups = formGroups(waiting, config.shape, now);
+      // Taken out of the queue before any await, so an event that runs meanwhile cannot match them again.
+      for (const g of groups) for (const p of g.players) this.store.setState(p.ticketId, "matching");
+      await Promise.all(groups.map((g) => this.start(g, config)));
+    }
+    await this.schedule(Date.now());
+  }
+
+  private async start(group: Group, config: NonNullable<ReturnType<QueueStore["config"]>>): Promise<void> {
+    const secret = this.env.AUTH_SECRET ?? "";
+    const matchId = await newMatchId(secret);
+    const [creator] = group.players;
+    if (!creator) return;
+    const seats = config.shape.kind === "real-time" ? group.players.length : config.shape.seats;
+    const body = { game: config.game, mode: group.mode, seats, ...(config.shape.kind === "real-time" ? { readyTimeoutMs: 10_000 } : {}) };
+    const rated = config.rated && group.mode === "pvp" && group.players.length >= 2;
+    const room = this.env.ROOMS.get(this.env.ROOMS.idFromName(matchId));
+    let created: CreateResult;
+    try {
+      created = await room.create(matchId, body, { playerId: creator.playerId, name: creator.name }, { rated });
+    } catch (err) {
+      created = { ok: false, status: 409, message: err instanceof Error ? err.message : String(err) };
+    }
+    if (!created.ok) {
+      // Back to waiting: the next decision (the next connect, or the alarm) tries again.
+      logEvent("error", "queue_create_failed", { game: config.game, message: created.message });
+      for (const p of group.players) this.store.setState(p.ticketId, "waiting");
+      return;
+    }
+    logEvent("info", "queue_matched", { matchId, game: config.game, players: group.players.length, mode: group.mode, rated });
+    for (const p of group.players) {
+      this.store.setMatched(p.ticketId, { matchId, mode: group.mode, rated }, Date.now() + CONNECT_WITHIN_MS);
+      const entry = this.store.get(p.ticketId);
+      for (const ws of this.ctx.getWebSockets(p.ticketId)) {
+        if (entry) await this.sendMatched(ws, entry);
+        ws.close(1000, "Matched.");
+      }
+    }
+  }
+
+  private async sendMatched(ws: WebSocket, entry: Entry): Promise<void> {
+    const config = this.store.config();
+    if (!entry.match || !config) return;
+    const { matchId, mode, rated } = entry.match;
+    const { ticket, exp } = await signTicket(this.env.AUTH_SECRET ?? "", matchId, { playerId: entry.playerId, name: entry.name }, "player");
+    const url = `${config.wsOrigin}/api/matches/${matchId}/ws?ticket=${encodeURIComponent(ticket)}&v=1`;
+    const frame: QueueMessage = { type: "matched", matchId, ticket, url, expiresAt: exp * 1000, rated, mode };
+    ws.send(JSON.stringify(frame));
+  }
+
+  /** One alarm: the next decision moment or the next expiry, whichever is first. */
+  private async schedule(now: number): Promise<void> {
+    const config = this.store.config();
+    const waiting: Waiting[] = this.store.waiting().filter((e) => e.connected);
+    const decision = config ? nextDecisionAt(waiting, config.shape, now) : null;
+    const expiry = this.store.nextExpiry();
+    const at = Math.min(decision ?? Infinity, expiry ?? Infinity);
+    if (at === Infinity) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private async ratingOf(game: string, playerId: string): Promise<number> {
+    const ns = this.env.RATINGS;
+    if (!ns) return 25;
+    const [mu] = await ns.get(ns.idFromName(RATINGS_OBJECT_NAME)).means(game, [playerId]);
+    return mu ?? 25;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * SQLite of one queue: its configuration (game, rated or not, shape, public origin) and its entries.
+ * An entry is "waiting" (in the queue; `connected` once its socket opened), "matching" (taken by a
+ * group whose room is being created) or "matched" (kept until `keep_until` for a socket that arrives late).
+ */
+import type { QueueShape, Waiting } from "./grouping";
+
+/**
+ * Close codes of the queue socket (docs/protocol.md §3.13): a replaced socket gets the room protocol's
+ * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE.
+ */
+export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006 } as const;
+
+export interface QueueConfig {
+  readonly game: string;
+  readonly rated: boolean;
+  readonly shape: QueueShape;
+  readonly wsOrigin: string;
+}
+
+export interface Entry extends Waiting {
+  readonly state: "waiting" | "matching" | "matched";
+  readonly connected: boolean;
+  readonly match: { matchId: string; mode: "pvp" | "ai"; rated: boolean } | null;
+}
+
+interface Row extends Record<string, SqlStorageValue> {
+  ticket_id: string;
+  player_id: string;
+  name: string;
+  rating: number;
+  joined_at: number;
+  ai_after_ms: number | null;
+  state: string;
+  connected: number;
+  keep_until: number;
+  match: string | null;
+}
+
+export class QueueStore {
+  private cachedConfig: QueueConfig | null | undefined;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    const sql = storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
+    );
+    // "matching" lasts one room creation inside one instance; a new instance finding it means the
+    // previous one died mid-way, so those players go back to waiting (their room, if made, is abandoned).
+    sql.exec("UPDATE entries SET state = 'waiting' WHERE state = 'matching'");
+  }
+
+  config(): QueueConfig | null {
+    if (this.cachedConfig === undefined) {
+      const row = this.storage.sql.exec<{ value: string }>("SELECT value FROM config WHERE id = 1").toArray()[0];
+      this.cachedConfig = row ? (JSON.parse(row.value) as QueueConfig) : null;
+    }
+    return this.cachedConfig;
+  }
+
+  setConfig(config: QueueConfig): void {
+    this.storage.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", JSON.stringify(config));
+    this.cachedConfig = config;
+  }
+
+  insert(e: { ticketId: string; playerId: string; name: string; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }): void {
+    // A player re-queuing after a match: their old matched entry is replaced.
+    this.storage.sql.exec("DELETE FROM entries WHERE player_id = ?", e.playerId);
+    this.storage.sql.exec(
+      "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL)",
+      e.ticketId,
+      e.playerId,
+      e.name,
+      e.rating,
+      e.joinedAt,
+      e.aiAfterMs,
+      e.connectBy,
+    );
+  }
+
+  get(ticketId: string): Entry | null {
+    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE ticket_id = ?", ticketId).toArray()[0];
+    return row ? toEntry(row) : null;
+  }
+
+  waitingEntryOf(playerId: string): Entry | null {
+    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE player_id = ? AND state IN ('waiting', 'matching')", playerId).toArray()[0];
+    return row ? toEntry(row) : null;
+  }
+
+  waiting(): Entry[] {
+    return this.storage.sql.exec<Row>("SELECT * FROM entries WHERE state = 'waiting' ORDER BY joined_at").toArray().map(toEntry);
+  }
+
+  markConnected(ticketId: string): void {
+    // Connected entries wait as long as their socket is open; the connect deadline no longer applies.
+    this.storage.sql.exec("UPDATE entries SET connected = 1, keep_until = ? WHERE ticket_id = ?", Number.MAX_SAFE_INTEGER, ticketId);
+  }
+
+  setState(ticketId: string, state: "waiting" | "matching"): void {
+    this.storage.sql.exec("UPDATE entries SET state = ? WHERE ticket_id = ?", state, ticketId);
+  }
+
+  setMatched(ticketId: string, match: { matchId: string; mode: "pvp" | "ai"; rated: boolean }, keepUntil: number): void {
+    this.storage.sql.exec("UPDATE entries SET state = 'matched', match = ?, keep_until = ? WHERE ticket_id = ?", JSON.stringify(match), keepUntil, ticketId);
+  }
+
+  remove(ticketId: string): void {
+    this.storage.sql.exec("DELETE FROM entries WHERE ticket_id = ?", ticketId);
+  }
+
+  /** Drop entries whose socket never came and matched results nobody collected. */
+  expire(now: number): void {
+    this.storage.sql.exec("DELETE FROM entries WHERE state != 'matching' AND keep_until <= ?", now);
+  }
+
+  nextExpiry(): number | null {
+    const row = this.storage.sql.exec<{ at: number | null }>("SELECT MIN(keep_until) AS at FROM entries WHERE state != 'matching' AND keep_until < ?", Number.MAX_SAFE_INTEGER).one();
+    return row.at;
+  }
+}
+
+function toEntry(r: Row): Entry {
+  return {
+    ticketId: r.ticket_id,
+    playerId: r.player_id,
+    name: r.name,
+    rating: r.rating,
+    joinedAt: r.joined_at,
+    aiAfterMs: r.ai_after_ms,
+    state: r.state as Entry["state"],
+    connected: r.connected === 1,
+    match: r.match === null ? null : (JSON.parse(r.match) as Entry["match"]),
+  };
+}

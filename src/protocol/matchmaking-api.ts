@@ -1,0 +1,80 @@
+/**
+ * HTTP and queue-socket schemas of matchmaking (quick play), ratings and private-match codes
+ * (docs/protocol.md §3.13–§3.17). The handlers validate with these, and the OpenAPI document is built
+ * from them.
+ */
+import * as z from "zod";
+
+/** Queue modes: "ranked" matches are rated; "casual" ones are not. Matches with an AI seat are never rated. */
+export const QUEUE_MODES = ["ranked", "casual"] as const;
+
+/** Body of POST /api/queue. */
+export const QueueRequest = z
+  .object({
+    game: z.string().min(1).max(32),
+    mode: z.enum(QUEUE_MODES).default("ranked"),
+    /** Seats per match (turn-based games); defaults to the game's minimum. Real-time games fill up to their maximum. */
+    seats: z.number().int().min(1).max(16).optional(),
+    /**
+     * Turn-based games with an AI: after waiting this long unmatched, play an AI instead (unrated).
+     * Defaults to QUEUE_AI_AFTER_MS; null never offers an AI.
+     */
+    aiAfterMs: z.number().int().min(0).max(600_000).nullable().optional(),
+  })
+  .strict()
+  .meta({ id: "QueueRequest" });
+export type QueueRequest = z.infer<typeof QueueRequest>;
+
+/** Answer of POST /api/queue: the queue entry and the socket that waits for the match. */
+export const QueueResponse = z
+  .object({
+    /** The queue entry; unguessable. Open `url` within 30 s or the entry is dropped. */
+    ticketId: z.string(),
+    /** WebSocket URL of the waiting connection (GET /api/queue/ws?ticket=<ticketId>). */
+    url: z.string(),
+    /** True when this player was already waiting in this queue: the same entry is returned. */
+    existing: z.boolean(),
+  })
+  .meta({ id: "QueueEntry" });
+
+/** Frames the queue socket sends (JSON text). */
+export const QueueMessage = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("queued"), ticketId: z.string(), waiting: z.number().int() }),
+    z.object({
+      type: z.literal("matched"),
+      matchId: z.string(),
+      /** Single-use 30 s join ticket for the match, and the room's WebSocket URL with it. */
+      ticket: z.string(),
+      url: z.string(),
+      expiresAt: z.number(),
+      rated: z.boolean(),
+      /** "pvp", or "ai" when an AI took the open seats. */
+      mode: z.enum(["pvp", "ai"]),
+    }),
+  ])
+  .meta({ id: "QueueMessage" });
+export type QueueMessage = z.infer<typeof QueueMessage>;
+
+/** Query of GET /api/queue/ws. */
+export const QueueSocketQuery = z.object({ ticket: z.string().min(1).max(200) });
+
+export const PlayerRating = z
+  .object({
+    game: z.string(),
+    /** Weng-Lin (openskill, Plackett-Luce) mean and deviation; the conservative display value is mu − 3σ. */
+    mu: z.number(),
+    sigma: z.number(),
+    ordinal: z.number(),
+    matches: z.number().int(),
+  })
+  .meta({ id: "PlayerRating" });
+export type PlayerRating = z.infer<typeof PlayerRating>;
+
+export const RatingsResponse = z.object({ playerId: z.string(), ratings: z.array(PlayerRating) }).meta({ id: "Ratings" });
+
+/** Private-match join codes: 6 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U). */
+export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+export const JoinCode = z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{6}$`), "a join code is 6 characters of 2-9 and A-Z without I, L, O, U");
+
+export const CodeResponse = z.object({ code: z.string(), matchId: z.string() }).meta({ id: "JoinCode" });

@@ -1,0 +1,158 @@
+/**
+ * Matchmaking through the worker and real queue and room objects: filling seats, the AI offer after
+ * a wait, real-time ready times, cancel, disconnect, duplicate joins, bad input and the per-address cap.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { SELF, evictDurableObject } from "cloudflare:test";
+import { api } from "./helpers";
+import { closeQueueSockets, enqueue, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
+
+afterEach(closeQueueSockets);
+
+describe("quick play queues", () => {
+  it("fills a Connect Four match with two waiting players and hands each a ticket to the same room", async () => {
+    const [alice, bob] = await Promise.all([api.guest("Alice"), api.guest("Bob")]);
+    const a = await queueUp(alice, { game: "connect-four", aiAfterMs: null });
+    expect(await a.socket.next("queued")).toMatchObject({ ticketId: a.ticketId, waiting: 1 });
+    const b = await queueUp(bob, { game: "connect-four", aiAfterMs: null });
+    const [ma, mb] = await Promise.all([a.socket.next("matched"), b.socket.next("matched")]);
+    expect(ma.matchId).toBe(mb.matchId);
+    expect(ma).toMatchObject({ mode: "pvp", rated: true });
+    expect(await a.socket.closed).toMatchObject({ code: 1000 });
+    const [ra, rb] = await Promise.all([joinMatched(ma), joinMatched(mb)]);
+    await Promise.all([ra.next("welcome"), rb.next("welcome")]);
+    const started = await ra.nextEvent("matchStarted");
+    expect(started.room.seats.map((s) => s.kind)).toEqual(["human", "human"]);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
+  });
+
+  it("offers an AI seat, unrated, once a lone player has waited aiAfterMs", async () => {
+    const carol = await api.guest("Carol");
+    const c = await queueUp(carol, { game: "connect-four", mode: "casual", aiAfterMs: 300 });
+    expect(await c.socket.next("queued")).toMatchObject({ waiting: 1 });
+    // The queue's alarm makes the offer: nothing else happens in between.
+    const matched = await c.socket.next("matched");
+    expect(matched).toMatchObject({ mode: "ai", rated: false });
+    const room = await joinMatched(matched);
+    const welcome = await room.next("welcome");
+    expect(welcome.room.seats.map((s) => s.kind)).toEqual(["human", "ai"]);
+  });
+
+  it("starts a real-time match with whoever is queued once the ready time has passed", async () => {
+    const [p, q] = await Promise.all([api.guest("P"), api.guest("Q")]);
+    const a = await queueUp(p, { game: "runner" });
+    const b = await queueUp(q, { game: "runner" });
+    await Promise.all([a.socket.next("queued"), b.socket.next("queued")]);
+    // Two of four seats: nobody else comes, so the ready time (QUEUE_READY_MS) starts them.
+    const [ma, mb] = await Promise.all([a.socket.next("matched"), b.socket.next("matched")]);
+    expect(ma.matchId).toBe(mb.matchId);
+    const status = (await (await api.status(ma.matchId)).json()) as { seats: unknown[]; game: string };
+    expect(status).toMatchObject({ game: "runner" });
+    expect(status.seats).toHaveLength(2);
+  });
+
+  it("cancel takes the player out and closes their socket; a second cancel or another player's is 404", async () => {
+    const [dana, eve] = await Promise.all([api.guest("Dana"), api.guest("Eve")]);
+    const d = await queueUp(dana, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    await d.socket.next("queued");
+    const del = (token: string) => SELF.fetch(`${api.base}/api/queue/${d.ticketId}`, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+    const notHers = await del(eve.token);
+    expect(notHers.status).toBe(404);
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(1);
+    expect((await del(dana.token)).status).toBe(204);
+    expect(await d.socket.closed).toMatchObject({ code: 4000 });
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(0);
+    expect((await del(dana.token)).status).toBe(404);
+    // Eve now waits alone: Dana's cancelled entry is not matched with her.
+    const e = await queueUp(eve, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    expect(await e.socket.next("queued")).toMatchObject({ waiting: 1 });
+  });
+
+  it("a player whose socket closes leaves the queue", async () => {
+    const [fay, gus] = await Promise.all([api.guest("Fay"), api.guest("Gus")]);
+    const f = await queueUp(fay, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    // Alone: the previous test's players closed their sockets, so they left this queue too.
+    expect(await f.socket.next("queued")).toMatchObject({ waiting: 1 });
+    f.socket.close();
+    expect(await f.socket.closed).toMatchObject({ code: 1000 });
+    expect(f.socket.frames.some((m) => m.type === "matched")).toBe(false);
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(0);
+    const g = await queueUp(gus, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    expect(await g.socket.next("queued")).toMatchObject({ waiting: 1 });
+    expect(g.socket.frames.some((m) => m.type === "matched")).toBe(false);
+  });
+
+  it("a duplicate join returns the same entry; a second socket replaces the first; the player is matched once", async () => {
+    const [hal, ida] = await Promise.all([api.guest("Hal"), api.guest("Ida")]);
+    const first = await enqueue(hal, { game: "connect-four", aiAfterMs: null });
+    const second = await enqueue(hal, { game: "connect-four", aiAfterMs: null });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    const [e1, e2] = (await Promise.all([first.json(), second.json()])) as { ticketId: string; url: string; existing: boolean }[];
+    expect(e2).toMatchObject({ ticketId: e1?.ticketId, existing: true });
+    const s1 = await openQueueSocket(e1!.url);
+    await s1.next("queued");
+    const s2 = await openQueueSocket(e2!.url);
+    expect(await s1.closed).toMatchObject({ code: 4006 });
+    await s2.next("queued");
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(1);
+    const i = await queueUp(ida, { game: "connect-four", aiAfterMs: null });
+    const [mh, mi] = await Promise.all([s2.next("matched"), i.socket.next("matched")]);
+    expect(mh.matchId).toBe(mi.matchId);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
+  });
+
+  it("keeps a waiting player across the queue object's eviction (entries in SQLite, the socket hibernatable)", async () => {
+    const [lea, max] = await Promise.all([api.guest("Lea"), api.guest("Max")]);
+    const l = await queueUp(lea, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    await l.socket.next("queued");
+    await evictDurableObject(queueStub("connect-four", "casual", 2));
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(1);
+    const m = await queueUp(max, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const [ml, mm] = await Promise.all([l.socket.next("matched"), m.socket.next("matched")]);
+    expect(ml.matchId).toBe(mm.matchId);
+  });
+
+  it("refuses bad requests with a documented error and queues nobody", async () => {
+    const jo = await api.guest("Jo");
+    const cases: [Record<string, unknown>, number, string][] = [
+      [{ game: "chess" }, 400, "Unknown game"],
+      [{ game: "connect-four", seats: 7 }, 400, "seats"],
+      [{ game: "runner", seats: 2 }, 400, "real-time"],
+      [{ game: "connect-four", mode: "blitz" }, 400, "mode"],
+      [{ game: "connect-four", extra: 1 }, 400, "Invalid request body"],
+    ];
+    for (const [body, status, text] of cases) {
+      const res = await enqueue(jo, body);
+      expect(res.status).toBe(status);
+      const json = (await res.json()) as { error: { code: string; message: string } };
+      expect(json.error.code).toBe("BAD_REQUEST");
+      expect(json.error.message).toContain(text);
+    }
+    const anon = await SELF.fetch(`${api.base}/api/queue`, { method: "POST", body: JSON.stringify({ game: "connect-four" }) });
+    expect(anon.status).toBe(401);
+    const noUpgrade = await SELF.fetch(`${api.base}/api/queue/ws?ticket=x`);
+    expect(noUpgrade.status).toBe(426);
+    const forged = await SELF.fetch(`${api.base}/api/queue/ws?ticket=nope`, { headers: { Upgrade: "websocket" } });
+    expect(forged.status).toBe(400);
+    const unknown = await SELF.fetch(`${api.base}/api/queue/ws?ticket=connect-four.ranked.2.0.AAAAAAAAAAAAAAAAAAAAAA`, { headers: { Upgrade: "websocket" } });
+    expect(unknown.status).toBe(404);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
+  });
+
+  it("caps queue joins per address: 429 with Retry-After beyond 10 in 10 s", async () => {
+    const kim = await api.guest("Kim");
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 13; i++) {
+      const res = await enqueue(kim, { game: "connect-four", mode: "casual", aiAfterMs: null }, "203.0.113.99");
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    expect(statuses.filter((s) => s === 429)).toHaveLength(3);
+    expect(limited?.headers.get("Retry-After")).toBe("10");
+    expect(((await limited?.json()) as { error: { code: string } }).error.code).toBe("RATE_LIMITED");
+    // The one entry the first join made; no socket opened, so it waits to expire.
+    expect(await queueStub("connect-four", "casual", 2).waiting()).toBe(1);
+  });
+});
