@@ -27,6 +27,9 @@ export default defineConfig({
                 ALLOW_GUESTS: "true",
                 PRODUCTION_VARS: JSON.stringify(productionVars),
                 OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
+                // As on Cloudflare: CF-Connecting-IP keys the rate limits (test/workers/helpers.ts gives
+                // every request its own address unless a test names one).
+                TRUST_CF_CONNECTING_IP: "true",
               },
             },
           }),

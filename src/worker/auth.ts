@@ -1,6 +1,6 @@
 /** Request-level authentication helpers: the Bearer player token and the genuine-match-id check. */
 import type { Context } from "hono";
-import { requireSecret } from "./config";
+import { requireSecret, trustConnectingIp } from "./config";
 import type { AppEnv } from "./env";
 import { notFound, unauthorized } from "./errors";
 import { isGenuineMatchId } from "./match-id";
@@ -23,6 +23,12 @@ export async function genuineMatchId(c: Context<AppEnv>): Promise<string> {
   return id;
 }
 
+/**
+ * The key of the per-client rate limits. Outside the platform a client-sent CF-Connecting-IP is
+ * ignored and every client shares one key: workerd exposes no peer address there, and believing the
+ * header would let anyone mint a fresh limit per request.
+ */
 export function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "local";
+  if (!trustConnectingIp(c.env)) return "untrusted";
+  return c.req.header("CF-Connecting-IP") ?? "unknown";
 }

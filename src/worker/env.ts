@@ -4,8 +4,11 @@ import type { RoomHost } from "../room/host/room-object";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomHost>;
-  /** Workers Rate Limiting binding capping WebSocket upgrade attempts per client. */
+  /** Workers Rate Limiting bindings, each keyed by client address (see clientAddress in auth.ts). */
   UPGRADE_LIMITER?: RateLimit;
+  GUEST_LIMITER?: RateLimit;
+  MATCH_LIMITER?: RateLimit;
+  TICKET_LIMITER?: RateLimit;
   /** Static assets (web/). */
   ASSETS?: Fetcher;
   /** HMAC secret for tokens, tickets and match ids; at least 32 characters. */
@@ -18,6 +21,10 @@ export interface Env {
   OPERATOR_TOKEN?: string;
   /** Lifetime of guest tokens in seconds. */
   TOKEN_TTL_SECONDS?: string;
+  /** "true" (the default) on Cloudflare, where the edge sets CF-Connecting-IP; "false" elsewhere, where a client could. */
+  TRUST_CF_CONNECTING_IP?: string;
+  /** Comma-separated exact hostnames the worker answers for; empty = any. */
+  ALLOWED_HOSTS?: string;
 }
 
 /** Hono context: the bindings, and the games this deployment hosts. */

@@ -116,6 +116,11 @@ export class RoomCore implements RoomOps {
     this.emitUpdate(away.length > 0 ? away : [{ type: "playerDisconnected", seat: c.seat, graceUntil: null, paused: false }]);
   }
 
+  /** Whether this connection is live in the room (the host drops frames of any other socket unread). */
+  tracks(connId: string): boolean {
+    return this.conns.get(connId) !== undefined;
+  }
+
   /** One frame from a socket. Never throws on bad input: it answers with an error frame. */
   message(connId: string, data: ArrayBuffer | string, now: number): void {
     const c = this.conns.get(connId);

@@ -21,6 +21,7 @@ import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
 import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
+import { closeQuietly, refuseSocket, safeJson } from "./socket-close";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };
@@ -147,11 +148,25 @@ export class RoomHost extends DurableObject<unknown> {
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const info = readAttachment(ws);
+    if (!info) {
+      // A socket the room already closed (its attachment was cleared then) whose client ignores the
+      // close: drop the frame unread, with no decoding, storage or alarm work, and close it again
+      // (a no-op once the close frame is out; workerd offers no harder abort).
+      this.ops.droppedFrames += 1;
+      closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
+      return;
+    }
     this.ops.messages += 1;
     const core = this.ensureInitialized();
-    const info = readAttachment(ws);
-    if (!core || !info) {
-      ws.close(CloseCode.MATCH_NOT_FOUND, "No such match.");
+    if (!core) {
+      closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
+      return;
+    }
+    if (!core.tracks(info.connId)) {
+      this.ops.droppedFrames += 1;
+      ws.serializeAttachment(null);
+      closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
       return;
     }
     core.message(info.connId, message, Date.now());
@@ -292,27 +307,4 @@ export class RoomHost extends DurableObject<unknown> {
   private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
     logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   }
-}
-
-function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Refuses an upgrade with a close code, without admitting the socket to the room.
- *
- * The one place a socket is accepted outside the Hibernation API, on purpose: the socket never joins the
- * room, never receives a game frame and lives for one close frame. workerd keeps the TCP connection of a
- * hibernatable socket open until the object hibernates, even after the close handshake (measured locally:
- * 10 s after `close()`), so a refused client would wait that long to see its terminal close code; a
- * plainly accepted socket is closed right after the handshake.
- */
-function refuseSocket(server: WebSocket, code: number, reason: string): void {
-  server.accept();
-  server.close(code, reason);
 }

@@ -12,7 +12,8 @@ import { JoinQuery, SendQuery } from "../../protocol/http-api";
 import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
-import { clientAddress, genuineMatchId } from "../auth";
+import { genuineMatchId } from "../auth";
+import { enforceLimit } from "../rate-limit";
 import { requireSecret } from "../config";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, unauthorized } from "../errors";
@@ -31,14 +32,8 @@ async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): P
     throw unauthorized(`Invalid join ticket (${ticket.reason}).`);
   }
   const t = ticket.value;
-  const limiter = c.env.UPGRADE_LIMITER;
-  if (limiter) {
-    const { success } = await limiter.limit({ key: `${clientAddress(c)}|${t.playerId}` });
-    if (!success) {
-      logEvent("warn", "upgrade_refused", { matchId, transport: kind, playerId: t.playerId, reason: "rate limited" });
-      throw new ApiError(429, ApiErrorCode.RATE_LIMITED, "Too many connection attempts; retry shortly.", { "Retry-After": "10" });
-    }
-  }
+  // Keyed by address alone: fresh guest identities are free, so a per-player key would not cap anything.
+  await enforceLimit(c, "UPGRADE_LIMITER", { matchId, transport: kind, playerId: t.playerId });
   const { session, lastSeq } = query.data;
   const resume = lastSeq === undefined ? null : { session: session ?? null, lastSeq };
   const identity: RoomIdentity = { playerId: t.playerId, name: t.name, role: t.role, jti: t.jti, exp: t.exp, version: query.data.v, resume };
