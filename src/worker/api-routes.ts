@@ -33,6 +33,7 @@ const body = (schema: z.ZodType) => ({ body: { required: false, content: { "appl
 const TOO_LARGE = error("PAYLOAD_TOO_LARGE: body over 8 KiB");
 const NO_SECRET = error("SERVER_MISCONFIGURED: no usable AUTH_SECRET");
 const NO_MATCH = error("NOT_FOUND: malformed or forged id, or no such match");
+const LIMITED = error("RATE_LIMITED: too many requests from this address; see the Retry-After header");
 
 /** Typed identity: checks each operation against zod-to-openapi's RouteConfig. */
 const route = (config: RouteConfig): RouteConfig => config;
@@ -51,7 +52,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["players"],
     summary: "Create a guest identity and player token (when ALLOW_GUESTS is true)",
     request: body(GuestRequest),
-    responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "post",
@@ -60,7 +61,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "Create a match",
     security: bearer,
     request: body(CreateMatchRequest),
-    responses: { 201: json(CreateMatchResponse, "Created"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 409: error("CONFLICT"), 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 201: json(CreateMatchResponse, "Created"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 409: error("CONFLICT"), 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -77,7 +78,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "A single-use 30 s join ticket and the WebSocket URL",
     security: bearer,
     request: { params: matchId, ...body(TicketRequest) },
-    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -92,7 +93,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
       426: error("UPGRADE_REQUIRED"),
-      429: error("RATE_LIMITED"),
+      429: LIMITED,
       503: NO_SECRET,
     },
   }),
@@ -108,7 +109,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
       401: error("UNAUTHORIZED"),
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
-      429: error("RATE_LIMITED"),
+      429: LIMITED,
       503: NO_SECRET,
     },
   }),

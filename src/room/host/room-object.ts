@@ -180,6 +180,9 @@ export class RoomHost extends DurableObject<unknown> {
     } catch {
       // Already closed: nothing to complete.
     }
+    // A socket the room had closed: its client finally answered. The dropped-frame total tells an
+    // operator (and the tests) what ignoring the close cost.
+    if (readAttachment(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
     this.onGone(ws, code);
   }
 

@@ -43,7 +43,12 @@ async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): P
 /** The client's headers minus every internal one it may have sent, plus the verified identity. */
 function internalHeaders(c: Context<AppEnv>, identity: RoomIdentity | null): Headers {
   const headers = new Headers();
-  for (const [k, v] of c.req.raw.headers) if (!k.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) headers.set(k, v);
+  for (const [k, v] of c.req.raw.headers) {
+    const name = k.toLowerCase();
+    // Sec-WebSocket-Extensions is dropped so the runtime never negotiates permessage-deflate with the
+    // room's socket: an inflated message is only capped after inflation, when the memory is spent.
+    if (!name.startsWith(INTERNAL_HEADER_PREFIX) && name !== "sec-websocket-extensions") headers.set(k, v);
+  }
   if (identity) headers.set(IDENTITY_HEADER, JSON.stringify(identity));
   return headers;
 }
