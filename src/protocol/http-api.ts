@@ -155,4 +155,7 @@ export const JoinQuery = z.object({
 });
 
 /** Query of POST /api/matches/:id/send. */
+export { SEND_TOKEN_HEADER } from "./sse";
+export const SendToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "the send token from the stream's open event");
+
 export const SendQuery = z.object({ conn: z.string().regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });

@@ -8,7 +8,7 @@
  * is the one set here.
  */
 import { Hono, type Context } from "hono";
-import { JoinQuery, SendQuery } from "../../protocol/http-api";
+import { JoinQuery, SEND_TOKEN_HEADER, SendQuery, SendToken } from "../../protocol/http-api";
 import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
@@ -72,6 +72,9 @@ export const socket = new Hono<AppEnv>()
     checkOrigin(c);
     const q = SendQuery.safeParse(c.req.query());
     if (!q.success) throw badRequest("Invalid query: expected ?conn=<connection id>.");
+    if (!SendToken.safeParse(c.req.header(SEND_TOKEN_HEADER)).success) {
+      throw unauthorized(`Send the connection's send token (from the stream's open event) in the ${SEND_TOKEN_HEADER} header.`);
+    }
     const body = await c.req.arrayBuffer();
     // Checked here too so an oversized body never reaches the room; the room answers with the same error frame rule.
     if (body.byteLength > MAX_CLIENT_FRAME_BYTES) {
