@@ -5,4 +5,5 @@ import { games } from "./games";
 const edgeroom = createEdgeroom({ games });
 
 export const RoomObject = edgeroom.RoomObject;
+export const PlayerRecord = edgeroom.PlayerRecord;
 export default edgeroom.worker;

@@ -11,6 +11,7 @@ import type { AnyGame } from "../games/types";
 import { RoomHost } from "../room/host/room-object";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
+import { PlayerRecord } from "../worker/player-record";
 
 export interface EdgeroomOptions {
   /** The games this deployment hosts (ids must be unique). */
@@ -23,6 +24,8 @@ export interface Edgeroom {
   /** The room Durable Object class; export it under the `class_name` of the ROOMS binding. */
   readonly RoomObject: new (ctx: DurableObjectState, env: unknown) => RoomHost;
   readonly games: GameRegistry;
+  /** Per-player records (token revocation); export it under the `class_name` of the PLAYERS binding. */
+  readonly PlayerRecord: typeof PlayerRecord;
 }
 
 export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
@@ -33,5 +36,5 @@ export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
       super(ctx, env, games);
     }
   }
-  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, games };
+  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, games, PlayerRecord };
 }

@@ -18,6 +18,7 @@ import {
   MetricsResponse,
   PublicStatus,
   ReplayDocument,
+  RevokeResponse,
   SendQuery,
   TicketRequest,
   TicketResponse,
@@ -144,6 +145,20 @@ export const API_ROUTES: readonly RouteConfig[] = [
     security: bearer,
     request: { params: matchId },
     responses: { 200: json(MetricsResponse, "The counters"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set") },
+  }),
+  route({
+    method: "post",
+    path: "/api/players/{playerId}/revoke",
+    tags: ["operations"],
+    summary: "Revoke every token issued to a player so far and close its open connections (operator token)",
+    security: bearer,
+    request: { params: z.object({ playerId: z.string().meta({ description: "The player id (a token's `sub`)." }) }) },
+    responses: {
+      200: json(RevokeResponse, "Revoked"),
+      400: error("BAD_REQUEST: malformed player id"),
+      401: error("UNAUTHORIZED"),
+      503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set, or no PLAYERS binding"),
+    },
   }),
   route({
     method: "get",

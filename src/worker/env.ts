@@ -1,9 +1,12 @@
 /** Bindings and variables of the worker (see wrangler.toml and the README's configuration reference). */
 import type { GameRegistry } from "../games/registry";
 import type { RoomHost } from "../room/host/room-object";
+import type { PlayerRecord } from "./player-record";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomHost>;
+  /** Per-player records (token revocation, matches joined). Optional: without it, revocation is off. */
+  PLAYERS?: DurableObjectNamespace<PlayerRecord>;
   /** Workers Rate Limiting bindings, each keyed by client address (see clientAddress in auth.ts). */
   UPGRADE_LIMITER?: RateLimit;
   GUEST_LIMITER?: RateLimit;

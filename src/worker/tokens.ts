@@ -19,7 +19,8 @@ export const matchAudience = (matchId: string) => `edgeroom:match:${matchId}`;
 export const PlayerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
 export { PlayerName };
 
-const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), aud: z.literal(PLAYER_AUDIENCE) });
+// iat is optional for tokens minted elsewhere; such a token counts as issued at 0 (any revocation covers it).
+const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), iat: z.number().int().default(0), aud: z.literal(PLAYER_AUDIENCE) });
 const TicketClaims = z.object({
   sub: PlayerId,
   name: PlayerName,
@@ -54,9 +55,9 @@ export async function signTicket(secret: string, matchId: string, player: Player
   return { ticket, exp };
 }
 
-export async function verifyPlayerToken(secret: string, token: string): Promise<Verified<Player>> {
+export async function verifyPlayerToken(secret: string, token: string): Promise<Verified<Player & { iat: number }>> {
   const claims = await verifyClaims(token, secret, PLAYER_AUDIENCE, PlayerClaims);
-  return claims.ok ? { ok: true, value: { playerId: claims.value.sub, name: claims.value.name } } : claims;
+  return claims.ok ? { ok: true, value: { playerId: claims.value.sub, name: claims.value.name, iat: claims.value.iat } } : claims;
 }
 
 export async function verifyTicket(secret: string, token: string, matchId: string): Promise<Verified<Ticket>> {

@@ -87,6 +87,15 @@ export class RoomHost extends DurableObject<unknown> {
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
   }
 
+  /** Close a revoked player's connections (operator revocation); the number closed. */
+  async kick(playerId: string): Promise<number> {
+    const core = this.ensureInitialized();
+    if (!core) return 0;
+    const n = core.kick(playerId, Date.now());
+    await this.flush(core);
+    return n;
+  }
+
   /** Public status as JSON text, or null when no match exists here (nothing is written). */
   async status(): Promise<string | null> {
     const core = this.ensureInitialized();

@@ -40,8 +40,8 @@ export const matches = new Hono<AppEnv>()
     return c.body(status, 200, { "Content-Type": "application/json" });
   })
   .post("/api/matches/:id/ticket", async (c) => {
-    const player = await requirePlayer(c);
     const matchId = await genuineMatchId(c);
+    const player = await requirePlayer(c, matchId);
     const { role } = await jsonBody(c, TicketRequest);
     await enforceLimit(c, "TICKET_LIMITER", { playerId: player.playerId, matchId });
     const { ticket, exp } = await signTicket(requireSecret(c.env), matchId, player, role);
