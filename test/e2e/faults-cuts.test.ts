@@ -20,6 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng, mixSeed } from "../../src/games/rng";
+import { connectFour } from "../../src/games/connect-four";
+import { verifyReplay } from "../../src/replay/verify";
+import { appGames } from "../support/app-games";
 import { C4Match, quickWin, randomColumn, verifyMatch, type MatchCheck } from "../support/fault-c4";
 import { auditSeqs, faultSeed, ms, now, percentile, printTable, useFaultStack, SUITE_BACKOFF, type SeqAudit } from "../support/fault-harness";
 import type { CutReport } from "../support/fault-proxy";
@@ -275,6 +278,14 @@ describe("fault injection: connection cuts during play", () => {
     expect(w.frame.seq).toBe(status.seq);
     expect(w.frame.stateHash).toBe(status.stateHash);
     expect(spectator.client.room).toEqual(w.frame.room);
+    // Independently of the server's own answers: re-simulate the action log, then the final state's hash
+    // must be the welcome's, and its view must be exactly what the spectator's client rebuilt.
+    const replay = await (await suite.stack.api.fetch(`${suite.stack.api.base}/api/matches/${m.matchId}/replay`)).json();
+    const verified = verifyReplay(replay, appGames);
+    const last = verified.rounds.at(-1);
+    expect(verified.ok).toBe(true);
+    expect(last?.stateHash).toBe(w.frame.stateHash);
+    expect(spectator.client.room?.view).toEqual(connectFour.view(last?.state as Parameters<typeof connectFour.view>[0], null));
 
     const check = await verifyMatch(suite.stack, m);
     expect(check.problems, check.problems.join("\n")).toEqual([]);

@@ -13,7 +13,7 @@ const stubFor = (matchId: string) => env.ROOMS.get(env.ROOMS.idFromName(matchId)
 // answers a close by itself, so only a bare TCP client can ignore one.
 
 describe("per-room connection cap", () => {
-  it(`holds at most ${MAX_ROOM_CONNECTIONS} connections: spectators beyond it get 4013, seats stay reserved`, async () => {
+  it(`holds at most ${MAX_ROOM_CONNECTIONS} connections: spectators beyond it get 4013, seats stay reserved`, { timeout: 60_000 }, async () => {
     const alice = await api.guest("Alice");
     const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
     const seats = 2;
