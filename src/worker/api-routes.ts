@@ -20,6 +20,7 @@ import {
   ReplayDocument,
   RevokeResponse,
   SendQuery,
+  SendToken,
   TicketRequest,
   TicketResponse,
 } from "../protocol/http-api";
@@ -118,11 +119,13 @@ export const API_ROUTES: readonly RouteConfig[] = [
     method: "post",
     path: "/api/matches/{id}/send",
     tags: ["realtime"],
-    summary: "HTTP fallback: one client frame (msgpack) for a stream's connection",
-    request: { params: matchId, query: SendQuery, body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
+    summary: "HTTP fallback: one client frame (msgpack) for a stream's connection, with its send token in the Edgeroom-Send-Token header",
+    security: [{ sendToken: [] }],
+    request: { params: matchId, query: SendQuery, headers: z.object({ "edgeroom-send-token": SendToken.meta({ description: "The send token from the stream's `open` event." }) }), body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
     responses: {
       204: { description: "Accepted" },
       400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED: missing, malformed or wrong send token"),
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
       410: { description: "Unknown or closed connection; reconnect", content: { "text/plain": { schema: z.string() } } },

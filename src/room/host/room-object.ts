@@ -158,26 +158,17 @@ export class RoomHost extends DurableObject<unknown> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const info = readAttachment(ws);
-    if (!info) {
-      // A socket the room already closed (its attachment was cleared then) whose client ignores the
-      // close: drop the frame unread, with no decoding, storage or alarm work, and close it again
-      // (a no-op once the close frame is out; workerd offers no harder abort).
-      this.ops.droppedFrames += 1;
-      closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
-      return;
-    }
-    this.ops.messages += 1;
-    const core = this.ensureInitialized();
-    if (!core) {
-      closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
-      return;
-    }
-    if (!core.tracks(info.connId)) {
+    const core = info ? this.ensureInitialized() : null;
+    if (info && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
+    if (!info || !core || !core.tracks(info.connId)) {
+      // A socket the room already closed whose client ignores the close: drop the frame unread (no
+      // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
+      // frame is out; workerd offers no harder abort).
       this.ops.droppedFrames += 1;
       ws.serializeAttachment(null);
-      closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
-      return;
+      return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
     }
+    this.ops.messages += 1;
     core.message(info.connId, message, Date.now());
     await this.flush(core);
   }
