@@ -9,8 +9,25 @@ module.exports = {
       name: "games-are-pure",
       severity: "error",
       comment: "Games import nothing from the room, the worker, the client or the app.",
-      from: { path: "^src/games/" },
+      from: { path: "^src/games/", pathNot: "^src/games/[^/]+/client/" },
       to: { path: "^src/(room|worker|client|server|testing|app)/" },
+    },
+    {
+      name: "game-rules-ignore-their-client",
+      severity: "error",
+      comment: "A game's rules never import its browser-side client code (the room loads the rules alone).",
+      from: { path: "^src/games/", pathNot: "^src/games/[^/]+/client/" },
+      to: { path: "^src/games/[^/]+/client/" },
+    },
+    {
+      name: "game-clients-use-only-the-realtime-helpers",
+      severity: "error",
+      comment:
+        "A game's own client folder (src/games/<id>/client/: its predictor and interpolation adapter) ships to " +
+        "browsers next to the SDK and builds on the SDK's generic real-time helpers (Predictor, field modes), " +
+        "so it may import src/client/realtime/ and nothing else of the client, the room, the worker or the app.",
+      from: { path: "^src/games/[^/]+/client/" },
+      to: { path: "^src/(room|worker|server|testing|app)/|^src/client/(?!realtime/)" },
     },
     {
       name: "core-is-io-free",

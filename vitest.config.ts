@@ -14,7 +14,8 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        // Compute-heavy property tests (AI search, replays) share 2 cores with workerd in CI: 5 s was too tight.
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node", testTimeout: 30_000 },
       },
       {
         plugins: [

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build the browser client: bundle web/src/*.ts entry points with esbuild and
+// Build the browser client: bundle the pages and game modules with esbuild and
 // copy web/public (and the API reference's script) into web-dist, which the
 // worker serves as static assets.
 // Run by `npm run build:web`, by `wrangler dev`/`wrangler deploy` ([build] in
@@ -18,7 +18,14 @@ const out = join(root, `web-dist.tmp-${process.pid}`);
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, "web", "public"), out, { recursive: true });
-const entries = existsSync(src) ? readdirSync(src).filter((f) => /^[a-z-]+-page\.ts$/.test(f)).map((f) => join(src, f)) : [];
+// Entries: the generic pages (web/src/*-page.ts: the lobby and play.html; game-page.ts is their contract
+// with the games, not a page) and one page module per
+// game (web/src/games/<game-id>.ts → /js/games/<game-id>.js, which those pages import by URL).
+// A game's helpers live in web/src/games/<game-id>/ and are bundled into its module, not entries.
+const pages = existsSync(src) ? readdirSync(src).filter((f) => /^[a-z-]+-page\.ts$/.test(f) && f !== "game-page.ts").map((f) => join(src, f)) : [];
+const gamesDir = join(src, "games");
+const games = existsSync(gamesDir) ? readdirSync(gamesDir).filter((f) => /^[a-z0-9][a-z0-9-]*\.ts$/.test(f)).map((f) => join(gamesDir, f)) : [];
+const entries = [...pages, ...games];
 if (entries.length > 0) {
   await build({
     entryPoints: entries,
@@ -27,6 +34,7 @@ if (entries.length > 0) {
     target: "es2022",
     platform: "browser",
     outdir: join(out, "js"),
+    outbase: src, // keeps games/<id>.ts at js/games/<id>.js
     splitting: true, // the pages share one chunk of SDK, protocol and zod, cached across pages
     sourcemap: true,
     minify: true,
@@ -42,4 +50,4 @@ const old = join(root, `web-dist.old-${process.pid}`);
 if (existsSync(final)) renameSync(final, old);
 renameSync(out, final);
 rmSync(old, { recursive: true, force: true });
-console.log(`edgeroom: built web client (${entries.length} page bundles) into web-dist`);
+console.log(`edgeroom: built web client (${pages.length} pages, ${games.length} game modules) into web-dist`);

@@ -1,6 +1,6 @@
 /**
  * The HTTP fallback transport: server-sent events down, one POST per frame
- * up, carrying exactly the bytes a WebSocket would (docs/protocol.md §15).
+ * up, carrying exactly the bytes a WebSocket would (docs/protocol.md §16).
  *
  * It plugs in behind the same `TransportFactory` interface as the WebSocket,
  * so everything above it (heartbeat, pacer, outbox re-send, resume, close

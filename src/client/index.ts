@@ -1,6 +1,6 @@
 /**
  * `edgeroom/client`: the SDK an app needs — a resilient connection to one match, typed by the game
- * (`joinMatch<typeof myGame>(…)`), outbox stores, and the real-time helpers. Internals stay internal.
+ * (`joinMatch<typeof myGame>(…)`), outbox stores, the typed HTTP API client (createApi), and the real-time helpers. Internals stay internal.
  */
 export { DEFAULT_CONNECT_TIMEOUT_MS, type EdgeroomClient } from "./client";
 export { joinMatch } from "./join-match";
@@ -12,4 +12,5 @@ export { memoryStore, localStorageStore, type KeyValueStore, type StorageLike } 
 export type { OutboxCommand } from "./outbox";
 export type { FetchLike } from "./ticket";
 export type { WebSocketConstructor, WebSocketLike } from "./transport";
+export { createApi, ApiRequestError, type ApiFetch, type ApiOptions, type CreateMatchBody, type CreatedMatch, type EdgeroomApi, type GameInfo, type Guest, type PublicStatus, type Replay, type Ticket } from "./http-api";
 export * from "./realtime";

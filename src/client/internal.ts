@@ -63,5 +63,6 @@ export {
   type WebSocketConstructor,
   type WebSocketLike,
 } from "./transport";
+export * from "./http-api";
 export * from "./realtime";
 export * from "./typed";

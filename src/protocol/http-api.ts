@@ -2,8 +2,8 @@
  * Zod schemas of the HTTP API: request bodies and queries the worker's routes
  * validate with, and the JSON bodies they answer. The one definition: the
  * routes import them, the OpenAPI document (GET /api/openapi.json) is
- * generated from them, and the browser client (web/src/api.ts) types and
- * checks its responses with them. `.meta({ id })` names a schema in the
+ * generated from them, and the SDK's HTTP client (src/client/http-api.ts)
+ * types and checks its answers with them. `.meta({ id })` names a schema in the
  * document's components.
  */
 import * as z from "zod";
@@ -141,6 +141,33 @@ export const TicketResponse = z
  */
 export const ReplayDocument = ReplaySchema.extend({ result: MatchResult.nullable() }).meta({ id: "Replay" });
 export type { RoundReveal } from "./replay";
+
+/**
+ * One game of GET /api/games: what a lobby needs to offer it without knowing it
+ * (seat range, kind, AI levels, the defaults a create form starts from).
+ */
+export const GameInfo = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    seats: z.object({ min: z.number().int(), max: z.number().int() }),
+    kind: z.enum(["turn-based", "real-time"]),
+    /** Levels POST /api/matches accepts as `aiLevel` with mode "ai"; empty when the game has no AI. */
+    aiLevels: z.array(z.string()),
+    defaults: z.object({
+      /** Time per move in ms; null when the game has no turn clock (real-time games, or none by default). */
+      turnMs: z.number().int().nullable(),
+      graceMs: z.number().int(),
+      disconnectPolicy: z.enum(DISCONNECT_POLICIES),
+      /** Real-time games: start after this long with the seats filled so far; null for turn-based ones. */
+      readyTimeoutMs: z.number().int().nullable(),
+    }),
+  })
+  .meta({ id: "GameInfo" });
+export type GameInfo = z.infer<typeof GameInfo>;
+
+/** GET /api/games: the games this deployment hosts, in the app's order. */
+export const GamesResponse = z.object({ games: z.array(GameInfo) }).meta({ id: "Games" });
 
 /** GET /api/matches/:id/metrics (operator token). */
 export const MetricsResponse = z.object({ matchId: z.string(), counters: z.record(z.string(), z.number()) }).meta({ id: "Metrics" });

@@ -11,6 +11,7 @@ import {
   ApiErrorBody,
   CreateMatchRequest,
   CreateMatchResponse,
+  GamesResponse,
   GuestRequest,
   GuestResponse,
   HealthResponse,
@@ -55,6 +56,13 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "Create a guest identity and player token (when ALLOW_GUESTS is true)",
     request: body(GuestRequest),
     responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
+  }),
+  route({
+    method: "get",
+    path: "/api/games",
+    tags: ["games"],
+    summary: "The games this deployment hosts: id, title, seats, kind, AI levels and creation defaults",
+    responses: { 200: json(GamesResponse, "The games, in the app's order") },
   }),
   route({
     method: "post",

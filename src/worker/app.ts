@@ -10,6 +10,7 @@ import type { AppEnv } from "./env";
 import { API_ROUTES, honoPath } from "./api-routes";
 import { ApiError, errorBody } from "./errors";
 import { docs } from "./routes/docs";
+import { gamesRoute } from "./routes/games";
 import { guest } from "./routes/guest";
 import { health } from "./routes/health";
 import { matches } from "./routes/matches";
@@ -54,6 +55,7 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   );
   app.route("/", health);
   app.route("/", guest);
+  app.route("/", gamesRoute);
   app.route("/", matches);
   app.route("/", operator);
   app.route("/", socket);

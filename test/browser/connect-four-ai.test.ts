@@ -20,7 +20,7 @@ describe("Connect Four against the AI", () => {
     await openLobby(carol);
     await page.getByLabel("Easy").check();
     await page.getByRole("button", { name: "Play the computer" }).click();
-    await page.waitForURL(/\/connect-four(\.html)?\?match=/);
+    await page.waitForURL(/\/play(\.html)?\?game=connect-four&match=/);
     await connection(page, "open");
     expect(await page.locator("#players").textContent()).toContain("AI (easy)");
 

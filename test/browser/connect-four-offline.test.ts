@@ -143,7 +143,7 @@ describe("Connect Four through a network drop", () => {
     await fred.page.getByRole("button", { name: "Save" }).click();
     await fred.page.getByText("Playing as Fred.").waitFor();
     // Well-formed but never minted: the API refuses the ticket with 404 and the SDK stops.
-    await fred.page.goto(`/connect-four.html?match=${"A".repeat(32)}`);
+    await fred.page.goto(`/play.html?game=connect-four&match=${"A".repeat(32)}`);
     await connection(fred.page, "closed");
     expect(await fred.page.locator("#connection").textContent()).toContain("There is no such match. Check the link.");
     expect(fred.errors).toEqual([]);

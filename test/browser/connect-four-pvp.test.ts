@@ -23,7 +23,7 @@ describe("Connect Four between two browsers", () => {
     const share = ada.page.locator("#friend-created .share-url");
     await share.waitFor();
     const link = await share.inputValue();
-    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/connect-four\.html\?match=[A-Za-z0-9_-]{32}$/);
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/play\.html\?game=connect-four&match=[A-Za-z0-9_-]{32}$/);
     await ada.page.getByRole("link", { name: "Open the board" }).click();
     await ada.page.getByText("Waiting for your opponent to join").waitFor();
     await connection(ada.page, "open");

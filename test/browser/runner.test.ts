@@ -22,7 +22,7 @@ describe("Runner between two browsers", () => {
     await fay.page.getByLabel("Length (seconds, 10–90)").fill("10");
     await fay.page.getByRole("button", { name: "Create a race" }).click();
     const link = await fay.page.locator("#race-created .share-url").inputValue();
-    expect(link).toMatch(/\/runner\.html\?match=[A-Za-z0-9_-]{32}$/);
+    expect(link).toMatch(/\/play\.html\?game=runner&match=[A-Za-z0-9_-]{32}$/);
     await fay.page.getByRole("link", { name: "Open the race" }).click();
     await fay.page.locator('#phase[data-phase="waiting"]').waitFor();
     await fay.page.getByText("Waiting for runners: 1 of 2 joined.").waitFor();

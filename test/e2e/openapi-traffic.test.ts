@@ -27,6 +27,7 @@ describe("recorded traffic against the served OpenAPI document", () => {
   it("matches the document for every exchange of a whole session, successes and refusals", async () => {
     const get = (path: string, headers: Record<string, string> = {}) => api.fetch(`${server.base}${path}`, { headers });
     await get("/health");
+    await get("/api/games");
     const alice = await api.guest("Alice");
     const bob = await api.guest("Bob");
     const matchId = await api.createMatch(alice.token, { game: "connect-four", turnMs: 0 });

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { collectOutput } from "./process-output";
 import { projectWorker, REPO, type WorkerConfig } from "./worker-bundle";
 import { DEV_VARS, type DevOptions, type DevServer } from "./wrangler-dev";
 
@@ -70,34 +71,15 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
     // Its own process group, so kill() reaches workerd too.
     detached: true,
   });
-  const limit = opts.outputLimit ?? Infinity;
-  let out = "";
-  const append = (d: unknown) => {
-    out += String(d);
-    if (out.length > limit) out = out.slice(-limit);
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  const untilOutput = (pred: (out: string) => boolean) =>
-    new Promise<void>((resolve) => {
-      // Registered after the listeners above, so `out` already holds the chunk when this runs.
-      const check = () => {
-        if (!pred(out)) return;
-        child.stdout?.off("data", check);
-        child.stderr?.off("data", check);
-        resolve();
-      };
-      child.stdout?.on("data", check);
-      child.stderr?.on("data", check);
-      check();
-    });
-  const base = await ready(child, untilOutput, () => out, opts.timeoutMs ?? 60_000);
+  const output = collectOutput(child, opts.outputLimit ?? Infinity);
+  const untilOutput = output.until;
+  const base = await ready(child, untilOutput, output.text, opts.timeoutMs ?? 60_000);
   return {
     base,
     port: Number(new URL(base).port),
     persistDir,
     pid: child.pid ?? -1,
-    output: () => out,
+    output: output.text,
     untilOutput,
     stop: () => stopGroup(child, "SIGTERM"),
     kill: () => stopGroup(child, "SIGKILL"),

@@ -7,6 +7,7 @@
  * (worker-server.ts), which is faster and has no reloading proxy in between.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { collectOutput } from "./process-output";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -64,29 +65,15 @@ export async function startWranglerDev(opts: DevOptions = {}): Promise<DevServer
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  let out = "";
-  child.stdout?.on("data", (d) => (out += String(d)));
-  child.stderr?.on("data", (d) => (out += String(d)));
+  const output = collectOutput(child);
   const base = `http://127.0.0.1:${port}`;
-  await waitReady(base, child, opts.timeoutMs ?? 60_000, () => out);
+  await waitReady(base, child, opts.timeoutMs ?? 60_000, output.text);
   return {
     base,
     port,
     persistDir,
-    output: () => out,
-    untilOutput: (pred) =>
-      new Promise<void>((resolve) => {
-        // Registered after the listeners above, so `out` already holds the chunk when this runs.
-        const check = () => {
-          if (!pred(out)) return;
-          child.stdout?.off("data", check);
-          child.stderr?.off("data", check);
-          resolve();
-        };
-        child.stdout?.on("data", check);
-        child.stderr?.on("data", check);
-        check();
-      }),
+    output: output.text,
+    untilOutput: output.until,
     stop: () => stopProcess(child, "SIGTERM"),
     kill: () => stopProcess(child, "SIGKILL"),
   };

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { runnerExtrapolationBound, runnerFieldModes, SnapshotBuffer, type FieldMode } from "../../src/client/realtime";
+import { SnapshotBuffer, type FieldMode } from "../../src/client/realtime";
+import { runnerExtrapolationBound, runnerFieldModes } from "../../src/games/runner/client";
 import { decodeQuantized, runner, scriptedInput, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import type { TickInput } from "../../src/games/types";
 

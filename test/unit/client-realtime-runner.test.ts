@@ -1,17 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SnapshotStream, TickClock } from "../../src/client/realtime";
 import {
   bodyDucking,
   initialRunnerBody,
   RUNNER_VERTICAL_GRAIN,
   runDistance,
   RunnerPrediction,
-  SnapshotStream,
   stepRunnerBody,
-  TickClock,
   type RunnerBody,
   type RunnerSnapshotResult,
-} from "../../src/client/realtime";
+} from "../../src/games/runner/client";
 import { decodeQuantized, encodeFrame, runner, scriptedInput, type RunnerInput, type RunnerPlayer, type RunnerState } from "../../src/games/runner";
 import { createRunnerState, step } from "../../src/games/runner/simulate";
 import type { TickInput } from "../../src/games/types";

@@ -2,6 +2,7 @@ import { appGames } from "../support/app-games";
 import { env, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
+import { GamesResponse } from "../../src/protocol/http-api";
 
 describe("HTTP API", () => {
   it("reports health as ok when the secret is configured", async () => {
@@ -35,6 +36,18 @@ describe("HTTP API", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("POST");
     expect(await res.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+  });
+
+  it("lists every game of the app's list, in its order, with what a lobby needs to offer it", async () => {
+    const res = await api.fetch(`${api.base}/api/games`);
+    expect(res.status).toBe(200);
+    const { games } = GamesResponse.parse(await res.json());
+    expect(games.map((g) => g.id)).toEqual(appGames.ids);
+    for (const g of games) {
+      const game = appGames.find(g.id);
+      expect(g).toMatchObject({ title: game?.title, seats: game?.seats, kind: game?.kind, aiLevels: game?.ai?.levels ?? [] });
+      expect(g.defaults.readyTimeoutMs === null).toBe(g.kind === "turn-based");
+    }
   });
 
   it("requires a player token to create a match", async () => {

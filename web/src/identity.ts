@@ -4,7 +4,8 @@
  * player. A token is never put in a URL; the SDK trades it for single-use
  * join tickets.
  */
-import { createGuest, type Guest } from "./api";
+import { GuestResponse } from "../../src/protocol/http-api";
+import { api, type Guest } from "./api";
 import { h } from "./dom";
 
 const GUEST_KEY = "edgeroom:guest";
@@ -27,9 +28,9 @@ function read(): Guest | null {
   try {
     const raw = localStorage.getItem(GUEST_KEY);
     if (!raw) return null;
-    const g = JSON.parse(raw) as Partial<Guest>;
-    if (typeof g.token !== "string" || typeof g.name !== "string" || typeof g.playerId !== "string" || typeof g.expiresAt !== "number") return null;
-    return { token: g.token, name: g.name, playerId: g.playerId, expiresAt: g.expiresAt };
+    // Checked like the server's answer it was saved from: storage is as untrusted as the network.
+    const g = GuestResponse.safeParse(JSON.parse(raw));
+    return g.success ? g.data : null;
   } catch {
     return null;
   }
@@ -68,7 +69,7 @@ let memory: Guest | null = null;
 export async function guestNamed(name: string): Promise<Guest> {
   const g = currentGuest() ?? memory;
   if (g && g.name === name && g.expiresAt - EXPIRY_MARGIN_MS > Date.now()) return g;
-  const fresh = await createGuest(name);
+  const fresh = await api.guest(name);
   memory = fresh;
   write(fresh);
   return fresh;

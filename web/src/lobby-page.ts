@@ -1,19 +1,19 @@
 /**
- * The lobby: a guest name (kept on this device), Connect Four against the AI
- * (easy/medium/hard) or a friend (with a share link), a runner race for up to
- * four, and joining from a pasted link. `/?match=<id>` (the API's join link)
- * is forwarded to the right game page.
+ * The lobby: a guest name (kept on this device), one card per game the server
+ * hosts (GET /api/games), each filled in by that game's own page module with
+ * its create-a-match form, and joining from a pasted link. `/?match=<id>` (the
+ * API's join link) is forwarded to the match page. No game is named here.
  */
-import { ApiError, createMatch, matchStatus, type CreateMatchBody } from "./api";
+import { ApiError, api, type GameInfo } from "./api";
 import { byId, h, setText } from "./dom";
+import { loadGamePage, type LobbyContext } from "./game-page";
 import { checkName, guestNamed, rememberedName } from "./identity";
-import { asGameId, gamePage, matchIdFromInput, matchIdFromPage, shareUrl, type GameId } from "./match-links";
-import { shareLink } from "./share-link";
+import { matchIdFromInput, matchIdFromPage, playPath, shareUrl } from "./match-links";
 
 const nameInput = byId<HTMLInputElement>("name");
 
 function words(err: unknown): string {
-  return err instanceof ApiError || err instanceof Error ? err.message : String(err);
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** The guest for the name in the form, or null (with the problem shown next to the field). */
@@ -36,62 +36,72 @@ async function guest(): Promise<string | null> {
   }
 }
 
-/** Run a create action with its button disabled and errors shown in its section. */
-function action(buttonId: string, statusId: string, run: (token: string) => Promise<void>): void {
-  const button = byId<HTMLButtonElement>(buttonId);
-  button.addEventListener("click", () => {
-    void (async () => {
-      const status = byId(statusId);
-      button.disabled = true;
-      setText(status, "Working…");
-      try {
-        const token = await guest();
-        if (token === null) {
-          setText(status, "");
-          return;
-        }
-        await run(token);
-      } catch (err) {
-        setText(status, `Could not create the match: ${words(err)}`);
-      } finally {
-        button.disabled = false;
-      }
-    })();
+function lobbyContext(game: GameInfo): LobbyContext {
+  return {
+    game,
+    onCreate(button, status, run) {
+      button.addEventListener("click", () => {
+        void (async () => {
+          button.disabled = true;
+          setText(status, "Working…");
+          try {
+            const token = await guest();
+            if (token === null) {
+              setText(status, "");
+              return;
+            }
+            await run(async (request) => (await api.createMatch(token, { ...request, game: game.id })).matchId);
+          } catch (err) {
+            setText(status, `Could not create the match: ${words(err)}`);
+          } finally {
+            button.disabled = false;
+          }
+        })();
+      });
+    },
+    playUrl: (matchId) => playPath(game.id, matchId),
+    shareUrl: (matchId) => shareUrl(game.id, matchId),
+    open: (matchId) => location.assign(playPath(game.id, matchId)),
+  };
+}
+
+/** One card per game, in the server's order; each game's module fills its own card. */
+async function renderGames(host: HTMLElement): Promise<GameInfo[]> {
+  let games: GameInfo[];
+  try {
+    games = await api.games();
+  } catch (err) {
+    host.replaceChildren(h("p", { class: "form-error", role: "alert" }, `Could not load the games: ${words(err)}`));
+    return [];
+  }
+  const cards = games.map((g) => {
+    const title = h("h2", { id: `game-${g.id}-title` }, g.title);
+    return h("section", { class: "card game-card", "data-game": g.id, "aria-labelledby": `game-${g.id}-title` }, title);
   });
-}
-
-function selectedLevel(): "easy" | "medium" | "hard" {
-  const checked = document.querySelector<HTMLInputElement>('input[name="level"]:checked');
-  const v = checked?.value;
-  return v === "easy" || v === "hard" ? v : "medium";
-}
-
-function showCreated(hostId: string, statusId: string, game: GameId, matchId: string, what: string): void {
-  const url = shareUrl(game, matchId);
-  setText(byId(statusId), `${what} created. Send the link, then open the ${game === "runner" ? "race" : "board"}.`);
-  byId(hostId).replaceChildren(
-    shareLink(url, "Share link"),
-    h("p", {}, h("a", { class: "button primary", href: `${gamePage(game)}?match=${matchId}`, id: `${hostId}-open` }, game === "runner" ? "Open the race" : "Open the board")),
+  host.replaceChildren(...cards);
+  await Promise.all(
+    games.map(async (g, i) => {
+      const card = cards[i];
+      if (!card) return;
+      const page = await loadGamePage(g.id);
+      if (page) page.lobby(card, lobbyContext(g));
+      else card.append(h("p", { class: "hint" }, "This game has no page in this build."));
+    }),
   );
+  return games;
 }
 
-function intIn(id: string, min: number, max: number, fallback: number): number {
-  const v = Number(byId<HTMLInputElement | HTMLSelectElement>(id).value);
-  return Number.isInteger(v) && v >= min && v <= max ? v : fallback;
-}
-
-async function forward(matchId: string, statusId: string): Promise<void> {
+async function forward(matchId: string, statusId: string, games: Promise<GameInfo[]>): Promise<void> {
   const status = byId(statusId);
   setText(status, "Looking up the match…");
   try {
-    const s = await matchStatus(matchId);
-    const game = asGameId(s.game);
-    if (!game) {
+    const s = await api.status(matchId);
+    if (!(await games).some((g) => g.id === s.game)) {
       setText(status, `This match is a game this page cannot show (${s.game}).`);
       return;
     }
     if (s.status === "closed") setText(status, "That match is closed; opening it anyway.");
-    location.assign(`${gamePage(game)}?match=${matchId}`);
+    location.assign(playPath(s.game, matchId));
   } catch (err) {
     setText(status, err instanceof ApiError && err.status === 404 ? "There is no match with that link." : `Could not look up the match: ${words(err)}`);
   }
@@ -104,25 +114,7 @@ function main(): void {
     ev.preventDefault();
     void guest();
   });
-
-  action("play-ai", "ai-status", async (token) => {
-    const matchId = await createMatch(token, { game: "connect-four", mode: "ai", aiLevel: selectedLevel() });
-    setText(byId("ai-status"), "Match created. Opening the board…");
-    location.assign(`${gamePage("connect-four")}?match=${matchId}`);
-  });
-
-  action("create-friend", "friend-status", async (token) => {
-    const turn = intIn("turn-seconds", 0, 600, 30);
-    const body: CreateMatchBody = { game: "connect-four", mode: "pvp", turnMs: turn === 0 ? 0 : turn * 1000 };
-    showCreated("friend-created", "friend-status", "connect-four", await createMatch(token, body), "Match");
-  });
-
-  action("create-race", "race-status", async (token) => {
-    const seats = intIn("race-seats", 1, 4, 2);
-    const durationSeconds = intIn("race-duration", 10, 90, 60);
-    const matchId = await createMatch(token, { game: "runner", mode: "pvp", seats, options: { durationSeconds } });
-    showCreated("race-created", "race-status", "runner", matchId, seats === 1 ? "Solo race" : `Race for ${seats}`);
-  });
+  const games = renderGames(byId("games"));
 
   byId("join-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
@@ -131,12 +123,12 @@ function main(): void {
       setText(byId("join-status"), "That is not a match link. Paste the whole link you were sent.");
       return;
     }
-    void forward(id, "join-status");
+    void forward(id, "join-status", games);
   });
 
   // The API's own join link points at the lobby: send the visitor on to the game.
   const linked = matchIdFromPage();
-  if (linked) void forward(linked, "join-status");
+  if (linked) void forward(linked, "join-status", games);
 }
 
 main();

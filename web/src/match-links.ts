@@ -1,6 +1,8 @@
-/** Match ids in URLs: reading them from the page address or a pasted link, and building share links. */
-
-export type GameId = "connect-four" | "runner";
+/**
+ * Match links: reading a match id from the page address or a pasted link, and building the
+ * generic match page's address (`/play.html?game=<id>&match=<id>`). Game ids are only passed
+ * through here, never named.
+ */
 
 const MATCH_ID = /^[A-Za-z0-9_-]{32}$/;
 
@@ -26,15 +28,14 @@ export function matchIdFromInput(input: string): string | null {
   }
 }
 
-export function gamePage(game: GameId): string {
-  return game === "runner" ? "/runner.html" : "/connect-four.html";
+/** The match page, relative to the site (for links and navigation). */
+export function playPath(game: string, matchId: string, watch = false): string {
+  const q = new URLSearchParams({ game, match: matchId });
+  if (watch) q.set("watch", "1");
+  return `/play.html?${q.toString()}`;
 }
 
-/** The link a player sends to a friend. */
-export function shareUrl(game: GameId, matchId: string): string {
-  return new URL(`${gamePage(game)}?match=${matchId}`, location.origin).toString();
-}
-
-export function asGameId(game: string): GameId | null {
-  return game === "connect-four" || game === "runner" ? game : null;
+/** The link a player sends to a friend (or, with `watch`, to someone who only watches). */
+export function shareUrl(game: string, matchId: string, watch = false): string {
+  return new URL(playPath(game, matchId, watch), location.origin).toString();
 }

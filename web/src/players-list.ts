@@ -4,7 +4,7 @@ import { h } from "./dom";
 
 export interface PlayersOptions {
   readonly mySeat: number | null;
-  /** The symbol shown for a seat (● / ○ for Connect Four, runner shapes). */
+  /** The symbol shown for a seat (the game's own marks, e.g. discs or shapes). */
   readonly symbol: (seat: number) => string;
   /** Server time now, for "back within N s". */
   readonly serverNow: number;

@@ -1,7 +1,7 @@
 /**
  * The conformance suite every game should pass before it is hosted: the
- * checks (as plain functions that throw), a runner that reports them, and a
- * one-liner that registers them with vitest (or any describe/it runner).
+ * checks (as plain functions that throw), a function that reports them, and a
+ * one-liner that registers them with vitest (or any describe/it harness).
  */
 import type { GameDefinition, GameEvent } from "../../games/types";
 import { checkDeterminism } from "./check-determinism";
@@ -24,7 +24,7 @@ export interface ConformanceResult {
   readonly message: string | null;
 }
 
-/** The `describe` and `it` of vitest (or of any runner with the same shape). */
+/** The `describe` and `it` of vitest (or of any test harness with the same shape). */
 export interface TestRegistrar {
   describe(name: string, body: () => void): void;
   it(name: string, body: () => void, timeoutMs?: number): void;

@@ -12,6 +12,6 @@ import { openApiDocument } from "../openapi";
 
 export const SCALAR_SCRIPT_PATH = "/vendor/scalar-api-reference.js";
 
-export const docs = new Hono<AppEnv>()
+export const docs: Hono<AppEnv> = new Hono<AppEnv>()
   .get("/api/openapi.json", (c) => c.json(openApiDocument()))
   .get("/api/docs", Scalar({ url: "/api/openapi.json", cdn: SCALAR_SCRIPT_PATH, pageTitle: "Edgeroom HTTP API", withDefaultFonts: false }));

@@ -8,38 +8,36 @@
  * The race itself is modelled with the SDK's real-time helpers (race-model.ts),
  * fed by the client's `snap` events; update views fill in until the first one.
  */
-import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
-import { bodyDucking } from "../../src/client/realtime";
-import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../src/games/runner/constants";
-import type { RunnerInput } from "../../src/games/runner/schema";
-import { mountConnectionIndicator, type Indicator } from "./connection-indicator";
-import { byId, h, setText, show } from "./dom";
-import { FairnessTracker, renderFairness } from "./fairness";
-import { requireGuest, tokenProvider } from "./identity";
-import { matchIdFromPage, shareUrl } from "./match-links";
+import { joinMatch, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../../../src/client/internal";
+import { bodyDucking } from "../../../../src/games/runner/client";
+import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, PLAYER_WIDTH, TICK_HZ } from "../../../../src/games/runner/constants";
+import type { runner } from "../../../../src/games/runner";
+import type { RunnerInput } from "../../../../src/games/runner/schema";
+import { mountConnectionIndicator, type Indicator } from "../../connection-indicator";
+import { byId, setText, show } from "../../dom";
+import { FairnessTracker, renderFairness } from "../../fairness";
+import type { PlayContext } from "../../game-page";
+import { tokenProvider } from "../../identity";
 import { RaceModel } from "./race-model";
-import { mountControls } from "./runner-controls";
-import { drawScene, type LaneScene } from "./runner-renderer";
-import { units } from "./runner-seats";
-import { renderResults, renderStandings, resultSummary } from "./runner-standings";
-import { maxTicksOfView } from "./runner-view";
-import { shareLink } from "./share-link";
+import { mountControls } from "./controls";
+import { drawScene, type LaneScene } from "./renderer";
+import { units } from "./seats";
+import { renderResults, renderStandings, resultSummary } from "./standings";
+import { RUNNER_MARKUP } from "./markup";
+import { maxTicksOfView } from "./view";
+import { shareLink } from "../../share-link";
 
 /** "Go!" stays up this long after the start. */
 const GO_TICKS = 45;
 
-async function main(): Promise<void> {
-  const matchId = matchIdFromPage();
-  if (!matchId) {
-    byId("fatal").replaceChildren("This page needs a race link. ", h("a", { href: "/" }, "Go to the lobby"), " to start or join a race.");
-    return;
-  }
-  await requireGuest(byId("join"), "Enter a name to join this race.");
-  new RunnerPage(matchId);
+/** Join the race and run the page in `root`. */
+export function mountRunner(root: HTMLElement, ctx: PlayContext): void {
+  root.innerHTML = RUNNER_MARKUP;
+  new RunnerPage(ctx);
 }
 
 class RunnerPage {
-  private readonly client: GameClient<unknown>;
+  private readonly client: GameClient<typeof runner>;
   private readonly race: RaceModel;
   private readonly indicator: Indicator;
   private readonly fairness: FairnessTracker;
@@ -47,18 +45,18 @@ class RunnerPage {
   private shareShown = false;
   private duckHeld = false;
 
-  constructor(private readonly matchId: string) {
+  constructor(private readonly ctx: PlayContext) {
     // The model needs the client's clock; the client needs the model's snapshot sink: tie them through closures.
-    let client: GameClient<unknown> | null = null;
+    let client: GameClient<typeof runner> | null = null;
     this.race = new RaceModel(
       () => client?.serverNow() ?? Date.now(),
       () => client?.rtt ?? null,
     );
-    client = joinMatch({ baseUrl: location.origin, matchId, getToken: tokenProvider() });
+    client = joinMatch<typeof runner>({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider() });
     this.client = client;
     show(byId("game"), true);
-    this.indicator = mountConnectionIndicator(byId("connection"), client, "input");
-    this.fairness = new FairnessTracker(matchId, () => this.renderPanels());
+    this.indicator = mountConnectionIndicator(ctx.connection, client, "input");
+    this.fairness = new FairnessTracker(ctx.matchId, () => this.renderPanels());
     // Each connection's snapshot stream starts over with a keyframe after its welcome.
     client.on("welcome", () => {
       this.race.newConnection();
@@ -122,6 +120,13 @@ class RunnerPage {
         return;
       case "raceStarted":
         if (!replayed) this.message("Go!");
+        return;
+      case "raceHeld":
+        // The server restarted: the race waits at the last saved moment until every runner is back.
+        this.message("The server restarted: the race is paused until every runner is back.");
+        return;
+      case "raceResuming":
+        this.message("Everyone is back: the race resumes in 2 seconds.");
         return;
       case "knockedOut": {
         const d = typeof e["distance"] === "number" ? ` at ${units(e["distance"])} units` : "";
@@ -254,7 +259,7 @@ class RunnerPage {
 
     const open = room.status === "waiting" && room.seats.some((s) => !s.claimed);
     if (open && !this.shareShown) {
-      byId("share-host").replaceChildren(shareLink(shareUrl("runner", this.matchId), "Send this link to the other runners"));
+      byId("share-host").replaceChildren(shareLink(this.ctx.shareUrl, "Send this link to the other runners"));
       this.shareShown = true;
     }
     show(byId("share-host"), open);
@@ -284,4 +289,3 @@ class RunnerPage {
   }
 }
 
-void main();

@@ -1,31 +1,49 @@
 /**
- * The Connect Four page: joins the match in `?match=`, renders the room from
+ * The Connect Four match page: joins the match, renders the room from
  * the SDK's snapshots, and turns clicks and keys into dropDisc inputs.
  * Inputs made while the connection is down stay in the SDK's outbox (kept in
  * localStorage) and are sent once it is back; the indicator says so.
  */
-import { joinMatch, localStorageStore, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../src/client/internal";
-import { Board } from "./c4-board";
-import { errorText, turnText } from "./c4-status";
-import { c4View, discOf, seatName } from "./c4-view";
-import { mountConnectionIndicator, type Indicator } from "./connection-indicator";
-import { byId, h, setText, show } from "./dom";
-import { FairnessTracker, renderFairness } from "./fairness";
-import { requireGuest, tokenProvider } from "./identity";
-import { matchIdFromPage, shareUrl } from "./match-links";
-import { renderPlayers } from "./players-list";
-import { shareLink } from "./share-link";
-import { mountTurnClock } from "./turn-clock";
+import { joinMatch, localStorageStore, type AppliedUpdate, type GameClient, type GameEvent, type InputOutcome } from "../../../../src/client/internal";
+import type { connectFour } from "../../../../src/games/connect-four";
+import { Board } from "./board";
+import { errorText, turnText } from "./status";
+import { c4View, discOf, seatName } from "./view";
+import { mountConnectionIndicator, type Indicator } from "../../connection-indicator";
+import { byId, setText, show } from "../../dom";
+import { FairnessTracker, renderFairness } from "../../fairness";
+import type { PlayContext } from "../../game-page";
+import { tokenProvider } from "../../identity";
+import { renderPlayers } from "../../players-list";
+import { shareLink } from "../../share-link";
+import { mountTurnClock } from "../../turn-clock";
 
-async function main(): Promise<void> {
-  const matchId = matchIdFromPage();
-  if (!matchId) {
-    byId("fatal").replaceChildren("This page needs a match link. ", h("a", { href: "/" }, "Go to the lobby"), " to start or join a match.");
-    return;
-  }
-  await requireGuest(byId("join"), "Enter a name to join this Connect Four match.");
-  const client = joinMatch({ baseUrl: location.origin, matchId, getToken: tokenProvider(), store: localStorageStore() });
-  new ConnectFourPage(client, matchId);
+/** The match page's markup: ids the page (and the browser tests) address. Static: no data goes in here. */
+const MARKUP = `
+  <div id="game" class="c4" hidden>
+    <ul id="players" class="players" aria-label="Players"></ul>
+    <div class="turn-line">
+      <p id="turn" class="turn" role="status" aria-live="polite"></p>
+      <p id="clock" class="clock"></p>
+    </div>
+    <div id="board-host" class="board-host"></div>
+    <p id="message" class="message" role="status" aria-live="polite"></p>
+    <p id="alert" class="sr-only" role="alert"></p>
+    <div id="share-host" hidden></div>
+    <div class="actions">
+      <button id="rematch" type="button" class="primary" hidden>Rematch</button>
+      <button id="resign" type="button" hidden>Resign</button>
+      <a class="button" href="/">Lobby</a>
+    </div>
+    <section id="fairness" class="fairness card" hidden aria-label="Fairness check"><h3>Fairness check</h3></section>
+    <p class="hint keys">Keys: ← → choose a column, Enter or Space drops a disc, 1–7 drop directly.</p>
+  </div>`;
+
+/** Join the match and run the page in `root`. */
+export function mountConnectFour(root: HTMLElement, ctx: PlayContext): void {
+  root.innerHTML = MARKUP;
+  const client = joinMatch<typeof connectFour>({ baseUrl: location.origin, matchId: ctx.matchId, role: ctx.role, getToken: tokenProvider(), store: localStorageStore() });
+  new ConnectFourPage(client, ctx);
 }
 
 class ConnectFourPage {
@@ -38,13 +56,13 @@ class ConnectFourPage {
   private shareShown = false;
 
   constructor(
-    private readonly client: GameClient<unknown>,
-    private readonly matchId: string,
+    private readonly client: GameClient<typeof connectFour>,
+    private readonly ctx: PlayContext,
   ) {
     show(byId("game"), true);
-    this.indicator = mountConnectionIndicator(byId("connection"), client, "move");
+    this.indicator = mountConnectionIndicator(ctx.connection, client, "move");
     this.board = new Board(byId("board-host"), (c) => this.drop(c));
-    this.fairness = new FairnessTracker(matchId, () => this.render());
+    this.fairness = new FairnessTracker(ctx.matchId, () => this.render());
     mountTurnClock(byId("clock"), byId("alert"), client, () => this.mySeat());
     client.on("welcome", () => this.render());
     client.on("update", (u) => this.onUpdate(u));
@@ -186,7 +204,7 @@ class ConnectFourPage {
     // Share link while an opponent seat is open.
     const open = room?.mode === "pvp" && room.status === "waiting" && room.seats.some((s) => !s.claimed);
     if (open && !this.shareShown) {
-      byId("share-host").replaceChildren(shareLink(shareUrl("connect-four", this.matchId), "Send this link to your opponent"));
+      byId("share-host").replaceChildren(shareLink(this.ctx.shareUrl, "Send this link to your opponent"));
       this.shareShown = true;
     }
     show(byId("share-host"), open);
@@ -210,4 +228,3 @@ class ConnectFourPage {
   }
 }
 
-void main();

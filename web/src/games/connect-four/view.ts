@@ -1,8 +1,11 @@
 /** The Connect Four view as the page reads it, and its symbols: readable without colour. */
-import type { C4View } from "../../src/games/connect-four";
-import type { RoomSnapshot, SeatInfo } from "../../src/protocol/schemas";
+import type { RoomOf } from "../../../../src/client/internal";
+import type { C4View, connectFour } from "../../../../src/games/connect-four";
+import type { SeatInfo } from "../../../../src/protocol/schemas";
 
 export type { C4View };
+/** A room of a Connect Four match, as the SDK typed by the game hands it over. */
+export type C4Room = RoomOf<typeof connectFour>;
 
 export const COLUMNS = 7;
 export const ROWS = 6;
@@ -11,11 +14,9 @@ export const ROWS = 6;
 export const DISC = ["●", "○"] as const;
 export const DISC_WORD = ["filled", "hollow"] as const;
 
-/** The room's view as a Connect Four view, or null (before the first round, or not this game). */
-export function c4View(room: RoomSnapshot | null): C4View | null {
-  const v = room?.view;
-  if (typeof v !== "object" || v === null || !("board" in v) || !Array.isArray(v.board)) return null;
-  return v as C4View;
+/** The room's Connect Four view, or null (before the first round). */
+export function c4View(room: C4Room | null): C4View | null {
+  return room?.view ?? null;
 }
 
 export function discOf(seat: number): string {

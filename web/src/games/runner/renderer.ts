@@ -4,8 +4,8 @@
  * (hatched = jump over, cross-hatched and hanging = duck under), runners as
  * coloured boxes carrying their seat's shape, and the countdown.
  */
-import { DUCK_HEIGHT, HIGH_BOTTOM, HIGH_WIDTH, LOW_TOP, LOW_WIDTH, PLAYER_HEIGHT, PLAYER_WIDTH } from "../../src/games/runner/constants";
-import { runnerColour, runnerSymbol, units } from "./runner-seats";
+import { DUCK_HEIGHT, HIGH_BOTTOM, HIGH_WIDTH, LOW_TOP, LOW_WIDTH, PLAYER_HEIGHT, PLAYER_WIDTH } from "../../../../src/games/runner/constants";
+import { runnerColour, runnerSymbol, units } from "./seats";
 
 export interface LaneScene {
   readonly seat: number;

@@ -37,17 +37,14 @@
  * correction. A `gameError` for an input must be passed to `reject(id)`, or
  * the estimator takes the input as applied once a later id is acknowledged.
  */
-import { COUNTDOWN_TICKS, MAX_TICKS } from "../../games/runner/constants";
-import { decodeQuantized, QUANT_LENGTH } from "../../games/runner/quantize";
-import type { RunnerInput } from "../../games/runner/schema";
-import type { TickInput } from "../../games/types";
-import { Predictor, type Correction, type PendingLocalInput } from "./prediction";
-import { initialRunnerBody, runDistance, runnerBodyDistance, runnerBodySpec, stepRunnerBody, type RunnerBody } from "./runner-body";
-import { consistent, hypotheses, seedFrom, type Applied, type Player, type Vertical } from "./runner-vertical";
+import { COUNTDOWN_TICKS, MAX_TICKS } from "../constants";
+import { decodeQuantized, QUANT_LENGTH } from "../quantize";
+import type { RunnerInput } from "../schema";
+import type { TickInput } from "../../types";
+import { Predictor, type Correction, type PendingLocalInput } from "../../../client/realtime/prediction";
+import { initialRunnerBody, runDistance, runnerBodyDistance, runnerBodySpec, stepRunnerBody, type RunnerBody } from "./body";
+import { consistent, hypotheses, seedFrom, type Applied, type Player, type Vertical } from "./vertical";
 
-export { bodyDucking, initialRunnerBody, runDistance, runnerBodyDistance, runnerBodySpec, stepRunnerBody, type RunnerBody } from "./runner-body";
-export { runnerExtrapolationBound, runnerFieldModes } from "./runner-interpolation";
-export { RUNNER_VERTICAL_GRAIN } from "./runner-vertical";
 
 export interface RunnerPredictionOptions {
   /** Your seat. */

@@ -1,7 +1,7 @@
 /** The set of vertical bodies (y, vy, duck) a quantised runner frame allows, and the apply-tick hypotheses that step them. */
-import { FAST_FALL_GRAVITY, GRAVITY, JUMP_VELOCITY } from "../../games/runner/constants";
-import { QUANT_LENGTH, type RunnerFrame } from "../../games/runner/quantize";
-import type { RunnerInput } from "../../games/runner/schema";
+import { FAST_FALL_GRAVITY, GRAVITY, JUMP_VELOCITY } from "../constants";
+import { QUANT_LENGTH, type RunnerFrame } from "../quantize";
+import type { RunnerInput } from "../schema";
 
 function gcd(a: number, b: number): number {
   a = Math.abs(a);

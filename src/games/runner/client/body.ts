@@ -1,10 +1,10 @@
 /** Your runner's body (x, y, vy, duck) and its one-body physics, as the prediction steps it. */
-import { COUNTDOWN_TICKS, MAX_TICKS, SPEED_INTERVAL_TICKS } from "../../games/runner/constants";
-import { movePlayer } from "../../games/runner/physics";
-import type { RunnerInput } from "../../games/runner/schema";
-import { mergeInputs, speedAt } from "../../games/runner/simulate";
-import type { TickInput } from "../../games/types";
-import type { PredictionSpec } from "./prediction";
+import { COUNTDOWN_TICKS, MAX_TICKS, SPEED_INTERVAL_TICKS } from "../constants";
+import { movePlayer } from "../physics";
+import type { RunnerInput } from "../schema";
+import { mergeInputs, speedAt } from "../simulate";
+import type { TickInput } from "../../types";
+import type { PredictionSpec } from "../../../client/realtime/prediction";
 
 /** One runner's body as the client predicts it; lengths in mu. */
 export interface RunnerBody {

@@ -4,8 +4,8 @@
  * discs drawn as symbols (● / ○) as well as colours, the last move and the
  * AI's move marked, and the winning line marked with a pattern and a star.
  */
-import { COLUMNS, DISC, DISC_WORD, ROWS, type C4View } from "./c4-view";
-import { h } from "./dom";
+import { COLUMNS, DISC, DISC_WORD, ROWS, type C4View } from "./view";
+import { h } from "../../dom";
 
 export interface BoardState {
   readonly view: C4View | null;

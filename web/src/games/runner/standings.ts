@@ -1,8 +1,8 @@
 /** Live standings during a race and the results table after it, in words (shape symbols are decoration). */
-import type { RunnerFrame } from "../../src/games/runner/quantize";
-import type { RoomSnapshot } from "../../src/protocol/schemas";
-import { h } from "./dom";
-import { runnerSymbol, units } from "./runner-seats";
+import type { RunnerFrame } from "../../../../src/games/runner/quantize";
+import type { RoomSnapshot } from "../../../../src/protocol/schemas";
+import { h } from "../../dom";
+import { runnerSymbol, units } from "./seats";
 
 function name(room: RoomSnapshot, seat: number, mySeat: number | null): string {
   const n = room.seats[seat]?.name || `Runner ${seat + 1}`;

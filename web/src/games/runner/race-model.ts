@@ -4,22 +4,16 @@
  * (SnapshotStream), the server's tick estimated from them (TickClock), other
  * runners sampled a little in the past between real snapshots
  * (SnapshotBuffer), and the player's own runner predicted from their inputs
- * (RunnerPrediction), so a jump shows at once.
+ * (RunnerPrediction, from the runner's own client folder), so a jump shows at once.
  */
-import {
-  RunnerPrediction,
-  SnapshotBuffer,
-  SnapshotStream,
-  TickClock,
-  runnerExtrapolationBound,
-  runnerFieldModes,
-  type RunnerBody,
-} from "../../src/client/realtime";
-import { SNAPSHOT_HZ, TICK_HZ } from "../../src/games/runner/constants";
-import type { RunnerInput } from "../../src/games/runner/schema";
-import { decodeQuantized, type RunnerFrame } from "../../src/games/runner/quantize";
-import type { SnapFrame } from "../../src/protocol/schemas";
-import { frameOfView } from "./runner-view";
+import { SnapshotBuffer, SnapshotStream, TickClock } from "../../../../src/client/realtime";
+import { RunnerPrediction, runnerExtrapolationBound, runnerFieldModes, type RunnerBody } from "../../../../src/games/runner/client";
+import { SNAPSHOT_HZ, TICK_HZ } from "../../../../src/games/runner/constants";
+import type { RunnerInput } from "../../../../src/games/runner/schema";
+import { decodeQuantized, type RunnerFrame } from "../../../../src/games/runner/quantize";
+import type { SnapFrame } from "../../../../src/protocol/schemas";
+import type { RunnerView } from "../../../../src/games/runner";
+import { frameOfView } from "./view";
 
 function decode(values: readonly number[]): RunnerFrame | null {
   try {
@@ -63,7 +57,7 @@ export class RaceModel {
     this.prediction = new RunnerPrediction({ seat, maxTicks });
   }
 
-  onView(view: unknown): void {
+  onView(view: RunnerView | null): void {
     this.viewFrame = frameOfView(view);
   }
 

@@ -1,8 +1,7 @@
 /** Connect Four status in words: whose turn, the result, and error codes (pure functions of the room). */
-import type { RoomSnapshot } from "../../src/protocol/schemas";
-import { c4View, lineWords, seatName } from "./c4-view";
+import { c4View, lineWords, seatName, type C4Room } from "./view";
 
-export function turnText(room: RoomSnapshot | null, mySeat: number | null): string {
+export function turnText(room: C4Room | null, mySeat: number | null): string {
   if (!room) return "Joining the match…";
   if (room.status === "waiting") {
     const open = room.seats.filter((s) => !s.claimed).length;
@@ -21,7 +20,7 @@ function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export function resultText(room: RoomSnapshot, mySeat: number | null): string {
+export function resultText(room: C4Room, mySeat: number | null): string {
   const r = room.result;
   if (!r) return "The match is over.";
   const winner = r.winner;

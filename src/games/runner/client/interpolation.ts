@@ -1,7 +1,7 @@
 /** How to interpolate and extrapolate runner snapshots (for SnapshotBuffer), remote runners included. */
-import { QUANT_OBSTACLES } from "../../games/runner/constants";
-import { QUANT_HEADER, QUANT_PER_OBSTACLE, QUANT_PER_SEAT } from "../../games/runner/quantize";
-import type { FieldMode } from "./interpolation";
+import { QUANT_OBSTACLES } from "../constants";
+import { QUANT_HEADER, QUANT_PER_OBSTACLE, QUANT_PER_SEAT } from "../quantize";
+import type { FieldMode } from "../../../client/realtime/interpolation";
 
 /**
  * Interpolation modes for a runner quantised array with `seatCount` seats:
