@@ -33,6 +33,8 @@ ensureVar("AUTH_SECRET", 32);
 ensureVar("OPERATOR_TOKEN", 24);
 // The lobby creates guest identities; pages served by `wrangler dev` on its default port may call the API.
 ensureValue("ALLOW_GUESTS", "true");
+// Outside Cloudflare nothing strips a client-sent CF-Connecting-IP, so it must not key the rate limits.
+ensureValue("TRUST_CF_CONNECTING_IP", "false");
 ensureValue("ALLOWED_ORIGINS", "http://localhost:8787,http://127.0.0.1:8787");
 
 const wrangler = join(root, "node_modules", ".bin", "wrangler");

@@ -6,4 +6,5 @@ const edgeroom = createEdgeroom({ games });
 
 export const RoomObject = edgeroom.RoomObject;
 export const { QueueObject, RatingsObject, CodeObject } = edgeroom;
+export const PlayerRecord = edgeroom.PlayerRecord;
 export default edgeroom.worker;

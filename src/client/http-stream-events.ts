@@ -3,10 +3,12 @@
 /** Close code for an HTTP connection that ended without a `close` event (as for a WebSocket: abnormal closure). */
 export const ABNORMAL = 1006;
 
-export function readOpen(data: string): string | null {
+/** The open event: the connection id (for the send URL) and its send token (for the send header). */
+export function readOpen(data: string): { conn: string; sendToken: string } | null {
   const v = parseJson(data);
-  if (typeof v !== "object" || v === null || !("conn" in v)) return null;
-  return typeof v.conn === "string" && v.conn.length > 0 ? v.conn : null;
+  if (typeof v !== "object" || v === null || !("conn" in v) || !("sendToken" in v)) return null;
+  const { conn, sendToken } = v;
+  return typeof conn === "string" && conn.length > 0 && typeof sendToken === "string" && sendToken.length > 0 ? { conn, sendToken } : null;
 }
 
 export function readClose(data: string): { code: number; reason: string } {

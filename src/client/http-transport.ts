@@ -28,7 +28,7 @@
 import { encodeFrame } from "../protocol/codec";
 import { ErrorCode } from "../protocol/codes";
 import { MAX_CLIENT_FRAME_BYTES } from "../protocol/limits";
-import { SseParser, sseFrameBytes, type SseMessage } from "../protocol/sse";
+import { SEND_TOKEN_HEADER, SseParser, sseFrameBytes, type SseMessage } from "../protocol/sse";
 import { httpEndpoints, type HttpEndpoints } from "./http-endpoints";
 import { ABNORMAL, readClose, readOpen } from "./http-stream-events";
 import { globalStreamingFetch, type StreamingFetch, type StreamingResponse } from "./streaming-fetch";
@@ -79,6 +79,8 @@ class HttpConnection implements Transport {
   readonly kind = "http";
   private done = false;
   private conn: string | null = null;
+  /** From the open event; sent in a header with every POST, never in the URL. */
+  private sendToken = "";
   /** Frames waiting for the POST before them to be answered. */
   private queue: Uint8Array<ArrayBuffer>[] = [];
   private posting = false;
@@ -163,12 +165,13 @@ class HttpConnection implements Transport {
     switch (m.event) {
       case "open": {
         if (this.conn !== null) return;
-        const conn = readOpen(m.data);
-        if (conn === null) {
+        const open = readOpen(m.data);
+        if (open === null) {
           this.finish(ABNORMAL, "event stream sent an unreadable open event");
           return;
         }
-        this.conn = conn;
+        this.conn = open.conn;
+        this.sendToken = open.sendToken;
         this.handlers.onOpen();
         return;
       }
@@ -223,7 +226,7 @@ class HttpConnection implements Transport {
     };
     let status: number;
     try {
-      const res = await this.fetchImpl(this.endpoints.send(conn), { method: "POST", headers: { "Content-Type": contentType }, body, ...signal(abort) });
+      const res = await this.fetchImpl(this.endpoints.send(conn), { method: "POST", headers: { "Content-Type": contentType, [SEND_TOKEN_HEADER]: this.sendToken }, body, ...signal(abort) });
       answered();
       status = res.status;
       // Read the (empty or short) body so the HTTP connection is released for the next request.

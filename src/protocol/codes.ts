@@ -37,6 +37,8 @@ export const CloseCode = {
   KICKED: 4009,
   /** Resume data (session, last sequence number) is unknown, foreign or impossible. Reconnect without it. */
   RESUME_REJECTED: 4010,
+  /** The room holds its maximum number of connections (players and spectators together). */
+  ROOM_AT_CAPACITY: 4013,
 
   // Retryable: 4500–4999.
   /** No ping or frame within the heartbeat timeout: the server declared the link dead. */
@@ -101,6 +103,8 @@ export const ApiErrorCode = {
   UPGRADE_REQUIRED: "UPGRADE_REQUIRED",
   RATE_LIMITED: "RATE_LIMITED",
   GUESTS_DISABLED: "GUESTS_DISABLED",
+  /** The request's Host is not in ALLOWED_HOSTS. */
+  HOST_NOT_ALLOWED: "HOST_NOT_ALLOWED",
   SERVER_MISCONFIGURED: "SERVER_MISCONFIGURED",
   INTERNAL: "INTERNAL",
 } as const;

@@ -186,4 +186,20 @@ export const JoinQuery = z.object({
 });
 
 /** Query of POST /api/matches/:id/send. */
+export { SEND_TOKEN_HEADER } from "./sse";
+export const SendToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "the send token from the stream's open event");
+
 export const SendQuery = z.object({ conn: z.string().regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });
+
+/** Answer of POST /api/players/:playerId/revoke. */
+export const RevokeResponse = z
+  .object({
+    playerId: z.string(),
+    /** Tokens issued at or before this time (ms since epoch) are refused from now on. */
+    revokedBefore: z.number().int(),
+    /** Rooms the player took tickets for, told to close its connections. */
+    rooms: z.number().int(),
+    /** Connections those rooms closed (close code 4009). */
+    closed: z.number().int(),
+  })
+  .meta({ id: "RevokeResponse" });

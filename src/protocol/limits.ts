@@ -23,3 +23,10 @@ export const MAX_INPUT_ID = Number.MAX_SAFE_INTEGER;
 
 /** How many recent input outcomes per seat the room remembers for exact re-acknowledgement. */
 export const RECENT_OUTCOMES = 32;
+
+/**
+ * Most connections one room holds, players and spectators together (HTTP fallback streams included).
+ * Seats are reserved: a seated player always gets back in, so the cap falls on spectators, who are
+ * refused with ROOM_AT_CAPACITY once connections would pass it.
+ */
+export const MAX_ROOM_CONNECTIONS = 64;

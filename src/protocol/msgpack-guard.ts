@@ -4,8 +4,10 @@
  * msgpackr trusts declared lengths: a tiny frame of nested "array32" headers
  * can make a decoder allocate gigabytes. This scan walks the bytes once,
  * without allocating, and rejects anything outside DECODE_LIMITS, any
- * extension type, non-string map keys, the key "__proto__", and trailing
- * bytes. Only frames that pass reach msgpackr.
+ * extension type, non-string map keys, the keys "__proto__", "constructor" and
+ * "prototype", duplicate keys in one map (a decoder would silently keep one),
+ * 64-bit integers beyond ±(2^53 − 1) (a decoder would round them), and
+ * trailing bytes. Only frames that pass reach msgpackr.
  */
 import { DECODE_LIMITS } from "./limits";
 
@@ -70,8 +72,13 @@ function scanValue(bytes: Uint8Array, view: DataView, c: Cursor, depth: number, 
     case 0xd2:
       return skip(bytes, c, 4, 4, "int32");
     case 0xcf:
-    case 0xd3:
-      return skip(bytes, c, 8, 8, "int64");
+    case 0xd3: {
+      if (c.pos + 8 > bytes.length) return "truncated int64";
+      const v = b === 0xcf ? view.getBigUint64(c.pos) : view.getBigInt64(c.pos);
+      c.pos += 8;
+      // Refused, not coerced: a number above 2^53 cannot be represented exactly.
+      return v > MAX_SAFE || v < -MAX_SAFE ? "integer beyond ±(2^53 - 1)" : null;
+    }
     case 0xd9:
       return skipSized(bytes, view, c, 1, limits.maxStringBytes, "string");
     case 0xda:
@@ -110,9 +117,16 @@ function scanMap(bytes: Uint8Array, view: DataView, c: Cursor, depth: number, n:
   if (depth + 1 > limits.maxDepth) return `nesting deeper than ${limits.maxDepth}`;
   if (n > limits.maxContainerLength) return `map of ${n} entries (limit ${limits.maxContainerLength})`;
   if (n * 2 > bytes.length - c.pos) return "map length exceeds frame";
+  const seen = new Set<string>();
   for (let i = 0; i < n; i++) {
+    const start = c.pos;
     const keyError = scanKey(bytes, view, c, limits);
     if (keyError !== null) return keyError;
+    // Keys compared by their encoded bytes: fixstr and str8 spellings of one key are told apart by the
+    // header, so compare the decoded text instead.
+    const key = keyText(bytes, start, c.pos);
+    if (seen.has(key)) return "duplicate map key";
+    seen.add(key);
     const e = scanValue(bytes, view, c, depth + 1, limits);
     if (e !== null) return e;
   }
@@ -128,11 +142,22 @@ function scanKey(bytes: Uint8Array, view: DataView, c: Cursor, limits: Limits): 
   else if (b === 0xd9) len = readLength(bytes, view, c, 1);
   else return "map keys must be strings";
   if (len === null || len > limits.maxStringBytes || c.pos + len > bytes.length) return "bad map key";
-  if (len === 9 && String.fromCharCode(...bytes.subarray(c.pos, c.pos + 9)) === "__proto__") {
+  if (FORBIDDEN_KEYS.has(String.fromCharCode(...bytes.subarray(c.pos, c.pos + Math.min(len, 16))))) {
     return "forbidden map key";
   }
   c.pos += len;
   return null;
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Keys that reach prototypes or constructors when a decoded map is used as an object. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The text of a key already scanned at [start, end): its bytes after the fixstr or str8 header. */
+function keyText(bytes: Uint8Array, start: number, end: number): string {
+  let text = "";
+  for (let i = start + (bytes[start] === 0xd9 ? 2 : 1); i < end; i++) text += String.fromCharCode(bytes[i] as number);
+  return text;
 }
 
 function readLength(bytes: Uint8Array, view: DataView, c: Cursor, size: 1 | 2 | 4): number | null {

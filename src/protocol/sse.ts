@@ -54,3 +54,9 @@ export function sseFrameBytes(data: string): Uint8Array | null {
     return null;
   }
 }
+
+/**
+ * Header carrying the per-connection send token of the HTTP fallback (from the stream's `open` event).
+ * A header, not a query parameter, so it never lands in a URL or an access log.
+ */
+export const SEND_TOKEN_HEADER = "Edgeroom-Send-Token";

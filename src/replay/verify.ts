@@ -17,6 +17,8 @@ export interface RoundReport {
   seedOk: boolean;
   result: MatchResult | null;
   stateHash: string;
+  /** The round's final state as re-simulated (to compare with what a client rebuilt). */
+  state: unknown;
 }
 
 export type Verification = { ok: true; rounds: RoundReport[]; result: MatchResult | null } | { ok: false; reason: string; rounds: RoundReport[] };
@@ -75,5 +77,5 @@ function simulateRound(game: AnyGame, doc: ReplayDocument, round: number, action
       if (t > lastTick + rt.maxTicks) break;
     }
   }
-  return { round, seedOk, result: game.result(state), stateHash: stateHash(state) };
+  return { round, seedOk, result: game.result(state), stateHash: stateHash(state), state };
 }

@@ -15,6 +15,7 @@ import { QueueObject } from "../matchmaking/queue-object";
 import { RatingsObject } from "../matchmaking/ratings-object";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
+import { PlayerRecord } from "../worker/player-record";
 
 export interface EdgeroomOptions {
   /** The games this deployment hosts (ids must be unique). */
@@ -31,6 +32,8 @@ export interface Edgeroom {
   readonly RatingsObject: typeof RatingsObject;
   readonly CodeObject: typeof CodeObject;
   readonly games: GameRegistry;
+  /** Per-player records (token revocation); export it under the `class_name` of the PLAYERS binding. */
+  readonly PlayerRecord: typeof PlayerRecord;
 }
 
 export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
@@ -41,5 +44,5 @@ export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
       super(ctx, env, games);
     }
   }
-  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, QueueObject, RatingsObject, CodeObject, games };
+  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, QueueObject, RatingsObject, CodeObject, PlayerRecord, games };
 }

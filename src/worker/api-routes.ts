@@ -19,7 +19,9 @@ import {
   MetricsResponse,
   PublicStatus,
   ReplayDocument,
+  RevokeResponse,
   SendQuery,
+  SendToken,
   TicketRequest,
   TicketResponse,
 } from "../protocol/http-api";
@@ -35,6 +37,7 @@ const body = (schema: z.ZodType) => ({ body: { required: false, content: { "appl
 const TOO_LARGE = error("PAYLOAD_TOO_LARGE: body over 8 KiB");
 const NO_SECRET = error("SERVER_MISCONFIGURED: no usable AUTH_SECRET");
 const NO_MATCH = error("NOT_FOUND: malformed or forged id, or no such match");
+const LIMITED = error("RATE_LIMITED: too many requests from this address; see the Retry-After header");
 
 /** Typed identity: checks each operation against zod-to-openapi's RouteConfig. */
 const route = (config: RouteConfig): RouteConfig => config;
@@ -53,7 +56,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["players"],
     summary: "Create a guest identity and player token (when ALLOW_GUESTS is true)",
     request: body(GuestRequest),
-    responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 201: json(GuestResponse, "Created"), 400: error("BAD_REQUEST"), 403: error("GUESTS_DISABLED"), 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -69,7 +72,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "Create a match",
     security: bearer,
     request: body(CreateMatchRequest),
-    responses: { 201: json(CreateMatchResponse, "Created"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 409: error("CONFLICT"), 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 201: json(CreateMatchResponse, "Created"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 409: error("CONFLICT"), 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -86,7 +89,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "A single-use 30 s join ticket and the WebSocket URL",
     security: bearer,
     request: { params: matchId, ...body(TicketRequest) },
-    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 503: NO_SECRET },
+    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -101,7 +104,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
       426: error("UPGRADE_REQUIRED"),
-      429: error("RATE_LIMITED"),
+      429: LIMITED,
       503: NO_SECRET,
     },
   }),
@@ -117,7 +120,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
       401: error("UNAUTHORIZED"),
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
-      429: error("RATE_LIMITED"),
+      429: LIMITED,
       503: NO_SECRET,
     },
   }),
@@ -125,11 +128,13 @@ export const API_ROUTES: readonly RouteConfig[] = [
     method: "post",
     path: "/api/matches/{id}/send",
     tags: ["realtime"],
-    summary: "HTTP fallback: one client frame (msgpack) for a stream's connection",
-    request: { params: matchId, query: SendQuery, body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
+    summary: "HTTP fallback: one client frame (msgpack) for a stream's connection, with its send token in the Edgeroom-Send-Token header",
+    security: [{ sendToken: [] }],
+    request: { params: matchId, query: SendQuery, headers: z.object({ "edgeroom-send-token": SendToken.meta({ description: "The send token from the stream's `open` event." }) }), body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
     responses: {
       204: { description: "Accepted" },
       400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED: missing, malformed or wrong send token"),
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
       410: { description: "Unknown or closed connection; reconnect", content: { "text/plain": { schema: z.string() } } },
@@ -207,6 +212,20 @@ export const API_ROUTES: readonly RouteConfig[] = [
       404: error("NOT_FOUND: unknown code, or its match is over"),
       429: error("RATE_LIMITED: too many lookups from this address (Retry-After)"),
       503: error("SERVER_MISCONFIGURED: no CODES binding"),
+    },
+  }),
+  route({
+    method: "post",
+    path: "/api/players/{playerId}/revoke",
+    tags: ["operations"],
+    summary: "Revoke every token issued to a player so far and close its open connections (operator token)",
+    security: bearer,
+    request: { params: z.object({ playerId: z.string().meta({ description: "The player id (a token's `sub`)." }) }) },
+    responses: {
+      200: json(RevokeResponse, "Revoked"),
+      400: error("BAD_REQUEST: malformed player id"),
+      401: error("UNAUTHORIZED"),
+      503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set, or no PLAYERS binding"),
     },
   }),
   route({

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { ApiErrorCode } from "../protocol/codes";
 import { logEvent } from "../shared/log";
-import { allowedOrigins } from "./config";
+import { allowedHosts, allowedOrigins } from "./config";
 import type { GameRegistry } from "../games/registry";
 import type { AppEnv } from "./env";
 import { API_ROUTES, honoPath } from "./api-routes";
@@ -34,6 +34,16 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", (c, next) => {
     c.set("games", games);
+    return next();
+  });
+  // Optional Host allowlist (self-hosted and local servers reachable under names they should not answer to,
+  // e.g. DNS rebinding against a server on localhost). Checked before anything else.
+  app.use("*", (c, next) => {
+    const hosts = allowedHosts(c.env);
+    const url = new URL(c.req.url);
+    if (hosts.size > 0 && !hosts.has(url.hostname.toLowerCase()) && !hosts.has(url.host.toLowerCase())) {
+      throw new ApiError(421, ApiErrorCode.HOST_NOT_ALLOWED, "This server does not answer for that host name.");
+    }
     return next();
   });
   app.use("/api/*", (c, next) => cors({ origin: (origin) => (allowedOrigins(c.env).has(origin) ? origin : null), maxAge: 600 })(c, next));

@@ -1,19 +1,30 @@
 /** Request-level authentication helpers: the Bearer player token and the genuine-match-id check. */
 import type { Context } from "hono";
-import { requireSecret } from "./config";
+import { requireSecret, trustConnectingIp } from "./config";
 import type { AppEnv } from "./env";
 import { notFound, unauthorized } from "./errors";
 import { isGenuineMatchId } from "./match-id";
 import { verifyPlayerToken, type Player } from "./tokens";
 
-export async function requirePlayer(c: Context<AppEnv>): Promise<Player> {
+/**
+ * The verified player of a Bearer token, refused when the operator revoked it. With `ticketFor`, the
+ * same call records the match in the player's record (a later revocation then reaches its room).
+ */
+export async function requirePlayer(c: Context<AppEnv>, ticketFor?: string): Promise<Player> {
   const secret = requireSecret(c.env);
   const header = c.req.header("Authorization") ?? "";
   const match = /^Bearer ([A-Za-z0-9_.-]+)$/.exec(header);
   if (!match?.[1]) throw unauthorized("Send a player token as `Authorization: Bearer <token>`.");
   const verified = await verifyPlayerToken(secret, match[1]);
   if (!verified.ok) throw unauthorized(`Invalid player token (${verified.reason}).`);
-  return verified.value;
+  const { playerId, name, iat } = verified.value;
+  const players = c.env.PLAYERS;
+  if (players) {
+    const record = players.get(players.idFromName(playerId));
+    const revoked = ticketFor === undefined ? await record.isRevoked(iat) : (await record.ticket(iat, ticketFor, Math.floor(Date.now() / 1000))).revoked;
+    if (revoked) throw unauthorized("Invalid player token (revoked).");
+  }
+  return { playerId, name };
 }
 
 /** The :id path parameter, if it is a match id this deployment minted; else 404 without touching a room. */
@@ -23,6 +34,12 @@ export async function genuineMatchId(c: Context<AppEnv>): Promise<string> {
   return id;
 }
 
+/**
+ * The key of the per-client rate limits. Outside the platform a client-sent CF-Connecting-IP is
+ * ignored and every client shares one key: workerd exposes no peer address there, and believing the
+ * header would let anyone mint a fresh limit per request.
+ */
 export function clientAddress(c: Context<AppEnv>): string {
-  return c.req.header("CF-Connecting-IP") ?? "local";
+  if (!trustConnectingIp(c.env)) return "untrusted";
+  return c.req.header("CF-Connecting-IP") ?? "unknown";
 }

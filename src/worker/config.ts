@@ -56,7 +56,30 @@ export function guestsAllowed(env: Env): boolean {
   return (env.ALLOW_GUESTS ?? "false").trim().toLowerCase() === "true";
 }
 
+/** Default player-token lifetime: one long session. Tokens cannot be recalled, so they should not outlive it by much. */
+export const DEFAULT_TOKEN_TTL_SECONDS = 4 * 3600;
+
 export function tokenTtlSeconds(env: Env): number {
-  const n = Number(env.TOKEN_TTL_SECONDS ?? "86400");
-  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : 86400;
+  const n = Number(env.TOKEN_TTL_SECONDS ?? String(DEFAULT_TOKEN_TTL_SECONDS));
+  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : DEFAULT_TOKEN_TTL_SECONDS;
+}
+
+/**
+ * Whether CF-Connecting-IP can be believed. On Cloudflare the edge sets it (a client's own value is
+ * overwritten), so the default is "true". Outside the platform (wrangler dev, self-hosted workerd)
+ * nothing strips it, so `npm run dev` and the test harnesses set "false". There is no reliable
+ * runtime signal instead: miniflare fabricates `request.cf` locally too.
+ */
+export function trustConnectingIp(env: Env): boolean {
+  return (env.TRUST_CF_CONNECTING_IP ?? "true").trim().toLowerCase() !== "false";
+}
+
+/** Exact hostnames the worker serves (ALLOWED_HOSTS); empty = any host. */
+export function allowedHosts(env: Env): Set<string> {
+  return new Set(
+    (env.ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter((h) => h.length > 0),
+  );
 }

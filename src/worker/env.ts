@@ -4,9 +4,12 @@ import type { RoomHost } from "../room/host/room-object";
 import type { CodeObject } from "../matchmaking/code-object";
 import type { QueueObject } from "../matchmaking/queue-object";
 import type { RatingsObject } from "../matchmaking/ratings-object";
+import type { PlayerRecord } from "./player-record";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomHost>;
+  /** Per-player records (token revocation, matches joined). Optional: without it, revocation is off. */
+  PLAYERS?: DurableObjectNamespace<PlayerRecord>;
   /** Matchmaking queues, one object per game, mode, seats and shard (optional: without it /api/queue answers 503). */
   QUEUES?: DurableObjectNamespace<QueueObject>;
   /** The ratings store (one object, "global"). */
@@ -20,8 +23,11 @@ export interface Env {
   QUEUE_AI_AFTER_MS?: string;
   /** Real-time queues start with whoever is waiting once the first has waited this long, in ms. Default 5000. */
   QUEUE_READY_MS?: string;
-  /** Workers Rate Limiting binding capping WebSocket upgrade attempts per client. */
+  /** Workers Rate Limiting bindings, each keyed by client address (see clientAddress in auth.ts). */
   UPGRADE_LIMITER?: RateLimit;
+  GUEST_LIMITER?: RateLimit;
+  MATCH_LIMITER?: RateLimit;
+  TICKET_LIMITER?: RateLimit;
   /** Static assets (web/). */
   ASSETS?: Fetcher;
   /** HMAC secret for tokens, tickets and match ids; at least 32 characters. */
@@ -34,6 +40,10 @@ export interface Env {
   OPERATOR_TOKEN?: string;
   /** Lifetime of guest tokens in seconds. */
   TOKEN_TTL_SECONDS?: string;
+  /** "true" (the default) on Cloudflare, where the edge sets CF-Connecting-IP; "false" elsewhere, where a client could. */
+  TRUST_CF_CONNECTING_IP?: string;
+  /** Comma-separated exact hostnames the worker answers for; empty = any. */
+  ALLOWED_HOSTS?: string;
 }
 
 /** Hono context: the bindings, and the games this deployment hosts. */

@@ -21,6 +21,12 @@ export function openApiDocument(): Document {
     bearerFormat: "JWT",
     description: "A player token (from POST /api/guest or minted with AUTH_SECRET), or OPERATOR_TOKEN for the metrics endpoint.",
   });
+  registry.registerComponent("securitySchemes", "sendToken", {
+    type: "apiKey",
+    in: "header",
+    name: "Edgeroom-Send-Token",
+    description: "The per-connection send token from the HTTP fallback stream's `open` event (never in a URL).",
+  });
   for (const route of API_ROUTES) registry.registerPath(route);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",

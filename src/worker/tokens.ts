@@ -19,7 +19,8 @@ export const matchAudience = (matchId: string) => `edgeroom:match:${matchId}`;
 export const PlayerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
 export { PlayerName };
 
-const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), aud: z.literal(PLAYER_AUDIENCE) });
+// iat is optional for tokens minted elsewhere; such a token counts as issued at 0 (any revocation covers it).
+const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), iat: z.number().int().default(0), aud: z.literal(PLAYER_AUDIENCE) });
 const TicketClaims = z.object({
   sub: PlayerId,
   name: PlayerName,
@@ -54,9 +55,9 @@ export async function signTicket(secret: string, matchId: string, player: Player
   return { ticket, exp };
 }
 
-export async function verifyPlayerToken(secret: string, token: string): Promise<Verified<Player>> {
+export async function verifyPlayerToken(secret: string, token: string): Promise<Verified<Player & { iat: number }>> {
   const claims = await verifyClaims(token, secret, PLAYER_AUDIENCE, PlayerClaims);
-  return claims.ok ? { ok: true, value: { playerId: claims.value.sub, name: claims.value.name } } : claims;
+  return claims.ok ? { ok: true, value: { playerId: claims.value.sub, name: claims.value.name, iat: claims.value.iat } } : claims;
 }
 
 export async function verifyTicket(secret: string, token: string, matchId: string): Promise<Verified<Ticket>> {
@@ -66,13 +67,37 @@ export async function verifyTicket(secret: string, token: string, matchId: strin
   return { ok: true, value: { playerId: c.sub, name: c.name, role: c.role, jti: c.jti, exp: c.exp } };
 }
 
+/** Longest token or ticket accepted; ours are ~300 characters. Checked before any decoding. */
+export const MAX_TOKEN_CHARS = 2048;
+
+/**
+ * The reasons a client may see, by the JWT helper's error class. The class names are library
+ * internals (and change between versions), so they never reach a response; anything unlisted is
+ * reported as "malformed".
+ */
+const REASONS: Readonly<Record<string, string>> = {
+  JwtTokenExpired: "expired",
+  JwtTokenNotBefore: "not valid yet",
+  JwtTokenIssuedAt: "issued in the future",
+  JwtTokenIssuer: "wrong issuer",
+  JwtTokenAudience: "wrong audience",
+  JwtPayloadRequiresAud: "wrong audience",
+  JwtTokenSignatureMismatched: "bad signature",
+  JwtAlgorithmNotImplemented: "unsupported algorithm",
+  JwtAlgorithmMismatch: "unsupported algorithm",
+  JwtAlgorithmNotAllowed: "unsupported algorithm",
+  JwtSymmetricAlgorithmNotAllowed: "unsupported algorithm",
+  JwtAlgorithmRequired: "unsupported algorithm",
+};
+
 async function verifyClaims<T>(token: string, secret: string, aud: string, schema: z.ZodType<T>): Promise<Verified<T>> {
+  if (token.length > MAX_TOKEN_CHARS) return { ok: false, reason: "too long" };
   let payload: unknown;
   try {
     // alg pinned: a token whose header says "none" or another algorithm is refused.
     payload = await verify(token, secret, { alg: ALG, iss: ISSUER, aud });
   } catch (err) {
-    return { ok: false, reason: err instanceof Error ? err.name : "invalid token" };
+    return { ok: false, reason: (err instanceof Error && REASONS[err.name]) || "malformed" };
   }
   const parsed = schema.safeParse(payload);
   return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: "missing or invalid claims (exp is required)" };

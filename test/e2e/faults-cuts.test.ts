@@ -20,6 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Rng, mixSeed } from "../../src/games/rng";
+import { connectFour } from "../../src/games/connect-four";
+import { verifyReplay } from "../../src/replay/verify";
+import { appGames } from "../support/app-games";
 import { C4Match, quickWin, randomColumn, verifyMatch, type MatchCheck } from "../support/fault-c4";
 import { auditSeqs, faultSeed, ms, now, percentile, printTable, useFaultStack, SUITE_BACKOFF, type SeqAudit } from "../support/fault-harness";
 import type { CutReport } from "../support/fault-proxy";
@@ -169,6 +172,8 @@ describe("fault injection: connection cuts during play", () => {
     const midFrame = log.filter((c) => c.kind.startsWith("mid")).length;
     const upCuts = log.filter((c) => c.cut?.direction === "up").length;
     const attempts = log.reduce((n, c) => n + c.attempts, 0);
+    // The seq log sees only applied updates: the SDK drops a re-sent one silently, counting it here.
+    const duplicateUpdates = players.reduce((n, p) => n + p.client.stats.duplicateUpdates, 0);
 
     const file = join(tmpdir(), "edgeroom-faults", `cuts-${SEED}.json`);
     mkdirSync(join(tmpdir(), "edgeroom-faults"), { recursive: true });
@@ -186,6 +191,7 @@ describe("fault injection: connection cuts during play", () => {
       ["inputs applied twice", duplicated],
       ["updates applied by clients", audits.reduce((n, [, a]) => n + a.applied, 0)],
       ["  seq gaps / duplicates", `${audits.reduce((n, [, a]) => n + a.gaps, 0)} / ${audits.reduce((n, [, a]) => n + a.duplicates, 0)}`],
+      ["  duplicate updates the clients dropped (seq ≤ applied)", duplicateUpdates],
       ["resumes replayed / snapshot", `${audits.reduce((n, [, a]) => n + a.replayed, 0)} / ${audits.reduce((n, [, a]) => n + a.snapshots, 0)}`],
       ["socket attempts to get back (per cut)", `${attempts} (${(attempts / log.length).toFixed(2)})`],
       ["reconnect (cut → open) p50 / p95 / p99 / max", `${ms(percentile(reconnect, 50))} / ${ms(percentile(reconnect, 95))} / ${ms(percentile(reconnect, 99))} / ${ms(Math.max(...reconnect))}`],
@@ -201,6 +207,7 @@ describe("fault injection: connection cuts during play", () => {
     expect(upCuts).toBeGreaterThan(0);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
+    expect(duplicateUpdates).toBe(0);
     for (const c of checks) {
       expect(c.verification.ok).toBe(true);
       expect(c.roundHashMismatches).toBe(0);
@@ -275,6 +282,14 @@ describe("fault injection: connection cuts during play", () => {
     expect(w.frame.seq).toBe(status.seq);
     expect(w.frame.stateHash).toBe(status.stateHash);
     expect(spectator.client.room).toEqual(w.frame.room);
+    // Independently of the server's own answers: re-simulate the action log, then the final state's hash
+    // must be the welcome's, and its view must be exactly what the spectator's client rebuilt.
+    const replay = await (await suite.stack.api.fetch(`${suite.stack.api.base}/api/matches/${m.matchId}/replay`)).json();
+    const verified = verifyReplay(replay, appGames);
+    const last = verified.rounds.at(-1);
+    expect(verified.ok).toBe(true);
+    expect(last?.stateHash).toBe(w.frame.stateHash);
+    expect(spectator.client.room?.view).toEqual(connectFour.view(last?.state as Parameters<typeof connectFour.view>[0], null));
 
     const check = await verifyMatch(suite.stack, m);
     expect(check.problems, check.problems.join("\n")).toEqual([]);
@@ -287,5 +302,7 @@ describe("fault injection: connection cuts during play", () => {
     expect(pa!.snapshots + pb!.snapshots).toBe(0);
     expect(pa!.replayed + pb!.replayed).toBe(cuts);
     expect(auditSeqs(spectator.seqLog)).toMatchObject({ fresh: 1, replayed: 0, snapshots: 1, gaps: 0, duplicates: 0 });
+    // Duplicates the server sent would be dropped by the SDK before the seq log sees them: none may exist.
+    for (const p of [...m.players, spectator]) expect({ who: p.label, duplicateUpdates: p.client.stats.duplicateUpdates }).toEqual({ who: p.label, duplicateUpdates: 0 });
   }, 120_000);
 });

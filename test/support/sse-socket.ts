@@ -10,6 +10,7 @@ import { TestSocket, type MinimalSocket } from "./test-socket";
 export class SseSocket implements MinimalSocket {
   private listeners: { message: ((ev: { data: unknown }) => void)[]; close: ((ev: { code: number; reason: string }) => void)[] } = { message: [], close: [] };
   conn = "";
+  sendToken = "";
   readonly opened: Promise<void>;
   private reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
 
@@ -31,7 +32,7 @@ export class SseSocket implements MinimalSocket {
     const body = typeof data === "string" ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(0);
     void this.fetch(this.sendUrl(this.conn), {
       method: "POST",
-      headers: { "Content-Type": typeof data === "string" ? "text/plain" : "application/msgpack" },
+      headers: { "Content-Type": typeof data === "string" ? "text/plain" : "application/msgpack", "Edgeroom-Send-Token": this.sendToken },
       body,
     }).then((r) => r.arrayBuffer());
   }
@@ -51,7 +52,7 @@ export class SseSocket implements MinimalSocket {
         if (done) break;
         for (const m of parser.push(value)) {
           if (m.event === "open") {
-            this.conn = (JSON.parse(m.data) as { conn: string }).conn;
+            ({ conn: this.conn, sendToken: this.sendToken } = JSON.parse(m.data) as { conn: string; sendToken: string });
             markOpen();
           } else if (m.event === "frame") {
             const bytes = sseFrameBytes(m.data);

@@ -23,7 +23,19 @@ export interface WorkerOptions extends DevOptions {
   cpus?: string;
   /** Keep at most this many characters of output (benchmarks run long); default unbounded. */
   outputLimit?: number;
+  /** Rate-limit bindings (default: HARNESS_LIMITS). */
+  ratelimits?: Record<string, { simple: { limit: number; period: 10 | 60 } }>;
 }
+
+/**
+ * Outside the platform every client shares one rate-limit key (TRUST_CF_CONNECTING_IP is "false"),
+ * so the production caps of wrangler.toml would throttle the harness's many clients as one. The
+ * end-to-end tests and benchmarks get caps they never reach; the caps themselves are tested in
+ * test/workers/edge-limits.test.ts.
+ */
+export const HARNESS_LIMITS = Object.fromEntries(
+  ["UPGRADE_LIMITER", "GUEST_LIMITER", "MATCH_LIMITER", "TICKET_LIMITER"].map((name) => [name, { simple: { limit: 1_000_000, period: 60 as const } }]),
+);
 
 export interface WorkerServer extends DevServer {
   /** pid of the miniflare process; workerd runs among its children. */
@@ -42,6 +54,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
     // Module names are paths relative to this root; the bundle lives outside the repository.
     modulesRoot: dirname(worker.scriptPath),
     bindings: { ...(worker.workerOptions["bindings"] as Record<string, string> | undefined), ...DEV_VARS, ...opts.vars },
+    ratelimits: opts.ratelimits ?? HARNESS_LIMITS,
     host: "127.0.0.1",
     port: opts.port ?? 0,
     durableObjectsPersist: join(persistDir, "do"),

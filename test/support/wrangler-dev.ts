@@ -19,7 +19,7 @@ export const TEST_SECRET = "e2e-secret-0123456789abcdef0123456789abcdef";
  * Development values every local server of the tests gets explicitly (wrangler.toml holds the
  * production defaults: guests off, no extra origins; `npm run dev` writes these into .dev.vars).
  */
-export const DEV_VARS: Readonly<Record<string, string>> = { AUTH_SECRET: TEST_SECRET, ALLOW_GUESTS: "true" };
+export const DEV_VARS: Readonly<Record<string, string>> = { AUTH_SECRET: TEST_SECRET, ALLOW_GUESTS: "true", TRUST_CF_CONNECTING_IP: "false" };
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { CloseCode, encodeFrame, ErrorCode, type ServerFrame } from "../../src/protocol";
 import { sseEvent } from "../../src/room/host/sse-hub";
 import { httpEndpoints, httpTransport, manualTimers, type StreamingFetch, type TransportData } from "../../src/client/internal";
-import { connectHttp, connectWith, harness, oneByteChunks, room, splitAt, welcome, type Harness } from "./client-sdk-harness";
+import { connectHttp, connectWith, harness, oneByteChunks, room, sendTokenFor, splitAt, welcome, type Harness } from "./client-sdk-harness";
 
 // ---------------------------------------------------------------- the transport alone
 
@@ -57,7 +57,7 @@ const downstreamArb: fc.Arbitrary<Downstream> = fc.oneof({ arbitrary: frameArb.m
 
 function encodeStream(items: readonly Downstream[], close: { code: number; reason: string }): Uint8Array {
   const parts = [
-    sseEvent("open", JSON.stringify({ conn: "00000000-0000-4000-8000-000000000001" })),
+    sseEvent("open", JSON.stringify({ conn: "00000000-0000-4000-8000-000000000001", sendToken: "t".repeat(43) })),
     ...items.map((it) => (it.kind === "pong" ? sseEvent("pong", "pong") : sseEvent("frame", Buffer.from(encodeFrame(it.frame)).toString("base64")))),
     sseEvent("close", JSON.stringify(close)),
   ];
@@ -103,7 +103,7 @@ describe("httpTransport: the event stream", () => {
   });
 
   it("closes with 1006 when the stream ends without a close event, and reports a refused stream without opening", async () => {
-    const ended = await runTransport([sseEvent("open", JSON.stringify({ conn: "c" })), sseEvent("pong", "pong")]);
+    const ended = await runTransport([sseEvent("open", JSON.stringify({ conn: "c", sendToken: "t".repeat(43) })), sseEvent("pong", "pong")]);
     expect(ended).toMatchObject({ log: [{ open: true }, { text: "pong" }], code: 1006, closes: 1 });
     const refused = await runTransport([sseEvent("close", JSON.stringify({ code: CloseCode.AUTH_FAILED, reason: "This join ticket was already used." }))]);
     expect(refused).toMatchObject({ log: [], code: CloseCode.AUTH_FAILED, reason: "This join ticket was already used.", closes: 1 });
@@ -141,6 +141,9 @@ describe("GameClient<unknown> over the HTTP fallback", () => {
     // The welcome's clock sync went first.
     expect(s.posts).toHaveLength(2);
     expect(s.posts[1]).toMatchObject({ url: "http://rooms.test/api/matches/m1/send?conn=00000000-0000-4000-8000-0000000000aa", contentType: "application/msgpack" });
+    // The send token rides in a header, never in the URL.
+    expect(s.posts[1]?.sendToken).toBe(sendTokenFor("00000000-0000-4000-8000-0000000000aa"));
+    expect(s.posts[1]?.url).not.toContain(sendTokenFor("00000000-0000-4000-8000-0000000000aa"));
     s.deliver({ t: "ack", id: 5, seq: 1, dup: false });
     await expect(result).resolves.toMatchObject({ ok: true, kind: "ack", id: 5, seq: 1, dup: false });
     expect(h.client.webSocketsBlocked).toBe(false);

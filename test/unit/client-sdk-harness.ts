@@ -92,6 +92,8 @@ let connCounter = 0;
 export interface FakePost {
   readonly url: string;
   readonly conn: string | null;
+  /** The Edgeroom-Send-Token header of the POST. */
+  readonly sendToken: string | null;
   readonly contentType: string;
   readonly body: Uint8Array | string;
   /** The client read the answer (after which a transport has cleared the POST's timeout). */
@@ -140,7 +142,7 @@ export class FakeSseStream {
   // ---- the server side
   open(conn = `00000000-0000-4000-8000-${String(++connCounter).padStart(12, "0")}`): void {
     this.conn = conn;
-    this.event("open", JSON.stringify({ conn }));
+    this.event("open", JSON.stringify({ conn, sendToken: sendTokenFor(conn) }));
   }
   deliver(frame: ServerFrame): void {
     this.event("frame", Buffer.from(encodeFrame(frame)).toString("base64"));
@@ -172,12 +174,13 @@ export class FakeSseStream {
   }
 
   // ---- what the client sent
-  receive(url: string, contentType: string, body: Uint8Array | string, signal: AbortSignal | undefined): Promise<StreamingResponse> {
+  receive(url: string, contentType: string, body: Uint8Array | string, signal: AbortSignal | undefined, sendToken: string | null = null): Promise<StreamingResponse> {
     return new Promise((resolve, reject) => {
       let answered = false;
       const post = {
         url,
         conn: new URL(url).searchParams.get("conn"),
+        sendToken,
         contentType,
         body,
         consumed: false,
@@ -353,7 +356,7 @@ export function harness(over: Partial<ClientOptions> = {}, recordContexts = fals
     const conn = u.searchParams.get("conn");
     const target = streams.find((s) => s.conn !== null && s.conn === conn);
     if (init.method === "POST" && u.pathname.endsWith("/send") && target) {
-      return target.receive(url, init.headers["Content-Type"] ?? "", init.body ?? "", init.signal);
+      return target.receive(url, init.headers["Content-Type"] ?? "", init.body ?? "", init.signal, init.headers["Edgeroom-Send-Token"] ?? null);
     }
     strayRequests.push(`${init.method} ${url}`);
     return { status: 410, body: null, text: async () => "" };
@@ -459,4 +462,9 @@ export function splitAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[
 
 export function oneByteChunks(bytes: Uint8Array): Uint8Array[] {
   return Array.from(bytes, (b) => Uint8Array.of(b));
+}
+
+/** The send token the fake stream hands out for a connection (43 characters, like the room's). */
+export function sendTokenFor(conn: string): string {
+  return `tok${conn.replace(/-/g, "")}`.padEnd(43, "x").slice(0, 43);
 }

@@ -57,6 +57,25 @@ describe("client frame decoding", () => {
     expect(scanMsgpack(protoKey)).toEqual({ ok: false, reason: "forbidden map key" });
   });
 
+  it("refuses duplicate keys, constructor/prototype keys and 64-bit integers beyond 2^53 instead of coercing them", () => {
+    const enc = (t: string) => [...new TextEncoder().encode(t)];
+    const key = (t: string) => [0xa0 | t.length, ...enc(t)];
+    const reasons = (b: number[]) => scanMsgpack(new Uint8Array(b));
+    expect(reasons([0x82, ...key("t"), 0x01, ...key("t"), 0x02])).toEqual({ ok: false, reason: "duplicate map key" });
+    // The same key spelled as fixstr and as str8 is still the same key.
+    expect(reasons([0x82, ...key("t"), 0x01, 0xd9, 1, ...enc("t"), 0x02])).toEqual({ ok: false, reason: "duplicate map key" });
+    for (const k of ["constructor", "prototype", "__proto__"]) expect(reasons([0x81, ...key(k), 0x01])).toEqual({ ok: false, reason: "forbidden map key" });
+    expect(reasons([0x81, ...key("constructors"), 0x01])).toEqual({ ok: true });
+    const u64 = (hi: number, lo: number) => [0xcf, hi >>> 24, (hi >>> 16) & 0xff, (hi >>> 8) & 0xff, hi & 0xff, lo >>> 24, (lo >>> 16) & 0xff, (lo >>> 8) & 0xff, lo & 0xff];
+    expect(reasons(u64(0x001fffff, 0xffffffff))).toEqual({ ok: true }); // 2^53 - 1
+    expect(reasons(u64(0x00200000, 0))).toEqual({ ok: false, reason: "integer beyond ±(2^53 - 1)" }); // 2^53
+    expect(reasons([0xd3, 0xff, 0xe0, 0, 0, 0, 0, 0, 0])).toEqual({ ok: false, reason: "integer beyond ±(2^53 - 1)" }); // -2^53
+    expect(reasons([0xd3, 0xff, 0xe0, 0, 0, 0, 0, 0, 1])).toEqual({ ok: true }); // -(2^53 - 1)
+    expect(reasons([0xcf, 0, 0, 0])).toEqual({ ok: false, reason: "truncated int64" });
+    // An input id beyond 2^53 is refused as malformed, not rounded into another id.
+    expect(decodeClientFrame(new Uint8Array([0x83, ...key("t"), ...key("input"), ...key("id"), ...u64(0x00200000, 1), ...key("data"), 0xc0]))).toMatchObject({ ok: false, code: ErrorCode.MALFORMED_FRAME });
+  });
+
   it("rejects well-formed msgpack that is not a valid frame, naming the field", () => {
     const cases: unknown[] = [
       42,

@@ -30,10 +30,24 @@ export function wrap(ws: WebSocket): TestSocket {
   return track(new TestSocket(ws));
 }
 
-export const api = new Api((input, init) => SELF.fetch(input, init), "https://edgeroom.test");
+/**
+ * A fresh client address per request (documentation range 2001:db8::/32), so the per-address edge
+ * limits never couple unrelated tests; the tests of those limits name their address.
+ */
+let addresses = 0;
+const block = Array.from(crypto.getRandomValues(new Uint16Array(2)), (n) => n.toString(16)).join(":"); // test files may share the limiter
+export const freshAddress = () => `2001:db8:${block}::${(++addresses).toString(16)}`;
+
+function withAddress(init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  if (!headers.has("CF-Connecting-IP")) headers.set("CF-Connecting-IP", freshAddress());
+  return { ...init, headers };
+}
+
+export const api = new Api((input, init) => SELF.fetch(input, withAddress(init)), "https://edgeroom.test");
 
 export async function upgrade(url: string, headers: Record<string, string> = {}): Promise<Response> {
-  return SELF.fetch(url, { headers: { Upgrade: "websocket", ...headers } });
+  return SELF.fetch(url, withAddress({ headers: { Upgrade: "websocket", ...headers } }));
 }
 
 /** Open a socket into a match for a guest (fetching a fresh ticket), and wait for its welcome. */

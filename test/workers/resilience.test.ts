@@ -54,16 +54,28 @@ describe("reconnection, timers and eviction", () => {
   });
 
   it("runs a repeated alarm without applying anything twice", async () => {
-    const { matchId, a, b } = await twoPlayerMatch();
-    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
-    await a.next("ack");
+    // A real due timer: the turn clock (1 s) ends the match through the alarm.
+    const { matchId, a, b } = await twoPlayerMatch({ turnMs: 1000 });
+    const end = await b.nextEvent("matchEnded");
+    expect(end.room.result).toMatchObject({ winner: 1, reason: "timeout" });
     const stub = stubFor(matchId);
-    const seqBefore = await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomHost) => o.status());
-    await runDurableObjectAlarm(stub);
-    await runDurableObjectAlarm(stub);
-    expect(await runInDurableObject(stub, (o: import("../../src/room/host/room-object").RoomHost) => o.status())).toEqual(seqBefore);
-    // And the room still schedules its next wake (turn clock, heartbeat checks).
-    expect(await runInDurableObject(stub, (_o, state) => state.storage.getAlarm())).not.toBeNull();
+    type Host = import("../../src/room/host/room-object").RoomHost;
+    const before = await runInDurableObject(stub, async (o: Host) => ({ status: await o.status(), metrics: await o.metrics() }));
+    // Alarms are at-least-once: the same alarm delivered again (twice) must find nothing left to do.
+    const after = await runInDurableObject(stub, async (o: Host) => {
+      await o.alarm();
+      await o.alarm();
+      return { status: await o.status(), metrics: await o.metrics() };
+    });
+    expect(after.metrics["alarmRuns"]).toBe((before.metrics["alarmRuns"] ?? 0) + 2);
+    expect(after.status).toBe(before.status);
+    expect(JSON.parse(after.status ?? "null")).toMatchObject({ result: { winner: 1, reason: "timeout" } });
+    expect(after.metrics["storageWrites"]).toBe(before.metrics["storageWrites"]);
+    // No frame reached Bob because of them: the next frame he gets is the answer to his sync.
+    const framesBefore = b.frames.length;
+    b.send({ t: "sync", c: 7 });
+    await b.next("sync", (f) => f.c === 7);
+    expect(b.frames.slice(framesBefore).map((f) => f.t)).toEqual(["sync"]);
     a.close();
     b.close();
   });

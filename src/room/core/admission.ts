@@ -1,6 +1,6 @@
 /** Deciding on a new connection: version, room state, resume check, seat claim, replacing older connections, and the welcome. */
 import type { GameEvent, Seat } from "../../games/types";
-import { CloseCode, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../../protocol";
+import { CloseCode, MAX_ROOM_CONNECTIONS, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../../protocol";
 import { liveConn, type ConnectRequest, type ConnInfo } from "./connections";
 import { endAbsence } from "./absence";
 import { beginMatch, everyoneHere } from "./match-start";
@@ -23,6 +23,13 @@ export function admit(core: RoomOps, req: ConnectRequest, now: number): ConnectD
   const events: GameEvent[] = [];
   if (req.role === "spectator") {
     if (!rec.settings.spectators) return refuse(core, req, CloseCode.SPECTATORS_NOT_ALLOWED, "This match does not allow spectators.");
+    // Every seat keeps a place (one connection each); spectators share the rest. A spectator's own older
+    // connection is about to be replaced, so it does not count.
+    const others = core.conns.all().filter((c) => !(c.playerId === req.playerId && c.role === "spectator")).length;
+    const seatedElsewhere = Math.max(0, rec.seats.filter((s) => s.kind === "human").length - core.conns.all().filter((c) => c.role === "player").length);
+    if (others + seatedElsewhere >= MAX_ROOM_CONNECTIONS) {
+      return refuse(core, req, CloseCode.ROOM_AT_CAPACITY, `This room holds at most ${MAX_ROOM_CONNECTIONS} connections.`);
+    }
   } else {
     seat = rec.seats.findIndex((s) => s.playerId === req.playerId);
     if (seat < 0) {

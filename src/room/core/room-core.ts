@@ -116,6 +116,22 @@ export class RoomCore implements RoomOps {
     this.emitUpdate(away.length > 0 ? away : [{ type: "playerDisconnected", seat: c.seat, graceUntil: null, paused: false }]);
   }
 
+  /** Close every connection of a player (revoked by the operator); returns how many. Its seat stays, in grace. */
+  kick(playerId: string, now: number): number {
+    const conns = this.conns.all().filter((c) => c.playerId === playerId);
+    for (const c of conns) {
+      this.close(c, CloseCode.KICKED, "Removed by the server.");
+      this.disconnect(c.connId, CloseCode.KICKED, now);
+    }
+    if (conns.length > 0) this.log("warn", "kicked", { playerId, connections: conns.length });
+    return conns.length;
+  }
+
+  /** Whether this connection is live in the room (the host drops frames of any other socket unread). */
+  tracks(connId: string): boolean {
+    return this.conns.get(connId) !== undefined;
+  }
+
   /** One frame from a socket. Never throws on bad input: it answers with an error frame. */
   message(connId: string, data: ArrayBuffer | string, now: number): void {
     const c = this.conns.get(connId);

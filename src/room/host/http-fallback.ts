@@ -1,5 +1,5 @@
 /** The HTTP fallback transport (SSE down, POST up): opening a connection's event stream, and taking one client frame per POST. */
-import { CloseCode } from "../../protocol";
+import { CloseCode, SEND_TOKEN_HEADER } from "../../protocol";
 import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import type { RoomCore } from "../core/room-core";
@@ -36,6 +36,10 @@ export async function httpSend(host: FallbackHost, request: Request): Promise<Re
   const connId = new URL(request.url).searchParams.get("conn") ?? "";
   const core = host.room();
   if (!core || !host.sse.has(connId)) return new Response("Unknown or closed connection; reconnect.", { status: 410 });
+  // The worker checked the header's shape; only the room knows the value. Nothing is read or changed on a mismatch.
+  if (!host.sse.authorized(connId, request.headers.get(SEND_TOKEN_HEADER) ?? "")) {
+    return Response.json({ error: { code: "UNAUTHORIZED", message: "Wrong send token for this connection." } }, { status: 401 });
+  }
   const body = await request.arrayBuffer();
   const isText = (request.headers.get("Content-Type") ?? "").startsWith("text/");
   core.message(connId, isText ? new TextDecoder().decode(body) : body, Date.now());

@@ -9,10 +9,12 @@ export interface OpsCounters {
   storageWrites: number;
   rowsWritten: number;
   messages: number;
+  /** Frames from sockets the room had already closed (policy, replaced, timed out): dropped unread. */
+  droppedFrames: number;
 }
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0 };
 }
 
 /** One storage transaction: the record row, one action-log batch row when there are new actions, and the journal rows. */

@@ -26,6 +26,9 @@ export class Outbound {
   close(conn: string, code: number, reason: string): void {
     if (this.sse.close(conn, code, reason)) return;
     for (const ws of this.ctx.getWebSockets(`conn:${conn}`)) {
+      // Forget the connection first: a client that ignores the close keeps the socket open, and the
+      // attachment is what a rebuilt room (after hibernation) would readmit it from.
+      ws.serializeAttachment(null);
       try {
         ws.close(code, reason);
       } catch {

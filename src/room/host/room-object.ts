@@ -23,6 +23,7 @@ import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
+import { closeQuietly, refuseSocket, safeJson } from "./socket-close";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 /** What the matchmaking queue adds when it creates a match. */
@@ -96,6 +97,15 @@ export class RoomHost extends DurableObject<unknown> {
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
   }
 
+  /** Close a revoked player's connections (operator revocation); the number closed. */
+  async kick(playerId: string): Promise<number> {
+    const core = this.ensureInitialized();
+    if (!core) return 0;
+    const n = core.kick(playerId, Date.now());
+    await this.flush(core);
+    return n;
+  }
+
   /** Public status as JSON text, or null when no match exists here (nothing is written). */
   async status(): Promise<string | null> {
     const core = this.ensureInitialized();
@@ -157,13 +167,18 @@ export class RoomHost extends DurableObject<unknown> {
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    this.ops.messages += 1;
-    const core = this.ensureInitialized();
     const info = readAttachment(ws);
-    if (!core || !info) {
-      ws.close(CloseCode.MATCH_NOT_FOUND, "No such match.");
-      return;
+    const core = info ? this.ensureInitialized() : null;
+    if (info && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
+    if (!info || !core || !core.tracks(info.connId)) {
+      // A socket the room already closed whose client ignores the close: drop the frame unread (no
+      // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
+      // frame is out; workerd offers no harder abort).
+      this.ops.droppedFrames += 1;
+      ws.serializeAttachment(null);
+      return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
     }
+    this.ops.messages += 1;
     core.message(info.connId, message, Date.now());
     await this.flush(core);
   }
@@ -175,6 +190,9 @@ export class RoomHost extends DurableObject<unknown> {
     } catch {
       // Already closed: nothing to complete.
     }
+    // A socket the room had closed: its client finally answered. The dropped-frame total tells an
+    // operator (and the tests) what ignoring the close cost.
+    if (readAttachment(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
     this.onGone(ws, code);
   }
 
@@ -315,27 +333,4 @@ export class RoomHost extends DurableObject<unknown> {
   private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
     logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   }
-}
-
-function safeJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Refuses an upgrade with a close code, without admitting the socket to the room.
- *
- * The one place a socket is accepted outside the Hibernation API, on purpose: the socket never joins the
- * room, never receives a game frame and lives for one close frame. workerd keeps the TCP connection of a
- * hibernatable socket open until the object hibernates, even after the close handshake (measured locally:
- * 10 s after `close()`), so a refused client would wait that long to see its terminal close code; a
- * plainly accepted socket is closed right after the handshake.
- */
-function refuseSocket(server: WebSocket, code: number, reason: string): void {
-  server.accept();
-  server.close(code, reason);
 }

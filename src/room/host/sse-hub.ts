@@ -26,21 +26,43 @@ export function sseEvent(event: string, data: string): Uint8Array {
   return encoder.encode(`event: ${event}\ndata: ${data}\n\n`);
 }
 
+/** 32 random bytes, base64url (43 characters). */
+function newSendToken(): string {
+  let s = "";
+  for (const b of crypto.getRandomValues(new Uint8Array(32))) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Constant-time comparison of two strings of equal length (tokens are fixed-length). */
+function sameToken(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
 export class SseHub {
   private readonly streams = new Map<string, WritableStreamDefaultWriter<Uint8Array>>();
+  /** Per-connection send tokens: only the holder of the stream may POST frames for it. */
+  private readonly tokens = new Map<string, string>();
 
   constructor(private readonly onGone: (connId: string) => void) {}
 
-  /** Open a stream for a connection; the first event tells the client its connection id for POSTs. */
+  /**
+   * Open a stream for a connection. The first event tells the client its connection id and a send
+   * token; POSTs must carry the token in a header (the id alone is in URLs, hence in logs).
+   */
   open(connId: string): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     this.streams.set(connId, writer);
+    const sendToken = newSendToken();
+    this.tokens.set(connId, sendToken);
     writer.closed.then(
       () => this.drop(connId),
       () => this.drop(connId),
     );
-    void writer.write(sseEvent("open", JSON.stringify({ conn: connId })));
+    void writer.write(sseEvent("open", JSON.stringify({ conn: connId, sendToken })));
     return new Response(readable, { status: 200, headers: SSE_HEADERS });
   }
 
@@ -51,6 +73,12 @@ export class SseHub {
 
   has(connId: string): boolean {
     return this.streams.has(connId);
+  }
+
+  /** Whether `token` is this open connection's send token. */
+  authorized(connId: string, token: string): boolean {
+    const expected = this.tokens.get(connId);
+    return this.streams.has(connId) && expected !== undefined && sameToken(expected, token);
   }
 
   send(connId: string, data: Uint8Array | string): boolean {
@@ -65,6 +93,7 @@ export class SseHub {
     const w = this.streams.get(connId);
     if (!w) return false;
     this.streams.delete(connId);
+    this.tokens.delete(connId);
     void w
       .write(sseEvent("close", JSON.stringify({ code, reason })))
       .then(() => w.close())
@@ -73,6 +102,7 @@ export class SseHub {
   }
 
   private drop(connId: string): void {
+    this.tokens.delete(connId);
     if (!this.streams.delete(connId)) return;
     this.onGone(connId);
   }

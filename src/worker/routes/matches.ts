@@ -12,6 +12,7 @@ import { ApiError, badRequest, notFound } from "../errors";
 import { newMatchId } from "../match-id";
 import { signTicket } from "../tokens";
 import { claimCode } from "./codes";
+import { enforceLimit } from "../rate-limit";
 
 export const matches = new Hono<AppEnv>()
   .post("/api/matches", async (c) => {
@@ -22,6 +23,7 @@ export const matches = new Hono<AppEnv>()
     if (!game) throw badRequest(`Unknown game "${body.game}". Available: ${c.var.games.ids.join(", ")}.`);
     const settings = resolveSettings(game, body);
     if (!settings.ok) throw badRequest(settings.message);
+    await enforceLimit(c, "MATCH_LIMITER", { playerId: player.playerId });
     const matchId = await newMatchId(requireSecret(c.env));
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
     const created = await stub.create(matchId, body, player);
@@ -40,9 +42,10 @@ export const matches = new Hono<AppEnv>()
     return c.body(status, 200, { "Content-Type": "application/json" });
   })
   .post("/api/matches/:id/ticket", async (c) => {
-    const player = await requirePlayer(c);
     const matchId = await genuineMatchId(c);
+    const player = await requirePlayer(c, matchId);
     const { role } = await jsonBody(c, TicketRequest);
+    await enforceLimit(c, "TICKET_LIMITER", { playerId: player.playerId, matchId });
     const { ticket, exp } = await signTicket(requireSecret(c.env), matchId, player, role);
     const ws = new URL(`/api/matches/${matchId}/ws`, c.req.url);
     ws.protocol = ws.protocol === "https:" ? "wss:" : "ws:";

@@ -8,11 +8,12 @@
  * is the one set here.
  */
 import { Hono, type Context } from "hono";
-import { JoinQuery, SendQuery } from "../../protocol/http-api";
+import { JoinQuery, SEND_TOKEN_HEADER, SendQuery, SendToken } from "../../protocol/http-api";
 import { ApiErrorCode, MAX_CLIENT_FRAME_BYTES } from "../../protocol";
 import { IDENTITY_HEADER, INTERNAL_HEADER_PREFIX, type RoomIdentity } from "../../shared/identity";
 import { logEvent } from "../../shared/log";
-import { clientAddress, genuineMatchId } from "../auth";
+import { genuineMatchId } from "../auth";
+import { enforceLimit } from "../rate-limit";
 import { requireSecret } from "../config";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, unauthorized } from "../errors";
@@ -31,14 +32,8 @@ async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): P
     throw unauthorized(`Invalid join ticket (${ticket.reason}).`);
   }
   const t = ticket.value;
-  const limiter = c.env.UPGRADE_LIMITER;
-  if (limiter) {
-    const { success } = await limiter.limit({ key: `${clientAddress(c)}|${t.playerId}` });
-    if (!success) {
-      logEvent("warn", "upgrade_refused", { matchId, transport: kind, playerId: t.playerId, reason: "rate limited" });
-      throw new ApiError(429, ApiErrorCode.RATE_LIMITED, "Too many connection attempts; retry shortly.", { "Retry-After": "10" });
-    }
-  }
+  // Keyed by address alone: fresh guest identities are free, so a per-player key would not cap anything.
+  await enforceLimit(c, "UPGRADE_LIMITER", { matchId, transport: kind, playerId: t.playerId });
   const { session, lastSeq } = query.data;
   const resume = lastSeq === undefined ? null : { session: session ?? null, lastSeq };
   const identity: RoomIdentity = { playerId: t.playerId, name: t.name, role: t.role, jti: t.jti, exp: t.exp, version: query.data.v, resume };
@@ -48,7 +43,12 @@ async function admit(c: Context<AppEnv>, matchId: string, kind: "ws" | "sse"): P
 /** The client's headers minus every internal one it may have sent, plus the verified identity. */
 function internalHeaders(c: Context<AppEnv>, identity: RoomIdentity | null): Headers {
   const headers = new Headers();
-  for (const [k, v] of c.req.raw.headers) if (!k.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) headers.set(k, v);
+  for (const [k, v] of c.req.raw.headers) {
+    const name = k.toLowerCase();
+    // Sec-WebSocket-Extensions is dropped so the runtime never negotiates permessage-deflate with the
+    // room's socket: an inflated message is only capped after inflation, when the memory is spent.
+    if (!name.startsWith(INTERNAL_HEADER_PREFIX) && name !== "sec-websocket-extensions") headers.set(k, v);
+  }
   if (identity) headers.set(IDENTITY_HEADER, JSON.stringify(identity));
   return headers;
 }
@@ -72,6 +72,9 @@ export const socket = new Hono<AppEnv>()
     checkOrigin(c);
     const q = SendQuery.safeParse(c.req.query());
     if (!q.success) throw badRequest("Invalid query: expected ?conn=<connection id>.");
+    if (!SendToken.safeParse(c.req.header(SEND_TOKEN_HEADER)).success) {
+      throw unauthorized(`Send the connection's send token (from the stream's open event) in the ${SEND_TOKEN_HEADER} header.`);
+    }
     const body = await c.req.arrayBuffer();
     // Checked here too so an oversized body never reaches the room; the room answers with the same error frame rule.
     if (body.byteLength > MAX_CLIENT_FRAME_BYTES) {

@@ -1,0 +1,48 @@
+/**
+ * One Durable Object per player id (PLAYERS binding, optional): the operator's revocation of that
+ * player's tokens, and the matches the player took tickets for, so a revocation can reach open
+ * sockets. Every socket needs a ticket and every ticket is minted here first, so this list is
+ * complete for the life of the tickets and tokens it matters for; entries older than the longest
+ * token lifetime are dropped.
+ *
+ * Per player rather than one singleton: ticket minting consults it, and one object would be a
+ * throughput ceiling (about 1,000 requests/s) for the whole deployment.
+ */
+import { DurableObject } from "cloudflare:workers";
+
+/** Longest token lifetime the configuration allows (tokenTtlSeconds): older match entries cannot matter. */
+const KEEP_SECONDS = 30 * 86400;
+/** A player in more matches than this at once is not a player; the oldest entries go first. */
+const MAX_MATCHES = 256;
+
+export class PlayerRecord extends DurableObject<unknown> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: unknown) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec("CREATE TABLE IF NOT EXISTS revoked (id INTEGER PRIMARY KEY CHECK (id = 1), before INTEGER NOT NULL)");
+    this.sql.exec("CREATE TABLE IF NOT EXISTS matches (match_id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+  }
+
+  /** Whether a token issued at `iat` (seconds) is revoked. */
+  async isRevoked(iat: number): Promise<boolean> {
+    const row = this.sql.exec<{ before: number }>("SELECT before FROM revoked WHERE id = 1").toArray()[0];
+    return row !== undefined && iat <= row.before;
+  }
+
+  /** Ticket minting: refuse a revoked token, else remember the match (for a later revocation). */
+  async ticket(iat: number, matchId: string, now: number): Promise<{ revoked: boolean }> {
+    if (await this.isRevoked(iat)) return { revoked: true };
+    this.sql.exec("INSERT INTO matches (match_id, at) VALUES (?, ?) ON CONFLICT(match_id) DO UPDATE SET at = excluded.at", matchId, now);
+    this.sql.exec("DELETE FROM matches WHERE at < ?", now - KEEP_SECONDS);
+    this.sql.exec("DELETE FROM matches WHERE match_id NOT IN (SELECT match_id FROM matches ORDER BY at DESC LIMIT ?)", MAX_MATCHES);
+    return { revoked: false };
+  }
+
+  /** Revoke every token issued up to `now` (seconds); returns the matches to tell. */
+  async revoke(now: number): Promise<string[]> {
+    this.sql.exec("INSERT INTO revoked (id, before) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET before = max(before, excluded.before)", now);
+    return this.sql.exec<{ match_id: string }>("SELECT match_id FROM matches").toArray().map((r) => r.match_id);
+  }
+}
