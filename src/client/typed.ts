@@ -3,15 +3,12 @@
  * input and whose rooms carry that game's view, inferred from the game module passed as the type
  * parameter (a type-only import: no game code ships to the browser unless the page uses it).
  */
-import type { GameDefinition, GameEvent } from "../games/types";
+import type { EventOf, GameEvent, InputOf, ViewOf } from "../games/types";
 import type { RoomSnapshot } from "../protocol";
 import type { EdgeroomClient } from "./client";
 import type { AppliedUpdate, ClientEvents, InputOutcome, WelcomeEvent } from "./client-types";
 
-/** The game's input, view and event types; `unknown` (an untyped client) when G is not a game. */
-export type InputOf<G> = G extends GameDefinition<any, infer I, any, any, any> ? I : unknown;
-export type ViewOf<G> = G extends GameDefinition<any, any, any, infer V, any> ? V : unknown;
-export type EventOf<G> = G extends GameDefinition<any, any, any, any, infer E> ? E : GameEvent;
+export type { EventOf, InputOf, ViewOf } from "../games/types";
 
 /** A room snapshot whose `view` is the game's own view type. */
 export type RoomOf<G> = Omit<RoomSnapshot, "view"> & { readonly view: ViewOf<G> | null };

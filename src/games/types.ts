@@ -178,12 +178,12 @@ export function defineGame<S, I, O, V, E extends GameEvent = GameEvent>(game: Ga
   return game;
 }
 
-/** The input type of a game (what `send` takes on the client). */
-export type InputOf<G> = G extends GameDefinition<any, infer I, any, any, any> ? I : never;
-/** The view type of a game (what a seat receives as `room.view`). */
-export type ViewOf<G> = G extends GameDefinition<any, any, any, infer V, any> ? V : never;
-/** The event type of a game. */
-export type EventOf<G> = G extends GameDefinition<any, any, any, any, infer E> ? E : never;
+/** The input type of a game (what `send` takes on the client); `unknown` when G is not a game. */
+export type InputOf<G> = G extends GameDefinition<any, infer I, any, any, any> ? I : unknown;
+/** The view type of a game (what a seat receives as `room.view`); `unknown` when G is not a game. */
+export type ViewOf<G> = G extends GameDefinition<any, any, any, infer V, any> ? V : unknown;
+/** The event type of a game; any event when G is not a game. */
+export type EventOf<G> = G extends GameDefinition<any, any, any, any, infer E> ? E : GameEvent;
 /** The match options type of a game. */
 export type OptionsOf<G> = G extends GameDefinition<any, any, infer O, any, any> ? O : never;
 /** The state type of a game. */

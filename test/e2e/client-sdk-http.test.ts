@@ -6,7 +6,7 @@
  * doubled. Waits are on SDK events, never on time.
  */
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   joinMatch,
   type AppliedUpdate,
@@ -18,23 +18,12 @@ import {
   type WebSocketLike,
   type WelcomeEvent,
 } from "../../src/client/internal";
-import { Api, type Guest } from "../support/api";
+import type { Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
-import { startWorker } from "../support/worker-server";
-import type { DevServer } from "../support/wrangler-dev";
+import { useWorkerSuite } from "../support/worker-suite";
 
-let server: DevServer;
-let api: Api;
-const clients: GameClient<unknown>[] = [];
-
-beforeAll(async () => {
-  server = await startWorker();
-  api = new Api((input, init) => fetch(input, init), server.base);
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.stop();
-});
+const suite = useWorkerSuite();
+const { clients } = suite;
 
 interface Player {
   readonly client: GameClient<unknown>;
@@ -90,7 +79,7 @@ function player(g: Guest, matchId: string, over: Partial<ClientOptions>): Player
     return fetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, cut.signal]) : cut.signal });
   };
   const client = joinMatch({
-    baseUrl: server.base,
+    baseUrl: suite.server.base,
     matchId,
     getToken: async () => g.token,
     WebSocket: RecordingWebSocket,
@@ -119,9 +108,9 @@ function expectEachInputOnce(p: Player): void {
 
 /** Two players in a started match; `first` is the one to move. */
 async function startMatch(a: (g: Guest, matchId: string) => Player, b: (g: Guest, matchId: string) => Player): Promise<{ pa: Player; pb: Player; first: Player; second: Player }> {
-  const alice = await api.guest("Alice");
-  const bob = await api.guest("Bob");
-  const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
+  const alice = await suite.api.guest("Alice");
+  const bob = await suite.api.guest("Bob");
+  const matchId = await suite.api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
   const pa = a(alice, matchId);
   await next(pa.client, "state", (s) => s.status === "open");
   const pb = b(bob, matchId);

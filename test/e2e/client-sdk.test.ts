@@ -5,25 +5,14 @@
  * [resume].
  */
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { joinMatch, type AppliedUpdate, type GameClient, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
-import { Api, type Guest } from "../support/api";
+import type { Guest } from "../support/api";
 import { discs, expectContiguous, move, next, seatOf, untilRoom } from "../support/sdk-play";
-import { startWorker } from "../support/worker-server";
-import type { DevServer } from "../support/wrangler-dev";
+import { useWorkerSuite } from "../support/worker-suite";
 
-let server: DevServer;
-let api: Api;
-const clients: GameClient<unknown>[] = [];
-
-beforeAll(async () => {
-  server = await startWorker();
-  api = new Api((input, init) => fetch(input, init), server.base);
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.stop();
-});
+const suite = useWorkerSuite();
+const { clients } = suite;
 
 interface Player {
   readonly client: GameClient<unknown>;
@@ -47,7 +36,7 @@ function player(g: Guest, matchId: string): Player {
   }
   let gate: Promise<void> = Promise.resolve();
   const client = joinMatch({
-    baseUrl: server.base,
+    baseUrl: suite.server.base,
     matchId,
     getToken: async () => {
       await gate;
@@ -83,9 +72,9 @@ function player(g: Guest, matchId: string): Player {
 }
 
 async function startMatch(): Promise<{ first: Player; second: Player }> {
-  const alice = await api.guest("Alice");
-  const bob = await api.guest("Bob");
-  const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
+  const alice = await suite.api.guest("Alice");
+  const bob = await suite.api.guest("Bob");
+  const matchId = await suite.api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
   const a = player(alice, matchId);
   await next(a.client, "state", (s) => s.status === "open");
   const b = player(bob, matchId);

@@ -5,29 +5,19 @@
  * once: five `ratings_updated` log lines, and every player rated in one match.
  */
 import WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { joinMatch, type AppliedUpdate, type GameClient, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
+import { describe, expect, it } from "vitest";
+import { joinMatch, type AppliedUpdate, type InputOutcome, type WelcomeEvent } from "../../src/client/internal";
 import type { QueueMessage } from "../../src/protocol/matchmaking-api";
-import { Api, type Guest } from "../support/api";
+import type { Guest } from "../support/api";
 import { move, seatOf, untilRoom, type SdkPlayer } from "../support/sdk-play";
-import { startWorker, type WorkerServer } from "../support/worker-server";
+import { useWorkerSuite } from "../support/worker-suite";
 
-let server: WorkerServer;
-let api: Api;
-const clients: GameClient<unknown>[] = [];
-
-beforeAll(async () => {
-  server = await startWorker();
-  api = new Api((input, init) => fetch(input, init), server.base);
-});
-afterAll(async () => {
-  for (const c of clients) c.close();
-  await server?.stop();
-});
+const suite = useWorkerSuite();
+const { clients } = suite;
 
 /** Queue one player (from an address of its own: the per-address cap is not under test here) and hold its socket. */
 async function queue(g: Guest, body: Record<string, unknown>, n: number) {
-  const res = await fetch(`${server.base}/api/queue`, {
+  const res = await fetch(`${suite.server.base}/api/queue`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Authorization: `Bearer ${g.token}`, "CF-Connecting-IP": `192.0.2.${n + 1}` },
     body: JSON.stringify(body),
@@ -54,7 +44,7 @@ async function queue(g: Guest, body: Record<string, unknown>, n: number) {
 }
 
 function sdkPlayer(g: Guest, matchId: string): SdkPlayer {
-  const client = joinMatch({ baseUrl: server.base, matchId, getToken: async () => g.token, WebSocket, fetch, onlineEvents: null });
+  const client = joinMatch({ baseUrl: suite.server.base, matchId, getToken: async () => g.token, WebSocket, fetch, onlineEvents: null });
   clients.push(client);
   const p = { client, updates: [] as AppliedUpdate[], welcomes: [] as WelcomeEvent[], outcomes: [] as InputOutcome[] };
   client.on("update", (u) => p.updates.push(u));
@@ -66,8 +56,8 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 
 describe("quick play end to end", () => {
   it("matches 8 Connect Four players into four rated matches and 4 runners into one, plays them out, rates each once", async () => {
-    const c4 = await Promise.all(Array.from({ length: 8 }, (_, i) => api.guest(`C4 ${i}`)));
-    const runners = await Promise.all(Array.from({ length: 4 }, (_, i) => api.guest(`Run ${i}`)));
+    const c4 = await Promise.all(Array.from({ length: 8 }, (_, i) => suite.api.guest(`C4 ${i}`)));
+    const runners = await Promise.all(Array.from({ length: 4 }, (_, i) => suite.api.guest(`Run ${i}`)));
     // One at a time, each seen "queued" before the next: players pair up in arrival order.
     const c4Matched = [];
     for (const [i, g] of c4.entries()) c4Matched.push((await queue(g, { game: "connect-four", aiAfterMs: null }, i)).matched);
@@ -102,16 +92,16 @@ describe("quick play end to end", () => {
     await Promise.all([...games, race]);
 
     // Five rated rounds finished: the ratings store logs each one it applies, once.
-    await server.untilOutput((out) => count(out, '"event":"ratings_updated"') >= 5);
-    expect(count(server.output(), '"event":"ratings_updated"')).toBe(5);
+    await suite.server.untilOutput((out) => count(out, '"event":"ratings_updated"') >= 5);
+    expect(count(suite.server.output(), '"event":"ratings_updated"')).toBe(5);
     for (const g of [...c4, ...runners]) {
-      const res = await fetch(`${server.base}/api/ratings/${g.playerId}`);
+      const res = await fetch(`${suite.server.base}/api/ratings/${g.playerId}`);
       const { ratings } = (await res.json()) as { ratings: { game: string; matches: number; mu: number }[] };
       expect(ratings).toHaveLength(1);
       expect(ratings[0]?.matches).toBe(1);
     }
-    const winners = await Promise.all([0, 2, 4, 6].map(async (i) => (await (await fetch(`${server.base}/api/ratings/${c4[i]!.playerId}`)).json()) as { ratings: { mu: number }[] }));
-    const losers = await Promise.all([1, 3, 5, 7].map(async (i) => (await (await fetch(`${server.base}/api/ratings/${c4[i]!.playerId}`)).json()) as { ratings: { mu: number }[] }));
+    const winners = await Promise.all([0, 2, 4, 6].map(async (i) => (await (await fetch(`${suite.server.base}/api/ratings/${c4[i]!.playerId}`)).json()) as { ratings: { mu: number }[] }));
+    const losers = await Promise.all([1, 3, 5, 7].map(async (i) => (await (await fetch(`${suite.server.base}/api/ratings/${c4[i]!.playerId}`)).json()) as { ratings: { mu: number }[] }));
     // The first of each pair queued first, holds seat 0 and wins.
     expect(winners.every((w) => (w.ratings[0]?.mu ?? 0) > 25)).toBe(true);
     expect(losers.every((l) => (l.ratings[0]?.mu ?? 99) < 25)).toBe(true);
