@@ -36,6 +36,7 @@ export class DirectoryReports {
   private inFlight = false;
   private failures = 0;
   private listedFlag: boolean | undefined;
+  private waiters: (() => void)[] = [];
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -64,6 +65,12 @@ export class DirectoryReports {
     this.schedule(now);
   }
 
+  /** Resolves once no report is waiting or on its way (tests wait on this, not on a clock). */
+  idle(): Promise<void> {
+    if (!this.inFlight && this.timer === null) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
   private schedule(now: number): void {
     if (this.inFlight || this.timer !== null) return;
     const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now);
@@ -76,7 +83,10 @@ export class DirectoryReports {
   private async send(): Promise<void> {
     const core = this.current();
     const index = this.index;
-    if (!core || !index) return;
+    if (!core || !index) {
+      for (const resolve of this.waiters.splice(0)) resolve();
+      return;
+    }
     const now = Date.now();
     const report = this.build(core, now);
     const d = digest(core);
@@ -104,6 +114,7 @@ export class DirectoryReports {
     // Something changed while the report was on its way: one more, after the interval.
     const after = this.current();
     if (after && digest(after) !== this.sentDigest) this.schedule(Date.now());
+    else for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private build(core: RoomCore, now: number): RoomReport {

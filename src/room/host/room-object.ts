@@ -239,6 +239,11 @@ export class RoomHost extends DurableObject<unknown> {
     }
   }
 
+  /** Resolves once this room's directory report is delivered (or none is pending): for tests. */
+  async directoryIdle(): Promise<void> {
+    return this.directory.idle();
+  }
+
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
     return opsReport(this.ops, this.ensureInitialized());
