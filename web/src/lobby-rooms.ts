@@ -27,7 +27,7 @@ function describe(room: PublicRoom): string {
 }
 
 function row(room: PublicRoom): HTMLElement {
-  const join = h("button", { type: "button", id: `join-${room.matchId}`, class: "join-room primary" }, "Join");
+  const join = h("button", { type: "button", id: `join-${room.matchId}`, class: "join-room primary" }, "Take a seat");
   const watch = h("button", { type: "button", id: `watch-${room.matchId}`, class: "watch-room" }, "Watch");
   join.addEventListener("click", () => location.assign(playPath(room.game, room.matchId)));
   watch.addEventListener("click", () => location.assign(playPath(room.game, room.matchId, true)));
