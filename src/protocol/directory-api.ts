@@ -1,5 +1,5 @@
 /**
- * The room directory (docs/protocol.md §3.18–§3.19): what a room reports to the room index, and the
+ * The room directory (docs/protocol.md §3.16–§3.17): what a room reports to the room index, and the
  * answers of GET /api/rooms (public rooms with open seats) and GET /api/admin/rooms (every live room,
  * operator token). The index validates reports with these; the handlers and the OpenAPI document use
  * the query and answer schemas.
