@@ -46,6 +46,18 @@ async function adminList(query: string): Promise<AdminRoomsResponse> {
   return (await res.json()) as AdminRoomsResponse;
 }
 
+/** A room's entry in the operator list, walking every page (other test files' rooms may share the index). */
+async function adminEntry(matchId: string): Promise<AdminRoomsResponse["rooms"][number] | undefined> {
+  let cursor: string | null = null;
+  do {
+    const page: AdminRoomsResponse = await adminList(`game=connect-four&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const hit = page.rooms.find((r) => r.matchId === matchId);
+    if (hit) return hit;
+    cursor = page.nextCursor;
+  } while (cursor !== null);
+  return undefined;
+}
+
 describe("room index", () => {
   it("lists a reported public room with open seats, without player ids, and ignores an older version", async () => {
     const game = `g-${uid()}`;
@@ -162,7 +174,7 @@ describe("rooms reporting to the directory", () => {
     const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
     const room = env.ROOMS.get(env.ROOMS.idFromName(matchId));
     const settled = () => runInDurableObject(room, (o: RoomHost) => o.directoryIdle());
-    const find = async () => (await adminList("game=connect-four&limit=100")).rooms.find((r) => r.matchId === matchId);
+    const find = () => adminEntry(matchId);
     const findPublic = async (): Promise<PublicRoomsResponse["rooms"][number] | undefined> => {
       let cursor: string | null = null;
       do {
@@ -206,7 +218,8 @@ describe("rooms reporting to the directory", () => {
     expect(await findPublic()).toBeUndefined();
     a2.close();
     b.close();
-  });
+    // Each step waits for the room's next report, at most one a second: a longer limit than the default 5 s.
+  }, 30_000);
 
   it("a private match (join code) is listed for operators only", async () => {
     const alice = await api.guest("Alice");
@@ -214,7 +227,6 @@ describe("rooms reporting to the directory", () => {
     expect(res.status).toBe(201);
     const { matchId } = (await res.json()) as { matchId: string };
     await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)), (o: RoomHost) => o.directoryIdle());
-    const admin = await adminList("game=connect-four&limit=100");
-    expect(admin.rooms.find((r) => r.matchId === matchId)).toMatchObject({ listed: false, state: "waiting" });
+    expect(await adminEntry(matchId)).toMatchObject({ listed: false, state: "waiting" });
   });
 });
