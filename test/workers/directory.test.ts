@@ -8,7 +8,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import type { RoomHost } from "../../src/room/host/room-object";
 import type { RoomIndexObject } from "../../src/directory/room-index-object";
 import type { AdminRoomsResponse, PublicRoomsResponse, RoomReport } from "../../src/protocol/directory-api";
-import { api, join } from "./helpers";
+import { api, join, twoPlayerMatch } from "./helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
 const index = () => env.ROOM_INDEX!.get(env.ROOM_INDEX!.idFromName("global"));
@@ -220,6 +220,30 @@ describe("rooms reporting to the directory", () => {
     b.close();
     // Each step waits for the room's next report, at most one a second: a longer limit than the default 5 s.
   }, 30_000);
+
+  it("a room keeps playing while the index fails, and its report arrives once the index is back", async () => {
+    // The index's table is moved away, so every report to it throws; moved back after the move.
+    const setIndex = (on: boolean) =>
+      runInDurableObject(index(), (_o: RoomIndexObject, state) => {
+        state.storage.sql.exec(on ? "ALTER TABLE rooms_off RENAME TO rooms" : "ALTER TABLE rooms RENAME TO rooms_off");
+      });
+    await setIndex(false);
+    let restored = false;
+    try {
+      const { matchId, a, b } = await twoPlayerMatch();
+      a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+      expect((await a.settle(1)).t).toBe("ack");
+      await b.nextEvent("playerMove");
+      await setIndex(true);
+      restored = true;
+      await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)), (o: RoomHost) => o.directoryIdle());
+      expect(await adminEntry(matchId)).toMatchObject({ state: "playing", seats: { open: 0 } });
+      a.close();
+      b.close();
+    } finally {
+      if (!restored) await setIndex(true);
+    }
+  }, 60_000);
 
   it("a private match (join code) is listed for operators only", async () => {
     const alice = await api.guest("Alice");

@@ -88,10 +88,10 @@ export class DirectoryReports {
       return;
     }
     const now = Date.now();
-    const report = this.build(core, now);
     const d = digest(core);
     this.inFlight = true;
     try {
+      const report = this.build(core, now);
       await index.get(index.idFromName(ROOM_INDEX_NAME)).report(report);
       this.sentDigest = d;
       this.sentAt = now;
