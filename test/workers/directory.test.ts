@@ -245,6 +245,19 @@ describe("rooms reporting to the directory", () => {
     }
   }, 60_000);
 
+  it("a room that finishes leaves the directory on its final report", async () => {
+    const { matchId, a, b } = await twoPlayerMatch();
+    const room = env.ROOMS.get(env.ROOMS.idFromName(matchId));
+    await runInDurableObject(room, (o: RoomHost) => o.directoryIdle());
+    expect(await adminEntry(matchId)).toMatchObject({ state: "playing" });
+    b.send({ t: "resign", id: 1 });
+    await a.nextEvent("matchEnded");
+    await runInDurableObject(room, (o: RoomHost) => o.directoryIdle());
+    expect(await adminEntry(matchId)).toBeUndefined();
+    a.close();
+    b.close();
+  }, 30_000);
+
   it("a private match (join code) is listed for operators only", async () => {
     const alice = await api.guest("Alice");
     const res = await api.post("/api/matches", { game: "connect-four", mode: "pvp", private: true }, alice.token);
