@@ -62,6 +62,11 @@ describe("recorded traffic against the served OpenAPI document", () => {
     expect((await api.post(`/api/matches/${matchId}/ticket`, { role: "referee" }, alice.token)).status).toBe(400);
     expect((await get(`/api/matches/${matchId}/ws`)).status).toBe(426);
     expect((await get(`/api/matches/${matchId}/sse?v=1`)).status).toBe(401);
+    // The room directory: a page, the operator list, and their refusals.
+    expect((await get("/api/rooms?game=connect-four&limit=5")).status).toBe(200);
+    expect((await get("/api/admin/rooms?limit=5", { Authorization: `Bearer ${OPERATOR_TOKEN}` })).status).toBe(200);
+    expect((await get("/api/admin/rooms")).status).toBe(401);
+    expect((await get("/api/rooms?limit=0")).status).toBe(400);
     await get("/api/openapi.json");
 
     const doc = (await (await fetch(`${server.base}/api/openapi.json`)).json()) as OpenApiDoc;
