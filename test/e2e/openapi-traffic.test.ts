@@ -31,6 +31,8 @@ describe("recorded traffic against the served OpenAPI document", () => {
     const alice = await api.guest("Alice");
     const bob = await api.guest("Bob");
     const matchId = await api.createMatch(alice.token, { game: "connect-four", turnMs: 0 });
+    // A public match nobody joins: the directory pages below have a room in them to validate (its report is sent at creation).
+    await api.createMatch(bob.token, { game: "connect-four" });
     await api.status(matchId);
     expect((await get(`/api/matches/${matchId}/replay`)).status).toBe(409);
     const join = async (g: Guest) => openNodeSocket((await api.ticket(g.token, matchId)).url);
