@@ -5,9 +5,10 @@
  * Reports are idempotent: each carries the room's version, and one not above the stored version is
  * ignored, so a retried or late report cannot undo a newer one. A finished or closed room's report
  * removes its entry (a short-lived tombstone keeps its version, so a late older report cannot bring
- * it back). Every entry expires ENTRY_TTL_MS after its last report: a room that dies without a word
- * drops out of the lists at once (they skip expired rows) and out of storage at the next sweep (the
- * alarm). Live rooms refresh well inside the TTL (src/room/host/directory-reports.ts).
+ * it back). Every entry expires ENTRY_GRACE_MS after the time its room promised to report again by
+ * (`refreshBy`: a minute out while anyone is connected, else the room's next scheduled wake; at most
+ * MAX_QUIET_MS out): a room that dies without a word drops out of the lists then (they skip expired
+ * rows) and out of storage at the next sweep (the alarm). See src/room/host/directory-reports.ts.
  *
  * Why one object: a report is one small SQL upsert, rooms send at most one per second while they
  * change and one a minute while they idle, so one object (which serves on the order of a thousand
@@ -18,8 +19,10 @@ import { DurableObject } from "cloudflare:workers";
 import { RoomReport, type AdminRoom, type AdminRoomsResponse, type PublicRoomsResponse, type RoomsQuery } from "../protocol/directory-api";
 
 export const ROOM_INDEX_NAME = "global";
-/** An entry not refreshed for this long is gone (3 of the rooms' refresh intervals). */
-export const ENTRY_TTL_MS = 180_000;
+/** An entry whose room has not reported this long after it promised to is gone. */
+export const ENTRY_GRACE_MS = 120_000;
+/** The furthest a room's promise to report again is believed (a waiting room's cleanup is 1 h out). */
+export const MAX_QUIET_MS = 2 * 3600_000;
 /** How long a removed room's version is remembered against late reports. */
 export const TOMBSTONE_MS = 600_000;
 /** How often the alarm sweeps expired rows while there are any. */
@@ -72,7 +75,7 @@ export class RoomIndexObject extends DurableObject<unknown> {
       r.openSeats,
       r.createdAt,
       now,
-      now + (over ? TOMBSTONE_MS : ENTRY_TTL_MS),
+      over ? now + TOMBSTONE_MS : Math.min(Math.max(r.refreshBy, now), now + MAX_QUIET_MS) + ENTRY_GRACE_MS,
       JSON.stringify(r),
     );
     await this.ensureSweep();

@@ -39,6 +39,12 @@ export const RoomReport = z.object({
   inputsPerSecond: z.number().min(0),
   /** Rows in the room's SQLite storage right now. */
   storageRows: z.number().int().min(0),
+  /**
+   * When the room will report again at the latest (ms since epoch): a minute out while anyone is
+   * connected, else its next scheduled wake (a timer, or the cleanup of an abandoned room). The index
+   * forgets the room some time after this.
+   */
+  refreshBy: z.number(),
 });
 export type RoomReport = z.infer<typeof RoomReport>;
 

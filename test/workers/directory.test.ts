@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { RoomHost } from "../../src/room/host/room-object";
-import type { RoomIndexObject } from "../../src/directory/room-index-object";
+import { ENTRY_GRACE_MS, MAX_QUIET_MS, type RoomIndexObject } from "../../src/directory/room-index-object";
 import type { AdminRoomsResponse, PublicRoomsResponse, RoomReport } from "../../src/protocol/directory-api";
 import { api, join, twoPlayerMatch } from "./helpers";
 
@@ -30,6 +30,7 @@ function report(over: Partial<RoomReport> = {}): RoomReport {
     createdAt: 1_700_000_000_000,
     inputsPerSecond: 0,
     storageRows: 3,
+    refreshBy: Date.now() + 60_000,
     ...over,
   };
 }
@@ -130,6 +131,20 @@ describe("room index", () => {
     expect(await runDurableObjectAlarm(index())).toBe(true);
     const rows = await runInDurableObject(index(), (_o: RoomIndexObject, state) => state.storage.sql.exec("SELECT 1 FROM rooms WHERE match_id = ?", r.matchId).toArray().length);
     expect(rows).toBe(0);
+  });
+
+  it("keeps an entry until a grace period after the room's promised next report, believing at most MAX_QUIET_MS", async () => {
+    const expiry = (matchId: string) =>
+      runInDurableObject(index(), (_o: RoomIndexObject, state) => state.storage.sql.exec<{ at: number }>("SELECT expires_at AS at FROM rooms WHERE match_id = ?", matchId).one().at);
+    const soon = report({ refreshBy: Date.now() + 3600_000 });
+    await index().report(soon);
+    expect(await expiry(soon.matchId)).toBe(soon.refreshBy + ENTRY_GRACE_MS);
+    const before = Date.now();
+    const far = report({ refreshBy: before + 10 * 3600_000 });
+    await index().report(far);
+    const at = await expiry(far.matchId);
+    expect(at).toBeGreaterThanOrEqual(before + MAX_QUIET_MS + ENTRY_GRACE_MS);
+    expect(at).toBeLessThanOrEqual(Date.now() + MAX_QUIET_MS + ENTRY_GRACE_MS);
   });
 
   it("pages through rooms oldest first with an opaque cursor", async () => {
@@ -258,12 +273,15 @@ describe("rooms reporting to the directory", () => {
     b.close();
   }, 30_000);
 
-  it("a private match (join code) is listed for operators only", async () => {
+  it("a private match (join code) is listed for operators only, and stays listed while nobody is in it", async () => {
     const alice = await api.guest("Alice");
     const res = await api.post("/api/matches", { game: "connect-four", mode: "pvp", private: true }, alice.token);
     expect(res.status).toBe(201);
     const { matchId } = (await res.json()) as { matchId: string };
     await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)), (o: RoomHost) => o.directoryIdle());
     expect(await adminEntry(matchId)).toMatchObject({ listed: false, state: "waiting" });
+    // Nobody is connected: the room promised its next report for its next wake, the waiting room's cleanup an hour out.
+    const expires = await runInDurableObject(index(), (_o: RoomIndexObject, state) => state.storage.sql.exec<{ at: number }>("SELECT expires_at AS at FROM rooms WHERE match_id = ?", matchId).one().at);
+    expect(expires).toBeGreaterThan(Date.now() + 30 * 60_000);
   });
 });

@@ -11,9 +11,12 @@
  *   and retried later with backoff, never thrown into the event that noted the change. If the
  *   instance is evicted meanwhile, the next instance reports on its first event, and the index's
  *   expiry removes a room that never does.
- * - Refresh: a live room re-reports every REFRESH_MS, on whatever event wakes it anyway (a room with
- *   sockets wakes at least once per heartbeat timeout for its liveness check), so refreshing costs no
- *   extra wake-ups: one RPC and one index row write per room per minute.
+ * - Refresh: each report promises the next by `refreshBy`: REFRESH_MS out while anyone is connected
+ *   (such a room wakes at least once per heartbeat timeout for its liveness check), else the room's
+ *   next scheduled wake (a timer, or the cleanup of an abandoned waiting room, which its alarm runs
+ *   anyway). The room re-reports on the first event at or after that time, so refreshing costs no
+ *   extra wake-up: one RPC and one index row write per connected room per minute, one per timer for
+ *   a room nobody is in.
  */
 import type { RoomIndexObject } from "../../directory/room-index-object";
 import { ROOM_INDEX_NAME } from "../../directory/room-index-object";
@@ -31,6 +34,7 @@ export class DirectoryReports {
   private version = 0;
   private sentDigest: string | null = null;
   private sentAt = 0;
+  private promisedBy = 0;
   private sentActions: { at: number; count: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight = false;
@@ -61,7 +65,7 @@ export class DirectoryReports {
   /** After an event: report if the public status changed or the refresh is due. Never throws. */
   note(core: RoomCore, now: number): void {
     if (!this.index) return;
-    if (this.sentDigest === digest(core) && now - this.sentAt < REFRESH_MS) return;
+    if (this.sentDigest === digest(core) && now < this.promisedBy) return;
     this.schedule(now);
   }
 
@@ -95,6 +99,7 @@ export class DirectoryReports {
       await index.get(index.idFromName(ROOM_INDEX_NAME)).report(report);
       this.sentDigest = d;
       this.sentAt = now;
+      this.promisedBy = report.refreshBy;
       this.sentActions = { at: now, count: core.record.actions };
       this.failures = 0;
     } catch (err) {
@@ -136,8 +141,16 @@ export class DirectoryReports {
       createdAt: rec.createdAt,
       inputsPerSecond: prev && seconds > 0 ? Math.round(((rec.actions - prev.count) / seconds) * 100) / 100 : 0,
       storageRows: storageRows(this.storage),
+      refreshBy: refreshBy(core, now),
     };
   }
+}
+
+/** When this room will next report at the latest (see the header). */
+function refreshBy(core: RoomCore, now: number): number {
+  if (core.conns.all().length > 0) return now + REFRESH_MS;
+  const wake = core.nextWakeAt(now);
+  return wake !== null && wake > now ? wake : now + REFRESH_MS;
 }
 
 function players(core: RoomCore): RoomReport["players"] {
