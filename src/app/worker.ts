@@ -7,4 +7,5 @@ const edgeroom = createEdgeroom({ games });
 export const RoomObject = edgeroom.RoomObject;
 export const { QueueObject, RatingsObject, CodeObject } = edgeroom;
 export const PlayerRecord = edgeroom.PlayerRecord;
+export const RoomIndexObject = edgeroom.RoomIndexObject;
 export default edgeroom.worker;

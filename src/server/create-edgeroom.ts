@@ -5,6 +5,7 @@
  *   const edgeroom = createEdgeroom({ games: [connectFour, myGame] });
  *   export const RoomObject = edgeroom.RoomObject;   // the class named in wrangler.toml
  *   export const { QueueObject, RatingsObject, CodeObject } = edgeroom;   // matchmaking, ratings, join codes
+ *   export const RoomIndexObject = edgeroom.RoomIndexObject;   // the room directory
  *   export default edgeroom.worker;
  */
 import { GameRegistry } from "../games/registry";
@@ -16,6 +17,7 @@ import { RatingsObject } from "../matchmaking/ratings-object";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
 import { PlayerRecord } from "../worker/player-record";
+import { RoomIndexObject } from "../directory/room-index-object";
 
 export interface EdgeroomOptions {
   /** The games this deployment hosts (ids must be unique). */
@@ -34,6 +36,8 @@ export interface Edgeroom {
   readonly games: GameRegistry;
   /** Per-player records (token revocation); export it under the `class_name` of the PLAYERS binding. */
   readonly PlayerRecord: typeof PlayerRecord;
+  /** The room index behind the room directory; export it under the `class_name` of the ROOM_INDEX binding. */
+  readonly RoomIndexObject: typeof RoomIndexObject;
 }
 
 export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
@@ -44,5 +48,5 @@ export function createEdgeroom(options: EdgeroomOptions): Edgeroom {
       super(ctx, env, games);
     }
   }
-  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, QueueObject, RatingsObject, CodeObject, PlayerRecord, games };
+  return { worker: { fetch: (request, env, ctx) => app.fetch(request, env, ctx) }, RoomObject, QueueObject, RatingsObject, CodeObject, PlayerRecord, RoomIndexObject, games };
 }

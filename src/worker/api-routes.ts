@@ -25,6 +25,7 @@ import {
   TicketRequest,
   TicketResponse,
 } from "../protocol/http-api";
+import { AdminRoomsResponse, PublicRoomsResponse, RoomsQuery } from "../protocol/directory-api";
 import { CodeResponse, QueueRequest, QueueResponse, QueueSocketQuery, RatingsResponse } from "../protocol/matchmaking-api";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -212,6 +213,32 @@ export const API_ROUTES: readonly RouteConfig[] = [
       404: error("NOT_FOUND: unknown code, or its match is over"),
       429: error("RATE_LIMITED: too many lookups from this address (Retry-After)"),
       503: error("SERVER_MISCONFIGURED: no CODES binding"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/rooms",
+    tags: ["matches"],
+    summary: "The room directory: public matches with open seats that have not started, oldest first, paginated",
+    request: { query: RoomsQuery },
+    responses: {
+      200: json(PublicRoomsResponse, "One page; pass `nextCursor` back as `cursor` for the next (null: last page)"),
+      400: error("BAD_REQUEST: malformed game, cursor or limit"),
+      503: error("SERVER_MISCONFIGURED: no ROOM_INDEX binding"),
+    },
+  }),
+  route({
+    method: "get",
+    path: "/api/admin/rooms",
+    tags: ["operations"],
+    summary: "Every live room: game, seats, players, age, state, inputs/s and storage rows (operator token), paginated",
+    security: bearer,
+    request: { query: RoomsQuery },
+    responses: {
+      200: json(AdminRoomsResponse, "One page; pass `nextCursor` back as `cursor` for the next (null: last page)"),
+      400: error("BAD_REQUEST: malformed game, cursor or limit"),
+      401: error("UNAUTHORIZED"),
+      503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set, or no ROOM_INDEX binding"),
     },
   }),
   route({

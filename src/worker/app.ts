@@ -19,6 +19,7 @@ import { socket } from "./routes/socket";
 import { codesRoute } from "./routes/codes";
 import { queue } from "./routes/queue";
 import { ratings } from "./routes/ratings";
+import { rooms } from "./routes/rooms";
 
 /** Paths and the methods they allow, for 405 answers with an Allow header: the documented routes. */
 function allowedMethods(): Map<string, string[]> {
@@ -65,6 +66,7 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   app.route("/", queue);
   app.route("/", ratings);
   app.route("/", codesRoute);
+  app.route("/", rooms);
   app.route("/", docs);
   for (const [path, methods] of allowedMethods()) {
     app.all(path, (c) => {

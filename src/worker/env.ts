@@ -5,6 +5,7 @@ import type { CodeObject } from "../matchmaking/code-object";
 import type { QueueObject } from "../matchmaking/queue-object";
 import type { RatingsObject } from "../matchmaking/ratings-object";
 import type { PlayerRecord } from "./player-record";
+import type { RoomIndexObject } from "../directory/room-index-object";
 
 export interface Env {
   ROOMS: DurableObjectNamespace<RoomHost>;
@@ -16,6 +17,8 @@ export interface Env {
   RATINGS?: DurableObjectNamespace<RatingsObject>;
   /** Private-match join codes, one object per code. */
   CODES?: DurableObjectNamespace<CodeObject>;
+  /** The room index behind GET /api/rooms and GET /api/admin/rooms (one object, "global"); without it the directory answers 503 and rooms do not report. */
+  ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject>;
   /** Rate Limiting bindings: queue joins and code lookups per client address. */
   QUEUE_LIMITER?: RateLimit;
   CODE_LIMITER?: RateLimit;

@@ -19,7 +19,7 @@ export function openApiDocument(): Document {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
-    description: "A player token (from POST /api/guest or minted with AUTH_SECRET), or OPERATOR_TOKEN for the metrics endpoint.",
+    description: "A player token (from POST /api/guest or minted with AUTH_SECRET), or OPERATOR_TOKEN for the operator endpoints (metrics, admin rooms, revocation).",
   });
   registry.registerComponent("securitySchemes", "sendToken", {
     type: "apiKey",

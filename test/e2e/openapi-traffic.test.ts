@@ -31,6 +31,8 @@ describe("recorded traffic against the served OpenAPI document", () => {
     const alice = await api.guest("Alice");
     const bob = await api.guest("Bob");
     const matchId = await api.createMatch(alice.token, { game: "connect-four", turnMs: 0 });
+    // A public match nobody joins: the directory pages below have a room in them to validate (its report is sent at creation).
+    await api.createMatch(bob.token, { game: "connect-four" });
     await api.status(matchId);
     expect((await get(`/api/matches/${matchId}/replay`)).status).toBe(409);
     const join = async (g: Guest) => openNodeSocket((await api.ticket(g.token, matchId)).url);
@@ -62,6 +64,11 @@ describe("recorded traffic against the served OpenAPI document", () => {
     expect((await api.post(`/api/matches/${matchId}/ticket`, { role: "referee" }, alice.token)).status).toBe(400);
     expect((await get(`/api/matches/${matchId}/ws`)).status).toBe(426);
     expect((await get(`/api/matches/${matchId}/sse?v=1`)).status).toBe(401);
+    // The room directory: a page, the operator list, and their refusals.
+    expect((await get("/api/rooms?game=connect-four&limit=5")).status).toBe(200);
+    expect((await get("/api/admin/rooms?limit=5", { Authorization: `Bearer ${OPERATOR_TOKEN}` })).status).toBe(200);
+    expect((await get("/api/admin/rooms")).status).toBe(401);
+    expect((await get("/api/rooms?limit=0")).status).toBe(400);
     await get("/api/openapi.json");
 
     const doc = (await (await fetch(`${server.base}/api/openapi.json`)).json()) as OpenApiDoc;

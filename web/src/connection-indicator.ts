@@ -6,6 +6,7 @@
 import type { GameClient } from "../../src/client/internal";
 import { describeConnection } from "./connection-text";
 import { h, setText } from "./dom";
+import { watchIfFull } from "./watch-fallback";
 
 export interface Indicator {
   /** Re-read the client (call after sending an input). */
@@ -37,6 +38,8 @@ export function mountConnectionIndicator(host: HTMLElement, client: GameClient<u
     queued.hidden = text.queued === "";
   };
   client.on("state", refresh);
+  // Every game page mounts this indicator: the one place that sees a full room refuse a visitor.
+  client.on("state", () => watchIfFull(client.state));
   client.on("ack", refresh);
   client.on("gameError", refresh);
   client.on("welcome", refresh);

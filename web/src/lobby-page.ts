@@ -1,7 +1,8 @@
 /**
  * The lobby: a guest name (kept on this device), one card per game the server
  * hosts (GET /api/games), each filled in by that game's own page module with
- * its create-a-match form, and joining from a pasted link. `/?match=<id>` (the
+ * its create-a-match form, the live directory of open rooms with Quick play per game
+ * (lobby-rooms.ts, quick-play.ts), joining by private code, and joining from a pasted link. `/?match=<id>` (the
  * API's join link) is forwarded to the match page. No game is named here.
  */
 import { ApiError, api, type GameInfo } from "./api";
@@ -9,6 +10,10 @@ import { byId, h, setText } from "./dom";
 import { loadGamePage, type LobbyContext } from "./game-page";
 import { checkName, guestNamed, rememberedName } from "./identity";
 import { matchIdFromInput, matchIdFromPage, playPath, shareUrl } from "./match-links";
+import { mountDirectory } from "./lobby-rooms";
+import { mountQuickPlay } from "./quick-play";
+import { CodeResponse, JoinCode } from "../../src/protocol/matchmaking-api";
+import { fetchJson, HttpError } from "./json-fetch";
 
 const nameInput = byId<HTMLInputElement>("name");
 
@@ -115,6 +120,21 @@ function main(): void {
     void guest();
   });
   const games = renderGames(byId("games"));
+  void games.then((list) => mountDirectory(byId("directory"), list, (section, g) => mountQuickPlay(section, g, guest)));
+
+  byId("code-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const code = JoinCode.safeParse(byId<HTMLInputElement>("code-input").value.trim().toUpperCase());
+    if (!code.success) {
+      setText(byId("code-status"), "A join code is 6 letters and digits (no I, L, O, U, 0 or 1).");
+      return;
+    }
+    setText(byId("code-status"), "Looking up the code…");
+    fetchJson(CodeResponse, `/api/codes/${code.data}`).then(
+      (found) => forward(found.matchId, "code-status", games),
+      (err: unknown) => setText(byId("code-status"), err instanceof HttpError && err.status === 404 ? "No match has this code (wrong, or the match is over)." : `Could not look up the code: ${words(err)}`),
+    );
+  });
 
   byId("join-form").addEventListener("submit", (ev) => {
     ev.preventDefault();

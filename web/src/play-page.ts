@@ -10,6 +10,7 @@ import { byId, h, setText } from "./dom";
 import { loadGamePage } from "./game-page";
 import { requireGuest } from "./identity";
 import { matchIdFromPage, shareUrl } from "./match-links";
+import { mountSpectatorCount } from "./spectator-count";
 
 function fatal(text: string): void {
   byId("fatal").replaceChildren(`${text} `, h("a", { href: "/" }, "Go to the lobby"), " to start or join a match.");
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
   const role = new URLSearchParams(location.search).get("watch") === "1" ? "spectator" : "player";
   await requireGuest(byId("join"), `Enter a name to ${role === "spectator" ? "watch" : "join"} this ${page.title} match.`);
   page.mount(byId("game-root"), { game, matchId, role, shareUrl: shareUrl(game.id, matchId), connection: byId("connection") });
+  if (role === "spectator") setText(byId("watching"), "You are watching: moves are read-only.");
+  mountSpectatorCount(byId("spectator-count"), matchId);
 }
 
 void main();

@@ -24,11 +24,15 @@ import { readAttachment } from "./socket-attachment";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { closeQuietly, refuseSocket, safeJson } from "./socket-close";
+import { DirectoryReports } from "./directory-reports";
+import type { RoomIndexObject } from "../../directory/room-index-object";
 
 /** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 /** What the matchmaking queue adds when it creates a match. */
 export interface CreateOptions {
   readonly rated?: boolean;
+  /** Shown in the public room directory (GET /api/rooms): public matches from POST /api/matches. */
+  readonly listed?: boolean;
 }
 
 export type CreateResult = { ok: true; statusJson: string } | { ok: false; status: 400 | 409; message: string };
@@ -40,6 +44,7 @@ export type CreateResult = { ok: true; statusJson: string } | { ok: false; statu
 export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
   private readonly reports: RatingReports;
+  private readonly directory: DirectoryReports;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private readonly out: Outbound;
@@ -71,6 +76,8 @@ export class RoomHost extends DurableObject<unknown> {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
     this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS);
+    const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
+    this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields));
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -92,6 +99,8 @@ export class RoomHost extends DurableObject<unknown> {
     this.core = new RoomCore(game, record);
     this.store.save(record, [], []);
     if (options.rated === true) this.reports.markRated();
+    if (options.listed === true) this.directory.markListed();
+    this.directory.note(this.core, now);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
     await this.syncAlarm(this.core);
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
@@ -230,6 +239,11 @@ export class RoomHost extends DurableObject<unknown> {
     }
   }
 
+  /** Resolves once this room's directory report is delivered (or none is pending): for tests. */
+  async directoryIdle(): Promise<void> {
+    return this.directory.idle();
+  }
+
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
     return opsReport(this.ops, this.ensureInitialized());
@@ -300,6 +314,7 @@ export class RoomHost extends DurableObject<unknown> {
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
+    this.directory.note(core, Date.now());
     this.loop.ensureLoop(core);
     await this.syncAlarm(core);
   }

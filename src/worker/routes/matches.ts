@@ -26,7 +26,8 @@ export const matches = new Hono<AppEnv>()
     await enforceLimit(c, "MATCH_LIMITER", { playerId: player.playerId });
     const matchId = await newMatchId(requireSecret(c.env));
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
-    const created = await stub.create(matchId, body, player);
+    // Public matches are listed in the room directory; private ones (join code) and quick play are not.
+    const created = await stub.create(matchId, body, player, { listed: !body.private });
     if (!created.ok) {
       if (created.status === 400) throw badRequest(created.message);
       throw new ApiError(409, ApiErrorCode.CONFLICT, created.message);

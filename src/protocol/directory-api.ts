@@ -1,0 +1,114 @@
+/**
+ * The room directory (docs/protocol.md §3.16–§3.17): what a room reports to the room index, and the
+ * answers of GET /api/rooms (public rooms with open seats) and GET /api/admin/rooms (every live room,
+ * operator token). The index validates reports with these; the handlers and the OpenAPI document use
+ * the query and answer schemas.
+ */
+import * as z from "zod";
+
+/** The states a listed room can be in; a finished or closed room leaves the directory. */
+export const DirectoryState = z.enum(["waiting", "playing", "finished", "closed"]);
+
+/** One seat's holder as the room reports it (the public list drops `playerId` and `kind`). */
+export const DirectoryPlayer = z.object({
+  playerId: z.string().max(128),
+  name: z.string().max(64),
+  seat: z.number().int().min(0),
+  kind: z.enum(["human", "ai"]),
+  connected: z.boolean(),
+});
+
+/**
+ * A room's report to the index. `version` grows with every report of that room (the index ignores a
+ * report whose version is not above the one it holds), so a retried or reordered report is harmless.
+ */
+export const RoomReport = z.object({
+  matchId: z.string().min(1).max(64),
+  version: z.number().int().min(0),
+  game: z.string().min(1).max(32),
+  mode: z.enum(["pvp", "ai"]),
+  state: DirectoryState,
+  /** Listed in the public directory: created with POST /api/matches, mode pvp, not private. */
+  listed: z.boolean(),
+  seats: z.number().int().min(1),
+  openSeats: z.number().int().min(0),
+  players: z.array(DirectoryPlayer).max(64),
+  spectators: z.number().int().min(0),
+  createdAt: z.number(),
+  /** Action-log entries (inputs, rounds, forfeits) per second since the room's previous report. */
+  inputsPerSecond: z.number().min(0),
+  /** Rows in the room's SQLite storage right now. */
+  storageRows: z.number().int().min(0),
+  /**
+   * When the room will report again at the latest (ms since epoch): a minute out while anyone is
+   * connected, else its next scheduled wake (a timer, or the cleanup of an abandoned room). The index
+   * forgets the room some time after this.
+   */
+  refreshBy: z.number(),
+});
+export type RoomReport = z.infer<typeof RoomReport>;
+
+export const DIRECTORY_PAGE_MAX = 100;
+export const DIRECTORY_PAGE_DEFAULT = 20;
+
+/** An opaque page cursor: `<createdAt>.<matchId>` of the last room of the previous page. */
+export const DirectoryCursor = z
+  .string()
+  .regex(/^\d{1,16}\.[A-Za-z0-9_-]{1,64}$/, "Invalid cursor: pass back `nextCursor` unchanged.")
+  .meta({ description: "`nextCursor` of the previous page, unchanged." });
+
+/** Query of GET /api/rooms and GET /api/admin/rooms. */
+export const RoomsQuery = z
+  .object({
+    game: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, "Invalid game id.").optional().meta({ description: "Only rooms of this game (an id of GET /api/games)." }),
+    cursor: DirectoryCursor.optional(),
+    limit: z.coerce.number().int().min(1).max(DIRECTORY_PAGE_MAX).default(DIRECTORY_PAGE_DEFAULT).meta({ description: `Rooms per page, 1–${DIRECTORY_PAGE_MAX} (default ${DIRECTORY_PAGE_DEFAULT}).` }),
+  })
+  .strict();
+export type RoomsQuery = z.infer<typeof RoomsQuery>;
+
+const seatsSummary = z.object({ total: z.number().int(), open: z.number().int() });
+
+/** One room of GET /api/rooms: nothing that is not already in the match's public status. */
+export const PublicRoom = z
+  .object({
+    matchId: z.string(),
+    game: z.string(),
+    mode: z.enum(["pvp", "ai"]),
+    state: DirectoryState,
+    seats: seatsSummary,
+    players: z.array(z.object({ name: z.string(), seat: z.number().int(), connected: z.boolean() })),
+    spectators: z.number().int(),
+    createdAt: z.number(),
+    /** When the room last reported (ms since epoch). */
+    updatedAt: z.number(),
+  })
+  .meta({ id: "DirectoryRoom" });
+
+export const PublicRoomsResponse = z.object({ rooms: z.array(PublicRoom), nextCursor: z.string().nullable() }).meta({ id: "DirectoryPage" });
+export type PublicRoomsResponse = z.infer<typeof PublicRoomsResponse>;
+
+/** One room of GET /api/admin/rooms: everything the room reported, plus its age. */
+export const AdminRoom = z
+  .object({
+    matchId: z.string(),
+    game: z.string(),
+    mode: z.enum(["pvp", "ai"]),
+    state: DirectoryState,
+    listed: z.boolean(),
+    seats: seatsSummary,
+    players: z.array(DirectoryPlayer),
+    spectators: z.number().int(),
+    createdAt: z.number(),
+    ageMs: z.number(),
+    updatedAt: z.number(),
+    inputsPerSecond: z.number(),
+    storageRows: z.number().int(),
+    version: z.number().int(),
+  })
+  .meta({ id: "AdminRoom" });
+
+export const AdminRoomsResponse = z.object({ rooms: z.array(AdminRoom), nextCursor: z.string().nullable() }).meta({ id: "AdminRoomPage" });
+export type AdminRoomsResponse = z.infer<typeof AdminRoomsResponse>;
+export type AdminRoom = z.infer<typeof AdminRoom>;
+export type PublicRoom = z.infer<typeof PublicRoom>;
