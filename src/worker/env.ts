@@ -28,6 +28,10 @@ export interface Env {
   GUEST_LIMITER?: RateLimit;
   MATCH_LIMITER?: RateLimit;
   TICKET_LIMITER?: RateLimit;
+  /** R2 bucket of archived replays (retention): closed rooms write theirs here before deleting their storage. Without it rooms keep their storage. */
+  ARCHIVE?: R2Bucket;
+  /** How long a closed room keeps its storage before archiving its replay and deleting it, in ms. Default 900000 (15 minutes). */
+  RETENTION_MS?: string;
   /** Static assets (web/). */
   ASSETS?: Fetcher;
   /** HMAC secret for tokens, tickets and match ids; at least 32 characters. */

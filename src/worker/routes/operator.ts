@@ -11,7 +11,7 @@ import { logEvent } from "../../shared/log";
 const MIN_OPERATOR_TOKEN_LENGTH = 24;
 
 /** Throws unless the request carries the configured operator token; a missing configuration turns the endpoints off. */
-async function requireOperator(env: Env, authorization: string | undefined): Promise<void> {
+export async function requireOperator(env: Env, authorization: string | undefined): Promise<void> {
   const expected = env.OPERATOR_TOKEN;
   if (!expected || expected.length < MIN_OPERATOR_TOKEN_LENGTH) {
     throw new ApiError(
