@@ -358,6 +358,7 @@ export class RoomHost extends DurableObject<unknown> {
       return false;
     }
     this.log("info", "room_deleted", { archived: out.archived, status: core.record.status });
+    this.store.forget();
     this.core = null;
     this.alarmAt = null;
     return true;

@@ -16,8 +16,17 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 export type LoadResult = { ok: true; record: RoomRecord | null; ops: unknown } | { ok: false; message: string };
 
 export class RoomStorage {
+  /** Whether the tables exist. They are created by the first write, not by construction: a room that deleted its storage (retention) stays empty when a later request constructs it again. */
+  private ready: boolean;
+
   constructor(private readonly storage: DurableObjectStorage) {
-    const sql = storage.sql;
+    this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray().length > 0;
+    if (this.ready) this.createTables();
+  }
+
+  private createTables(): void {
+    const sql = this.storage.sql;
+    this.ready = true;
     // `ops`: the host's operation counters (JSON), written in the same row as the record, so keeping
     // them across evictions costs no extra row. Added by ALTER to rooms created before it.
     sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)");
@@ -34,7 +43,13 @@ export class RoomStorage {
     sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
   }
 
+  /** The object's storage was deleted (retention): nothing is read or written from here on. */
+  forget(): void {
+    this.ready = false;
+  }
+
   load(): LoadResult {
+    if (!this.ready) return { ok: true, record: null, ops: null };
     const row = this.storage.sql.exec<{ record: ArrayBuffer; ops: string | null }>("SELECT record, ops FROM room WHERE id = 1").toArray()[0];
     if (!row) return { ok: true, record: null, ops: null };
     let raw: unknown;
@@ -56,6 +71,7 @@ export class RoomStorage {
 
   /** Write the record (and the host's counters, same row), append action-log and journal entries, and prune the journal, atomically. */
   save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: string | null = null): void {
+    if (!this.ready) this.createTables();
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
       for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
@@ -71,6 +87,7 @@ export class RoomStorage {
   /** The retained journal, oldest first; entries that fail validation end the list (a snapshot covers the rest). */
   journal(): JournalEntry[] {
     const out: JournalEntry[] = [];
+    if (!this.ready) return out;
     for (const row of this.storage.sql.exec<{ entry: ArrayBuffer }>("SELECT entry FROM journal ORDER BY seq").toArray()) {
       let raw: unknown;
       try {
@@ -89,6 +106,7 @@ export class RoomStorage {
   actions(): unknown[] {
     const sql = this.storage.sql;
     const numbered: Array<[number, unknown]> = [];
+    if (!this.ready) return [];
     for (const r of sql.exec<{ n: number; entry: ArrayBuffer }>("SELECT n, entry FROM actions ORDER BY n").toArray()) {
       numbered.push([r.n, unpackr.unpack(new Uint8Array(r.entry))]);
     }
@@ -104,6 +122,7 @@ export class RoomStorage {
    * (single use). Expired entries are pruned on the way.
    */
   useTicket(jti: string, exp: number, nowSeconds: number): boolean {
+    if (!this.ready) this.createTables();
     const sql = this.storage.sql;
     sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds);
     if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;
