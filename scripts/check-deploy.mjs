@@ -15,8 +15,11 @@ import { gzipSync } from "node:zlib";
  * gzip budget of the worker bundle, KiB (see README "Deploy"). Set at 160 when the bundle was 144 KiB;
  * raised to 185 with matchmaking (174 KiB): openskill and the @stdlib math it uses are ~16 KiB gzip of
  * that (erf/erfinv, a string formatter), the queue, ratings, codes and their schemas the rest.
+ * Raised to 190 with the operator actions and retention (185.3 KiB): the close/remove routes, their
+ * schemas and OpenAPI text, the core's operator part, R2 archiving and the stored counters (~4 KiB
+ * gzip). Cloudflare's limit is 3 MiB gzip on free plans.
  */
-export const BUDGET_KIB = 185;
+export const BUDGET_KIB = 190;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);

@@ -40,7 +40,7 @@ export interface Env {
   ALLOWED_ORIGINS?: string;
   /** "true" enables POST /api/guest. */
   ALLOW_GUESTS?: string;
-  /** Bearer token for operator endpoints (GET /api/matches/:id/metrics); unset turns them off. */
+  /** Bearer token for operator endpoints (metrics, room close, player removal, revocation); unset turns them off. */
   OPERATOR_TOKEN?: string;
   /** Lifetime of guest tokens in seconds. */
   TOKEN_TTL_SECONDS?: string;
