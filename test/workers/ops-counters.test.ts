@@ -1,14 +1,11 @@
 /** The room's operation counters are cumulative over its life: an eviction does not reset them. */
 import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { twoPlayerMatch } from "./helpers";
+import { api, twoPlayerMatch } from "./helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
-
-async function counters(matchId: string): Promise<Record<string, number>> {
-  const res = await env.ROOMS.get(env.ROOMS.idFromName(matchId)).metrics();
-  return res;
-}
+const counters = (matchId: string): Promise<Record<string, number>> => env.ROOMS.get(env.ROOMS.idFromName(matchId)).metrics();
+const fetchMetrics = (matchId: string) => api.fetch(`${api.base}/api/matches/${matchId}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
 
 describe("operation counters", () => {
   it("continue after an eviction instead of starting again at zero", async () => {
@@ -31,7 +28,7 @@ describe("operation counters", () => {
     // The sockets survived the eviction: the next frame counts on top of the earlier ones, and the operator endpoint says the same.
     b.send({ t: "input", id: 1, data: { type: "dropDisc", column: 4 } });
     await b.next("ack", (x) => x.id === 1);
-    const res = await env.ROOMS.get(env.ROOMS.idFromName(matchId)).metrics();
+    const res = await counters(matchId);
     expect(res.messages).toBe((before.messages ?? 0) + 1);
     const viaHttp = await (await fetchMetrics(matchId)).json<{ counters: Record<string, number> }>();
     expect(viaHttp.counters.messages).toBe(res.messages);
@@ -39,6 +36,3 @@ describe("operation counters", () => {
     b.close();
   });
 });
-
-import { api } from "./helpers";
-const fetchMetrics = (matchId: string) => api.fetch(`${api.base}/api/matches/${matchId}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });

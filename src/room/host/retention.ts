@@ -22,9 +22,17 @@ export function retentionMs(env: RetentionEnv | null): number | null {
 
 /**
  * Archive the replay (rooms that played at least one round) and delete every row and the alarm.
- * False when the archive could not be written: nothing is deleted, and the timer tries again.
+ * Not ok when a rating report is still owed (`reportsPending`: it is delivered first) or the archive
+ * could not be written: nothing is deleted, and the retention timer, re-armed by the core, tries again.
  */
-export async function archiveAndDelete(storage: DurableObjectStorage, bucket: R2Bucket | undefined, record: RoomRecord, replayJson: () => string): Promise<{ ok: true; archived: boolean } | { ok: false; message: string }> {
+export async function archiveAndDelete(
+  storage: DurableObjectStorage,
+  bucket: R2Bucket | undefined,
+  record: RoomRecord,
+  replayJson: () => string,
+  reportsPending: boolean,
+): Promise<{ ok: true; archived: boolean } | { ok: false; message: string }> {
+  if (reportsPending) return { ok: false, message: "a rating report is still owed" };
   const played = record.round > 0;
   if (played) {
     if (!bucket) return { ok: false, message: "no ARCHIVE binding" };

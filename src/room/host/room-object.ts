@@ -348,13 +348,11 @@ export class RoomHost extends DurableObject<unknown> {
     await this.ctx.storage.setAlarm(wanted);
   }
 
-  /** Archive the replay and delete the storage; true when done (this instance then answers as an unknown match). */
+  /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
   private async retire(core: RoomCore): Promise<boolean> {
-    // A rating report still owed is delivered first; the retention timer (re-armed by the core) tries again.
-    if (this.reports.pending().length > 0) return false;
-    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => this.replayJson(core));
+    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => this.replayJson(core), this.reports.pending().length > 0);
     if (!out.ok) {
-      this.log("error", "archive_failed", { message: out.message });
+      this.log("warn", "retire_postponed", { message: out.message });
       return false;
     }
     this.log("info", "room_deleted", { archived: out.archived, status: core.record.status });
