@@ -45,6 +45,18 @@ describe("operator actions in the room core", () => {
     expect(room.closeByOperator("Again")).toEqual({ alreadyClosed: true, reason: "Maintenance", connectionsClosed: 0 });
   });
 
+  it("forfeits a removed runner at the race's current tick, and the race goes on for the others", () => {
+    const room = new RoomStepper({ game: "runner", seats: 3, options: { durationSeconds: 20 } }, 7);
+    for (let i = 0; i < 3; i++) room.connect(`c${i}`, `p${i}`);
+    room.advance(500);
+    expect(room.core.record.status).toBe("playing");
+    expect(room.removePlayer("p2", "Bot")).toMatchObject({ seat: 2, seatOutcome: "forfeited" });
+    expect(room.closed.get("c2")).toEqual({ code: 4009, reason: "Bot" });
+    expect(room.actions.filter((e) => e.kind === "forfeit")).toEqual([expect.objectContaining({ seat: 2, tick: expect.any(Number) })]);
+    room.advance(30_000);
+    expect(room.core.record.status).toBe("finished");
+  });
+
   it("starts the retention window when the room closes, and asks the host to retire it when due", () => {
     const room = liarsDiceForThree();
     room.core.record.retentionMs = 60_000;
