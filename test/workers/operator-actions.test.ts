@@ -4,6 +4,8 @@
  * (4009, no new ticket, the seat forfeits), each logged as one `operator_action` JSON line.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { verifyReplay } from "../../src/replay/verify";
+import { appGames } from "../support/app-games";
 import { openSse } from "../support/sse-socket";
 import { api, join, joinRefused, twoPlayerMatch } from "./helpers";
 
@@ -56,6 +58,8 @@ describe("POST /api/admin/rooms/:id/close", () => {
     expect(status.result).toEqual({ winner: null, reason: "abandoned", detail: { closedBy: "operator", reason: "Cheating reported" } });
     const replay = (await (await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).json()) as { closedBy: unknown };
     expect(replay.closedBy).toEqual({ by: "operator", reason: "Cheating reported", at: expect.any(Number) });
+    // The round cut short revealed its seed: the replay verifies, with the operator's result.
+    expect(verifyReplay(replay, appGames)).toMatchObject({ ok: true, result: { winner: null, reason: "abandoned", detail: { closedBy: "operator" } } });
 
     // Later joins, seated or not, get the same code and reason.
     expect(await joinRefused(alice, matchId)).toEqual({ code: 4011, reason: "Cheating reported" });

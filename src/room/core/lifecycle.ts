@@ -145,6 +145,8 @@ export function requestRematch(rec: RoomRecord, game: AnyGame, seat: Seat, now: 
  */
 export function closeRoom(rec: RoomRecord, now: number, closedBy: ClosedBy | null = null): Step {
   const step = emptyStep();
+  // A round cut short is over too: reveal its seed, so its replay verifies like a finished round's.
+  if (rec.status === "playing" && !rec.reveals.some((r) => r.round === rec.round)) rec.reveals.push(deriveRound(rec.secret, rec.round));
   if (rec.status === "waiting" || rec.status === "playing") {
     rec.result = closedBy ? { winner: null, reason: "abandoned", detail: { closedBy: closedBy.by, reason: closedBy.reason } } : { winner: null, reason: "abandoned" };
     rec.endedAt = now;
