@@ -30,6 +30,8 @@ export default defineConfig({
                 OPERATOR_TOKEN: "test-operator-token-0123456789abcdef",
                 // Real-time quick play starts half a second after the first player queued (tests wait on the frame, not the clock).
                 QUEUE_READY_MS: "500",
+                // Retention window, distinct from the 15-minute default so the tests see the setting is used.
+                RETENTION_MS: "600000",
                 // As on Cloudflare: CF-Connecting-IP keys the rate limits (test/workers/helpers.ts gives
                 // every request its own address unless a test names one).
                 TRUST_CF_CONNECTING_IP: "true",

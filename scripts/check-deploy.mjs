@@ -16,9 +16,13 @@ import { gzipSync } from "node:zlib";
  * raised to 185 with matchmaking (174 KiB): openskill and the @stdlib math it uses are ~16 KiB gzip of
  * that (erf/erfinv, a string formatter), the queue, ratings, codes and their schemas the rest.
  * Raised to 190 with the room directory (185.2 KiB): the room index object, the report and page
- * schemas and their two OpenAPI routes are ~4 KiB gzip. Cloudflare's limit is 3 MiB gzip (free plan).
+ * schemas and their two OpenAPI routes are ~4 KiB gzip. The operator actions and retention add
+ * ~4 KiB more (the close/remove routes, their schemas and OpenAPI text, the core's operator part, R2
+ * archiving, the stored counters): 189.7 KiB together. Raised to 200 so the real-time work that
+ * follows (binary snapshots, liveness) fits; look at what grew (esbuild --metafile) before raising it
+ * again. Cloudflare's limit is 3 MiB gzip (free plan).
  */
-export const BUDGET_KIB = 190;
+export const BUDGET_KIB = 200;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);

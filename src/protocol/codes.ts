@@ -33,10 +33,12 @@ export const CloseCode = {
   SPECTATORS_NOT_ALLOWED: 4007,
   /** Repeated bad frames or flooding: closed by policy. */
   POLICY_VIOLATION: 4008,
-  /** Removed from the room by the server. */
+  /** Removed from the room: the operator removed this player (the close reason is the operator's), or revoked its tokens. */
   KICKED: 4009,
   /** Resume data (session, last sequence number) is unknown, foreign or impossible. Reconnect without it. */
   RESUME_REJECTED: 4010,
+  /** The operator closed the room; the close reason is the operator's reason. Later joins get the same code. */
+  CLOSED_BY_OPERATOR: 4011,
   /** The room holds its maximum number of connections (players and spectators together). */
   ROOM_AT_CAPACITY: 4013,
 
@@ -105,6 +107,10 @@ export const ApiErrorCode = {
   GUESTS_DISABLED: "GUESTS_DISABLED",
   /** The request's Host is not in ALLOWED_HOSTS. */
   HOST_NOT_ALLOWED: "HOST_NOT_ALLOWED",
+  /** 403 on a join ticket: the operator removed this player from this match. */
+  REMOVED_FROM_MATCH: "REMOVED_FROM_MATCH",
+  /** 410: the match is over and its room was deleted after the retention window; its replay is archived. */
+  GONE: "GONE",
   SERVER_MISCONFIGURED: "SERVER_MISCONFIGURED",
   INTERNAL: "INTERNAL",
 } as const;

@@ -9,3 +9,4 @@ export * from "./sse";
 export * from "./delta";
 export * from "./fairness";
 export * from "./replay";
+export * from "./operator-api";

@@ -4,6 +4,7 @@
  */
 import * as z from "zod";
 import { MatchResultSchema } from "./schemas";
+import { ClosedBy } from "./operator-api";
 
 const seat = z.number().int().min(0);
 
@@ -46,5 +47,7 @@ export const ReplayDocument = z.object({
   /** Revealed seed, salt and commitment of every finished round. */
   rounds: z.array(RoundReveal),
   actions: z.array(ActionEntry),
+  /** Set when the operator closed the room: the match has no winner and this says why. */
+  closedBy: ClosedBy.nullable().optional(),
 });
 export type ReplayDocument = z.infer<typeof ReplayDocument>;

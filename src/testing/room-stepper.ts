@@ -93,6 +93,20 @@ export class RoomStepper {
     this.pump();
   }
 
+  /** The operator closes the room (4011 to everyone, later joins refused). */
+  closeByOperator(reason: string) {
+    const out = this.core.closeByOperator(reason, this.now);
+    this.pump();
+    return out;
+  }
+
+  /** The operator removes a player (4009, refused from then on; a seat in play forfeits). */
+  removePlayer(playerId: string, reason: string) {
+    const out = this.core.removePlayer(playerId, reason, this.now);
+    this.pump();
+    return out;
+  }
+
   /**
    * Advance the clock to `ms` later, firing the simulated alarm at every
    * deadline on the way, and the real-time loop at every snapshot boundary.

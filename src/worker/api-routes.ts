@@ -26,6 +26,7 @@ import {
   TicketResponse,
 } from "../protocol/http-api";
 import { AdminRoomsResponse, PublicRoomsResponse, RoomsQuery } from "../protocol/directory-api";
+import { CloseRoomResponse, OperatorActionRequest, RemovePlayerResponse } from "../protocol/operator-api";
 import { CodeResponse, QueueRequest, QueueResponse, QueueSocketQuery, RatingsResponse } from "../protocol/matchmaking-api";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -81,7 +82,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["matches"],
     summary: "Public status of a match",
     request: { params: matchId },
-    responses: { 200: json(PublicStatus, "The match"), 404: NO_MATCH },
+    responses: { 200: json(PublicStatus, "The match"), 404: NO_MATCH, 410: error("GONE: the match is over and its room was deleted after the retention window; the replay is archived") },
   }),
   route({
     method: "post",
@@ -90,7 +91,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "A single-use 30 s join ticket and the WebSocket URL",
     security: bearer,
     request: { params: matchId, ...body(TicketRequest) },
-    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
+    responses: { 200: json(TicketResponse, "Issued"), 400: error("BAD_REQUEST"), 401: error("UNAUTHORIZED"), 403: error("REMOVED_FROM_MATCH: the operator removed this player from this match"), 404: NO_MATCH, 413: TOO_LARGE, 429: LIMITED, 503: NO_SECRET },
   }),
   route({
     method: "get",
@@ -148,7 +149,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["matches"],
     summary: "Settings, result, revealed seeds and the action log, once the match is over",
     request: { params: matchId },
-    responses: { 200: json(ReplayDocument, "The replay document"), 404: NO_MATCH, 409: error("CONFLICT: the match is not over yet") },
+    responses: { 200: json(ReplayDocument, "The replay document (from the archive once the room deleted its storage)"), 404: NO_MATCH, 409: error("CONFLICT: the match is not over yet") },
   }),
   route({
     method: "get",
@@ -158,6 +159,41 @@ export const API_ROUTES: readonly RouteConfig[] = [
     security: bearer,
     request: { params: matchId },
     responses: { 200: json(MetricsResponse, "The counters"), 401: error("UNAUTHORIZED"), 404: NO_MATCH, 503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set") },
+  }),
+  route({
+    method: "post",
+    path: "/api/admin/rooms/{id}/close",
+    tags: ["operations"],
+    summary: "Close a room with a reason: the match ends without a winner, every connection closes with 4011 and the reason, later joins are refused (operator token; idempotent)",
+    security: bearer,
+    request: { params: matchId, body: { required: true, content: { "application/json": { schema: OperatorActionRequest } } } },
+    responses: {
+      200: json(CloseRoomResponse, "Closed (also when it was already closed: `alreadyClosed`)"),
+      400: error("BAD_REQUEST: reason missing, empty or over 120 characters"),
+      401: error("UNAUTHORIZED"),
+      404: error("NOT_FOUND: malformed or forged id, no such room, or a room already deleted"),
+      413: TOO_LARGE,
+      503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set"),
+    },
+  }),
+  route({
+    method: "post",
+    path: "/api/admin/rooms/{id}/players/{playerId}/remove",
+    tags: ["operations"],
+    summary: "Remove a player from a room: its connections close with 4009 and the reason, it cannot rejoin; a seat in play forfeits (operator token; idempotent)",
+    security: bearer,
+    request: {
+      params: matchId.extend({ playerId: z.string().meta({ description: "The player id (a token's `sub`)." }) }),
+      body: { required: true, content: { "application/json": { schema: OperatorActionRequest } } },
+    },
+    responses: {
+      200: json(RemovePlayerResponse, "Removed (also when it was already removed: `alreadyRemoved`)"),
+      400: error("BAD_REQUEST: malformed player id, or reason missing, empty or over 120 characters"),
+      401: error("UNAUTHORIZED"),
+      404: error("NOT_FOUND: malformed or forged id, no such room, a room already deleted, or a player never seated or connected in it"),
+      413: TOO_LARGE,
+      503: error("SERVER_MISCONFIGURED: OPERATOR_TOKEN not set"),
+    },
   }),
   route({
     method: "post",

@@ -15,6 +15,7 @@ import { guest } from "./routes/guest";
 import { health } from "./routes/health";
 import { matches } from "./routes/matches";
 import { operator } from "./routes/operator";
+import { adminActions } from "./routes/admin-actions";
 import { socket } from "./routes/socket";
 import { codesRoute } from "./routes/codes";
 import { queue } from "./routes/queue";
@@ -62,6 +63,7 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   app.route("/", gamesRoute);
   app.route("/", matches);
   app.route("/", operator);
+  app.route("/", adminActions);
   app.route("/", socket);
   app.route("/", queue);
   app.route("/", ratings);

@@ -2,7 +2,8 @@
 import type { Context } from "hono";
 import { requireSecret, trustConnectingIp } from "./config";
 import type { AppEnv } from "./env";
-import { notFound, unauthorized } from "./errors";
+import { ApiError, notFound, unauthorized } from "./errors";
+import { ApiErrorCode } from "../protocol/codes";
 import { isGenuineMatchId } from "./match-id";
 import { verifyPlayerToken, type Player } from "./tokens";
 
@@ -21,8 +22,9 @@ export async function requirePlayer(c: Context<AppEnv>, ticketFor?: string): Pro
   const players = c.env.PLAYERS;
   if (players) {
     const record = players.get(players.idFromName(playerId));
-    const revoked = ticketFor === undefined ? await record.isRevoked(iat) : (await record.ticket(iat, ticketFor, Math.floor(Date.now() / 1000))).revoked;
-    if (revoked) throw unauthorized("Invalid player token (revoked).");
+    const answer = ticketFor === undefined ? { revoked: await record.isRevoked(iat) } : await record.ticket(iat, ticketFor, Math.floor(Date.now() / 1000));
+    if (answer.revoked) throw unauthorized("Invalid player token (revoked).");
+    if ("removed" in answer && answer.removed === true) throw new ApiError(403, ApiErrorCode.REMOVED_FROM_MATCH, "The operator removed this player from this match.");
   }
   return { playerId, name };
 }

@@ -36,7 +36,7 @@ const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+
  */
 export function configNotes(env: Env): string[] {
   const notes: string[] = [];
-  if (!env.OPERATOR_TOKEN) notes.push("OPERATOR_TOKEN is not set: operator endpoints (GET /api/matches/:id/metrics) are off; run `wrangler secret put OPERATOR_TOKEN` to turn them on.");
+  if (!env.OPERATOR_TOKEN) notes.push("OPERATOR_TOKEN is not set: operator endpoints (metrics, close room, remove player, revoke) are off; run `wrangler secret put OPERATOR_TOKEN` to turn them on.");
   if (!guestsAllowed(env)) notes.push('ALLOW_GUESTS is not "true": POST /api/guest is off, so players need tokens you mint with AUTH_SECRET (`npm run mint-token`).');
   const loopback = [...allowedOrigins(env)].filter((o) => LOOPBACK_ORIGIN.test(o));
   if (loopback.length > 0) notes.push(`ALLOWED_ORIGINS contains development origins (${loopback.join(", ")}); list only your site's exact origins before deploying.`);

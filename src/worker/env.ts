@@ -31,6 +31,10 @@ export interface Env {
   GUEST_LIMITER?: RateLimit;
   MATCH_LIMITER?: RateLimit;
   TICKET_LIMITER?: RateLimit;
+  /** R2 bucket of archived replays (retention): closed rooms write theirs here before deleting their storage. Without it rooms keep their storage. */
+  ARCHIVE?: R2Bucket;
+  /** How long a closed room keeps its storage before archiving its replay and deleting it, in ms. Default 900000 (15 minutes). */
+  RETENTION_MS?: string;
   /** Static assets (web/). */
   ASSETS?: Fetcher;
   /** HMAC secret for tokens, tickets and match ids; at least 32 characters. */
@@ -39,7 +43,7 @@ export interface Env {
   ALLOWED_ORIGINS?: string;
   /** "true" enables POST /api/guest. */
   ALLOW_GUESTS?: string;
-  /** Bearer token for operator endpoints (GET /api/matches/:id/metrics); unset turns them off. */
+  /** Bearer token for operator endpoints (metrics, room close, player removal, revocation); unset turns them off. */
   OPERATOR_TOKEN?: string;
   /** Lifetime of guest tokens in seconds. */
   TOKEN_TTL_SECONDS?: string;

@@ -23,6 +23,8 @@ export class PlayerRecord extends DurableObject<unknown> {
     this.sql = ctx.storage.sql;
     this.sql.exec("CREATE TABLE IF NOT EXISTS revoked (id INTEGER PRIMARY KEY CHECK (id = 1), before INTEGER NOT NULL)");
     this.sql.exec("CREATE TABLE IF NOT EXISTS matches (match_id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
+    // Matches the operator removed this player from: no ticket for them again (the room refuses too).
+    this.sql.exec("CREATE TABLE IF NOT EXISTS removed (match_id TEXT PRIMARY KEY, at INTEGER NOT NULL)");
   }
 
   /** Whether a token issued at `iat` (seconds) is revoked. */
@@ -31,13 +33,20 @@ export class PlayerRecord extends DurableObject<unknown> {
     return row !== undefined && iat <= row.before;
   }
 
-  /** Ticket minting: refuse a revoked token, else remember the match (for a later revocation). */
-  async ticket(iat: number, matchId: string, now: number): Promise<{ revoked: boolean }> {
+  /** Ticket minting: refuse a revoked token or a match the player was removed from, else remember the match (for a later revocation). */
+  async ticket(iat: number, matchId: string, now: number): Promise<{ revoked: boolean; removed?: boolean }> {
     if (await this.isRevoked(iat)) return { revoked: true };
+    if (this.sql.exec("SELECT 1 FROM removed WHERE match_id = ?", matchId).toArray().length > 0) return { revoked: false, removed: true };
     this.sql.exec("INSERT INTO matches (match_id, at) VALUES (?, ?) ON CONFLICT(match_id) DO UPDATE SET at = excluded.at", matchId, now);
     this.sql.exec("DELETE FROM matches WHERE at < ?", now - KEEP_SECONDS);
     this.sql.exec("DELETE FROM matches WHERE match_id NOT IN (SELECT match_id FROM matches ORDER BY at DESC LIMIT ?)", MAX_MATCHES);
     return { revoked: false };
+  }
+
+  /** The operator removed this player from a match (kept as long as match entries; the room keeps its own list). */
+  async removeFrom(matchId: string, now: number): Promise<void> {
+    this.sql.exec("INSERT OR IGNORE INTO removed (match_id, at) VALUES (?, ?)", matchId, now);
+    this.sql.exec("DELETE FROM removed WHERE at < ?", now - KEEP_SECONDS);
   }
 
   /** Revoke every token issued up to `now` (seconds); returns the matches to tell. */

@@ -4,7 +4,7 @@
  * the next retry is plain text, refreshed every second.
  */
 import type { GameClient } from "../../src/client/internal";
-import { describeConnection } from "./connection-text";
+import { describeConnection, operatorNotice } from "./connection-text";
 import { h, setText } from "./dom";
 import { watchIfFull } from "./watch-fallback";
 
@@ -18,8 +18,11 @@ export function mountConnectionIndicator(host: HTMLElement, client: GameClient<u
   const headline = h("span", { class: "conn-headline", role: "status", "aria-live": "polite" });
   const detail = h("span", { class: "conn-detail" });
   const queued = h("p", { class: "conn-queued", role: "status", "aria-live": "polite" });
+  // The operator's words when an operator action ended the connection (a stable id for pages and tests).
+  const notice = h("p", { id: "room-notice", class: "room-notice", role: "alert" });
+  notice.hidden = true;
   host.classList.add("connection");
-  host.replaceChildren(h("div", { class: "conn-line" }, symbol, headline, detail), queued);
+  host.replaceChildren(h("div", { class: "conn-line" }, symbol, headline, detail), queued, notice);
 
   const refresh = () => {
     const text = describeConnection({
@@ -36,6 +39,9 @@ export function mountConnectionIndicator(host: HTMLElement, client: GameClient<u
     setText(detail, text.detail);
     setText(queued, text.queued);
     queued.hidden = text.queued === "";
+    const said = operatorNotice(client.state);
+    setText(notice, said ?? "");
+    notice.hidden = said === null;
   };
   client.on("state", refresh);
   // Every game page mounts this indicator: the one place that sees a full room refuse a visitor.

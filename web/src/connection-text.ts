@@ -45,6 +45,7 @@ const CLOSE_WORDS: Record<number, string> = {
   4008: "the server closed the connection after too many bad messages",
   4009: "the server removed you from the match",
   4010: "the server could not resume the session",
+  4011: "the operator closed the room",
   4500: "the server stopped hearing from this device",
   4501: "the room is restarting",
 };
@@ -59,6 +60,19 @@ function ticketWords(t: TicketFailure): string {
   return `the server answered ${t.status}`;
 }
 
+/**
+ * What the operator said, when an operator action ended the connection: the room closed (4011), the
+ * player removed (4009 with a reason, or a ticket refused with REMOVED_FROM_MATCH); else null.
+ */
+export function operatorNotice(state: ConnectionState): string | null {
+  if (state.status !== "closed") return null;
+  const r = state.reason;
+  if (r.kind === "server" && r.code === 4011) return `Room closed by operator: ${r.reason || "no reason given"}`;
+  if (r.kind === "server" && r.code === 4009) return `Removed from the match by the operator: ${r.reason || "no reason given"}`;
+  if (r.kind === "ticket-refused" && r.message.startsWith("REMOVED_FROM_MATCH")) return "Removed from the match by the operator: you cannot rejoin it.";
+  return null;
+}
+
 export function closedWords(reason: ClosedReason, lastClose: CloseInfo | null): string {
   switch (reason.kind) {
     case "client":
@@ -69,6 +83,7 @@ export function closedWords(reason: ClosedReason, lastClose: CloseInfo | null): 
       return "Your guest sign-in is no longer valid. Go back to the lobby and enter your name again.";
     case "ticket-refused":
       if (reason.status === 404) return "There is no such match. Check the link.";
+      if (reason.status === 403 && reason.message.startsWith("REMOVED_FROM_MATCH")) return "The operator removed you from this match.";
       if (reason.status === 403) return "This site is not allowed to join matches on this server.";
       return `The server refused to let this page join (${reason.status}: ${reason.message}).`;
   }

@@ -3,6 +3,7 @@ import type { GameEvent, Seat } from "../../games/types";
 import { CloseCode, MAX_ROOM_CONNECTIONS, SUPPORTED_PROTOCOL_VERSIONS, PROTOCOL_VERSION } from "../../protocol";
 import { liveConn, type ConnectRequest, type ConnInfo } from "./connections";
 import { endAbsence } from "./absence";
+import { operatorRefusal } from "./operator-actions";
 import { beginMatch, everyoneHere } from "./match-start";
 import { buildWelcome } from "./welcome";
 import type { RoomOps } from "./room-ops";
@@ -15,6 +16,8 @@ export function admit(core: RoomOps, req: ConnectRequest, now: number): ConnectD
   if (!SUPPORTED_PROTOCOL_VERSIONS.includes(req.version)) {
     return refuse(core, req, CloseCode.UNSUPPORTED_VERSION, `Protocol version ${req.version} is not supported; this server speaks ${PROTOCOL_VERSION}.`);
   }
+  const barred = operatorRefusal(core, req.playerId);
+  if (barred) return refuse(core, req, barred.code, barred.reason);
   if (rec.status === "closed") return refuse(core, req, CloseCode.MATCH_CLOSED, "This match is over and its room is closed.");
   const resumeError = checkResume(core, req);
   if (resumeError) return refuse(core, req, CloseCode.RESUME_REJECTED, resumeError);

@@ -23,8 +23,10 @@ export interface Effects {
   journal: JournalEntry[];
   /** The record changed: write it (with `actions`) before sending anything. */
   persist: boolean;
+  /** The retention deadline passed: archive the replay, then delete the room's storage (after `persist`). */
+  retire: boolean;
 }
 
 export function emptyEffects(): Effects {
-  return { frames: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false };
+  return { frames: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
 }

@@ -6,7 +6,7 @@
  */
 import { deriveRound } from "../../protocol";
 import type { AnyGame, GameEvent, Seat } from "../../games/types";
-import type { RoomSnapshot } from "../../protocol";
+import type { ClosedBy, RoomSnapshot } from "../../protocol";
 import { FINISHED_TTL_MS, type ActionEntry, type RoomRecord } from "./record";
 import type { Deadline } from "./ticker";
 
@@ -138,28 +138,42 @@ export function requestRematch(rec: RoomRecord, game: AnyGame, seat: Seat, now: 
   return step;
 }
 
-/** Close the room for good: abandoned while waiting, or idle after the end. */
-export function closeRoom(rec: RoomRecord, now: number): Step {
+/**
+ * Close the room for good: abandoned while waiting, idle after the end, or by the operator (`closedBy`).
+ * A match not over ends without a winner. The retention timer starts: the room deletes its storage
+ * (after archiving its replay) `retentionMs` from now.
+ */
+export function closeRoom(rec: RoomRecord, now: number, closedBy: ClosedBy | null = null): Step {
   const step = emptyStep();
+  // A round cut short is over too: reveal its seed, so its replay verifies like a finished round's.
+  if (rec.status === "playing" && !rec.reveals.some((r) => r.round === rec.round)) rec.reveals.push(deriveRound(rec.secret, rec.round));
   if (rec.status === "waiting" || rec.status === "playing") {
-    rec.result = { winner: null, reason: "abandoned" };
+    rec.result = closedBy ? { winner: null, reason: "abandoned", detail: { closedBy: closedBy.by, reason: closedBy.reason } } : { winner: null, reason: "abandoned" };
     rec.endedAt = now;
   }
   rec.status = "closed";
+  rec.closedBy = closedBy;
   rec.turnDeadline = null;
+  rec.pausedTurnMs = null;
   rec.aiDueAt = null;
+  rec.readyDeadline = null;
   rec.cleanupAt = null;
+  rec.deleteAt = rec.retentionMs === null ? null : now + rec.retentionMs;
   for (const s of rec.seats) s.graceUntil = null;
-  step.events.push({ type: "roomClosed", reason: rec.result?.reason === "abandoned" ? "abandoned" : "idle" });
+  step.events.push(
+    closedBy
+      ? { type: "roomClosed", reason: "operator", message: closedBy.reason }
+      : { type: "roomClosed", reason: rec.result?.reason === "abandoned" ? "abandoned" : "idle" },
+  );
   return step;
 }
 
-export type TimerKey = "ai" | "turn" | `grace:${number}` | "ready" | "cleanup";
+export type TimerKey = "ai" | "turn" | `grace:${number}` | "ready" | "cleanup" | "retention";
 
 /**
  * Every stored timer as a deadline. Listing order is the priority among
  * simultaneous deadlines: an AI move first, then a grace expiry (the player
- * left) before a turn timeout, and cleanup last.
+ * left) before a turn timeout, then cleanup, and the retention deadline (delete the storage) last.
  */
 export function timerDeadlines(rec: RoomRecord): Deadline<TimerKey>[] {
   const out: Deadline<TimerKey>[] = [];
@@ -170,6 +184,7 @@ export function timerDeadlines(rec: RoomRecord): Deadline<TimerKey>[] {
   if (rec.turnDeadline !== null) out.push({ key: "turn", at: rec.turnDeadline });
   if (rec.readyDeadline !== null) out.push({ key: "ready", at: rec.readyDeadline });
   if (rec.cleanupAt !== null) out.push({ key: "cleanup", at: rec.cleanupAt });
+  if (rec.deleteAt !== null) out.push({ key: "retention", at: rec.deleteAt });
   return out;
 }
 

@@ -5,7 +5,7 @@
  * written by an older or broken build fails loudly instead of being trusted.
  */
 import * as z from "zod";
-import { JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
+import { ClosedBy, JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
 import { DISCONNECT_POLICIES } from "../../protocol/http-api";
 
 export { ActionEntry } from "../../protocol";
@@ -57,6 +57,11 @@ const SeatRecordSchema = z.object({
 });
 export type SeatRecord = z.infer<typeof SeatRecordSchema>;
 
+/** Default retention window: a closed room keeps its storage this long, then archives its replay and deletes it. */
+export const DEFAULT_RETENTION_MS = 15 * 60_000;
+/** Removed players remembered per room. */
+export const MAX_REMOVED = 256;
+
 export const RoomRecordSchema = z.object({
   format: z.literal(1),
   matchId: z.string(),
@@ -94,6 +99,14 @@ export const RoomRecordSchema = z.object({
   rtHold: z.literal("restart").nullable().default(null),
   /** Real-time games: a released hold resumes the race at this time (the countdown), else null. */
   rtResumeAt: z.number().nullable().default(null),
+  /** Set when the operator closed the room (absent in older records). */
+  closedBy: ClosedBy.nullable().default(null),
+  /** Players the operator removed: refused on every later join (at most MAX_REMOVED, oldest dropped first). */
+  removed: z.array(z.object({ playerId: z.string(), reason: z.string(), at: z.number() })).default([]),
+  /** How long the room keeps its storage once closed, in ms (set at creation from RETENTION_MS); null keeps it (no archive, or an older room). */
+  retentionMs: z.number().int().min(0).nullable().default(null),
+  /** When a closed room archives its replay and deletes its storage, else null. */
+  deleteAt: z.number().nullable().default(null),
 });
 export type RoomRecord = z.infer<typeof RoomRecordSchema>;
 
@@ -107,7 +120,7 @@ export interface Creator {
   readonly name: string;
 }
 
-export function newRecord(matchId: string, settings: RoomSettings, creator: Creator, secret: string, now: number): RoomRecord {
+export function newRecord(matchId: string, settings: RoomSettings, creator: Creator, secret: string, now: number, retentionMs: number | null = null): RoomRecord {
   const seats: SeatRecord[] = [];
   for (let i = 0; i < settings.seats; i++) {
     const ai = settings.mode === "ai" && i > 0;
@@ -148,5 +161,9 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     rtAnchor: null,
     rtHold: null,
     rtResumeAt: null,
+    closedBy: null,
+    removed: [],
+    retentionMs,
+    deleteAt: null,
   };
 }

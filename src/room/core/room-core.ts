@@ -24,6 +24,7 @@ import { admit, type ConnectDecision } from "./admission";
 import type { ConnectRequest } from "./connections";
 import { publicStatus, type PublicStatus } from "./public-status";
 import type { RoomOps } from "./room-ops";
+import { closeByOperator, removePlayer, type CloseOutcome, type RemoveOutcome } from "./operator-actions";
 
 // The connect and status types live with the code that builds them; re-exported here, where callers import them.
 export type { ConnectDecision } from "./admission";
@@ -125,6 +126,16 @@ export class RoomCore implements RoomOps {
     }
     if (conns.length > 0) this.log("warn", "kicked", { playerId, connections: conns.length });
     return conns.length;
+  }
+
+  /** The operator closes the room (see operator-actions.ts). */
+  closeByOperator(reason: string, now: number): CloseOutcome {
+    return closeByOperator(this, reason, now);
+  }
+
+  /** The operator removes one player (see operator-actions.ts). */
+  removePlayer(playerId: string, reason: string, now: number): RemoveOutcome {
+    return removePlayer(this, playerId, reason, now);
   }
 
   /** Whether this connection is live in the room (the host drops frames of any other socket unread). */
@@ -268,6 +279,10 @@ export class RoomCore implements RoomOps {
 
   markDirty(): void {
     this.fx.persist = true;
+  }
+
+  retire(): void {
+    this.fx.retire = true;
   }
 
   log(level: LogEntry["level"], event: string, fields: Record<string, unknown> = {}): void {

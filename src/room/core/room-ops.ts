@@ -44,6 +44,8 @@ export interface RoomOutput {
   commit(step: Step): number | null;
   /** Forget a connection (it closed or was closed); a seated player gets their grace window. */
   disconnect(connId: string, code: number, now: number): void;
+  /** The retention deadline passed: ask the host to archive the replay and delete the storage. */
+  retire(): void;
   /** A player acknowledged a critical update. */
   ackCritical(conn: LiveConn, seq: number): void;
 }

@@ -6,6 +6,9 @@ import { aiSeed } from "./frame-handler";
 import { forfeitsOnExpiry } from "./absence";
 import type { RoomOps } from "./room-ops";
 
+/** Delay before the host tries again to archive and delete a closed room's storage. */
+export const RETIRE_RETRY_MS = 60_000;
+
 export function runTimer(core: RoomOps, key: TimerKey, now: number): void {
   const rec = core.record;
   core.markDirty();
@@ -24,6 +27,10 @@ export function runTimer(core: RoomOps, key: TimerKey, now: number): void {
   } else if (key === "cleanup") {
     rec.cleanupAt = null;
     shutdown(core, now);
+  } else if (key === "retention") {
+    // Re-armed first: if archiving or deleting fails (or a rating report is still owed), the same timer tries again.
+    rec.deleteAt = now + RETIRE_RETRY_MS;
+    core.retire();
   } else {
     const seat = Number(key.slice("grace:".length));
     const seatRec = rec.seats[seat];

@@ -1,4 +1,10 @@
-/** Billable-operation counters of one Durable Object instance, for benchmarks and the cost model. */
+/**
+ * Billable-operation counters of one room, for the operator, benchmarks and the cost model. They are
+ * cumulative over the room's life: each save writes them into the record's row (no extra row or
+ * write), and a new instance adds what was saved to its own. What happened after the last save of an
+ * instance that is then evicted (pings answered, frames that changed nothing) is not counted.
+ */
+import * as z from "zod";
 import type { RoomCore } from "../core/room-core";
 
 export interface OpsCounters {
@@ -11,23 +17,74 @@ export interface OpsCounters {
   messages: number;
   /** Frames from sockets the room had already closed (policy, replaced, timed out): dropped unread. */
   droppedFrames: number;
+  /** Awake time of earlier instances (ms), from the stored counters. */
+  awakeMsBefore: number;
+  /** Instances that loaded this room from storage (1 for a room never evicted). */
+  instances: number;
 }
+
+/** The counters that add up across instances, as stored in the room row. */
+const Stored = z.object({
+  alarmWrites: z.number(),
+  alarmRuns: z.number(),
+  storageWrites: z.number(),
+  rowsWritten: z.number(),
+  messages: z.number(),
+  droppedFrames: z.number(),
+  awakeMs: z.number(),
+  instances: z.number(),
+});
+type Stored = z.infer<typeof Stored>;
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, awakeMsBefore: 0, instances: 1 };
 }
 
-/** One storage transaction: the record row, one action-log batch row when there are new actions, and the journal rows. */
+/** One storage transaction: the record row (counters included), one action-log batch row when there are new actions, and the journal rows. */
 export function countSave(ops: OpsCounters, actions: number, journal: number): void {
   ops.storageWrites += 1;
   ops.rowsWritten += 1 + (actions > 0 ? 1 : 0) + journal;
 }
 
-/** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters. */
+/** The counters to store with the record (call after countSave, so the save counts itself). */
+export function storedOps(ops: OpsCounters): string {
+  const stored: Stored = {
+    alarmWrites: ops.alarmWrites,
+    alarmRuns: ops.alarmRuns,
+    storageWrites: ops.storageWrites,
+    rowsWritten: ops.rowsWritten,
+    messages: ops.messages,
+    droppedFrames: ops.droppedFrames,
+    awakeMs: ops.awakeMsBefore + (ops.lastEventAt - ops.bornAt),
+    instances: ops.instances,
+  };
+  return JSON.stringify(stored);
+}
+
+/**
+ * A new instance found counters in storage: add them to what this instance counted before loading
+ * (an alarm run, a message), and count this instance. Unreadable counters are ignored.
+ */
+export function restoreOps(ops: OpsCounters, raw: unknown): void {
+  const parsed = Stored.safeParse(raw);
+  if (!parsed.success) return;
+  const s = parsed.data;
+  ops.alarmWrites += s.alarmWrites;
+  ops.alarmRuns += s.alarmRuns;
+  ops.storageWrites += s.storageWrites;
+  ops.rowsWritten += s.rowsWritten;
+  ops.messages += s.messages;
+  ops.droppedFrames += s.droppedFrames;
+  ops.awakeMsBefore = s.awakeMs;
+  ops.instances = s.instances + 1;
+}
+
+/** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters (of this instance). */
 export function opsReport(ops: OpsCounters, core: RoomCore | null): Record<string, number> {
+  const { awakeMsBefore, ...rest } = ops;
   return {
-    ...ops,
-    awakeMs: ops.lastEventAt - ops.bornAt,
+    ...rest,
+    awakeMs: awakeMsBefore + (ops.lastEventAt - ops.bornAt),
     steps: core?.metrics.steps ?? 0,
     droppedSteps: core?.metrics.droppedSteps ?? 0,
   };

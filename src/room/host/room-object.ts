@@ -18,7 +18,9 @@ import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
 import { alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
-import { countSave, newOpsCounters, opsReport } from "./ops-counters";
+import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./ops-counters";
+import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
+import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { RealtimeLoop } from "./loop-timer";
 import { readAttachment } from "./socket-attachment";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
@@ -45,6 +47,7 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
   private readonly reports: RatingReports;
   private readonly directory: DirectoryReports;
+  private readonly retention: RetentionEnv | null;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private readonly out: Outbound;
@@ -78,6 +81,7 @@ export class RoomHost extends DurableObject<unknown> {
     this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS);
     const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
     this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields));
+    this.retention = env as RetentionEnv | null;
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -95,9 +99,10 @@ export class RoomHost extends DurableObject<unknown> {
     if (!resolved.ok) return { ok: false, status: 400, message: resolved.message };
     const now = Date.now();
     const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const record = newRecord(matchId, resolved.settings, creator, secret, now);
+    const record = newRecord(matchId, resolved.settings, creator, secret, now, retentionMs(this.retention));
     this.core = new RoomCore(game, record);
-    this.store.save(record, [], []);
+    countSave(this.ops, 0, 0);
+    this.store.save(record, [], [], storedOps(this.ops));
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
     this.directory.note(this.core, now);
@@ -113,6 +118,24 @@ export class RoomHost extends DurableObject<unknown> {
     const n = core.kick(playerId, Date.now());
     await this.flush(core);
     return n;
+  }
+
+  /** The operator closes the room (4011 to everyone, later joins refused); null when no match exists here. */
+  async closeByOperator(reason: string): Promise<CloseOutcome | null> {
+    const core = this.ensureInitialized();
+    if (!core) return null;
+    const out = core.closeByOperator(reason, Date.now());
+    await this.flush(core);
+    return out;
+  }
+
+  /** The operator removes one player (4009, never again in this match); null when no match exists here. */
+  async removePlayer(playerId: string, reason: string): Promise<RemoveOutcome | null> {
+    const core = this.ensureInitialized();
+    if (!core) return null;
+    const out = core.removePlayer(playerId, reason, Date.now());
+    await this.flush(core);
+    return out;
   }
 
   /** Public status as JSON text, or null when no match exists here (nothing is written). */
@@ -134,9 +157,12 @@ export class RoomHost extends DurableObject<unknown> {
    */
   async replay(): Promise<string | null> {
     const core = this.ensureInitialized();
-    if (!core) return null;
+    return core ? this.replayJson(core) : null;
+  }
+
+  private replayJson(core: RoomCore): string {
     const rec = core.record;
-    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: this.store.actions() });
+    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: this.store.actions(), closedBy: rec.closedBy });
   }
 
   // ------------------------------------------------------------ WebSocket upgrade
@@ -224,7 +250,7 @@ export class RoomHost extends DurableObject<unknown> {
     } finally {
       // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
       await this.flush(core);
-      await this.deliverReports();
+      if (this.core) await this.deliverReports(); // not after the room deleted its storage
     }
   }
 
@@ -279,6 +305,7 @@ export class RoomHost extends DurableObject<unknown> {
       return null;
     }
     if (!loaded.record) return null;
+    restoreOps(this.ops, loaded.ops);
     const game = this.games.find(loaded.record.settings.game);
     if (!game) {
       this.log("error", "unknown_game", { game: loaded.record.settings.game });
@@ -305,8 +332,8 @@ export class RoomHost extends DurableObject<unknown> {
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
-      this.store.save(core.record, fx.actions, fx.journal);
       countSave(this.ops, fx.actions.length, fx.journal.length);
+      this.store.save(core.record, fx.actions, fx.journal, storedOps(this.ops));
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }
@@ -315,6 +342,7 @@ export class RoomHost extends DurableObject<unknown> {
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
     this.directory.note(core, Date.now());
+    if (fx.retire && (await this.retire(core))) return;
     this.loop.ensureLoop(core);
     await this.syncAlarm(core);
   }
@@ -333,6 +361,20 @@ export class RoomHost extends DurableObject<unknown> {
     this.alarmAt = wanted;
     this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(wanted);
+  }
+
+  /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
+  private async retire(core: RoomCore): Promise<boolean> {
+    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => this.replayJson(core), this.reports.pending().length > 0);
+    if (!out.ok) {
+      this.log("warn", "retire_postponed", { message: out.message });
+      return false;
+    }
+    this.log("info", "room_deleted", { archived: out.archived, status: core.record.status });
+    this.store.forget();
+    this.core = null;
+    this.alarmAt = null;
+    return true;
   }
 
   /** Send pending rating reports; if the store cannot be reached, the alarm tries again. */

@@ -13,12 +13,25 @@ import { RoomRecordSchema } from "../core/record";
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 
-export type LoadResult = { ok: true; record: RoomRecord | null } | { ok: false; message: string };
+export type LoadResult = { ok: true; record: RoomRecord | null; ops: unknown } | { ok: false; message: string };
 
 export class RoomStorage {
+  /** Whether the tables exist. They are created by the first write, not by construction: a room that deleted its storage (retention) stays empty when a later request constructs it again. */
+  private ready: boolean;
+
   constructor(private readonly storage: DurableObjectStorage) {
-    const sql = storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
+    this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray().length > 0;
+    if (this.ready) this.createTables();
+  }
+
+  private createTables(): void {
+    const sql = this.storage.sql;
+    this.ready = true;
+    // `ops`: the host's operation counters (JSON), written in the same row as the record, so keeping
+    // them across evictions costs no extra row. Added by ALTER to rooms created before it.
+    sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)");
+    const roomSql = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray()[0]?.sql ?? "";
+    if (!/\bops\b/.test(roomSql)) sql.exec("ALTER TABLE room ADD COLUMN ops TEXT");
     sql.exec(
       "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
     );
@@ -30,9 +43,15 @@ export class RoomStorage {
     sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
   }
 
+  /** The object's storage was deleted (retention): nothing is read or written from here on. */
+  forget(): void {
+    this.ready = false;
+  }
+
   load(): LoadResult {
-    const row = this.storage.sql.exec<{ record: ArrayBuffer }>("SELECT record FROM room WHERE id = 1").toArray()[0];
-    if (!row) return { ok: true, record: null };
+    if (!this.ready) return { ok: true, record: null, ops: null };
+    const row = this.storage.sql.exec<{ record: ArrayBuffer; ops: string | null }>("SELECT record, ops FROM room WHERE id = 1").toArray()[0];
+    if (!row) return { ok: true, record: null, ops: null };
     let raw: unknown;
     try {
       raw = unpackr.unpack(new Uint8Array(row.record));
@@ -41,16 +60,23 @@ export class RoomStorage {
     }
     const parsed = RoomRecordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, message: `stored record is invalid: ${parsed.error.issues[0]?.message ?? "?"}` };
-    return { ok: true, record: parsed.data };
+    let ops: unknown = null;
+    try {
+      ops = row.ops === null ? null : JSON.parse(row.ops);
+    } catch {
+      // Counters are diagnostics: unreadable ones start again from zero rather than refuse the room.
+    }
+    return { ok: true, record: parsed.data, ops };
   }
 
-  /** Write the record, append action-log and journal entries, and prune the journal, atomically. */
-  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]): void {
+  /** Write the record (and the host's counters, same row), append action-log and journal entries, and prune the journal, atomically. */
+  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: string | null = null): void {
+    if (!this.ready) this.createTables();
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
       for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
       if (journal.length > 0) sql.exec("DELETE FROM journal WHERE seq <= ?", record.seq - JOURNAL_SIZE);
-      sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record)));
+      sql.exec("INSERT OR REPLACE INTO room (id, record, ops) VALUES (1, ?, ?)", new Uint8Array(packr.pack(record)), ops);
       if (actions.length > 0) {
         // Entries are numbered 1, 2, … over the match; this batch holds record.actions − len + 1 … record.actions.
         sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", record.actions - actions.length + 1, new Uint8Array(packr.pack(actions)));
@@ -61,6 +87,7 @@ export class RoomStorage {
   /** The retained journal, oldest first; entries that fail validation end the list (a snapshot covers the rest). */
   journal(): JournalEntry[] {
     const out: JournalEntry[] = [];
+    if (!this.ready) return out;
     for (const row of this.storage.sql.exec<{ entry: ArrayBuffer }>("SELECT entry FROM journal ORDER BY seq").toArray()) {
       let raw: unknown;
       try {
@@ -79,6 +106,7 @@ export class RoomStorage {
   actions(): unknown[] {
     const sql = this.storage.sql;
     const numbered: Array<[number, unknown]> = [];
+    if (!this.ready) return [];
     for (const r of sql.exec<{ n: number; entry: ArrayBuffer }>("SELECT n, entry FROM actions ORDER BY n").toArray()) {
       numbered.push([r.n, unpackr.unpack(new Uint8Array(r.entry))]);
     }
@@ -94,6 +122,7 @@ export class RoomStorage {
    * (single use). Expired entries are pruned on the way.
    */
   useTicket(jti: string, exp: number, nowSeconds: number): boolean {
+    if (!this.ready) this.createTables();
     const sql = this.storage.sql;
     sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds);
     if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;

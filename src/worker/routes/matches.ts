@@ -13,6 +13,8 @@ import { newMatchId } from "../match-id";
 import { signTicket } from "../tokens";
 import { claimCode } from "./codes";
 import { enforceLimit } from "../rate-limit";
+import { archivedReplay } from "../archive";
+import { archiveKey } from "../../shared/archive";
 
 export const matches = new Hono<AppEnv>()
   .post("/api/matches", async (c) => {
@@ -39,7 +41,13 @@ export const matches = new Hono<AppEnv>()
   .get("/api/matches/:id", async (c) => {
     const matchId = await genuineMatchId(c);
     const status = await c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId)).status();
-    if (status === null) throw notFound("No such match.");
+    if (status === null) {
+      // A room that deleted its storage after its retention window answers 410 (its replay is archived), never a new room.
+      if ((await c.env.ARCHIVE?.head(archiveKey(matchId))) ?? null) {
+        throw new ApiError(410, ApiErrorCode.GONE, `This match is over and its room was deleted; its replay is at /api/matches/${matchId}/replay.`);
+      }
+      throw notFound("No such match.");
+    }
     return c.body(status, 200, { "Content-Type": "application/json" });
   })
   .post("/api/matches/:id/ticket", async (c) => {
@@ -58,7 +66,12 @@ export const matches = new Hono<AppEnv>()
     const matchId = await genuineMatchId(c);
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
     const over = await stub.isOver();
-    if (over === null) throw notFound("No such match.");
+    if (over === null) {
+      // Deleted after its retention window: the archived copy, the same document the room served.
+      const archived = await archivedReplay(c.env, matchId);
+      if (archived === null) throw notFound("No such match.");
+      return c.body(archived, 200, { "Content-Type": "application/json" });
+    }
     if (!over) {
       throw new ApiError(409, ApiErrorCode.CONFLICT, "The replay is published once the match is over.");
     }

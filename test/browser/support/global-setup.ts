@@ -12,10 +12,13 @@ declare module "vitest" {
   }
 }
 
+/** The operator token of the browser tests' server (operator actions, e.g. closing a room under the players). */
+export const BROWSER_OPERATOR_TOKEN = "browser-operator-token-0123456789abcdef";
+
 let server: DevServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startWranglerDev({ timeoutMs: 120_000 });
+  server = await startWranglerDev({ timeoutMs: 120_000, vars: { OPERATOR_TOKEN: BROWSER_OPERATOR_TOKEN } });
   project.provide("baseUrl", server.base);
 }
 

@@ -1,0 +1,38 @@
+/** The room's operation counters are cumulative over its life: an eviction does not reset them. */
+import { env, evictDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { api, twoPlayerMatch } from "./helpers";
+
+const TOKEN = "test-operator-token-0123456789abcdef";
+const counters = (matchId: string): Promise<Record<string, number>> => env.ROOMS.get(env.ROOMS.idFromName(matchId)).metrics();
+const fetchMetrics = (matchId: string) => api.fetch(`${api.base}/api/matches/${matchId}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+
+describe("operation counters", () => {
+  it("continue after an eviction instead of starting again at zero", async () => {
+    const { matchId, a, b } = await twoPlayerMatch();
+    a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
+    await a.next("ack", (x) => x.id === 1);
+    const before = await counters(matchId);
+    expect(before.messages).toBeGreaterThanOrEqual(1);
+    expect(before.storageWrites).toBeGreaterThanOrEqual(2);
+    expect(before.instances).toBe(1);
+
+    await evictDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)));
+    const after = await counters(matchId);
+    expect(after.instances).toBe(2);
+    expect(after.messages).toBe(before.messages);
+    expect(after.storageWrites).toBeGreaterThanOrEqual(before.storageWrites ?? 0);
+    expect(after.rowsWritten).toBeGreaterThanOrEqual(before.rowsWritten ?? 0);
+    expect(after.awakeMs).toBeGreaterThanOrEqual(before.awakeMs ?? 0);
+
+    // The sockets survived the eviction: the next frame counts on top of the earlier ones, and the operator endpoint says the same.
+    b.send({ t: "input", id: 1, data: { type: "dropDisc", column: 4 } });
+    await b.next("ack", (x) => x.id === 1);
+    const res = await counters(matchId);
+    expect(res.messages).toBe((before.messages ?? 0) + 1);
+    const viaHttp = await (await fetchMetrics(matchId)).json<{ counters: Record<string, number> }>();
+    expect(viaHttp.counters.messages).toBe(res.messages);
+    a.close();
+    b.close();
+  });
+});
