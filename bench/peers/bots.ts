@@ -38,7 +38,8 @@ export abstract class PeerBot implements BotSamples {
   matchOver = false;
   closeCode: number | null = null;
   private nextId = 1;
-  private readonly byId = new Map<number, number>();
+  /** Input records by id (records, not indices: the load generator trims `inputs` between windows). */
+  private readonly byId = new Map<number, { ackAt: number | null }>();
   private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
   private lastTick = -1;
 
@@ -68,15 +69,15 @@ export abstract class PeerBot implements BotSamples {
     if (decision.kind === "over") this.matchOver = true;
     if (decision.kind !== "input" || !this.open) return;
     const id = this.nextId++;
-    this.byId.set(id, this.inputs.length);
-    this.inputs.push({ id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null });
+    const rec = { id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null as number | null };
+    this.byId.set(id, rec);
+    this.inputs.push(rec);
     this.counters.bytesOut += this.sendInput(id, decision.input);
     this.counters.inputs += 1;
   }
 
   protected onAck(id: number, at: number): void {
-    const i = this.byId.get(id);
-    const rec = i === undefined ? undefined : this.inputs[i];
+    const rec = this.byId.get(id);
     if (rec && rec.ackAt === null) rec.ackAt = at;
   }
 }
