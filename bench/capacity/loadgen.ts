@@ -41,9 +41,9 @@ async function openOne(spec: OpenSpec, matchSeconds: number): Promise<LiveRoom> 
     case "edgeroom": {
       if (!api || !guests) throw new Error("not initialised");
       // Guests are never shared between rooms alive at once: a fresh set per room, reused after its close.
-      const g = await guests.take(guestCount + SEATS);
-      const mine = g.slice(guestCount, guestCount + SEATS);
+      const from = guestCount;
       guestCount += SEATS;
+      const mine = (await guests.take(from + SEATS)).slice(from, from + SEATS);
       const room = await openRoom(api, mine, { durationSeconds: matchSeconds }, () => undefined);
       return { key: spec.key, id: room.matchId, bots: room.bots satisfies Bot[] };
     }
