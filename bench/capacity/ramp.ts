@@ -24,23 +24,19 @@ export const CRITERION = {
 } as const;
 
 /**
- * Room counts from `start` up to `max`: 50 × 1.25^k rounded towards 50 (so no step exceeds +25 %),
- * e.g. 17, 21, 26, 32, 40, 50, 62, 78, 97, 122, 152, …
+ * Room counts from `start` up to `max`: from 50 each level is the previous × 1.25 rounded down going up
+ * and ÷ 1.25 rounded up going down, so no step exceeds +25 %: …, 17, 21, 26, 32, 40, 50, 62, 77, 96, 120, …
  */
 export function rampLevels(start: number, max: number): number[] {
   const out = new Set<number>();
-  for (let k = 0; ; k++) {
-    const n = Math.ceil(REFERENCE_ROOMS / MAX_STEP ** k - 1e-9);
-    if (n < start || n < 1) break;
+  for (let n = REFERENCE_ROOMS; n >= Math.max(1, start); ) {
     out.add(n);
-    if (n === 1) break;
+    const next = Math.ceil(n / MAX_STEP - 1e-9);
+    if (next === n) break;
+    n = next;
   }
-  for (let k = 1; ; k++) {
-    const n = Math.floor(REFERENCE_ROOMS * MAX_STEP ** k + 1e-9);
-    if (n > max) break;
-    out.add(n);
-  }
-  return [...out].filter((n) => n <= max).sort((a, b) => a - b);
+  for (let n = Math.floor(REFERENCE_ROOMS * MAX_STEP + 1e-9); n <= max; n = Math.floor(n * MAX_STEP + 1e-9)) out.add(n);
+  return [...out].filter((n) => n <= max && n >= start).sort((a, b) => a - b);
 }
 
 export interface LevelVerdict {
