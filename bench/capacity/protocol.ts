@@ -37,6 +37,9 @@ export type LoadgenReply =
       readonly window?: WindowReduction & { readonly loadgenCpuMs: number; readonly loadgenSeconds: number };
     };
 
+/** Simulation ticks per state at 60 Hz simulation and 20 Hz states. */
+export const TICKS_PER_STATE = 3;
+
 /** Inter-arrival histogram: bin i counts gaps in [i, i+1) × GAP_BIN_MS; the last bin holds everything above. */
 export const GAP_BIN_MS = 0.5;
 export const GAP_BINS = 4000;
@@ -113,9 +116,9 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
       for (const f of b.otherFrames) if (f.at >= t0 && f.at < t1) allBytes += f.bytes;
       if (first && prev && prev !== first) {
         streams += 1;
-        // Ticks the server advanced, per its own stamps, over the span the stream covers, scaled to the window.
-        const span = prev.at - first.at;
-        if (span > 0) ticks = Math.max(ticks, ((prev.tick - first.tick) * (t1 - t0)) / span);
+        // Ticks the server advanced in the window, per its own stamps: first to last state, plus the interval
+        // before the first (a stream that stalls before the window ends shows fewer).
+        ticks = Math.max(ticks, prev.tick - first.tick + TICKS_PER_STATE);
       }
       for (const i of b.inputs) {
         if (i.sentAt < t0 || i.sentAt >= t1) continue;

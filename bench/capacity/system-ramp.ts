@@ -14,7 +14,7 @@ import { round, summarize, type Summary } from "../stats";
 import { countedRates, type CountedRates } from "../peers/level";
 import { seedFor, startSystem, type OpCounters, type SystemName, type SystemUnderTest } from "../peers/systems";
 import type { Fleet } from "./fleet";
-import { capacity, judge, rampLevels, stopAfter, type Capacity, type LevelVerdict, type StopReason } from "./ramp";
+import { capacity, judge, rampLevels, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelVerdict, type StopReason } from "./ramp";
 
 export interface RampConfig {
   readonly startRooms: number;
@@ -103,7 +103,7 @@ export async function rampSystem(
       // A level needs: replacing/adding rooms (~0.05 s each), the 3 s countdown, warm-up, window, counters.
       const need = 0.05 * rooms + 3 + cfg.warmupMs / 1000 + cfg.windowSeconds + 0.01 * rooms + 2;
       if (secondsLeft() < need) {
-        stop = "budget";
+        stop = stop ?? "budget";
         break;
       }
       const setupStart = performance.now();
@@ -178,8 +178,11 @@ export async function rampSystem(
       log(
         `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores, other ${level.otherCores}${unusable ? ` — UNUSABLE: ${unusable}` : ""}`,
       );
-      stop = stopAfter({ rooms, holds20Hz: verdict.holds20Hz, serverCores: cores, serverCoresNet: coresNet, unusable: unusable !== null });
-      if (stop) break;
+      // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
+      // that failed below it. Capacity still counts only the levels up to the first failure.
+      const reason = stopAfter({ rooms, holds20Hz: verdict.holds20Hz, serverCores: cores, serverCoresNet: coresNet, unusable: unusable !== null });
+      stop = stop ?? reason;
+      if (stop && rooms >= REFERENCE_ROOMS) break;
     }
     if (!stop) stop = "max-rooms";
   } catch (err) {
