@@ -143,6 +143,7 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
       // Acks of inputs sent at the very end of the window are still on their way.
       await sleep(msg.ackGraceMs);
       const window = reduceWindow([...rooms.values()], windowStart, t1);
+      // Ended rooms are closed by the parent (it replaces them); nothing of theirs is kept here.
       trim(t1);
       return { seq: msg.seq, ok: true, window: { ...window, loadgenCpuMs: (cpu.user + cpu.system) / 1000, loadgenSeconds: (t1 - cpuMarkAt) / 1000 } };
     }

@@ -63,18 +63,30 @@ export interface WindowReduction {
   readonly unacked: number;
   readonly knockedOut: number;
   readonly closed: number;
+  /**
+   * Rooms whose match ended (every bot knocked out, the match over, or a socket closed): left out of every
+   * other figure (a room that stops sending is not a server that cannot keep up) and replaced by the ramp.
+   */
+  readonly endedRooms: number;
+  readonly endedKeys: string[];
   readonly errors: Record<string, number>;
 }
 
 interface RoomLike {
+  readonly key?: string;
   readonly bots: readonly {
     readonly snaps: readonly { at: number; tick: number; bytes: number }[];
     readonly otherFrames: readonly { at: number; bytes: number }[];
     readonly inputs: readonly { sentAt: number; ackAt: number | null }[];
     readonly errors: ReadonlyMap<string, number>;
     readonly knockedOut: boolean;
+    readonly matchOver?: boolean;
     readonly closeCode: number | null;
   }[];
+}
+
+export function roomEnded(room: RoomLike): boolean {
+  return room.bots.every((b) => b.knockedOut) || room.bots.some((b) => b.matchOver === true || b.closeCode !== null);
 }
 
 export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number): WindowReduction {
@@ -92,7 +104,17 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
   const ackMs: number[] = [];
   const errors: Record<string, number> = {};
   const seconds = (t1 - t0) / 1000;
+  const endedKeys: string[] = [];
+  let endedRooms = 0;
+  const live: RoomLike[] = [];
   for (const room of rooms) {
+    if (!roomEnded(room)) live.push(room);
+    else {
+      endedRooms += 1;
+      if (room.key !== undefined) endedKeys.push(room.key);
+    }
+  }
+  for (const room of live) {
     let ticks = 0;
     for (const b of room.bots) {
       bots += 1;
@@ -129,7 +151,7 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
     }
     roomTicks += ticks;
   }
-  return { seconds, rooms: rooms.length, bots, streams, snapshots, gapHistogram, roomTicks, snapBytes, allBytes, ackMs, inputs, unacked, knockedOut, closed, errors };
+  return { seconds, rooms: live.length, bots, streams, snapshots, gapHistogram, roomTicks, snapBytes, allBytes, ackMs, inputs, unacked, knockedOut, closed, endedRooms, endedKeys, errors };
 }
 
 /** Pool reductions of the same window from several load generators. */
@@ -156,6 +178,8 @@ export function mergeReductions(parts: readonly WindowReduction[]): WindowReduct
     unacked: add((p) => p.unacked),
     knockedOut: add((p) => p.knockedOut),
     closed: add((p) => p.closed),
+    endedRooms: add((p) => p.endedRooms),
+    endedKeys: parts.flatMap((p) => p.endedKeys),
     errors,
   };
 }

@@ -44,6 +44,8 @@ export interface RampLevel {
   readonly loadgenCores: number;
   readonly otherCores: number;
   readonly counted: CountedRates | null;
+  /** Matches that had ended by the end of the window (left out of the figures, replaced). */
+  readonly endedRooms: number;
   readonly errors: Record<string, number>;
   readonly unusable: string | null;
 }
@@ -149,7 +151,22 @@ export async function rampSystem(
       const busy = (m1.busyMs - m0.busyMs) / 1000 / seconds;
       const otherCores = Math.max(0, busy - cores - loadgenCores);
       const bots = Math.max(1, window.bots);
-      const unusable = loadgenCores > cfg.loadgenLimitCores ? `load generators used ${round(loadgenCores, 2)} cores` : null;
+      // Rooms whose match ended are left out of the figures and replaced at the next level; when many end in
+      // one window (bots knocked out because their inputs came too late), the level is not a clean measurement.
+      const ended = window.endedRooms;
+      if (window.endedKeys.length) {
+        await fleet.close(window.endedKeys);
+        for (const key of window.endedKeys) {
+          const i = live.findIndex((r) => r.key === key);
+          if (i >= 0) live.splice(i, 1);
+        }
+      }
+      const unusable =
+        loadgenCores > cfg.loadgenLimitCores
+          ? `load generators used ${round(loadgenCores, 2)} cores`
+          : ended > 0.1 * rooms
+            ? `${ended} of ${rooms} matches ended (bots knocked out)`
+            : null;
       const level: RampLevel = {
         rooms,
         seconds: round(seconds, 2),
@@ -171,6 +188,7 @@ export async function rampSystem(
         loadgenCores: round(loadgenCores),
         otherCores: round(otherCores),
         counted: before && after ? countedRates(before as Map<string, OpCounters>, after as Map<string, OpCounters>, countedSeconds) : null,
+        endedRooms: ended,
         errors: window.errors,
         unusable,
       };

@@ -77,6 +77,19 @@ describe("pooling load generators", () => {
   });
 });
 
+describe("ended matches", () => {
+  it("are left out of the window and named for replacement", () => {
+    const endedBot = { snaps: [{ at: 10, tick: 1, bytes: 20 }], otherFrames: [], inputs: [{ sentAt: 20, ackAt: null }], errors: new Map<string, number>(), knockedOut: true, closeCode: null };
+    const w = reduceWindow([{ key: "gone", bots: [endedBot, endedBot, endedBot, endedBot] }], 0, 1000);
+    const merged = mergeReductions([steadyWindow(2, 1, 50), w]);
+    expect(merged.rooms).toBe(2);
+    expect(merged.endedRooms).toBe(1);
+    expect(merged.endedKeys).toEqual(["gone"]);
+    expect(merged.unacked).toBe(0);
+    expect(judge(merged).holds20Hz).toBe(true);
+  });
+});
+
 describe("stop rule and rooms per core", () => {
   const lvl = (rooms: number, holds: boolean, cores: number) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false });
 
