@@ -106,12 +106,12 @@ export class Fleet {
     await Promise.all(this.gens.map((g) => g.call({ cmd: "mark" })));
   }
 
-  /** End the window in every load generator and pool the reductions; also the load generators' CPU in cores. */
-  async collect(ackGraceMs: number): Promise<{ window: WindowReduction; loadgenCores: number }> {
+  /** End the window in every load generator and pool the reductions; also their CPU in cores and the worst event-loop delay p99. */
+  async collect(ackGraceMs: number): Promise<{ window: WindowReduction; loadgenCores: number; eldP99Ms: number }> {
     const replies = await Promise.all(this.gens.map((g) => g.call({ cmd: "collect", ackGraceMs })));
     const parts = replies.map((r) => r.window).filter((w): w is NonNullable<typeof w> => w !== undefined);
     const loadgenCores = parts.reduce((s, p) => s + p.loadgenCpuMs / 1000 / Math.max(p.loadgenSeconds, 1e-3), 0);
-    return { window: mergeReductions(parts), loadgenCores };
+    return { window: mergeReductions(parts), loadgenCores, eldP99Ms: Math.max(0, ...parts.map((p) => p.eldP99Ms)) };
   }
 
   async stop(): Promise<void> {

@@ -8,6 +8,7 @@
  * this process's own clock. IPC messages are the `LoadgenRequest`/`LoadgenReply`
  * shapes of protocol.ts.
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { Client } from "colyseus.js";
 import { COUNTDOWN_TICKS } from "../../src/games/runner";
 import { Api } from "../../test/support/api";
@@ -130,6 +131,9 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
       if (rooms.size === 0) guestCount = 0;
       return { seq: msg.seq, ok: true };
     case "mark": {
+      eld?.disable();
+      eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+      eld.enable();
       windowStart = performance.now();
       trim(windowStart - 1000);
       const c0 = process.cpuUsage();
@@ -140,12 +144,14 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
     case "collect": {
       const t1 = performance.now();
       const cpu = process.cpuUsage(cpuMark);
+      eld?.disable();
+      const eldP99Ms = eld ? Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS) : 0;
       // Acks of inputs sent at the very end of the window are still on their way.
       await sleep(msg.ackGraceMs);
       const window = reduceWindow([...rooms.values()], windowStart, t1);
       // Ended rooms are closed by the parent (it replaces them); nothing of theirs is kept here.
       trim(t1);
-      return { seq: msg.seq, ok: true, window: { ...window, loadgenCpuMs: (cpu.user + cpu.system) / 1000, loadgenSeconds: (t1 - cpuMarkAt) / 1000 } };
+      return { seq: msg.seq, ok: true, window: { ...window, loadgenCpuMs: (cpu.user + cpu.system) / 1000, loadgenSeconds: (t1 - cpuMarkAt) / 1000, eldP99Ms } };
     }
     case "exit":
       closeRooms([...rooms.keys()]);
@@ -154,6 +160,9 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
   }
 }
 
+/** Event-loop delay over the window: a starved or saturated load generator stamps arrivals late. */
+const ELD_RESOLUTION_MS = 2;
+let eld: IntervalHistogram | null = null;
 let cpuMark = process.cpuUsage();
 let cpuMarkAt = performance.now();
 

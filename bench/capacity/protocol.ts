@@ -34,7 +34,7 @@ export type LoadgenReply =
       readonly seq: number;
       readonly ok: true;
       readonly opened?: readonly { key: string; id: string }[];
-      readonly window?: WindowReduction & { readonly loadgenCpuMs: number; readonly loadgenSeconds: number };
+      readonly window?: WindowReduction & { readonly loadgenCpuMs: number; readonly loadgenSeconds: number; readonly eldP99Ms: number };
     };
 
 /** Simulation ticks per state at 60 Hz simulation and 20 Hz states. */

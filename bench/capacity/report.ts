@@ -52,17 +52,17 @@ function header(r: CapacityResults): string[] {
 
 function levelsTable(ramps: readonly RampResult[]): string[] {
   const out = [
-    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | ack p50/p99 ms | unacked | state B/s/client | RSS MiB | rows/room-h | loadgen cores | other cores | setup s |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | ack p50/p99 ms | unacked | state B/s/client | RSS MiB | rows/room-h | loadgen cores | loadgen ELD p99 ms | ended | other cores | setup s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of ramps) {
     for (const l of r.levels) {
       const rows = l.counted ? Math.round((l.counted.rowsWritten + l.counted.alarmWrites) * 3600) : "n/a";
       out.push(
-        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${l.unusable ? `unusable: ${l.unusable}` : l.verdict.holds20Hz ? "holds" : `**fails** (${l.verdict.failed})`} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.unacked}/${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.loadgenCores} | ${l.otherCores} | ${l.setupSeconds} |`,
+        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${l.unusable ? `unusable: ${l.unusable}` : l.verdict.holds20Hz ? "holds" : `**fails** (${l.verdict.failed})`} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.unacked}/${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.loadgenCores} | ${l.loadgenEldP99Ms} | ${l.endedRooms} | ${l.otherCores} | ${l.setupSeconds} |`,
       );
     }
-    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB |||||||||||||||`);
+    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB |||||||||||||||||`);
   }
   return out;
 }

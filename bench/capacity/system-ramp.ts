@@ -42,6 +42,7 @@ export interface RampLevel {
   readonly snapshots: number;
   readonly roomTicks: number;
   readonly loadgenCores: number;
+  readonly loadgenEldP99Ms: number;
   readonly otherCores: number;
   readonly counted: CountedRates | null;
   /** Matches that had ended by the end of the window (left out of the figures, replaced). */
@@ -61,6 +62,9 @@ export interface RampResult {
   readonly capacity: Capacity;
   readonly error: string | null;
 }
+
+/** A load generator whose event loop lagged more than this (p99) stamps arrivals late: the level is not clean. */
+const ELD_LIMIT_MS = 20;
 
 /** Longest runner match (countdown included): rooms are replaced before they end. */
 const MATCH_SECONDS = 90;
@@ -139,7 +143,7 @@ export async function rampSystem(
       const cpu = cpuMs(pids) - cpu0;
       const m1 = machineCpu();
       // The load generators end their window on this message; acks in flight get 300 ms more to arrive.
-      const { window, loadgenCores } = await fleet.collect(300);
+      const { window, loadgenCores, eldP99Ms } = await fleet.collect(300);
       const rss = rssBytes(pids);
       const a0 = performance.now();
       const after = sys.counters ? await sys.counters(refs) : null;
@@ -164,7 +168,9 @@ export async function rampSystem(
       const unusable =
         loadgenCores > cfg.loadgenLimitCores
           ? `load generators used ${round(loadgenCores, 2)} cores`
-          : ended > 0.1 * rooms
+          : eldP99Ms > ELD_LIMIT_MS
+            ? `a load generator's event-loop delay p99 was ${round(eldP99Ms, 1)} ms (starved or saturated: arrival stamps are late)`
+            : ended > 0.1 * rooms
             ? `${ended} of ${rooms} matches ended (bots knocked out)`
             : null;
       const level: RampLevel = {
@@ -186,6 +192,7 @@ export async function rampSystem(
         snapshots: window.snapshots,
         roomTicks: round(window.roomTicks, 0),
         loadgenCores: round(loadgenCores),
+        loadgenEldP99Ms: round(eldP99Ms, 1),
         otherCores: round(otherCores),
         counted: before && after ? countedRates(before as Map<string, OpCounters>, after as Map<string, OpCounters>, countedSeconds) : null,
         endedRooms: ended,
@@ -194,7 +201,7 @@ export async function rampSystem(
       };
       levels.push(level);
       log(
-        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores, other ${level.otherCores}${unusable ? ` — UNUSABLE: ${unusable}` : ""}`,
+        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}${unusable ? ` — UNUSABLE: ${unusable}` : ""}`,
       );
       // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
       // that failed below it. Capacity still counts only the levels up to the first failure.
