@@ -72,7 +72,8 @@ export function loadCapacityConfig(argv: readonly string[] = process.argv.slice(
     reps: Math.floor(num("reps", argv, env) ?? 1),
     systems: systems as SystemName[],
     loadgens: Math.min(8, Math.floor(num("loadgens", argv, env) ?? 3)),
-    startRooms: Math.floor(num("start-rooms", argv, env) ?? (quick ? 40 : 17)),
+    // Quick mode starts at the reference level, so its per-room figures are always measured in the short budget.
+    startRooms: Math.floor(num("start-rooms", argv, env) ?? (quick ? 50 : 17)),
     maxRooms: Math.floor(num("max-rooms", argv, env) ?? 800),
     windowSeconds: num("window-seconds", argv, env) ?? (quick ? 3 : 6),
     warmupMs: quick ? 500 : 1000,

@@ -129,6 +129,7 @@ describe("the performance table", () => {
     rowsPerRoomHour: 2000,
     alarmWritesPer10s: 1,
     costPerRoomHour: 0.008,
+    countedFrom: "clean",
     ...over,
   });
 
