@@ -128,7 +128,7 @@ export function performanceRows(input: TableInput): TableRow[] {
     const cv = c ? pick(c) : null;
     const pv = p ? pick(p) : null;
     const note = (f: SystemFigures | null, v: number | null) =>
-      `${fmt(v, digits, unit)}${held && f && f.refHeld === false ? " (level did not hold 20 Hz)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}`;
+      `${fmt(v, digits, unit)}${held && f && f.refHeld === false ? " (level not clean)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}`;
     return {
       figure,
       edgeroom: note(e, ev),
