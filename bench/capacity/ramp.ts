@@ -71,11 +71,12 @@ export interface LevelPoint {
   readonly unusable: boolean;
 }
 
-export type StopReason = "cpu" | "20Hz" | "max-rooms" | "budget" | "error" | null;
+/** cpu, 20Hz: the server's limit; unusable: the load generators could not measure the level; error: the run failed. */
+export type StopReason = "cpu" | "20Hz" | "max-rooms" | "budget" | "unusable" | "error" | null;
 
 /** Why the ramp stops after this level (null: go on). */
 export function stopAfter(level: LevelPoint): StopReason {
-  if (level.unusable) return "error";
+  if (level.unusable) return "unusable";
   if (!level.holds20Hz) return "20Hz";
   if (level.serverCores >= CRITERION.maxServerCores) return "cpu";
   return null;
