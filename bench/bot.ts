@@ -156,16 +156,40 @@ export class Bot {
     }
   }
 
+  /**
+   * Passive bots (the capacity bench: three of a room's four) do not rebuild or read snapshots; they
+   * record arrival, tick and size, and send what the room's driving bot decides for their seat.
+   */
+  private passive = false;
+  private followers: Bot[] = [];
+
+  /** Make this bot decide for `followers` too (same room, same state), and make them passive. */
+  drive(followers: readonly Bot[]): void {
+    this.followers = [...followers];
+    for (const f of followers) f.passive = true;
+  }
+
   private onSnap(at: number, frame: Parameters<SnapshotStream["apply"]>[0], bytes: number): void {
+    if (this.passive) {
+      this.snaps.push({ at, tick: frame.tick, bytes, key: frame.key });
+      this.awaitingSnap = [];
+      return;
+    }
     const outcome = this.stream.apply(frame);
     this.snaps.push({ at, tick: outcome.tick, bytes, key: outcome.kind === "applied" && outcome.key });
     for (const w of this.awaitingSnap) (w.kind === "applied" ? this.appliedMarks : this.eventMarks).push({ at: w.at, snapTick: outcome.tick });
     this.awaitingSnap = [];
     if (outcome.kind !== "applied") return this.count(`snap-${outcome.reason}`);
+    this.play(outcome.values);
+    for (const f of this.followers) f.play(outcome.values);
+  }
+
+  /** Decide from the full quantised state for this bot's seat and send the input, if any. */
+  private play(values: readonly number[]): void {
     if (this.seat === null || this.knockedOut || this.matchOver) return;
     let decision;
     try {
-      decision = decide(outcome.values, this.seat, this.mem);
+      decision = decide(values, this.seat, this.mem);
     } catch {
       return this.count("bad-quantised-frame");
     }

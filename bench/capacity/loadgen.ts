@@ -46,12 +46,14 @@ async function openOne(spec: OpenSpec, matchSeconds: number): Promise<LiveRoom> 
       guestCount += SEATS;
       const mine = (await guests.take(from + SEATS)).slice(from, from + SEATS);
       const room = await openRoom(api, mine, { durationSeconds: matchSeconds }, () => undefined);
+      drive(room.bots);
       return { key: spec.key, id: room.matchId, bots: room.bots satisfies Bot[] };
     }
     case "colyseus": {
       if (!colyseus) throw new Error("not initialised");
       const first = await ColyseusBot.create(colyseus, { seed: spec.seed, durationSeconds: matchSeconds });
       const others = await Promise.all(Array.from({ length: SEATS - 1 }, () => ColyseusBot.join(colyseus as Client, first.roomId)));
+      first.drive(others);
       return { key: spec.key, id: first.roomId, bots: [first, ...others] };
     }
     case "partyserver": {
@@ -59,9 +61,20 @@ async function openOne(spec: OpenSpec, matchSeconds: number): Promise<LiveRoom> 
       const name = `r-${spec.key}`;
       const url = `${ws}/parties/runner-server/${name}?seed=${spec.seed}&duration=${matchSeconds}`;
       const bots = await Promise.all(Array.from({ length: SEATS }, () => PartyBot.connect(url)));
+      drive(bots);
       return { key: spec.key, id: name, bots };
     }
   }
+}
+
+/**
+ * One bot per room decodes the states and decides for all four seats; the other three are passive (they
+ * record arrival and size and send their seat's inputs): the same inputs reach the server, the load
+ * generator decodes each room's stream once instead of four times.
+ */
+function drive<B extends { drive(followers: readonly B[]): void }>(bots: readonly B[]): void {
+  const [first, ...rest] = bots;
+  first?.drive(rest);
 }
 
 const racing = (b: AnyBot) => (b.snaps[b.snaps.length - 1]?.tick ?? 0) >= COUNTDOWN_TICKS || b.matchOver || b.closeCode !== null;
@@ -73,10 +86,11 @@ async function open(specs: readonly OpenSpec[], matchSeconds: number, timeoutMs:
     return room;
   });
   const deadline = performance.now() + timeoutMs;
-  const bots = opened.flatMap((r) => r.bots);
+  // A room races when its driving bot (the only one that reads ticks) sees it race.
+  const roomRacing = (r: LiveRoom) => r.bots.some(racing) && r.bots.every((b) => b.snaps.length > 0 || b.closeCode !== null);
   // Polling the bots' own sample arrays (no event to wait on across hundreds of sockets).
-  while (!bots.every(racing)) {
-    if (performance.now() > deadline) throw new Error(`${bots.filter((b) => !racing(b)).length} bots not racing within ${timeoutMs} ms`);
+  while (!opened.every(roomRacing)) {
+    if (performance.now() > deadline) throw new Error(`${opened.filter((r) => !roomRacing(r)).length} rooms not racing within ${timeoutMs} ms`);
     await sleep(50);
   }
   return opened.map((r) => ({ key: r.key, id: r.id }));
