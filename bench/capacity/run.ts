@@ -54,6 +54,14 @@ function heapPerRoom(rooms: number): HeapResult {
 
 async function main(): Promise<void> {
   if (process.argv.includes("--help") || process.argv.includes("-h")) return void console.log(USAGE);
+  // `--from=<results.json>`: recompute the figures of a saved run with the current code and rewrite its files.
+  const from = process.argv.find((a) => a.startsWith("--from="))?.slice("--from=".length);
+  if (from) {
+    const saved = JSON.parse(readFileSync(from, "utf8")) as CapacityResults;
+    const again: CapacityResults = { ...saved, figures: saved.config.systems.map((s) => systemFigures(s, saved.ramps)), notes: NOTES };
+    console.log(renderTableFile(again));
+    return void console.error(`rewrote ${saveResults(resolve(REPO, "bench/results"), again)}`);
+  }
   const cfg = loadCapacityConfig();
   const startedAt = new Date().toISOString();
   const began = performance.now();

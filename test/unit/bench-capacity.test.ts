@@ -144,6 +144,12 @@ describe("the performance table", () => {
     expect(byFigure("input → ack p99")).toMatchObject({ edgeroom: "9 ms", colyseus: "40 ms", vsColyseus: "×0.23", verdict: "**missed**" });
     expect(byFigure("state bytes")).toMatchObject({ verdict: "met" });
     expect(byFigure("JS heap")).toMatchObject({ edgeroom: "60 KB", verdict: "**missed**" });
+    expect(byFigure("rooms per core")).toMatchObject({ verdict: "met" });
     expect(renderPerformanceTable(rows).split("\n")).toHaveLength(rows.length + 2);
+  });
+
+  it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null });
+    expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
   });
 });
