@@ -2,9 +2,12 @@
  * One bot client: a real WebSocket (the `ws` package, no compression) that
  * heartbeats, applies keyframe/delta snapshots, plays with the reactive bot and
  * records what the figures need, stamped with performance.now() on arrival.
+ * Frames are decoded by the protocol module and snapshots rebuilt by the SDK's
+ * SnapshotStream, so the bot follows the wire format wherever it goes.
  */
 import WebSocket, { type RawData } from "ws";
-import { applyDelta, decodeServerFrame, encodeFrame, type ClientFrame } from "../src/protocol";
+import { SnapshotStream } from "../src/client/realtime/snapshot-stream";
+import { decodeServerFrame, encodeFrame, type ClientFrame } from "../src/protocol";
 import { decide, type BotMemory } from "./reactive";
 
 export interface SnapSample {
@@ -42,9 +45,10 @@ export class Bot {
   knockedOut = false;
   matchOver = false;
   closeCode: number | null = null;
-  private state: number[] | null = null;
+  private readonly stream = new SnapshotStream();
   private nextId = 1;
-  private readonly byId = new Map<number, number>();
+  /** Input records by id (records, not indices: the load generator trims `inputs` between windows). */
+  private readonly byId = new Map<number, { ackAt: number | null }>();
   private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
   private awaitingSnap: { kind: "applied" | "event"; at: number }[] = [];
   private heartbeat: ReturnType<typeof setInterval> | null = null;
@@ -131,8 +135,7 @@ export class Bot {
         if (f.events.some((e) => e.type === "matchEnded")) this.matchOver = true;
         return;
       case "ack": {
-        const i = this.byId.get(f.id);
-        const rec = i === undefined ? undefined : this.inputs[i];
+        const rec = this.byId.get(f.id);
         if (rec && rec.ackAt === null && !f.dup) {
           rec.ackAt = at;
           this.awaitingSnap.push({ kind: "applied", at });
@@ -146,24 +149,47 @@ export class Bot {
         this.count(`error:${f.code}`);
         return;
       case "snap":
-        this.onSnap(at, f.tick, f.key, f.d, buf.byteLength);
+        this.onSnap(at, f, buf.byteLength);
         return;
       default:
         return;
     }
   }
 
-  private onSnap(at: number, tick: number, key: boolean, d: number[], bytes: number): void {
-    this.snaps.push({ at, tick, bytes, key });
-    for (const w of this.awaitingSnap) (w.kind === "applied" ? this.appliedMarks : this.eventMarks).push({ at: w.at, snapTick: tick });
+  /**
+   * Passive bots (the capacity bench: three of a room's four) do not rebuild or read snapshots; they
+   * record arrival, tick and size, and send what the room's driving bot decides for their seat.
+   */
+  private passive = false;
+  private followers: Bot[] = [];
+
+  /** Make this bot decide for `followers` too (same room, same state), and make them passive. */
+  drive(followers: readonly Bot[]): void {
+    this.followers = [...followers];
+    for (const f of followers) f.passive = true;
+  }
+
+  private onSnap(at: number, frame: Parameters<SnapshotStream["apply"]>[0], bytes: number): void {
+    if (this.passive) {
+      this.snaps.push({ at, tick: frame.tick, bytes, key: frame.key });
+      this.awaitingSnap = [];
+      return;
+    }
+    const outcome = this.stream.apply(frame);
+    this.snaps.push({ at, tick: outcome.tick, bytes, key: outcome.kind === "applied" && outcome.key });
+    for (const w of this.awaitingSnap) (w.kind === "applied" ? this.appliedMarks : this.eventMarks).push({ at: w.at, snapTick: outcome.tick });
     this.awaitingSnap = [];
-    if (key) this.state = d;
-    else if (this.state === null) return this.count("delta-before-keyframe");
-    else this.state = applyDelta(this.state, d);
+    if (outcome.kind !== "applied") return this.count(`snap-${outcome.reason}`);
+    this.play(outcome.values);
+    for (const f of this.followers) f.play(outcome.values);
+  }
+
+  /** Decide from the full quantised state for this bot's seat and send the input, if any. */
+  private play(values: readonly number[]): void {
     if (this.seat === null || this.knockedOut || this.matchOver) return;
     let decision;
     try {
-      decision = decide(this.state, this.seat, this.mem);
+      decision = decide(values, this.seat, this.mem);
     } catch {
       return this.count("bad-quantised-frame");
     }
@@ -171,8 +197,9 @@ export class Bot {
     if (decision.kind === "over") this.matchOver = true;
     if (decision.kind !== "input" || !this.open) return;
     const id = this.nextId++;
-    this.byId.set(id, this.inputs.length);
-    this.inputs.push({ id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null });
+    const rec = { id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null as number | null };
+    this.byId.set(id, rec);
+    this.inputs.push(rec);
     this.send({ t: "input", id, data: decision.input });
     this.counters.inputs += 1;
   }

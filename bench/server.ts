@@ -16,11 +16,13 @@ import { startWorker } from "../test/support/worker-server";
 
 export interface BenchServer {
   readonly base: string;
-  /** pid of the miniflare process; workerd runs among its descendants. */
+  /** pid of the miniflare process; workerd runs among its descendants (changes on restart). */
   readonly pid: number;
   readonly root: string;
   readonly output: () => string;
   stop(): Promise<void>;
+  /** SIGKILL the runtime (a crash or eviction of every object), then start it again on the same state and port. */
+  killAndRestart(): Promise<void>;
 }
 
 /** Drop whole TOML tables (e.g. "build", "assets", and their sub-tables) from a config text. */
@@ -83,23 +85,32 @@ export async function startBenchServer(base = tmpdir(), timeoutMs = 60_000, opts
   const root = snapshotProject(repo, opts.base ?? base, opts.extraDirs ?? [], opts.gitRev);
   try {
     const worker = await bundleWorker(join(root, opts.config ?? "wrangler.toml"));
-    const server = await startWorker({
-      worker,
-      persistDir: join(root, "state"),
-      // On top of the development values (extra vars are harmless to another system's worker).
-      vars: opts.vars,
-      cpus: opts.cpus,
-      outputLimit: 200_000,
-      timeoutMs: opts.timeoutMs ?? timeoutMs,
-    });
+    const start = (port?: number) =>
+      startWorker({
+        worker,
+        persistDir: join(root, "state"),
+        // On top of the development values (extra vars are harmless to another system's worker).
+        vars: opts.vars,
+        cpus: opts.cpus,
+        outputLimit: 200_000,
+        timeoutMs: opts.timeoutMs ?? timeoutMs,
+        port,
+      });
+    let server = await start();
     return {
       base: server.base,
-      pid: server.pid,
+      get pid() {
+        return server.pid;
+      },
       root,
-      output: server.output,
+      output: () => server.output(),
       stop: async () => {
         await server.stop();
         rmSync(root, { recursive: true, force: true });
+      },
+      killAndRestart: async () => {
+        await server.kill();
+        server = await start(server.port);
       },
     };
   } catch (err) {

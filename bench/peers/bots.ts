@@ -38,7 +38,8 @@ export abstract class PeerBot implements BotSamples {
   matchOver = false;
   closeCode: number | null = null;
   private nextId = 1;
-  private readonly byId = new Map<number, number>();
+  /** Input records by id (records, not indices: the load generator trims `inputs` between windows). */
+  private readonly byId = new Map<number, { ackAt: number | null }>();
   private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
   private lastTick = -1;
 
@@ -51,12 +52,35 @@ export abstract class PeerBot implements BotSamples {
     this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
   }
 
+  /**
+   * Passive bots (the capacity bench: three of a room's four) do not decode states; they record arrival
+   * and size, and send what the room's driving bot decides for their seat.
+   */
+  protected passive = false;
+  private followers: PeerBot[] = [];
+
+  /** Make this bot decide for `followers` too (same room, same state), and make them passive. */
+  drive(followers: readonly PeerBot[]): void {
+    this.followers = [...followers];
+    for (const f of followers) f.passive = true;
+  }
+
+  /** A passive bot's state message: arrival and size only (the tick is not decoded). */
+  protected onPassiveState(at: number, bytes: number, key: boolean): void {
+    this.snaps.push({ at, tick: -1, bytes, key });
+  }
+
   /** A state arrived: record it (a new tick only: the server sends nothing else in a state message), then play. */
   protected onState(at: number, quantised: number[], bytes: number, key: boolean): void {
     const tick = quantised[0] ?? 0;
     if (tick === this.lastTick && !key) return;
     this.lastTick = tick;
     this.snaps.push({ at, tick, bytes, key });
+    this.play(quantised);
+    for (const f of this.followers) f.play(quantised);
+  }
+
+  private play(quantised: number[]): void {
     if (this.seat === null || this.knockedOut || this.matchOver) return;
     let decision;
     try {
@@ -68,15 +92,15 @@ export abstract class PeerBot implements BotSamples {
     if (decision.kind === "over") this.matchOver = true;
     if (decision.kind !== "input" || !this.open) return;
     const id = this.nextId++;
-    this.byId.set(id, this.inputs.length);
-    this.inputs.push({ id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null });
+    const rec = { id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null as number | null };
+    this.byId.set(id, rec);
+    this.inputs.push(rec);
     this.counters.bytesOut += this.sendInput(id, decision.input);
     this.counters.inputs += 1;
   }
 
   protected onAck(id: number, at: number): void {
-    const i = this.byId.get(id);
-    const rec = i === undefined ? undefined : this.inputs[i];
+    const rec = this.byId.get(id);
     if (rec && rec.ackAt === null) rec.ackAt = at;
   }
 }
@@ -95,6 +119,8 @@ export class ColyseusBot extends PeerBot {
       const at = performance.now();
       const bytes = ev.data.byteLength;
       const code = new Uint8Array(ev.data, 0, 1)[0];
+      // A passive bot lets colyseus.js decode the full state once (it needs a baseline), then counts patches only.
+      if (this.passive && code === ROOM_STATE_PATCH) return this.onPassiveState(at, bytes, false);
       original.call(ws, ev);
       if (code === ROOM_STATE || code === ROOM_STATE_PATCH) this.onState(at, toQuantised(room.state as RoomStateView), bytes, code === ROOM_STATE);
       else this.otherFrames.push({ at, t: String(code), bytes });
@@ -191,6 +217,8 @@ export class PartyBot extends PeerBot {
   private onMessage(data: RawData): void {
     const at = performance.now();
     const text = String(data);
+    // A passive bot does not parse states (the bench's own JSON wire: a state message starts so).
+    if (this.passive && !this.first && text.startsWith('{"type":"state"')) return this.onPassiveState(at, Buffer.byteLength(text), false);
     let msg: { type?: string; seat?: number; id?: number; state?: RunnerState; code?: string };
     try {
       msg = JSON.parse(text) as typeof msg;

@@ -58,6 +58,8 @@ export interface OpCounters {
 
 export interface SystemUnderTest {
   readonly name: SystemName;
+  /** http://127.0.0.1:port of the server (the capacity bench's load generators connect there). */
+  readonly base: string;
   /** Processes whose CPU and RSS are the server's (workerd, or the Colyseus Node process). */
   serverPids(): number[];
   /** Open `count` rooms of 4 bots; `seedBase` makes the peers' seeds reproducible. */
@@ -117,6 +119,7 @@ async function startEdgeroom(opts: StartOptions): Promise<SystemUnderTest> {
   await guests.take(4);
   return {
     name: "edgeroom",
+    base: dev.base,
     description: `miniflare (local workerd, no wrangler proxy) running src/ at ${opts.gitRev.slice(0, 12)}${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, _seedBase, track) {
@@ -183,6 +186,7 @@ async function startColyseus(opts: StartOptions): Promise<SystemUnderTest> {
   const client = new Client(`http://127.0.0.1:${port}`);
   return {
     name: "colyseus",
+    base: `http://127.0.0.1:${port}`,
     description: `@colyseus/core on Node ${process.version} (node --import tsx, NODE_ENV=production)${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: () => (child.pid === undefined ? [] : [child.pid]),
     async openRooms(count, matchSeconds, seedBase, track) {
@@ -219,6 +223,7 @@ async function startPartyServer(opts: StartOptions): Promise<SystemUnderTest> {
   const run = randomBytes(4).toString("hex");
   return {
     name: "partyserver",
+    base: dev.base,
     description: `miniflare (local workerd, no wrangler proxy) running bench/peers/partyserver/wrangler.jsonc, partyserver, hibernate: true${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, seedBase, track) {

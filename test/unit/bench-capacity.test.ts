@@ -1,0 +1,155 @@
+/**
+ * The capacity bench's pure rules: ramp levels, the 20 Hz criterion, the stop
+ * rule, rooms per core, pooling load-generator reductions, and the table.
+ */
+import { describe, expect, it } from "vitest";
+import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
+import { capacity, judge, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
+import { performanceRows, renderPerformanceTable, type SystemFigures } from "../../bench/capacity/summary";
+
+/** A window of `rooms` rooms of 4 clients, each receiving a state every `gapMs` for `seconds`, 3 ticks apart. */
+function steadyWindow(rooms: number, seconds: number, gapMs: number, ticksPerState = 3): WindowReduction {
+  const room = () => ({
+    bots: Array.from({ length: 4 }, () => ({
+      snaps: Array.from({ length: Math.floor((seconds * 1000) / gapMs) }, (_, k) => ({ at: k * gapMs, tick: 200 + k * ticksPerState, bytes: 20 })),
+      otherFrames: [],
+      inputs: [{ sentAt: 10, ackAt: 12 }],
+      errors: new Map<string, number>(),
+      knockedOut: false,
+      closeCode: null,
+    })),
+  });
+  return reduceWindow(
+    Array.from({ length: rooms }, room),
+    0,
+    seconds * 1000,
+  );
+}
+
+describe("capacity ramp levels", () => {
+  it("never step up by more than 25 % and always pass through 50 rooms", () => {
+    const levels = rampLevels(10, 600);
+    expect(levels).toContain(50);
+    expect(levels[0]).toBeGreaterThanOrEqual(10);
+    for (let i = 1; i < levels.length; i++) expect((levels[i] as number) / (levels[i - 1] as number)).toBeLessThanOrEqual(MAX_STEP + 1e-9);
+    expect(levels.at(-1)).toBeLessThanOrEqual(600);
+  });
+
+  it("start at the first level at or above the requested start", () => {
+    expect(rampLevels(40, 100)).toEqual([40, 50, 62, 77, 96]);
+  });
+});
+
+describe("the 20 Hz criterion", () => {
+  it("holds for a steady 50 ms stream whose server advances 60 ticks a second", () => {
+    const v = judge(steadyWindow(5, 4, 50));
+    expect(v.holds20Hz).toBe(true);
+    expect(v.gapP99Ms).toBeLessThanOrEqual(50 + GAP_BIN_MS);
+    expect(v.delivered).toBeGreaterThanOrEqual(0.95);
+    expect(v.tickRate).toBeGreaterThan(0.95);
+  });
+
+  it("fails when states arrive every 80 ms (gaps and delivery)", () => {
+    const v = judge(steadyWindow(5, 4, 80));
+    expect(v.holds20Hz).toBe(false);
+    expect(v.failed).toMatch(/gap p99/);
+    expect(v.failed).toMatch(/delivered/);
+  });
+
+  it("fails when the simulation falls behind 60 Hz even if states keep coming", () => {
+    const v = judge(steadyWindow(5, 4, 50, 2));
+    expect(v.holds20Hz).toBe(false);
+    expect(v.failed).toMatch(/simulation/);
+  });
+});
+
+describe("pooling load generators", () => {
+  it("adds counts and histograms exactly", () => {
+    const a = steadyWindow(2, 2, 50);
+    const b = steadyWindow(3, 2, 50);
+    const m = mergeReductions([a, b]);
+    expect(m.rooms).toBe(5);
+    expect(m.snapshots).toBe(a.snapshots + b.snapshots);
+    expect(m.gapHistogram).toHaveLength(GAP_BINS);
+    expect(m.gapHistogram.reduce((s, c) => s + c, 0)).toBe(a.gapHistogram.reduce((s, c) => s + c, 0) + b.gapHistogram.reduce((s, c) => s + c, 0));
+    expect(m.ackMs).toHaveLength(a.ackMs.length + b.ackMs.length);
+    expect(histogramQuantile(m.gapHistogram, 0.99)).toBe(50 + GAP_BIN_MS);
+  });
+});
+
+describe("ended matches", () => {
+  it("are left out of the window and named for replacement", () => {
+    const endedBot = { snaps: [{ at: 10, tick: 1, bytes: 20 }], otherFrames: [], inputs: [{ sentAt: 20, ackAt: null }], errors: new Map<string, number>(), knockedOut: true, closeCode: null };
+    const w = reduceWindow([{ key: "gone", bots: [endedBot, endedBot, endedBot, endedBot] }], 0, 1000);
+    const merged = mergeReductions([steadyWindow(2, 1, 50), w]);
+    expect(merged.rooms).toBe(2);
+    expect(merged.endedRooms).toBe(1);
+    expect(merged.endedKeys).toEqual(["gone"]);
+    expect(merged.unacked).toBe(0);
+    expect(judge(merged).holds20Hz).toBe(true);
+  });
+});
+
+describe("stop rule and rooms per core", () => {
+  const lvl = (rooms: number, holds: boolean, cores: number) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false });
+
+  it("stops on CPU at 90 % of the core and scales the last clean level to a full core", () => {
+    const levels = [lvl(40, true, 0.5), lvl(50, true, 0.7), lvl(62, true, 0.93)];
+    expect(stopAfter(levels[1] as (typeof levels)[number])).toBeNull();
+    expect(stopAfter(levels[2] as (typeof levels)[number])).toBe("cpu");
+    expect(capacity(levels, "cpu")).toMatchObject({ lastClean: 62, roomsPerCore: 66, bound: "measured" });
+  });
+
+  it("on a 20 Hz failure takes the last clean level itself, however little CPU it used", () => {
+    const levels = [lvl(40, true, 0.2), lvl(50, true, 0.3), lvl(62, false, 0.35)];
+    expect(stopAfter(levels[2] as (typeof levels)[number])).toBe("20Hz");
+    expect(capacity(levels, "20Hz")).toMatchObject({ lastClean: 50, roomsPerCore: 50, bound: "measured" });
+  });
+
+  it("calls a ramp cut short by the budget a lower bound", () => {
+    expect(capacity([lvl(40, true, 0.2)], "budget")).toMatchObject({ roomsPerCore: 40, bound: "lower bound" });
+  });
+});
+
+describe("the performance table", () => {
+  const fig = (system: SystemFigures["system"], over: Partial<SystemFigures>): SystemFigures => ({
+    system,
+    runs: 1,
+    ackP50Ms: 2,
+    ackP99Ms: 4,
+    stateBytesPerClientPerSecond: 300,
+    cpuUsPerRoomTick: 20,
+    refHeld: true,
+    roomsPerCore: 100,
+    lastClean: 100,
+    lastCleanCores: 0.9,
+    capacityBound: "measured",
+    stop: "cpu",
+    rssKiBPerRoom: 100,
+    rowsPerRoomHour: 2000,
+    alarmWritesPer10s: 1,
+    costPerRoomHour: 0.008,
+    countedFrom: "clean",
+    ...over,
+  });
+
+  it("gives ratios to the peers and says missed where a goal is missed", () => {
+    const rows = performanceRows({
+      figures: { edgeroom: fig("edgeroom", { ackP99Ms: 9 }), colyseus: fig("colyseus", { ackP99Ms: 40, stateBytesPerClientPerSecond: 652, rowsPerRoomHour: null, alarmWritesPer10s: null, costPerRoomHour: null }), partyserver: fig("partyserver", {}) },
+      turnBased: null,
+      heap: { rooms: 100, bytesPerRoom: 60 * 1024 },
+      ai: null,
+    });
+    const byFigure = (s: string) => rows.find((r) => r.figure.startsWith(s));
+    expect(byFigure("input → ack p99")).toMatchObject({ edgeroom: "9 ms", colyseus: "40 ms", vsColyseus: "×0.23", verdict: "**missed**" });
+    expect(byFigure("state bytes")).toMatchObject({ verdict: "met" });
+    expect(byFigure("JS heap")).toMatchObject({ edgeroom: "60 KB", verdict: "**missed**" });
+    expect(byFigure("rooms per core")).toMatchObject({ verdict: "met" });
+    expect(renderPerformanceTable(rows).split("\n")).toHaveLength(rows.length + 2);
+  });
+
+  it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null });
+    expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
+  });
+});
