@@ -48,17 +48,21 @@ export class DirectoryReports {
     private readonly current: () => RoomCore | null,
     private readonly log: Log,
   ) {
-    storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    // No table is created here: a room deleted after its retention window must stay empty when a
+    // later request constructs it again (retention.ts). The flag table appears with the first flag.
   }
 
   /** Set at creation: this room appears in the public directory (POST /api/matches without `private`). */
   markListed(): void {
+    this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
     this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('listed', '1')");
     this.listedFlag = true;
   }
 
   private listed(): boolean {
-    this.listedFlag ??= this.storage.sql.exec("SELECT 1 FROM room_flags WHERE key = 'listed'").toArray().length > 0;
+    this.listedFlag ??=
+      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_flags'").toArray().length > 0 &&
+      this.storage.sql.exec("SELECT 1 FROM room_flags WHERE key = 'listed'").toArray().length > 0;
     return this.listedFlag;
   }
 
