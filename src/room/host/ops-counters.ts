@@ -11,10 +11,12 @@ export interface OpsCounters {
   messages: number;
   /** Frames from sockets the room had already closed (policy, replaced, timed out): dropped unread. */
   droppedFrames: number;
+  /** Turn-based liveness watchdog runs (in-memory timer, no storage): the awake-time price of half-open detection. */
+  livenessChecks: number;
 }
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0 };
 }
 
 /** One storage transaction: the record row, one action-log batch row when there are new actions, and the journal rows. */

@@ -20,6 +20,7 @@ import { alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
 import { RealtimeLoop } from "./loop-timer";
+import { LivenessWatch } from "./liveness-watch";
 import { readAttachment } from "./socket-attachment";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
@@ -51,6 +52,13 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly loop = new RealtimeLoop((core) => {
     this.observePings(core);
     core.advance(Date.now());
+    void this.flush(core);
+  });
+  /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
+  private readonly watch = new LivenessWatch((core) => {
+    this.ops.livenessChecks += 1;
+    this.observePings(core);
+    core.checkLiveness(Date.now());
     void this.flush(core);
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
@@ -301,6 +309,7 @@ export class RoomHost extends DurableObject<unknown> {
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
     this.loop.ensureLoop(core);
+    this.watch.ensure(core);
     await this.syncAlarm(core);
   }
 
