@@ -82,6 +82,9 @@ describe("reconnection, timers and eviction", () => {
 
   it("survives hibernation-style eviction mid-match with state and sockets intact", async () => {
     const { matchId, a, b } = await twoPlayerMatch();
+    // Live clients ping (welcome.heartbeat): the rebuilt room reads their last auto-answered ping, not their join time.
+    a.startHeartbeat(1000);
+    b.startHeartbeat(1000);
     a.send({ t: "input", id: 1, data: { type: "dropDisc", column: 3 } });
     await b.nextEvent("playerMove");
     await evictDurableObject(stubFor(matchId));
