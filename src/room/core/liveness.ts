@@ -8,7 +8,8 @@
  * - real-time rooms: on every loop tick (the snapshot interval, 50 ms), already awake anyway;
  * - turn-based rooms: from the host's in-memory watchdog every TURN_BASED_CHECK_MS, only while the
  *   match is playing and a seated player is connected (the room then stays awake instead of
- *   hibernating between moves: the cost is in docs/reliability.md §6); otherwise from the alarm.
+ *   hibernating between moves: the cost is in docs/reliability.md §6);
+ * - otherwise (spectators of a turn-based room, rooms waiting or finished): from the alarm, BACKSTOP_SLACK_MS later.
  * So a link cut right after its last ping is declared dead within timeout + check period.
  */
 import { CloseCode } from "../../protocol";
@@ -45,16 +46,17 @@ export function closeSilent(room: RoomOps, now: number): number {
 }
 
 /**
- * The alarm is the durable backstop for liveness: it brings an evicted room back to check. While the
- * in-memory checks run (a real-time loop, or the turn-based watchdog) they do the detecting, and the
- * alarm only needs to catch an instance that died; it then waits this much longer, so it is not
- * re-armed every few seconds (each setAlarm is a billed row write).
+ * The alarm is only the durable backstop for liveness: it brings back a room whose instance went away
+ * while nothing else would wake it. The detecting is done by the in-memory checks while a match is in
+ * play (the real-time loop, the turn-based watchdog); spectators, and connections while nothing is in
+ * play (waiting, finished), are left to the alarm and found within timeout + this slack. An exact
+ * liveness alarm would be re-armed every few seconds (each setAlarm is a billed row write) and would
+ * keep a waiting or finished room from ever hibernating.
  */
 export const BACKSTOP_SLACK_MS = 30_000;
 
-/** Each connection's liveness deadline for the alarm. */
-export function livenessDeadlines(room: RoomState, realtimeLive: boolean): { key: string; at: number }[] {
-  const slack = realtimeLive || watchdogNeeded(room) ? BACKSTOP_SLACK_MS : 0;
-  const timeout = room.record.settings.heartbeatTimeoutMs;
-  return room.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + timeout + slack }));
+/** Each connection's liveness deadline for the alarm: its timeout plus the backstop slack. */
+export function livenessDeadlines(room: RoomState): { key: string; at: number }[] {
+  const after = room.record.settings.heartbeatTimeoutMs + BACKSTOP_SLACK_MS;
+  return room.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + after }));
 }

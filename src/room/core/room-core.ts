@@ -177,7 +177,7 @@ export class RoomCore implements RoomOps {
    * in-memory loop drives the ticks; the alarm restarts it after an eviction).
    */
   nextWakeAt(now: number): number | null {
-    const liveness = livenessDeadlines(this, this.realtimeLive());
+    const liveness = livenessDeadlines(this);
     const watchdog = this.realtimeLive() ? [{ key: "watchdog", at: now + CHECKPOINT_MS }] : [];
     return nextWake([...timerDeadlines(this.record), ...liveness, ...watchdog]);
   }
