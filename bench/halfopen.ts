@@ -8,7 +8,7 @@
  * Each link is test/support/halfopen-cut.ts's measurement (the one test/e2e/faults-halfopen.test.ts
  * asserts), `--links` per game × transport, `--parallel` at once, stopping early when `--budget`
  * seconds are spent. The cost part keeps one room of each game open with two pinging SDK players
- * (no moves) for `--cost-seconds` and reads the room's counters (GET /api/matches/:id/metrics).
+ * (Connect Four: no moves; runner: racing) for `--cost-seconds` and reads the room's counters (GET /api/matches/:id/metrics).
  * Saves bench/results/halfopen-<time>.json and halfopen-latest.{json,md}.
  *
  * Usage: npm run bench:halfopen [-- --links 40 --parallel 8 --budget 600 --cost-seconds 60]
@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mixSeed } from "../src/games/rng";
 import { FaultClient, FaultStack, now } from "../test/support/fault-harness";
-import { halfOpenCut, MARGIN_MS, type HalfOpenGame, type HalfOpenSample, type HalfOpenTransport, type Opener } from "../test/support/halfopen-cut";
+import { halfOpenCut, MARGIN_MS, runnerBot, type HalfOpenGame, type HalfOpenSample, type HalfOpenTransport, type Opener } from "../test/support/halfopen-cut";
 import { PRICES } from "./cost";
 
 function arg(name: string, fallback: number): number {
@@ -70,6 +70,8 @@ async function cost(stack: FaultStack, game: HalfOpenGame): Promise<CostFigures>
   const players = [await FaultClient.open({ stack, label: `cost-${game}-a`, token: a.token, matchId, seed: 1 })];
   await players[0]!.whenStatus("open");
   players.push(await FaultClient.open({ stack, label: `cost-${game}-b`, token: b.token, matchId, seed: 2 }));
+  // Runners race (a scripted runner keeps each standing, so the race and its loop stay live); Connect Four players just wait.
+  if (game === "runner") for (const p of players) runnerBot(p);
   await Promise.all(players.map((p) => p.untilRoom((r) => r.status === "playing")));
   const before = await counters(stack, matchId);
   const t0 = now();
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
     "|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${r.game} | ${r.transport} | ${r.n} | ${r.client.p50} / **${r.client.p95}** / ${r.client.max} ms (${r.client.bound}) | ${r.room.p50} / **${r.room.p95}** / ${r.room.max} ms (${r.room.bound}) | ${r.overBound} |`),
     "",
-    `## Cost per active room-hour of the liveness machinery (${COST_S} s windows, two pinging players, no moves; duration modelled as always awake)`,
+    `## Cost per active room-hour of the liveness machinery (${COST_S} s windows, two pinging players, Connect Four without moves, the runner racing; duration modelled as always awake; inputs and syncs counted, auto-answered pings not)`,
     "",
     "| game | alarm writes/h | alarm runs/h | watchdog checks/h | messages in/h | duration | alarm writes | alarm runs | messages | total |",
     "|---|---|---|---|---|---|---|---|---|---|",

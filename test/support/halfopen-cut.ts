@@ -117,7 +117,7 @@ export const HEARTBEAT_CLOSE = { code: CloseCode.HEARTBEAT_TIMEOUT, reasonPrefix
  * while the link is cut: for the next obstacle it sends the jump or duck stamped with the exact tick.
  * (The same steering as test/e2e/faults-runner.test.ts's bot.)
  */
-function runnerBot(c: FaultClient): void {
+export function runnerBot(c: FaultClient): void {
   const stream = new SnapshotStream();
   const sends: Array<Promise<InputOutcome>> = [];
   let planned = -1;
