@@ -57,7 +57,7 @@ export interface ClientOptions {
   maxEstablishFailures?: number;
   /** A socket not open after this long (ms) counts as a failed attempt. Default 10 000. */
   connectTimeoutMs?: number;
-  /** Heartbeat: declare the link dead this long (ms, ≤ 5000) after an unanswered ping. Default 5000. */
+  /** Heartbeat: declare the link dead this long (ms, ≤ 5000) after an unanswered ping. Default: the room's welcome.heartbeat.pongTimeoutMs (2 000), or 5000 with rooms that announce none. */
   deadAfterMs?: number;
   /** Most unsettled inputs at once (1…32). Default 32. */
   outboxCapacity?: number;

@@ -274,7 +274,7 @@ export class EdgeroomClient {
     const now = this.timers.now();
     this.welcomed = w;
     this.clock.hint(w.serverTime, now);
-    link.welcomed(w.limits, w.heartbeat.pingIntervalMs);
+    link.welcomed(w.limits, w.heartbeat);
     const plan = this.feed.applyWelcome(w);
     const foreign = this.inputs.outbox.adoptOwner(w.you.playerId);
     if (foreign.length > 0) this.emitter.emit("error", { kind: "store", message: `dropped ${foreign.length} stored inputs of another player` });

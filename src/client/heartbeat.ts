@@ -1,7 +1,9 @@
 /**
  * Client heartbeat: sends the text "ping" every interval and declares the
  * link dead when a ping stays unanswered — no "pong" and no other frame —
- * for `deadAfterMs`.
+ * for `deadAfterMs`. Both come from the room's welcome (`heartbeat.pingIntervalMs`,
+ * `heartbeat.pongTimeoutMs`: 1.5 s and 2 s in Connect Four), so a link cut at
+ * any moment is declared dead within interval + timeout (docs/protocol.md §10.1).
  *
  * This is what catches half-open links (a laptop lid closed, a NAT entry
  * expired, Wi-Fi switched): the socket still looks open and `send` succeeds,
@@ -32,7 +34,7 @@ export function checkDeadAfter(ms: number): number {
 
 export class Heartbeat {
   private intervalMs: number;
-  private readonly deadAfterMs: number;
+  private deadAfterMs: number;
   private pingTimer: TimerHandle | null = null;
   private deadTimer: TimerHandle | null = null;
   private waitingSince: number | null = null;
@@ -60,6 +62,14 @@ export class Heartbeat {
     if (!this.running) return;
     if (this.pingTimer !== null) this.opts.timers.clearTimeout(this.pingTimer);
     this.schedulePing();
+  }
+
+  /**
+   * Adopt the room's pong timeout (welcome.heartbeat.pongTimeoutMs) unless the caller chose one;
+   * applies from the next unanswered ping. Values outside (0, 5000] are ignored.
+   */
+  setDeadAfter(ms: number): void {
+    if (ms > 0 && ms <= MAX_DEAD_AFTER_MS) this.deadAfterMs = ms;
   }
 
   /** Anything at all arrived from the server: the link is alive. */

@@ -73,9 +73,10 @@ export class Link {
     return this.transport ? (this.transport.kind ?? "websocket") : null;
   }
 
-  /** The room's welcome: adopt its ping interval and frame budget. */
-  welcomed(limits: PacerLimits, pingIntervalMs: number): void {
-    this.heartbeat.setInterval(pingIntervalMs);
+  /** The room's welcome: adopt its ping interval, its pong timeout (unless the caller set one) and frame budget. */
+  welcomed(limits: PacerLimits, heartbeat: { pingIntervalMs: number; pongTimeoutMs?: number | undefined }): void {
+    this.heartbeat.setInterval(heartbeat.pingIntervalMs);
+    if (this.opts.deadAfterMs === undefined && heartbeat.pongTimeoutMs !== undefined) this.heartbeat.setDeadAfter(heartbeat.pongTimeoutMs);
     this.pacer.reset(limits);
   }
 

@@ -91,7 +91,15 @@ export const WelcomeFrame = z.object({
   /** Highest input id the room has processed for your seat (0 if none). */
   lastInputId: z.number().int(),
   /** syncIntervalMs: send a `sync` at least this often (optional for older servers; default 15 000). */
-  heartbeat: z.object({ pingIntervalMs: z.number().int(), timeoutMs: z.number().int(), syncIntervalMs: z.number().int().min(1000).optional() }),
+  heartbeat: z.object({
+    pingIntervalMs: z.number().int(),
+    timeoutMs: z.number().int(),
+    syncIntervalMs: z.number().int().min(1000).optional(),
+    /** Declare the link dead this long after an unanswered ping (docs/protocol.md §10.1); absent from older rooms. */
+    pongTimeoutMs: z.number().int().min(1).max(5000).optional(),
+    /** How often the room looks for silent sockets while a match is in play (its detection bound is timeoutMs + this). */
+    checkIntervalMs: z.number().int().min(1).optional(),
+  }),
   /** The longest a client should wait between reconnect attempts to this room (chosen from its grace window). */
   reconnect: z.object({ maxDelayMs: z.number().int().min(500) }).optional(),
   limits: z.object({ maxFrameBytes: z.number().int(), burst: z.number(), perSecond: z.number() }),

@@ -1,7 +1,8 @@
 /**
  * An in-process stepper for the I/O-free room core: connections are plain
  * ids, frames go in as bytes, time advances only when the test says so, and
- * the alarm is simulated by running `wake` at `nextWakeAt()`. It hosts any
+ * the alarm is simulated by running `wake` at `nextWakeAt()` (and the turn-based
+ * liveness watchdog by `checkLiveness` every TURN_BASED_CHECK_MS while it is needed). It hosts any
  * game: pass the games (a list or a registry) the match may name.
  */
 import { decodeServerFrame, encodeFrame, type ClientFrame, type JournalEntry, type ServerFrame } from "../protocol";
@@ -11,6 +12,7 @@ import type { AnyGame } from "../games/types";
 import { newRecord, type ActionEntry, type RoomRecord } from "../room/core/record";
 import { RoomCore, type ResumeRequest } from "../room/core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../room/core/settings";
+import { TURN_BASED_CHECK_MS } from "../room/core/liveness";
 
 export interface RoomStepperOptions {
   /** The games the match may name; the request's `game` defaults to the first. */
@@ -39,6 +41,10 @@ export class RoomStepper {
   writes = 0;
   /** Connections that stop pinging; every other connection pings before each simulated wake. */
   readonly silent = new Set<string>();
+  /** Turn-based rooms: when the simulated liveness watchdog next checks (null while it is not needed). */
+  private watchAt: number | null = null;
+  /** How many times the simulated watchdog checked (the host's `livenessChecks`). */
+  watchChecks = 0;
   /** Listeners told of every frame, text and close the room sends, in order, as it sends them. */
   private readonly taps: ((out: StepperOutput) => void)[] = [];
 
@@ -114,14 +120,22 @@ export class RoomStepper {
   advance(ms: number) {
     const target = this.now + ms;
     for (;;) {
+      // The host's turn-based liveness watchdog: a check TURN_BASED_CHECK_MS after it is (re)armed, while needed.
+      if (!this.core.watchdogNeeded()) this.watchAt = null;
+      else if (this.watchAt === null) this.watchAt = this.now + TURN_BASED_CHECK_MS;
       const alarm = this.core.nextWakeAt(this.now);
       const loop = this.core.nextLoopAt(this.now);
-      const next = Math.min(alarm ?? Infinity, loop ?? Infinity);
+      const next = Math.min(alarm ?? Infinity, loop ?? Infinity, this.watchAt ?? Infinity);
       if (!Number.isFinite(next) || next > target) break;
       this.now = Math.max(this.now, next);
       for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);
       if (next === alarm) this.core.wake(this.now);
-      else this.core.advance(this.now);
+      else if (next === loop) this.core.advance(this.now);
+      else {
+        this.watchAt = null;
+        this.watchChecks += 1;
+        this.core.checkLiveness(this.now);
+      }
       this.pump();
     }
     this.now = target;

@@ -22,6 +22,7 @@ import { Rng, mixSeed } from "../../src/games/rng";
 import type { RoomSnapshot } from "../../src/protocol";
 import { Api } from "./api";
 import { FaultProxy, type ProxyConnection } from "./fault-proxy";
+import { BlackholeFetch } from "./blackhole-fetch";
 import { next as nextEvent, untilRoom } from "./sdk-play";
 import { startWorker, type WorkerOptions, type WorkerServer } from "./worker-server";
 
@@ -138,6 +139,8 @@ export interface FaultClientOptions {
   backoff?: Omit<BackoffOptions, "random">;
   /** Edit the socket URL after it was pointed at the proxy (e.g. to present another version or bad resume data). */
   editUrl?: (url: URL) => void;
+  /** "http": the HTTP fallback (SSE + POST) through a BlackholeFetch instead of WebSockets through the proxy. */
+  transport?: "websocket" | "http";
 }
 
 /** What a fault test file gets from `useFaultStack`: the running stack and a client opener. */
@@ -200,6 +203,8 @@ export class FaultClient {
   /** Every 'ack' event, recorded synchronously as it is emitted. */
   readonly acks: Array<ClientEvents["ack"]> = [];
   tokenCalls = 0;
+  /** The HTTP fallback's fetch (transport "http"), which can blackhole the current stream; null over WebSockets. */
+  readonly http: BlackholeFetch | null;
   private gate: { promise: Promise<void>; release: () => void; reached: () => void } | null = null;
   private urlEditor: ((url: URL) => void) | undefined;
 
@@ -229,6 +234,17 @@ export class FaultClient {
         };
       }
     }
+    this.http =
+      opts.transport === "http"
+        ? new BlackholeFetch(
+            (url) => opts.stack.resolve(url),
+            (body) => {
+              const t = now();
+              self.sends.push(t);
+              if (body === "ping") self.pings.push(t);
+            },
+          )
+        : null;
     const rng = new Rng(mixSeed(opts.seed, 0xbac0ff));
     this.client = joinMatch({
       baseUrl: STABLE_BASE,
@@ -244,6 +260,7 @@ export class FaultClient {
         return opts.token;
       },
       WebSocket: ProxiedWebSocket,
+      ...(this.http ? { transport: "http" as const, httpFetch: this.http.fetch } : {}),
       fetch: opts.stack.fetch,
       onlineEvents: null,
       backoff: { ...SUITE_BACKOFF, ...opts.backoff, random: () => rng.float() },
@@ -284,6 +301,18 @@ export class FaultClient {
     const live = this.proxy.live();
     if (live.length !== 1) throw new Error(`${this.label}: expected one live proxied connection, found ${live.length}`);
     return live[0]!;
+  }
+
+  /** Blackhole the live link, whatever carries it; `reset` ends it for real afterwards. */
+  blackhole(): { reset: () => void } {
+    if (this.http) {
+      this.http.blackhole();
+      const http = this.http;
+      return { reset: () => http.reset() };
+    }
+    const conn = this.liveConnection();
+    conn.blackhole();
+    return { reset: () => conn.reset() };
   }
 
   /**

@@ -87,4 +87,38 @@ describe("client heartbeat", () => {
     expect(() => setup(2000, 5001)).toThrow(RangeError);
     expect(() => setup(2000, 0)).toThrow(RangeError);
   });
+
+  it("with the room's parameters (ping 1.5 s, pong timeout 2 s adopted later), a link cut at any moment is declared dead 2–3.5 s after the cut", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60_000 }), (cutAt) => {
+        const { timers, hb, dead, diedAt } = setup(2000, 5000);
+        hb.start();
+        // The welcome arrives at once: its interval and pong timeout apply from the next ping.
+        hb.setInterval(1500);
+        hb.setDeadAfter(2000);
+        // Every ping is answered at once until the cut; nothing arrives after it.
+        while (timers.now() < cutAt) {
+          timers.advance(Math.min(100, cutAt - timers.now()));
+          if (timers.now() < cutAt) hb.received();
+        }
+        timers.advance(10_000);
+        expect(dead).toEqual([2000]);
+        const detection = diedAt[0]! - cutAt;
+        expect(detection).toBeGreaterThanOrEqual(2000 - 100);
+        expect(detection).toBeLessThanOrEqual(1500 + 2000);
+      }),
+      { seed: 13, numRuns: 300 },
+    );
+  });
+
+  it("ignores a pong timeout outside (0, 5000] from the welcome", () => {
+    const { timers, hb, dead } = setup(1000, 3000);
+    hb.start();
+    hb.setDeadAfter(0);
+    hb.setDeadAfter(60_000);
+    timers.advance(1000 + 2999);
+    expect(dead).toEqual([]);
+    timers.advance(1);
+    expect(dead).toEqual([3000]);
+  });
 });

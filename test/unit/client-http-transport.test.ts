@@ -197,6 +197,22 @@ describe("GameClient<unknown> over the HTTP fallback", () => {
     expect((await Promise.all(results)).map((o) => o.id)).toEqual([1, 2, 3]);
   });
 
+  it("over the fallback too, adopts the room's pong timeout: a dead stream is noticed 2 s after the first unanswered ping", async () => {
+    const h = harness({ transport: "http" });
+    const s = await connectHttp(h, welcome({ seq: 2, session: "S", heartbeat: { pingIntervalMs: 1500, timeoutMs: 3500, pongTimeoutMs: 2000, checkIntervalMs: 500 } }));
+    h.timers.advance(400);
+    await s.until((st) => st.posts.length === 3 && st.idle());
+    // The stream goes silent from here: the ping at 1 500 is POSTed (and accepted) but no pong comes back down.
+    h.timers.advance(1100);
+    expect(s.pings()).toBe(1);
+    s.posts.at(-1)?.reply(204);
+    h.timers.advance(1999);
+    expect(h.client.state.status).toBe("open");
+    const dropped = untilStatus(h, "reconnecting");
+    h.timers.advance(1);
+    expect(await dropped).toMatchObject({ lastClose: { code: CloseCode.HEARTBEAT_TIMEOUT, reason: "no frame from the server 2000 ms after a ping" } });
+  });
+
   it("keeps the link alive on pong events and declares it dead five seconds after an unanswered ping", async () => {
     const h = harness({ transport: "http" });
     const s = await connectHttp(h, welcome({ seq: 2, session: "S", heartbeat: { pingIntervalMs: 5000, timeoutMs: 15_000 } }));

@@ -230,6 +230,31 @@ describe("GameClient<unknown> against a scripted server", () => {
     await h.nextSocket();
   });
 
+  it("adopts the room's pong timeout from the welcome: with a 1.5 s interval and 2 s timeout, dead 2 s after the first unanswered ping", async () => {
+    const h = harness();
+    const s = await connectWith(h, welcome({ heartbeat: { pingIntervalMs: 1500, timeoutMs: 3500, pongTimeoutMs: 2000, checkIntervalMs: 500 } }));
+    const states = h.record("state");
+    h.timers.advance(1500);
+    expect(s.sent.filter((d) => d === "ping")).toHaveLength(1);
+    s.deliverRaw("pong");
+    // The link goes silent here: the next ping (at 3 000) is never answered.
+    h.timers.advance(1500 + 1999);
+    expect(h.client.state.status).toBe("open");
+    h.timers.advance(1);
+    expect(states[0]).toMatchObject({ status: "reconnecting", lastClose: { code: CloseCode.HEARTBEAT_TIMEOUT, reason: "no frame from the server 2000 ms after a ping" } });
+    await h.nextSocket();
+  });
+
+  it("keeps the caller's deadAfterMs over the room's pong timeout", async () => {
+    const h = harness({ deadAfterMs: 4000 });
+    await connectWith(h, welcome({ heartbeat: { pingIntervalMs: 1500, timeoutMs: 3500, pongTimeoutMs: 2000 } }));
+    const states = h.record("state");
+    h.timers.advance(1500 + 3999);
+    expect(h.client.state.status).toBe("open");
+    h.timers.advance(1);
+    expect(states[0]).toMatchObject({ status: "reconnecting", lastClose: { code: CloseCode.HEARTBEAT_TIMEOUT, reason: "no frame from the server 4000 ms after a ping" } });
+  });
+
   it("pings every 2 s until the welcome arrives", async () => {
     const h = harness();
     const s = await h.nextSocket();

@@ -75,7 +75,7 @@ describe("Connect Four game definition", () => {
     expect(connectFour.title).toBe("Connect Four");
     expect(connectFour.seats).toEqual({ min: 2, max: 2 });
     expect(connectFour.kind).toBe("turn-based");
-    const timing = { turnMs: 30000, graceMs: 60000, heartbeatTimeoutMs: 15000, pingIntervalMs: 5000, aiThinkMs: 400, disconnectPolicy: "forfeit" };
+    const timing = { turnMs: 30000, graceMs: 60000, heartbeatTimeoutMs: 3500, pingIntervalMs: 1500, aiThinkMs: 400, disconnectPolicy: "forfeit" };
     expect(connectFour.timing).toEqual(timing);
     expect(connectFour.rateLimit).toEqual({ burst: 30, perSecond: 10 });
     expect(connectFour.ai?.levels).toEqual(["easy", "medium", "hard"]);

@@ -133,7 +133,7 @@ describe("Liar's Dice game definition", () => {
     expect(liarsDice.title).toBe("Liar's Dice");
     expect(liarsDice.seats).toEqual({ min: 2, max: 6 });
     expect(liarsDice.kind).toBe("turn-based");
-    const timing = { turnMs: 30000, graceMs: 60000, heartbeatTimeoutMs: 15000, pingIntervalMs: 5000, aiThinkMs: 600, disconnectPolicy: "forfeit" };
+    const timing = { turnMs: 30000, graceMs: 60000, heartbeatTimeoutMs: 3500, pingIntervalMs: 1500, aiThinkMs: 600, disconnectPolicy: "forfeit" };
     expect(liarsDice.timing).toEqual(timing);
     expect(liarsDice.rateLimit).toEqual({ burst: 30, perSecond: 10 });
     expect(liarsDice.ai?.levels).toEqual(["easy", "medium", "hard"]);

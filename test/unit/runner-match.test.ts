@@ -53,7 +53,7 @@ function player(over: Partial<RunnerPlayer>): RunnerPlayer {
 describe("Runner game definition", () => {
   it("declares the agreed identity, seats, timing, rate limit and real-time parameters.", () => {
     expect(runner).toMatchObject({ id: "runner", title: "Runner", seats: { min: 1, max: 4 }, kind: "real-time" });
-    expect(runner.timing).toEqual({ graceMs: 10000, heartbeatTimeoutMs: 5000, pingIntervalMs: 1000, disconnectPolicy: "forfeit" });
+    expect(runner.timing).toEqual({ graceMs: 10000, heartbeatTimeoutMs: 3500, pingIntervalMs: 1000, disconnectPolicy: "forfeit" });
     expect(runner.rateLimit).toEqual({ burst: 60, perSecond: 30 });
     expect(rt).toMatchObject({ tickHz: 60, snapshotHz: 20, lateWindowTicks: 6, aheadWindowTicks: 30, maxInputsPerTick: 2, maxTicks: 5400 });
     expect(runner.ai).toBeUndefined();

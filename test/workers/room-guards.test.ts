@@ -18,7 +18,8 @@ describe("per-room connection cap", () => {
     const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });
     const seats = 2;
     for (let i = 0; i < MAX_ROOM_CONNECTIONS - seats; i++) {
-      const s = await join(await api.guest(`S${i}`), matchId, "spectator");
+      // Each pings as a live client must: filling the room takes longer than the 3.5 s heartbeat timeout.
+      const s = (await join(await api.guest(`S${i}`), matchId, "spectator")).startHeartbeat(1000);
       await s.next("welcome");
     }
     const refused = await joinRefused(await api.guest("Late"), matchId, { role: "spectator" });

@@ -63,7 +63,7 @@ export const connectFour = defineGame<C4State, C4Input, C4Options, C4View, GameE
   kind: "turn-based",
   optionsSchema: c4OptionsSchema,
   inputSchema: c4InputSchema,
-  timing: { turnMs: 30_000, graceMs: 60_000, heartbeatTimeoutMs: 15_000, pingIntervalMs: 5_000, aiThinkMs: 400, disconnectPolicy: "forfeit" },
+  timing: { turnMs: 30_000, graceMs: 60_000, heartbeatTimeoutMs: 3_500, pingIntervalMs: 1_500, aiThinkMs: 400, disconnectPolicy: "forfeit" },
   // Burst 30 covers a whole game of instant moves (21 per player) plus clock syncs; 10/s sustained is far above human play.
   rateLimit: { burst: 30, perSecond: 10 },
 

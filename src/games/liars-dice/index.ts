@@ -35,7 +35,7 @@ export const liarsDice = defineGame<LiarsDiceState, LiarsDiceInput, LiarsDiceOpt
   inputSchema: liarsDiceInputSchema,
   // A bid needs a moment's thought about everyone's counts: 30 s like Connect Four.
   // The AI waits a little longer than there so a table of bots stays readable.
-  timing: { turnMs: 30_000, graceMs: 60_000, heartbeatTimeoutMs: 15_000, pingIntervalMs: 5_000, aiThinkMs: 600, disconnectPolicy: "forfeit" },
+  timing: { turnMs: 30_000, graceMs: 60_000, heartbeatTimeoutMs: 3_500, pingIntervalMs: 1_500, aiThinkMs: 600, disconnectPolicy: "forfeit" },
   // A match has far fewer moves per player than a burst of 30 (each hand is a
   // handful of bids), plus clock syncs; 10/s sustained is far above human play.
   rateLimit: { burst: 30, perSecond: 10 },

@@ -78,7 +78,7 @@ export const runner = defineGame<RunnerState, RunnerInput, RunnerOptions, Runner
   kind: "real-time",
   optionsSchema: runnerOptionsSchema,
   inputSchema: runnerInputSchema,
-  timing: { graceMs: 10_000, heartbeatTimeoutMs: 5_000, pingIntervalMs: 1_000, disconnectPolicy: "forfeit" },
+  timing: { graceMs: 10_000, heartbeatTimeoutMs: 3_500, pingIntervalMs: 1_000, disconnectPolicy: "forfeit" },
   // Inputs are button edges: a frantic player presses a few per second; 30/s sustained with a burst of 60 is ample.
   rateLimit: { burst: 60, perSecond: 30 },
 

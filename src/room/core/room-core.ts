@@ -16,6 +16,7 @@ import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
 import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
 import { startAbsence } from "./absence";
+import { closeSilent, livenessDeadlines, watchdogNeeded } from "./liveness";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
@@ -171,16 +172,14 @@ export class RoomCore implements RoomOps {
     this.advance(now);
   }
 
-  /** Declare sockets silent for longer than the heartbeat timeout dead. */
+  /** Declare sockets silent for the heartbeat timeout dead (src/room/core/liveness.ts). */
   checkLiveness(now: number): void {
-    const timeout = this.record.settings.heartbeatTimeoutMs;
-    for (const c of this.conns.all()) {
-      if (c.lastSeenAt + timeout <= now) {
-        this.fx.closes.push({ conn: c.connId, code: CloseCode.HEARTBEAT_TIMEOUT, reason: "No heartbeat received in time." });
-        this.log("info", "heartbeat_timeout", { playerId: c.playerId, seat: c.seat, silentMs: now - c.lastSeenAt });
-        this.disconnect(c.connId, CloseCode.HEARTBEAT_TIMEOUT, now);
-      }
-    }
+    closeSilent(this, now);
+  }
+
+  /** Turn-based rooms: whether the host's in-memory liveness watchdog should run now. */
+  watchdogNeeded(): boolean {
+    return watchdogNeeded(this);
   }
 
   /**
@@ -189,8 +188,7 @@ export class RoomCore implements RoomOps {
    * in-memory loop drives the ticks; the alarm restarts it after an eviction).
    */
   nextWakeAt(now: number): number | null {
-    const timeout = this.record.settings.heartbeatTimeoutMs;
-    const liveness = this.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + timeout }));
+    const liveness = livenessDeadlines(this);
     const watchdog = this.realtimeLive() ? [{ key: "watchdog", at: now + CHECKPOINT_MS }] : [];
     return nextWake([...timerDeadlines(this.record), ...liveness, ...watchdog]);
   }

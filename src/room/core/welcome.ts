@@ -9,6 +9,7 @@ import { snapshot } from "./lifecycle";
 import type { ConnectRequest } from "./connections";
 import type { RoomOps } from "./room-ops";
 import { entryFor, hashPublic } from "./audience";
+import { livenessCheckMs, PONG_TIMEOUT_MS } from "./liveness";
 
 /**
  * How often a client should send `sync`. Real-time rooms ask for one a second: besides refining the
@@ -58,6 +59,8 @@ export function buildWelcome(core: RoomOps, req: ConnectRequest, seat: Seat | nu
       pingIntervalMs: rec.settings.pingIntervalMs,
       timeoutMs: rec.settings.heartbeatTimeoutMs,
       syncIntervalMs: core.game.realtime ? SYNC_INTERVAL_MS.realtime : SYNC_INTERVAL_MS.turnBased,
+      pongTimeoutMs: PONG_TIMEOUT_MS,
+      checkIntervalMs: livenessCheckMs(core),
     },
     reconnect: { maxDelayMs: reconnectCapMs(rec.settings.graceMs) },
     limits: { maxFrameBytes: MAX_CLIENT_FRAME_BYTES, burst: core.game.rateLimit.burst, perSecond: core.game.rateLimit.perSecond },

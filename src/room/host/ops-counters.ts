@@ -21,6 +21,8 @@ export interface OpsCounters {
   awakeMsBefore: number;
   /** Instances that loaded this room from storage (1 for a room never evicted). */
   instances: number;
+  /** Turn-based liveness watchdog runs (in-memory timer, no storage): the awake-time price of half-open detection. */
+  livenessChecks: number;
 }
 
 /** The counters that add up across instances, as stored in the room row. */
@@ -31,13 +33,15 @@ const Stored = z.object({
   rowsWritten: z.number(),
   messages: z.number(),
   droppedFrames: z.number(),
+  /** Absent in counters stored before the liveness watchdog. */
+  livenessChecks: z.number().default(0),
   awakeMs: z.number(),
   instances: z.number(),
 });
 type Stored = z.infer<typeof Stored>;
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, awakeMsBefore: 0, instances: 1 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0, awakeMsBefore: 0, instances: 1 };
 }
 
 /** One storage transaction: the record row (counters included), one action-log batch row when there are new actions, and the journal rows. */
@@ -55,6 +59,7 @@ export function storedOps(ops: OpsCounters): string {
     rowsWritten: ops.rowsWritten,
     messages: ops.messages,
     droppedFrames: ops.droppedFrames,
+    livenessChecks: ops.livenessChecks,
     awakeMs: ops.awakeMsBefore + (ops.lastEventAt - ops.bornAt),
     instances: ops.instances,
   };
@@ -75,6 +80,7 @@ export function restoreOps(ops: OpsCounters, raw: unknown): void {
   ops.rowsWritten += s.rowsWritten;
   ops.messages += s.messages;
   ops.droppedFrames += s.droppedFrames;
+  ops.livenessChecks += s.livenessChecks;
   ops.awakeMsBefore = s.awakeMs;
   ops.instances = s.instances + 1;
 }

@@ -22,6 +22,7 @@ import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./o
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { RealtimeLoop } from "./loop-timer";
+import { LivenessWatch } from "./liveness-watch";
 import { readAttachment } from "./socket-attachment";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
@@ -59,6 +60,13 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly loop = new RealtimeLoop((core) => {
     this.observePings(core);
     core.advance(Date.now());
+    void this.flush(core);
+  });
+  /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
+  private readonly watch = new LivenessWatch((core) => {
+    this.ops.livenessChecks += 1;
+    this.observePings(core);
+    core.checkLiveness(Date.now());
     void this.flush(core);
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
@@ -329,6 +337,8 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Persist, then send, then close, then log; finally make the alarm match the next deadline. */
   private async flush(core: RoomCore): Promise<void> {
+    // A timer (loop, watchdog) of a core that has since retired: its room is deleted, touch nothing.
+    if (core !== this.core) return;
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
@@ -344,6 +354,8 @@ export class RoomHost extends DurableObject<unknown> {
     this.directory.note(core, Date.now());
     if (fx.retire && (await this.retire(core))) return;
     this.loop.ensureLoop(core);
+    this.watch.ensure(core);
+    if (core !== this.core) return;
     await this.syncAlarm(core);
   }
 
