@@ -35,7 +35,8 @@ export class RoomStepper {
   private saved: { record: RoomRecord; journal: JournalEntry[] };
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly closed = new Map<string, { code: number; reason: string }>();
-  readonly actions: ActionEntry[] = [];
+  /** Action-log entries written as batch rows; `actions` adds those the written record still carries. */
+  private readonly logged: ActionEntry[] = [];
   writes = 0;
   /** Connections that stop pinging; every other connection pings before each simulated wake. */
   readonly silent = new Set<string>();
@@ -54,6 +55,16 @@ export class RoomStepper {
     const seed = options.seed ?? 42;
     this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), this.now));
     this.saved = { record: structuredClone(this.core.record), journal: [] };
+  }
+
+  /** The action log as storage holds it now: the batches written, then the entries the written record carries. */
+  get actions(): ActionEntry[] {
+    return [...this.logged, ...this.saved.record.pendingLog];
+  }
+
+  /** What storage would hold now: the record as of the last write (a restart rebuilds from it). */
+  get durable(): RoomRecord {
+    return this.saved.record;
   }
 
   /** Listen to everything the room sends from now on; returns the unsubscribe function. */
@@ -142,7 +153,7 @@ export class RoomStepper {
   /** Deliver frames and texts in the order the host would: frames, texts, then closes. */
   private deliver(fx: Effects) {
     if (fx.persist) this.persisted(fx);
-    this.actions.push(...fx.actions);
+    this.logged.push(...fx.actions);
     for (const { conn, frame } of fx.frames) {
       // Round-trip through the codec, as a client would see it.
       const bytes = encodeFrame(frame);

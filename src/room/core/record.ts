@@ -8,7 +8,8 @@ import * as z from "zod";
 import { JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
 import { DISCONNECT_POLICIES } from "../../protocol/http-api";
 
-export { ActionEntry } from "../../protocol";
+import { ActionEntry } from "../../protocol";
+export { ActionEntry };
 
 /** What a disconnection does (see absence.ts). */
 // Part of the HTTP API (CreateMatchRequest.disconnectPolicy): defined once in src/protocol/http-api.ts.
@@ -33,7 +34,10 @@ export const RoomSettingsSchema = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
 
-/** [input id, update seq it produced or null, error code or null, error message or null] */
+/**
+ * [input id, update seq it produced or null, error code or null, error message or null]. Real-time games
+ * produce no update per input: there the second slot holds the tick an applied input was applied at.
+ */
 const RecentOutcomeSchema = z.tuple([z.number(), z.number().nullable(), z.string().nullable(), z.string().nullable()]);
 export type RecentOutcome = z.infer<typeof RecentOutcomeSchema>;
 
@@ -94,6 +98,12 @@ export const RoomRecordSchema = z.object({
   rtHold: z.literal("restart").nullable().default(null),
   /** Real-time games: a released hold resumes the race at this time (the countdown), else null. */
   rtResumeAt: z.number().nullable().default(null),
+  /**
+   * Real-time games: applied inputs' action-log entries carried inside this record (written with it, so
+   * state and log stay in step) until enough gather for one action-batch row, or the round ends. They are
+   * the newest entries of the log, counted in `actions`.
+   */
+  pendingLog: z.array(ActionEntry).default([]),
 });
 export type RoomRecord = z.infer<typeof RoomRecordSchema>;
 
@@ -148,5 +158,6 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     rtAnchor: null,
     rtHold: null,
     rtResumeAt: null,
+    pendingLog: [],
   };
 }

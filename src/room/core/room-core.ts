@@ -14,7 +14,7 @@ import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
-import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
+import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
@@ -30,6 +30,9 @@ export type { ConnectDecision } from "./admission";
 export type { ConnectRequest, ResumeRequest } from "./connections";
 export type { PublicStatus } from "./public-status";
 
+/** Real-time action-log entries carried in the record before they are written as one batch row. */
+export const LOG_BATCH_ENTRIES = 256;
+
 export class RoomCore implements RoomOps {
   readonly conns = new Connections();
   readonly journal: Journal;
@@ -39,6 +42,10 @@ export class RoomCore implements RoomOps {
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
   private fx: Effects = emptyEffects();
+  /** Action-log entries waiting for the next write of the record (real-time inputs, see recordDeferred). */
+  private deferred: ActionEntry[] = [];
+  /** Per seat, `lastInputId` as of the last write (what storage holds). */
+  private readonly durableIds: number[];
 
   constructor(
     readonly game: AnyGame,
@@ -47,6 +54,8 @@ export class RoomCore implements RoomOps {
   ) {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
+    // Built from storage (or a record just created and written): what it holds is durable.
+    this.durableIds = record.seats.map((s) => s.lastInputId);
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
@@ -70,6 +79,17 @@ export class RoomCore implements RoomOps {
   drain(): Effects {
     const out = this.fx;
     this.fx = emptyEffects();
+    if (out.persist) {
+      // Deferred entries go with this write (recordActions moved any older ones ahead of its own, so these are
+      // the newest): inside the record while the round runs, as one batch row once LOG_BATCH_ENTRIES gather.
+      const carry = this.deferred.length > 0 ? this.record.pendingLog.concat(this.deferred) : this.record.pendingLog;
+      this.deferred = [];
+      if (carry.length >= LOG_BATCH_ENTRIES || (carry.length > 0 && !this.realtimeLive())) {
+        out.actions.push(...carry);
+        this.record.pendingLog = [];
+      } else this.record.pendingLog = carry;
+      this.record.seats.forEach((s, i) => (this.durableIds[i] = s.lastInputId));
+    }
     return out;
   }
 
@@ -148,8 +168,17 @@ export class RoomCore implements RoomOps {
     if (c && at > c.lastSeenAt) c.lastSeenAt = at;
   }
 
-  /** The alarm fired (or any wake): run every due timer once, then declare silent sockets dead. */
+  /** The alarm fired (or any wake): run every due timer once, then advance a live simulation. */
   wake(now: number): void {
+    this.runTimers(now);
+    this.advance(now);
+  }
+
+  /**
+   * Run every due timer once, then declare silent sockets dead. The host's alarm calls only this while a
+   * real-time match runs: the in-memory loop steps the simulation, the alarm is its watchdog.
+   */
+  runTimers(now: number): void {
     // One timer at a time, re-reading the deadlines after each: a timer can move or clear the others
     // (an AI move resets the turn clock), so a late alarm must not run a stale one.
     for (let guard = 0; guard < 64; guard++) {
@@ -157,7 +186,7 @@ export class RoomCore implements RoomOps {
       if (!next) break;
       runTimer(this, next.key, now);
     }
-    this.advance(now);
+    this.checkLiveness(now);
   }
 
   /** Declare sockets silent for longer than the heartbeat timeout dead. */
@@ -173,15 +202,16 @@ export class RoomCore implements RoomOps {
   }
 
   /**
-   * When the core next needs the alarm: the earliest stored timer or heartbeat
-   * check, and while a real-time match runs a watchdog a few seconds out (the
-   * in-memory loop drives the ticks; the alarm restarts it after an eviction).
+   * When the core next needs the alarm: the earliest stored timer, and heartbeat checks unless a
+   * real-time match runs. While one runs, the in-memory loop checks liveness at every snapshot and the
+   * alarm is only a watchdog WATCHDOG_MS out that restarts the loop after an eviction; since the alarm
+   * is only ever moved earlier, that is one alarm write per WATCHDOG_MS.
    */
   nextWakeAt(now: number): number | null {
+    if (this.realtimeLive()) return nextWake([...timerDeadlines(this.record), { key: "watchdog", at: now + WATCHDOG_MS }]);
     const timeout = this.record.settings.heartbeatTimeoutMs;
     const liveness = this.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + timeout }));
-    const watchdog = this.realtimeLive() ? [{ key: "watchdog", at: now + CHECKPOINT_MS }] : [];
-    return nextWake([...timerDeadlines(this.record), ...liveness, ...watchdog]);
+    return nextWake([...timerDeadlines(this.record), ...liveness]);
   }
 
   status(): PublicStatus {
@@ -274,9 +304,22 @@ export class RoomCore implements RoomOps {
     this.fx.logs.push({ ...fields, level, event });
   }
 
+  recordDeferred(action: ActionEntry): void {
+    this.record.actions += 1;
+    this.deferred.push(action);
+  }
+
+  durableInputId(seat: number): number {
+    return this.fx.persist ? (this.record.seats[seat]?.lastInputId ?? 0) : (this.durableIds[seat] ?? 0);
+  }
+
   /** Queue entries for the action log; the record counts them so the log and the record stay in step. */
   recordActions(actions: readonly ActionEntry[]): void {
     if (actions.length === 0) return;
+    // Entries deferred earlier keep their place in the log, ahead of these.
+    if (this.record.pendingLog.length > 0 || this.deferred.length > 0) this.fx.actions.push(...this.record.pendingLog, ...this.deferred);
+    this.record.pendingLog = [];
+    this.deferred = [];
     this.record.actions += actions.length;
     this.fx.actions.push(...actions);
     this.fx.persist = true;

@@ -17,10 +17,10 @@ export function newOpsCounters(): OpsCounters {
   return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0 };
 }
 
-/** One storage transaction: the record row, one action-log batch row when there are new actions, and the journal rows. */
-export function countSave(ops: OpsCounters, actions: number, journal: number): void {
+/** One storage transaction; `rowsWritten` is the total SQLite reported for this instance (RoomStorage counts it from each cursor, tickets included). */
+export function countSave(ops: OpsCounters, rowsWritten: number): void {
   ops.storageWrites += 1;
-  ops.rowsWritten += 1 + (actions > 0 ? 1 : 0) + journal;
+  ops.rowsWritten = rowsWritten;
 }
 
 /** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters. */

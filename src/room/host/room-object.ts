@@ -127,7 +127,7 @@ export class RoomHost extends DurableObject<unknown> {
     const core = this.ensureInitialized();
     if (!core) return null;
     const rec = core.record;
-    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: this.store.actions() });
+    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: [...this.store.actions(), ...rec.pendingLog] });
   }
 
   // ------------------------------------------------------------ WebSocket upgrade
@@ -211,7 +211,9 @@ export class RoomHost extends DurableObject<unknown> {
     try {
       const now = Date.now();
       this.observePings(core);
-      core.wake(now);
+      // While a real-time match runs the alarm is only the loop's watchdog: timers here, steps on the loop (flush restarts it).
+      if (core.realtimeLive()) core.runTimers(now);
+      else core.wake(now);
     } finally {
       // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
       await this.flush(core);
@@ -232,7 +234,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
-    return opsReport(this.ops, this.ensureInitialized());
+    return opsReport({ ...this.ops, rowsWritten: this.store.rowsWritten }, this.ensureInitialized());
   }
 
   private onStreamGone(connId: string): void {
@@ -292,7 +294,7 @@ export class RoomHost extends DurableObject<unknown> {
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
       this.store.save(core.record, fx.actions, fx.journal);
-      countSave(this.ops, fx.actions.length, fx.journal.length);
+      countSave(this.ops, this.store.rowsWritten);
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }

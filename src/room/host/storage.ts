@@ -16,6 +16,9 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsTyp
 export type LoadResult = { ok: true; record: RoomRecord | null } | { ok: false; message: string };
 
 export class RoomStorage {
+  /** Rows written by this instance, as SQLite counts them (each statement's cursor `rowsWritten`, indexes included). */
+  rowsWritten = 0;
+
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
@@ -28,6 +31,9 @@ export class RoomStorage {
     sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
     sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
+    // The journal as a ring of JOURNAL_SIZE slots overwritten in place: one row written per update, where
+    // insert-then-prune wrote two (deleted rows count as written). `journal` above holds older rooms' entries.
+    sql.exec("CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)");
   }
 
   load(): LoadResult {
@@ -45,23 +51,42 @@ export class RoomStorage {
   }
 
   /** Write the record, append action-log and journal entries, and prune the journal, atomically. */
-  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]): void {
+  /** Returns the rows this write wrote, as SQLite counted them. */
+  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]): number {
+    let rows = 0;
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
-      for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
-      if (journal.length > 0) sql.exec("DELETE FROM journal WHERE seq <= ?", record.seq - JOURNAL_SIZE);
-      sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record)));
+      for (const e of journal) {
+        rows += sql.exec(
+          "INSERT INTO journal_ring (slot, seq, entry) VALUES (?, ?, ?) ON CONFLICT(slot) DO UPDATE SET seq = excluded.seq, entry = excluded.entry",
+          e.seq % JOURNAL_SIZE,
+          e.seq,
+          new Uint8Array(packr.pack(e)),
+        ).rowsWritten;
+      }
+      rows += sql.exec("INSERT OR REPLACE INTO room (id, record) VALUES (1, ?)", new Uint8Array(packr.pack(record))).rowsWritten;
       if (actions.length > 0) {
-        // Entries are numbered 1, 2, … over the match; this batch holds record.actions − len + 1 … record.actions.
-        sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", record.actions - actions.length + 1, new Uint8Array(packr.pack(actions)));
+        // Entries are numbered 1, 2, … over the match; the newest (record.pendingLog) stay in the record, so this
+        // batch holds the `len` entries before them.
+        const first = record.actions - record.pendingLog.length - actions.length + 1;
+        rows += sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", first, new Uint8Array(packr.pack(actions))).rowsWritten;
       }
     });
+    this.rowsWritten += rows;
+    return rows;
   }
 
-  /** The retained journal, oldest first; entries that fail validation end the list (a snapshot covers the rest). */
+  /** The retained journal (the last JOURNAL_SIZE seqs), oldest first; entries that fail validation end the list (a snapshot covers the rest). */
   journal(): JournalEntry[] {
+    const sql = this.storage.sql;
+    const rows = [
+      ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal").toArray(),
+      ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal_ring").toArray(),
+    ].sort((a, b) => a.seq - b.seq);
+    const newest = rows.at(-1)?.seq ?? 0;
     const out: JournalEntry[] = [];
-    for (const row of this.storage.sql.exec<{ entry: ArrayBuffer }>("SELECT entry FROM journal ORDER BY seq").toArray()) {
+    for (const row of rows) {
+      if (row.seq <= newest - JOURNAL_SIZE) continue;
       let raw: unknown;
       try {
         raw = unpackr.unpack(new Uint8Array(row.entry));
@@ -95,9 +120,9 @@ export class RoomStorage {
    */
   useTicket(jti: string, exp: number, nowSeconds: number): boolean {
     const sql = this.storage.sql;
-    sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds);
+    this.rowsWritten += sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds).rowsWritten;
     if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;
-    sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp);
+    this.rowsWritten += sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp).rowsWritten;
     return true;
   }
 }
