@@ -265,7 +265,7 @@ export class EdgeroomClient {
         // Real-time snapshots are not sequenced (a lost one is superseded by the next); they are handed
         // to the game as they come. Each connection's stream starts with a keyframe after its welcome.
         if (!this.welcomed) return;
-        this.sender.durable(frame.ack);
+        if (frame.dur !== undefined) this.sender.durable(frame.dur);
         this.emitter.emit("snap", frame);
         return;
     }

@@ -162,18 +162,17 @@ export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s:
 export const SnapFrame = z.object({
   t: z.literal("snap"),
   tick: z.number().int(),
-  /**
-   * Highest input id of your seat such that it and every id below it are settled (applied, refused or
-   * discarded) **and written to storage** before this frame was sent (0 if none, and for spectators).
-   */
+  /** Highest input id of your seat applied to the simulation (0 if none): what prediction reconciles against. */
   ack: z.number().int(),
-  /**
-   * Highest input id of your seat such that it and every id below it are settled in the state at `tick`
-   * (applied, refused or discarded), written or not: what prediction reconciles against (0 for spectators).
-   */
-  applied: z.number().int(),
   key: z.boolean(),
   d: z.array(z.number().int()),
+  /**
+   * Durability (issue 12): highest input id of your seat such that it and every id below it are settled
+   * (applied, refused or discarded) **and written to storage** before this frame was sent. Present on a
+   * keyframe and whenever it changed since this connection's previous snap; absent otherwise (and for
+   * spectators). Admitted inputs at or below it survive any restart; the SDK forgets them then.
+   */
+  dur: z.number().int().optional(),
 });
 export type SnapFrame = z.infer<typeof SnapFrame>;
 

@@ -1,16 +1,19 @@
 /**
  * The SDK side of the real-time acknowledgement contract (docs/protocol.md §14): `send()` resolves on the
- * admission ack (with its tick), the outbox keeps the input until a `snap.ack` covers it, re-sends it after
+ * admission ack (with its tick), the outbox keeps the input until a `snap.dur` covers it, re-sends it after
  * a reconnect until then, and a ROUND_ENDED after admission is a second notice.
  */
 import { describe, expect, it } from "vitest";
 import { Outbox } from "../../src/client/internal";
 import { connectWith, harness, welcome } from "./client-sdk-harness";
 
-const snap = (ack: number, applied = ack) => ({ t: "snap" as const, tick: 30, ack, applied, key: true, d: [1] });
+/** A snap whose `dur` (durable through) is `dur` and whose `ack` (applied in the state) is `applied`. */
+const snap = (dur: number, applied = dur) => ({ t: "snap" as const, tick: 30, ack: applied, key: true, d: [1], dur });
+/** A delta snap without `dur` (durability did not move): the outbox keeps everything. */
+const plain = (applied: number) => ({ t: "snap" as const, tick: 33, ack: applied, key: false, d: [] });
 
 describe("real-time acknowledgements in the SDK", () => {
-  it("resolves send() on the admission ack with its tick, and forgets the input only when snap.ack covers it", async () => {
+  it("resolves send() on the admission ack with its tick, and forgets the input only when snap.dur covers it", async () => {
     const h = harness();
     const durable = h.record("durable");
     const s = await connectWith(h, welcome());
@@ -25,6 +28,8 @@ describe("real-time acknowledgements in the SDK", () => {
     expect(h.client.pendingInputs).toBe(2);
     s.deliver(snap(0, 2)); // applied in the state, not yet written
     expect(h.client.pendingInputs).toBe(2);
+    s.deliver(plain(2)); // no `dur`: applied is not durable
+    expect(h.client.pendingInputs).toBe(2);
     s.deliver(snap(1, 2));
     expect(h.client.pendingInputs).toBe(1);
     s.deliver(snap(2));
@@ -32,7 +37,7 @@ describe("real-time acknowledgements in the SDK", () => {
     expect(durable).toEqual([{ through: 1, ids: [1] }, { through: 2, ids: [2] }]);
   });
 
-  it("re-sends, after a reconnect, every input admitted but not covered by snap.ack, and takes a dup admission as no new answer", async () => {
+  it("re-sends, after a reconnect, every input admitted but not covered by snap.dur, and takes a dup admission as no new answer", async () => {
     const h = harness();
     const acks = h.record("ack");
     const first = await connectWith(h, welcome());
@@ -77,7 +82,7 @@ describe("real-time acknowledgements in the SDK", () => {
     expect(box.admit(1)?.admitted).toBe(true);
     expect(box.admit(1)).toBeNull();
     expect(box.admit(3)?.id).toBe(3);
-    // 2 was never answered (say its answer went to a dead connection): snap.ack 3 does not drop it.
+    // 2 was never answered (say its answer went to a dead connection): snap.dur 3 does not drop it.
     expect(box.forgetDurable(3).map((e) => e.id)).toEqual([1, 3]);
     expect(box.pendingInOrder().map((e) => [e.id, e.admitted])).toEqual([[2, false]]);
     expect(box.forgetDurable(10)).toEqual([]);

@@ -99,7 +99,7 @@ function playRunner(o: { seats: number; seed: number; seconds: number; up: Link;
       const out = stream.apply(frame);
       if (out.kind !== "applied") continue;
       clock.observe(out.tick, room.now, o.up.delay(0) + o.down.delay(0));
-      const result = prediction.onSnapshot(out.tick, out.values, out.applied);
+      const result = prediction.onSnapshot(out.tick, out.values, out.ack);
       snaps.push({ tick: out.tick, result, candidates: prediction.candidateStates, pending: prediction.predictor.pending.length });
     }
     // 5. The client's frame, once per predicted tick.
@@ -122,7 +122,7 @@ function playRunner(o: { seats: number; seed: number; seconds: number; up: Link;
   for (const { frame } of down) {
     if (frame.t !== "snap") continue;
     const out = stream.apply(frame);
-    if (out.kind === "applied") snaps.push({ tick: out.tick, result: prediction.onSnapshot(out.tick, out.values, out.applied), candidates: prediction.candidateStates, pending: 0 });
+    if (out.kind === "applied") snaps.push({ tick: out.tick, result: prediction.onSnapshot(out.tick, out.values, out.ack), candidates: prediction.candidateStates, pending: 0 });
   }
 
   // The room's state at every tick, replayed from its action log (inputs with the ticks they were applied at).

@@ -37,7 +37,7 @@ function framesFor(snaps: readonly { tick: number; q: number[] }[], reconnectAt:
     const reconnect = reconnectAt.has(i);
     if (reconnect) last = null;
     const key = last === null || last.length !== q.length;
-    const frame: SnapLike = { tick, ack: i, applied: i, key, d: key ? q.slice() : deltaPairs(last ?? [], q) };
+    const frame: SnapLike = { tick, ack: i, key, d: key ? q.slice() : deltaPairs(last ?? [], q) };
     last = q;
     return { frame, reconnect };
   });
@@ -91,7 +91,7 @@ describe("client snapshot stream", () => {
     // The client missed the first keyframe (it joined the stream late): deltas 1..39 have no baseline.
     for (const { frame } of frames.slice(1, 40)) {
       const out = stream.apply(frame);
-      expect(out).toEqual({ kind: "ignored", reason: "no-baseline", tick: frame.tick, applied: frame.applied, ack: frame.ack });
+      expect(out).toEqual({ kind: "ignored", reason: "no-baseline", tick: frame.tick, ack: frame.ack });
       expect(stream.awaitingKeyframe).toBe(true);
       expect(stream.values).toBeNull();
       expect(stream.ack).toBe(frame.ack);
@@ -104,12 +104,12 @@ describe("client snapshot stream", () => {
 
   it("drops the baseline on a corrupt delta (index outside the array, or an odd pair list) and waits for a keyframe", () => {
     const stream = new SnapshotStream();
-    stream.apply({ tick: 3, ack: 0, applied: 0, key: true, d: [3, 100, 1, 5, 6, 7] });
-    expect(stream.apply({ tick: 6, ack: 0, applied: 0, key: false, d: [6, 1] })).toMatchObject({ kind: "ignored", reason: "bad-delta" });
+    stream.apply({ tick: 3, ack: 0, key: true, d: [3, 100, 1, 5, 6, 7] });
+    expect(stream.apply({ tick: 6, ack: 0, key: false, d: [6, 1] })).toMatchObject({ kind: "ignored", reason: "bad-delta" });
     expect(stream.awaitingKeyframe).toBe(true);
-    expect(stream.apply({ tick: 9, ack: 0, applied: 0, key: false, d: [0, 9] })).toMatchObject({ kind: "ignored", reason: "no-baseline" });
-    stream.apply({ tick: 12, ack: 1, applied: 1, key: true, d: [12, 100, 1, 5, 6, 7] });
-    expect(stream.apply({ tick: 15, ack: 1, applied: 1, key: false, d: [0, 15, 3] })).toMatchObject({ kind: "ignored", reason: "bad-delta" });
+    expect(stream.apply({ tick: 9, ack: 0, key: false, d: [0, 9] })).toMatchObject({ kind: "ignored", reason: "no-baseline" });
+    stream.apply({ tick: 12, ack: 1, key: true, d: [12, 100, 1, 5, 6, 7] });
+    expect(stream.apply({ tick: 15, ack: 1, key: false, d: [0, 15, 3] })).toMatchObject({ kind: "ignored", reason: "bad-delta" });
     expect(stream.stats.ignored).toBe(3);
   });
 

@@ -24,15 +24,15 @@ describe("GameClient<unknown> against a scripted server", () => {
     const h = harness();
     const snaps = h.record("snap");
     const first = await connectWith(h, welcome());
-    first.deliver({ t: "snap", tick: 3, ack: 0, applied: 0, key: true, d: [1, 2] });
-    first.deliver({ t: "snap", tick: 6, ack: 0, applied: 0, key: false, d: [3] });
+    first.deliver({ t: "snap", tick: 3, ack: 0, key: true, d: [1, 2] });
+    first.deliver({ t: "snap", tick: 6, ack: 0, key: false, d: [3] });
     first.serverClose(1006, "");
     h.timers.runDue();
     const second = await h.nextSocket();
     second.open();
-    second.deliver({ t: "snap", tick: 9, ack: 0, applied: 0, key: true, d: [4] }); // before its welcome: not a state to apply yet
+    second.deliver({ t: "snap", tick: 9, ack: 0, key: true, d: [4] }); // before its welcome: not a state to apply yet
     second.deliver(welcome({ resume: { status: "replayed", fromSeq: 0 } }));
-    second.deliver({ t: "snap", tick: 9, ack: 0, applied: 0, key: true, d: [5] });
+    second.deliver({ t: "snap", tick: 9, ack: 0, key: true, d: [5] });
     expect(snaps.map((f) => [f.tick, f.key, f.d])).toEqual([
       [3, true, [1, 2]],
       [6, false, [3]],

@@ -13,9 +13,8 @@
  * snap of a connection or when the array's length changes, and there is no
  * frame to ask for one: a client stuck without a baseline has to reconnect.
  *
- * `applied` (inputs in the state at `tick`, what prediction reconciles against)
- * and `ack` (inputs applied and written: the outbox may forget them) are
- * absolute, not delta-encoded, so they are taken from every frame, ignored ones included.
+ * `ack` is absolute (not delta-encoded), so it is taken from every frame,
+ * ignored ones included.
  */
 import { applyDelta } from "../../protocol/delta";
 
@@ -23,7 +22,6 @@ import { applyDelta } from "../../protocol/delta";
 export interface SnapLike {
   readonly tick: number;
   readonly ack: number;
-  readonly applied: number;
   readonly key: boolean;
   readonly d: readonly number[];
 }
@@ -39,16 +37,13 @@ export type SnapOutcome =
       readonly kind: "applied";
       readonly key: boolean;
       readonly tick: number;
-      /** Highest input id of this seat settled in the state at `tick` (reconcile prediction with it). */
-      readonly applied: number;
-      /** Highest input id of this seat applied and durable (the outbox can forget it). */
       readonly ack: number;
       /** The full quantised array at `tick`: a fresh array, never mutated afterwards. */
       readonly values: readonly number[];
       /** The tick went backwards: a new round started (the room keeps sending deltas across rounds when the length is unchanged). */
       readonly rewound: boolean;
     }
-  | { readonly kind: "ignored"; readonly reason: SnapIgnoredReason; readonly tick: number; readonly applied: number; readonly ack: number };
+  | { readonly kind: "ignored"; readonly reason: SnapIgnoredReason; readonly tick: number; readonly ack: number };
 
 export interface SnapshotStreamStats {
   readonly keyframes: number;
@@ -68,7 +63,6 @@ export class SnapshotStream {
   private current: readonly number[] | null = null;
   private currentTick: number | null = null;
   private lastAck = 0;
-  private lastApplied = 0;
   private counts = { keyframes: 0, deltas: 0, ignored: 0, rewinds: 0 };
   private readonly onIgnored: SnapshotStreamOptions["onIgnored"];
 
@@ -79,7 +73,6 @@ export class SnapshotStream {
   /** Apply one `snap` frame, in the order received. */
   apply(frame: SnapLike): SnapOutcome {
     this.lastAck = frame.ack;
-    this.lastApplied = frame.applied;
     if (frame.key) {
       return this.accept(frame, frame.d.slice(), true);
     }
@@ -106,14 +99,9 @@ export class SnapshotStream {
     return this.currentTick;
   }
 
-  /** Highest input id of this seat applied and durable, from the last frame (ignored ones included). */
+  /** Highest input id of this seat the room had applied, from the last frame (ignored ones included). */
   get ack(): number {
     return this.lastAck;
-  }
-
-  /** Highest input id of this seat settled in the room's state, from the last frame (ignored ones included). */
-  get applied(): number {
-    return this.lastApplied;
   }
 
   /** True while deltas are being ignored for want of a keyframe. */
@@ -132,12 +120,12 @@ export class SnapshotStream {
     else this.counts.deltas++;
     this.current = values;
     this.currentTick = frame.tick;
-    return { kind: "applied", key, tick: frame.tick, applied: frame.applied, ack: frame.ack, values, rewound };
+    return { kind: "applied", key, tick: frame.tick, ack: frame.ack, values, rewound };
   }
 
   private ignore(frame: SnapLike, reason: SnapIgnoredReason): SnapOutcome {
     this.counts.ignored++;
-    const outcome = { kind: "ignored", reason, tick: frame.tick, applied: frame.applied, ack: frame.ack } as const;
+    const outcome = { kind: "ignored", reason, tick: frame.tick, ack: frame.ack } as const;
     this.onIgnored?.(outcome);
     return outcome;
   }

@@ -214,11 +214,16 @@ export function sendSnapshots(core: RoomOps, newOnly = false): void {
   for (const c of core.conns.all()) {
     if (newOnly && c.lastSnap !== null) continue;
     const q = shared ?? rt.spec.quantize(state, c.seat);
-    // Only what is (or, with this batch, will be) written before the frame leaves: the output gate holds it behind the write.
-    const ack = c.seat === null ? 0 : core.durableInputId(c.seat);
-    const applied = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
+    const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
     const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-    core.send(c.connId, { t: "snap", tick, ack, applied, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });
+    const frame: Extract<ServerFrame, { t: "snap" }> = { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) };
+    if (c.seat !== null) {
+      // Durability rides only when it moved (or on a keyframe): what is (or, with this batch, will be)
+      // written before the frame leaves, since the host's output gate holds frames behind the write.
+      const dur = core.durableInputId(c.seat);
+      if (key || dur !== c.lastDur) frame.dur = c.lastDur = dur;
+    }
+    core.send(c.connId, frame);
     c.lastSnap = q;
   }
 }

@@ -79,7 +79,7 @@ export class RaceModel {
     }
     this.buffer.push(out.tick, out.values);
     this.latestFrame = decoded;
-    if (this.prediction && decoded.players[this.prediction.seat]) this.prediction.onSnapshot(out.tick, out.values, out.applied);
+    if (this.prediction && decoded.players[this.prediction.seat]) this.prediction.onSnapshot(out.tick, out.values, out.ack);
   }
 
   /** The newest authoritative frame (a snapshot, else the room view). */
