@@ -11,6 +11,10 @@ import type { AnyGame } from "../games/types";
 import { newRecord, type ActionEntry, type RoomRecord } from "../room/core/record";
 import { RoomCore, type ResumeRequest } from "../room/core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../room/core/settings";
+import { alarmNeedsWrite, alarmTime } from "../room/core/ticker";
+
+/** What the host would hand its storage at one write (RoomStorage.save's arguments). */
+export type StepperWrite = (record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]) => void;
 
 export interface RoomStepperOptions {
   /** The games the match may name; the request's `game` defaults to the first. */
@@ -19,6 +23,8 @@ export interface RoomStepperOptions {
   readonly seed?: number;
   /** Wall-clock start, in ms since the epoch. */
   readonly now?: number;
+  /** Called at every write the host would make, with what it would write (a workerd test passes it to RoomStorage). */
+  readonly onWrite?: StepperWrite;
 }
 
 /** Something the room sent a connection, as the host would put it on the wire. */
@@ -38,6 +44,14 @@ export class RoomStepper {
   /** Action-log entries written as batch rows; `actions` adds those the written record still carries. */
   private readonly logged: ActionEntry[] = [];
   writes = 0;
+  /**
+   * The alarm as the host stores it: after every flush it is moved earlier only (alarmNeedsWrite), and it
+   * fires at its time; `alarmWrites` counts the `setAlarm` calls the host would make.
+   */
+  alarmAt: number | null = null;
+  alarmWrites = 0;
+  alarmRuns = 0;
+  private readonly onWrite: StepperWrite | undefined;
   /** Connections that stop pinging; every other connection pings before each simulated wake. */
   readonly silent = new Set<string>();
   /** Listeners told of every frame, text and close the room sends, in order, as it sends them. */
@@ -51,6 +65,7 @@ export class RoomStepper {
     const settings = resolveSettings(game, req);
     if (!settings.ok) throw new Error(settings.message);
     this.game = game;
+    this.onWrite = options.onWrite;
     this.now = options.now ?? 1_700_000_000_000;
     const seed = options.seed ?? 42;
     this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), this.now));
@@ -111,14 +126,24 @@ export class RoomStepper {
   advance(ms: number) {
     const target = this.now + ms;
     for (;;) {
-      const alarm = this.core.nextWakeAt(this.now);
+      // The stored alarm is at or before the core's next deadline (it only moves earlier), unless nothing stored it yet.
+      const alarm = Math.min(this.alarmAt ?? Infinity, this.core.nextWakeAt(this.now) ?? Infinity);
       const loop = this.core.nextLoopAt(this.now);
-      const next = Math.min(alarm ?? Infinity, loop ?? Infinity);
+      const next = Math.min(alarm, loop ?? Infinity);
       if (!Number.isFinite(next) || next > target) break;
       this.now = Math.max(this.now, next);
       for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);
-      if (next === alarm) this.core.wake(this.now);
-      else this.core.advance(this.now);
+      if (next === alarm) {
+        // As the host's alarm handler: the alarm is consumed; while a real-time match runs it is only the
+        // loop's watchdog (timers, never steps), else a full wake.
+        this.alarmAt = null;
+        this.alarmRuns++;
+        if (this.core.realtimeLive()) {
+          this.core.runTimers(this.now);
+          // The loop's own timer is independent of the alarm: a boundary due at the same moment still runs.
+          if (loop === next) this.core.advance(this.now);
+        } else this.core.wake(this.now);
+      } else this.core.advance(this.now);
       this.pump();
     }
     this.now = target;
@@ -143,6 +168,7 @@ export class RoomStepper {
 
   private persisted(fx: Effects) {
     this.writes++;
+    this.onWrite?.(this.core.record, fx.actions, fx.journal);
     this.saved = { record: structuredClone(this.core.record), journal: [...this.saved.journal, ...structuredClone(fx.journal)] };
   }
 
@@ -175,6 +201,12 @@ export class RoomStepper {
       this.emit({ kind: "close", conn: c.conn, code: c.code, reason: c.reason });
       this.core.disconnect(c.conn, c.code, this.now);
       this.deliver(this.core.drain());
+    }
+    // As the host's flush ends: make the stored alarm match the next deadline.
+    const wanted = alarmTime(this.core.nextWakeAt(this.now), this.now);
+    if (alarmNeedsWrite(this.alarmAt, wanted)) {
+      this.alarmAt = wanted;
+      this.alarmWrites++;
     }
   }
 }

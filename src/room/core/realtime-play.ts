@@ -105,9 +105,12 @@ export function advanceRealtime(core: RoomOps, now: number): void {
     // Applied: recorded (the tick in the seq slot, see RecentOutcome), not answered again (the admission ack was the answer).
     settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
   }
-  if (out.events.length > 0 || core.game.result(rec.game)) {
+  // Events a client derives from the snapshot (RealtimeSpec.derivedEvents) are neither sent nor written.
+  const derived = rt.spec.derivedEvents;
+  const events = derived && derived.length > 0 ? out.events.filter((e) => !derived.includes(e.type)) : out.events;
+  if (events.length > 0 || core.game.result(rec.game)) {
     // The update's write carries everything applied so far: the next checkpoint is due CHECKPOINT_MS after it.
-    core.commit(settleRealtime(rec, core.game, now, [...out.events]));
+    core.commit(settleRealtime(rec, core.game, now, [...events]));
     core.checkpointDueAt = now + CHECKPOINT_MS;
   }
   sendSnapshots(core, out.steps === 0);

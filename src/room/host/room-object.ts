@@ -16,7 +16,7 @@ import { newRecord, type Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
-import { alarmTime } from "../core/ticker";
+import { alarmNeedsWrite, alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport } from "./ops-counters";
 import { RealtimeLoop } from "./loop-timer";
@@ -70,7 +70,7 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
-    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS);
+    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.count);
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -315,8 +315,7 @@ export class RoomHost extends DurableObject<unknown> {
   private async syncAlarm(core: RoomCore): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const wanted = alarmTime(core.nextWakeAt(Date.now()), Date.now());
-    if (wanted === null) return;
-    if (this.alarmAt !== null && this.alarmAt <= wanted) return;
+    if (!alarmNeedsWrite(this.alarmAt, wanted)) return;
     this.alarmAt = wanted;
     this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(wanted);
@@ -327,8 +326,9 @@ export class RoomHost extends DurableObject<unknown> {
     if (await this.reports.deliver()) return;
     const retryAt = Date.now() + REPORT_RETRY_MS;
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= retryAt) return;
+    if (!alarmNeedsWrite(this.alarmAt, retryAt)) return;
     this.alarmAt = retryAt;
+    this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(retryAt);
   }
 

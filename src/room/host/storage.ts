@@ -19,21 +19,27 @@ export class RoomStorage {
   /** Rows written by this instance, as SQLite counts them (each statement's cursor `rowsWritten`, indexes included). */
   rowsWritten = 0;
 
+  /** Add one statement's rows to `rowsWritten`: for the host's other writers (rating reports), so every write is counted. */
+  readonly count = (cursor: { readonly rowsWritten: number }): void => {
+    this.rowsWritten += cursor.rowsWritten;
+  };
+
   constructor(private readonly storage: DurableObjectStorage) {
     const sql = storage.sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
+    // Schema statements are writes too (the first instance of a room creates the tables): counted like any other.
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)"));
+    this.count(
+      sql.exec("CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)"),
     );
     // The action log is written one row per save (a batch of consecutive entries) since rows are what
     // SQLite storage bills: a real-time room applies several inputs a second but saves once per
     // snapshot interval at most. `actions` above is kept for rooms written before the change.
-    sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)"));
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"));
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)"));
     // The journal as a ring of JOURNAL_SIZE slots overwritten in place: one row written per update, where
     // insert-then-prune wrote two (deleted rows count as written). `journal` above holds older rooms' entries.
-    sql.exec("CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)");
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)"));
   }
 
   load(): LoadResult {
