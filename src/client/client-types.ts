@@ -101,7 +101,7 @@ export interface CriticalEvent {
 export type InputOutcome =
   /**
    * Turn-based: applied (`seq` names its update). Real-time: admitted, scheduled for `tick`; applied iff the
-   * round reaches it, durable once `snap.ack` covers the id (the 'durable' event), and if the round ends first
+   * round reaches it, durable once `snap.dur` covers the id (the 'durable' event), and if the round ends first
    * a 'gameError' event ROUND_ENDED follows for the same id.
    */
   | { readonly ok: true; readonly kind: "ack"; readonly id: number; readonly seq: number | null; readonly tick?: number; readonly dup: boolean; readonly command: OutboxCommand }
@@ -133,7 +133,7 @@ export interface ClientEvents {
   update: AppliedUpdate;
   ack: Extract<InputOutcome, { kind: "ack" }>;
   gameError: Extract<InputOutcome, { kind: "gameError" }>;
-  /** Real-time games: admitted inputs a `snap.ack` showed applied and durable, dropped from the outbox. */
+  /** Real-time games: admitted inputs a `snap.dur` showed applied and durable, dropped from the outbox. */
   durable: { readonly through: number; readonly ids: readonly number[] };
   error: ClientError;
   critical: CriticalEvent;

@@ -48,7 +48,7 @@ export class InputTracker {
    */
   settleFrame(frame: AckFrame | GameErrorFrame | (ErrorFrame & { id: number })): InputOutcome | null {
     if (frame.t === "ack" && frame.tick !== undefined) {
-      // Real-time admission: the one answer (the promise resolves), but the entry stays until `snap.ack` covers it.
+      // Real-time admission: the one answer (the promise resolves), but the entry stays until `snap.dur` covers it.
       const admitted = this.outbox.admit(frame.id);
       if (!admitted) return null;
       const outcome: InputOutcome = { ok: true, kind: "ack", id: frame.id, seq: frame.seq, tick: frame.tick, dup: frame.dup, command: admitted.command };
@@ -69,7 +69,7 @@ export class InputTracker {
     return outcome;
   }
 
-  /** `snap.ack`: admitted inputs up to this id are applied and durable; forget them. */
+  /** `snap.dur`: admitted inputs up to this id are applied and durable; forget them. */
   durable(through: number): readonly OutboxEntry[] {
     return this.outbox.forgetDurable(through);
   }

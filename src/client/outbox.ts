@@ -2,7 +2,7 @@
  * Inputs the server has not settled yet, in push order.
  *
  * Real-time games answer an input when it is admitted (`ack` with the tick it
- * is scheduled for) and confirm it durable later, in `snap.ack`: an admitted
+ * is scheduled for) and confirm it durable later, in `snap.dur`: an admitted
  * entry stays here (`admitted`) until a snapshot's ack covers it, and is
  * re-sent after a reconnect like any other (the room answers it `dup` if it
  * still has it, or admits it afresh if a crash lost it).
@@ -38,7 +38,7 @@ export interface OutboxEntry {
   /** Wire id, or null until first handed to a welcomed connection. */
   readonly id: number | null;
   readonly command: OutboxCommand;
-  /** Real-time games: the room admitted it (answered) and it waits for `snap.ack` to cover it. */
+  /** Real-time games: the room admitted it (answered) and it waits for `snap.dur` to cover it. */
   readonly admitted: boolean;
 }
 
@@ -183,7 +183,7 @@ export class Outbox {
     return view(e);
   }
 
-  /** `snap.ack`: forget every admitted entry with an id at or below it (applied and durable). Unanswered ones wait for their answer. */
+  /** `snap.dur`: forget every admitted entry with an id at or below it (applied and durable). Unanswered ones wait for their answer. */
   forgetDurable(through: number): readonly OutboxEntry[] {
     const gone = this.entries.filter((e) => e.admitted && e.id !== null && e.id <= through);
     if (gone.length === 0) return [];

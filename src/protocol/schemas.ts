@@ -128,7 +128,7 @@ export const AckFrame = z.object({
   seq: z.number().int().nullable(),
   /**
    * Real-time games only: the input was admitted and is scheduled for this simulation tick (it is applied
-   * iff the round reaches the tick; `snap.ack` later confirms it applied and durable). Absent for turn-based games.
+   * iff the round reaches the tick; `snap.dur` later confirms it applied and durable). Absent for turn-based games.
    */
   tick: z.number().int().optional(),
   /** True when this id had already been processed: it was not applied again. */

@@ -7,7 +7,7 @@
  *
  * Exactly one answer per input id, at admission: `ack {id, tick}` (scheduled
  * for that tick) or `gameError` (refused). Durability is confirmed later by
- * `snap.ack`, which only counts what was written before the snap was sent. An
+ * `snap.dur`, which only counts what was written before the snap was sent. An
  * admitted input whose round ends before its tick is not applied: a second,
  * final notice `gameError ROUND_ENDED` says so. A re-sent id gets the recorded
  * outcome (`dup: true`): applied → `ack` with its tick, buffered → `ack` with
@@ -26,7 +26,7 @@ import type { RoomOps } from "./room-ops";
 /**
  * The record (game state and the inputs applied since the last write) is written at least this often
  * while a real-time match runs: the most a restart can take a race back, and the longest an applied
- * input waits for `snap.ack`. Events (updates) are written at once.
+ * input waits for `snap.dur`. Events (updates) are written at once.
  */
 export const CHECKPOINT_MS = 5_000;
 /** While a real-time match runs the alarm is only a watchdog this far out (one alarm write per period). */
@@ -81,7 +81,7 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
   }
   const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
   if (!admission.ok) refuse(admission.code, admission.message);
-  // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.ack` covers it).
+  // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
   else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
 }
 
@@ -100,7 +100,7 @@ export function advanceRealtime(core: RoomOps, now: number): void {
   for (const p of out.applied) {
     const seatRec = rec.seats[p.seat];
     if (!seatRec || p.inputId === null) continue;
-    // Written with the next write (an event or the checkpoint); `snap.ack` covers it only after that.
+    // Written with the next write (an event or the checkpoint); `snap.dur` covers it only after that.
     core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
     // Applied: recorded (the tick in the seq slot, see RecentOutcome), not answered again (the admission ack was the answer).
     settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
