@@ -173,6 +173,9 @@ describe("fault injection: the runtime killed mid-race", () => {
     let lost = 0;
     let doubled = 0;
     let refused = 0;
+    // Admitted and not ROUND_ENDED, yet absent from the replay: a scheduled input the SDK failed to re-send after a kill.
+    let admittedNeverApplied = 0;
+    const refusals = new Map<string, number>();
     outcomes.forEach((list, i) => {
       const seat = clients[i]!.seat;
       const applied = replay.actions.filter((a) => a.kind === "input" && a.seat === seat).map((a) => a.inputId);
@@ -181,6 +184,8 @@ describe("fault injection: the runtime killed mid-race", () => {
       for (const o of list) {
         if (o.kind !== "ack") {
           refused += 1;
+          const code = o.kind === "gameError" ? o.code : o.kind;
+          refusals.set(code, (refusals.get(code) ?? 0) + 1);
           // Only the documented real-time refusals: a stamp outside the windows, or the round over or the runner out.
           expect(o.kind === "gameError" ? o.code : o.kind).toMatch(/^(INPUT_TOO_LATE|INPUT_TOO_EARLY|INPUT_BUDGET|ROUND_ENDED|MATCH_OVER|KNOCKED_OUT)$/);
           expect(applied).not.toContain(o.id);
@@ -190,6 +195,7 @@ describe("fault injection: the runtime killed mid-race", () => {
         if (o.dup) dups += 1;
         // Admitted, then the round ended before its tick: never applied.
         if (discarded[i]!.has(o.id)) expect(applied).not.toContain(o.id);
+        else if (!applied.includes(o.id)) admittedNeverApplied += 1;
         if (!durable[i]!.has(o.id)) {
           notConfirmed += 1;
           continue;
@@ -204,9 +210,10 @@ describe("fault injection: the runtime killed mid-race", () => {
     });
     rows.push(
       ["inputs admitted (of which dup)", `${admitted} (${dups})`],
-      ["admitted inputs confirmed durable by snap.ack", durableCount],
+      ["admitted inputs confirmed durable by snap.dur", durableCount],
       ["admitted inputs not (yet) confirmed durable", notConfirmed],
-      ["inputs refused", refused],
+      ["inputs refused", `${refused} (${[...refusals].map(([c, n]) => `${c} ${n}`).join(", ")})`],
+      ["admitted, not ROUND_ENDED, never applied", admittedNeverApplied],
       ["durable inputs lost", lost],
       ["inputs applied twice", doubled],
     );
@@ -215,6 +222,8 @@ describe("fault injection: the runtime killed mid-race", () => {
     expect(dups).toBeLessThanOrEqual(admitted);
     expect(refused).toBe(outcomes.flat().length - admitted);
     expect(lost).toBe(0);
+    expect(admittedNeverApplied).toBe(0);
+    expect([...refusals.values()].reduce((a, b) => a + b, 0)).toBe(refused);
     expect(doubled).toBe(0);
     expect(durableCount).toBeGreaterThan(10);
   });
