@@ -5,8 +5,9 @@
  * Rows are derived per write the way RoomStorage writes them, with the per-statement counts SQLite
  * reported in workerd (cursor `rowsWritten`: an insert, an `INSERT OR REPLACE` and an upsert of one row
  * each count 1): the record row, one action-batch row when inputs or actions were applied since the
- * last write, and one journal-ring row per update. Alarm writes are modelled from the watchdog period
- * (the stepper has no alarm cache). Run: npx tsx bench/rows.ts
+ * last write, and one journal-ring row per update. Alarm writes are the stepper's, which stores the
+ * alarm by the host's rule. The SQLite-counted figure for a race minute is test/workers/storage-rows.test.ts.
+ * Run: npx tsx bench/rows.ts
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { scriptedInput, step, type RunnerInput, type RunnerState } from "../src/games/runner";
@@ -43,6 +44,8 @@ const account = () => {
   lastActions = batched;
   lastSeq = r.core.record.seq;
 };
+/** Alarm writes per 10 s window of the hour (the first window also holds the one set at the joins). */
+const alarmWindows: number[] = [];
 for (let t = 0; t < HOUR_MS; t += 50) {
   const rec = r.core.record;
   if (rec.status === "finished") {
@@ -62,10 +65,14 @@ for (let t = 0; t < HOUR_MS; t += 50) {
       state = step(state, batch).state;
     }
   }
+  const alarmsBefore = r.alarmWrites;
   r.advance(50);
+  const w = Math.floor(t / 10_000);
+  alarmWindows[w] = (alarmWindows[w] ?? 0) + (r.alarmWrites - alarmsBefore);
   account();
 }
-const alarmWrites = Math.ceil(HOUR_MS / WATCHDOG_MS);
+// The stepper keeps the stored alarm by the host's rule (alarmNeedsWrite) and counts its writes.
+const alarmWrites = r.alarmWrites;
 const result = {
   measuredAt: new Date().toISOString(),
   load: "1 room, 4 scripted players, 90 s rounds back to back, 1 simulated hour (RoomStepper, no I/O)",
@@ -75,10 +82,11 @@ const result = {
   inputs,
   writes,
   rows: { total: rows, record: writes, actionBatches: batchRows, journal: journalRows },
-  alarmWritesModelled: alarmWrites,
+  alarmWrites,
   rowsPlusAlarmWrites: rows + alarmWrites,
   goals: { rowsPerRoomHour: 2_500, alarmWritesPer10s: 1 },
-  met: { rows: rows <= 2_500, alarm: alarmWrites <= HOUR_MS / 10_000 },
+  alarmWritesMaxPer10s: Math.max(...alarmWindows),
+  met: { rows: rows <= 2_500, alarm: Math.max(...alarmWindows) <= 1 },
 };
 console.log(JSON.stringify(result, null, 2));
 mkdirSync("bench/results", { recursive: true });
