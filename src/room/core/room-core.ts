@@ -14,6 +14,7 @@ import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
+import { DeferredLog } from "./deferred-log";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { MAX_UNACKED } from "./welcome";
@@ -30,8 +31,7 @@ export type { ConnectDecision } from "./admission";
 export type { ConnectRequest, ResumeRequest } from "./connections";
 export type { PublicStatus } from "./public-status";
 
-/** Real-time action-log entries carried in the record before they are written as one batch row. */
-export const LOG_BATCH_ENTRIES = 256;
+export { LOG_BATCH_ENTRIES } from "./deferred-log";
 
 export class RoomCore implements RoomOps {
   readonly conns = new Connections();
@@ -42,10 +42,8 @@ export class RoomCore implements RoomOps {
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
   private fx: Effects = emptyEffects();
-  /** Action-log entries waiting for the next write of the record (real-time inputs, see recordDeferred). */
-  private deferred: ActionEntry[] = [];
-  /** Per seat, `lastInputId` as of the last write (what storage holds). */
-  private readonly durableIds: number[];
+  /** Real-time inputs' log entries waiting for a write, and what is durable (deferred-log.ts). */
+  private readonly deferredLog: DeferredLog;
 
   constructor(
     readonly game: AnyGame,
@@ -54,8 +52,7 @@ export class RoomCore implements RoomOps {
   ) {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
-    // Built from storage (or a record just created and written): what it holds is durable.
-    this.durableIds = record.seats.map((s) => s.lastInputId);
+    this.deferredLog = new DeferredLog(record);
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
@@ -79,17 +76,7 @@ export class RoomCore implements RoomOps {
   drain(): Effects {
     const out = this.fx;
     this.fx = emptyEffects();
-    if (out.persist) {
-      // Deferred entries go with this write (recordActions moved any older ones ahead of its own, so these are
-      // the newest): inside the record while the round runs, as one batch row once LOG_BATCH_ENTRIES gather.
-      const carry = this.deferred.length > 0 ? this.record.pendingLog.concat(this.deferred) : this.record.pendingLog;
-      this.deferred = [];
-      if (carry.length >= LOG_BATCH_ENTRIES || (carry.length > 0 && !this.realtimeLive())) {
-        out.actions.push(...carry);
-        this.record.pendingLog = [];
-      } else this.record.pendingLog = carry;
-      this.record.seats.forEach((s, i) => (this.durableIds[i] = s.lastInputId));
-    }
+    if (out.persist) this.deferredLog.written(this.record, out.actions, this.realtimeLive());
     return out;
   }
 
@@ -305,21 +292,18 @@ export class RoomCore implements RoomOps {
   }
 
   recordDeferred(action: ActionEntry): void {
-    this.record.actions += 1;
-    this.deferred.push(action);
+    this.deferredLog.add(this.record, action);
   }
 
   durableInputId(seat: number): number {
-    return this.fx.persist ? (this.record.seats[seat]?.lastInputId ?? 0) : (this.durableIds[seat] ?? 0);
+    return this.deferredLog.durable(this.record, seat, this.fx.persist);
   }
 
   /** Queue entries for the action log; the record counts them so the log and the record stay in step. */
   recordActions(actions: readonly ActionEntry[]): void {
     if (actions.length === 0) return;
     // Entries deferred earlier keep their place in the log, ahead of these.
-    if (this.record.pendingLog.length > 0 || this.deferred.length > 0) this.fx.actions.push(...this.record.pendingLog, ...this.deferred);
-    this.record.pendingLog = [];
-    this.deferred = [];
+    this.fx.actions.push(...this.deferredLog.takeAll(this.record));
     this.record.actions += actions.length;
     this.fx.actions.push(...actions);
     this.fx.persist = true;
