@@ -96,6 +96,29 @@ describe("real-time inputs: exactly one answer each, at admission", () => {
     expect(answers(r, ["c0"], 1).at(-1)).toEqual({ t: "ack", id: 1, seq: null, tick: tick + 10, dup: true });
   });
 
+  it("sends snap.dur on each keyframe and only when it moved, never to spectators, and never above what storage holds", () => {
+    const r = runnerRoom(2);
+    r.connect("watch", "w0", "spectator");
+    const durable = checkDurableAcks(r);
+    race(r, ["c0", "c1"], [0, 0], 12_000);
+    const s = snapsOf(r, "c0");
+    expect(s[0]).toMatchObject({ key: true, dur: 0 });
+    let last = -1;
+    for (const f of s) {
+      if (f.dur !== undefined) {
+        expect(f.key || f.dur !== last).toBe(true);
+        last = f.dur;
+      }
+    }
+    const withDur = s.filter((f) => f.dur !== undefined).length;
+    // Moves only at writes (the checkpoint every 5 s and the updates): a handful out of ~240 snaps.
+    expect(withDur).toBeGreaterThan(1);
+    expect(withDur).toBeLessThan(s.length / 10);
+    expect(last).toBe(r.durable.seats[0]?.lastInputId);
+    expect(snapsOf(r, "watch").every((f) => f.dur === undefined)).toBe(true);
+    expect(durable.checked).toBe(withDur + snapsOf(r, "c1").filter((f) => f.dur !== undefined).length);
+  });
+
   it("follows the admission ack of an input stamped after a resign with a final ROUND_ENDED notice, and never applies it in the rematch", () => {
     const r = runnerRoom(2);
     r.advance(3_500);
