@@ -99,7 +99,12 @@ export interface CriticalEvent {
 
 /** How an input ended. `send()` always resolves with one of these; it never rejects. */
 export type InputOutcome =
-  | { readonly ok: true; readonly kind: "ack"; readonly id: number; readonly seq: number | null; readonly dup: boolean; readonly command: OutboxCommand }
+  /**
+   * Turn-based: applied (`seq` names its update). Real-time: admitted, scheduled for `tick`; applied iff the
+   * round reaches it, durable once `snap.dur` covers the id (the 'durable' event), and if the round ends first
+   * a 'gameError' event ROUND_ENDED follows for the same id.
+   */
+  | { readonly ok: true; readonly kind: "ack"; readonly id: number; readonly seq: number | null; readonly tick?: number; readonly dup: boolean; readonly command: OutboxCommand }
   | { readonly ok: false; readonly kind: "gameError"; readonly id: number; readonly code: string; readonly message: string; readonly dup: boolean; readonly command: OutboxCommand }
   /**
    * The room could not read the frame (an `error` frame naming this id), or the client found before
@@ -128,6 +133,8 @@ export interface ClientEvents {
   update: AppliedUpdate;
   ack: Extract<InputOutcome, { kind: "ack" }>;
   gameError: Extract<InputOutcome, { kind: "gameError" }>;
+  /** Real-time games: admitted inputs a `snap.dur` showed applied and durable, dropped from the outbox. */
+  durable: { readonly through: number; readonly ids: readonly number[] };
   error: ClientError;
   critical: CriticalEvent;
   /**

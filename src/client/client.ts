@@ -264,7 +264,9 @@ export class EdgeroomClient {
       case "snap":
         // Real-time snapshots are not sequenced (a lost one is superseded by the next); they are handed
         // to the game as they come. Each connection's stream starts with a keyframe after its welcome.
-        if (this.welcomed) this.emitter.emit("snap", frame);
+        if (!this.welcomed) return;
+        if (frame.dur !== undefined) this.sender.durable(frame.dur);
+        this.emitter.emit("snap", frame);
         return;
     }
   }

@@ -48,6 +48,12 @@ export class InputSender {
     else if (result.kind === "gameError") this.emitter.emit("gameError", result);
   }
 
+  /** A real-time snapshot's `ack`: admitted inputs up to it are durable and leave the outbox. */
+  durable(through: number): void {
+    const gone = this.inputs.durable(through);
+    if (gone.length > 0) this.emitter.emit("durable", { through, ids: gone.flatMap((e) => (e.id === null ? [] : [e.id])) });
+  }
+
   /**
    * The room refused a frame for lack of budget. With an id, that input and
    * every later one are held by the room until it comes again: keep them all

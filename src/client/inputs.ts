@@ -47,6 +47,15 @@ export class InputTracker {
    * pending (a stray or repeated settle, e.g. a second dup ack).
    */
   settleFrame(frame: AckFrame | GameErrorFrame | (ErrorFrame & { id: number })): InputOutcome | null {
+    if (frame.t === "ack" && frame.tick !== undefined) {
+      // Real-time admission: the one answer (the promise resolves), but the entry stays until `snap.dur` covers it.
+      const admitted = this.outbox.admit(frame.id);
+      if (!admitted) return null;
+      const outcome: InputOutcome = { ok: true, kind: "ack", id: frame.id, seq: frame.seq, tick: frame.tick, dup: frame.dup, command: admitted.command };
+      this.resolve(admitted.key, outcome);
+      return outcome;
+    }
+    // A gameError for an admitted entry (ROUND_ENDED: its round ended before its tick) is a second notice: the promise already resolved.
     const entry = this.outbox.settle(frame.id);
     if (!entry) return null;
     const { command } = entry;
@@ -58,6 +67,11 @@ export class InputTracker {
           : { ok: false, kind: "invalid", id: frame.id, code: frame.code, message: frame.message, command };
     this.resolve(entry.key, outcome);
     return outcome;
+  }
+
+  /** `snap.dur`: admitted inputs up to this id are applied and durable; forget them. */
+  durable(through: number): readonly OutboxEntry[] {
+    return this.outbox.forgetDurable(through);
   }
 
   /** The client closed for good: resolve every waiting promise as "closed" (entries stay in the store). */
@@ -74,7 +88,7 @@ export class InputTracker {
   static check(command: OutboxCommand): { code: string; message: string } | null {
     let bytes: Uint8Array;
     try {
-      bytes = encodeFrame(Outbox.frame({ key: 0, command, id: MAX_INPUT_ID }));
+      bytes = encodeFrame(Outbox.frame({ command, id: MAX_INPUT_ID }));
     } catch (err) {
       return { code: "MALFORMED_FRAME", message: `This input cannot be encoded: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -82,7 +96,7 @@ export class InputTracker {
     return decoded.ok ? null : { code: decoded.code, message: decoded.message };
   }
 
-  static frame(entry: OutboxEntry): ClientFrame | null {
+  static frame(entry: Pick<OutboxEntry, "key" | "id" | "command">): ClientFrame | null {
     const id = entry.id;
     return id === null ? null : Outbox.frame({ ...entry, id });
   }

@@ -1,6 +1,12 @@
 /**
  * Inputs the server has not settled yet, in push order.
  *
+ * Real-time games answer an input when it is admitted (`ack` with the tick it
+ * is scheduled for) and confirm it durable later, in `snap.dur`: an admitted
+ * entry stays here (`admitted`) until a snapshot's ack covers it, and is
+ * re-sent after a reconnect like any other (the room answers it `dup` if it
+ * still has it, or admits it afresh if a crash lost it).
+ *
  * Every input gets exactly one settle from the room (ack, gameError, or an
  * error frame naming its id). Until then it stays here and is re-sent after
  * every (re)connect; the room re-acknowledges ids it already processed
@@ -32,6 +38,8 @@ export interface OutboxEntry {
   /** Wire id, or null until first handed to a welcomed connection. */
   readonly id: number | null;
   readonly command: OutboxCommand;
+  /** Real-time games: the room admitted it (answered) and it waits for `snap.dur` to cover it. */
+  readonly admitted: boolean;
 }
 
 export type PushResult =
@@ -89,6 +97,8 @@ interface MutableEntry {
   command: OutboxCommand;
   /** Loaded from the store (not pushed by this instance): only these can belong to another player. */
   fromStore: boolean;
+  /** Answered by an admission ack; kept until durable (in memory only: after a reload it is re-sent and re-answered). */
+  admitted: boolean;
 }
 
 export class Outbox {
@@ -128,7 +138,7 @@ export class Outbox {
         capacity: this.capacity,
       };
     }
-    const entry: MutableEntry = { key: this.nextKey++, id: null, command, fromStore: false };
+    const entry: MutableEntry = { key: this.nextKey++, id: null, command, fromStore: false, admitted: false };
     this.entries.push(entry);
     this.save();
     return { ok: true, entry: view(entry) };
@@ -160,6 +170,26 @@ export class Outbox {
     const [entry] = this.entries.splice(i, 1);
     this.save();
     return entry ? view(entry) : null;
+  }
+
+  /**
+   * A real-time admission ack: the entry is answered but kept until durable. Returns the entry when this is
+   * its first answer, null when the id is not pending or was already admitted (a `dup` re-answer).
+   */
+  admit(id: number): OutboxEntry | null {
+    const e = this.entries.find((x) => x.id === id);
+    if (!e || e.admitted) return null;
+    e.admitted = true;
+    return view(e);
+  }
+
+  /** `snap.dur`: forget every admitted entry with an id at or below it (applied and durable). Unanswered ones wait for their answer. */
+  forgetDurable(through: number): readonly OutboxEntry[] {
+    const gone = this.entries.filter((e) => e.admitted && e.id !== null && e.id <= through);
+    if (gone.length === 0) return [];
+    this.entries = this.entries.filter((e) => !gone.includes(e));
+    this.save();
+    return gone.map(view);
   }
 
   pendingInOrder(): readonly OutboxEntry[] {
@@ -199,7 +229,7 @@ export class Outbox {
   }
 
   /** The wire frame for an entry with an id. */
-  static frame(entry: OutboxEntry & { id: number }): Extract<ClientFrame, { id: number }> {
+  static frame(entry: Pick<OutboxEntry, "command"> & { id: number }): Extract<ClientFrame, { id: number }> {
     const c = entry.command;
     return c.t === "input" ? { t: "input", id: entry.id, data: c.data } : { t: c.t, id: entry.id };
   }
@@ -225,7 +255,7 @@ export class Outbox {
     if (!parsed.success) return `persisted outbox is invalid: ${parsed.error.issues[0]?.message ?? "invalid"}`;
     this.owner = parsed.data.owner;
     this.last = parsed.data.lastId;
-    this.entries = parsed.data.entries.map((e) => ({ key: this.nextKey++, id: e.id, command: toCommand(e.command), fromStore: true }));
+    this.entries = parsed.data.entries.map((e) => ({ key: this.nextKey++, id: e.id, command: toCommand(e.command), fromStore: true, admitted: false }));
     return null;
   }
 
@@ -242,7 +272,7 @@ export class Outbox {
 }
 
 function view(e: MutableEntry): OutboxEntry {
-  return { key: e.key, id: e.id, command: e.command };
+  return { key: e.key, id: e.id, command: e.command, admitted: e.admitted };
 }
 
 /** zod types an unknown field as optional; an input always has its data key (even if undefined). */

@@ -116,6 +116,12 @@ export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
    * without secrets ignores the viewer and the room encodes it once.
    */
   quantize(state: S, viewer?: Seat | null): number[];
+  /**
+   * Event types a client derives from the snapshots alone (a countdown from the tick, a speed change
+   * from the speed slot): the room neither sends nor journals them, so they cost no update, no write
+   * and no journal row. They stay in `step`'s output (replays and tests still see them).
+   */
+  readonly derivedEvents?: readonly string[];
 }
 
 /**

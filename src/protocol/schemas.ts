@@ -132,8 +132,13 @@ export const UpdateFrame = z.object({
 export const AckFrame = z.object({
   t: z.literal("ack"),
   id: inputId,
-  /** Sequence number of the update the input produced; null when not known (old duplicate). */
+  /** Sequence number of the update the input produced; null when not known (old duplicate) and for real-time games. */
   seq: z.number().int().nullable(),
+  /**
+   * Real-time games only: the input was admitted and is scheduled for this simulation tick (it is applied
+   * iff the round reaches the tick; `snap.dur` later confirms it applied and durable). Absent for turn-based games.
+   */
+  tick: z.number().int().optional(),
   /** True when this id had already been processed: it was not applied again. */
   dup: z.boolean(),
 });
@@ -165,10 +170,17 @@ export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s:
 export const SnapFrame = z.object({
   t: z.literal("snap"),
   tick: z.number().int(),
-  /** Highest input id of your seat applied to the simulation (0 if none). */
+  /** Highest input id of your seat applied to the simulation (0 if none): what prediction reconciles against. */
   ack: z.number().int(),
   key: z.boolean(),
   d: z.array(z.number().int()),
+  /**
+   * Durability (issue 12): highest input id of your seat such that it and every id below it are settled
+   * (applied, refused or discarded) **and written to storage** before this frame was sent. Present on a
+   * keyframe and whenever it changed since this connection's previous snap; absent otherwise (and for
+   * spectators). Admitted inputs at or below it survive any restart; the SDK forgets them then.
+   */
+  dur: z.number().int().optional(),
 });
 export type SnapFrame = z.infer<typeof SnapFrame>;
 

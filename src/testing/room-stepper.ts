@@ -13,6 +13,10 @@ import { newRecord, type ActionEntry, type RoomRecord } from "../room/core/recor
 import { RoomCore, type ResumeRequest } from "../room/core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../room/core/settings";
 import { TURN_BASED_CHECK_MS } from "../room/core/liveness";
+import { alarmNeedsWrite, alarmTime } from "../room/core/ticker";
+
+/** What the host would hand its storage at one write (RoomStorage.save's arguments). */
+export type StepperWrite = (record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[]) => void;
 
 export interface RoomStepperOptions {
   /** The games the match may name; the request's `game` defaults to the first. */
@@ -21,6 +25,8 @@ export interface RoomStepperOptions {
   readonly seed?: number;
   /** Wall-clock start, in ms since the epoch. */
   readonly now?: number;
+  /** Called at every write the host would make, with what it would write (a workerd test passes it to RoomStorage). */
+  readonly onWrite?: StepperWrite;
 }
 
 /** Something the room sent a connection, as the host would put it on the wire. */
@@ -37,8 +43,17 @@ export class RoomStepper {
   private saved: { record: RoomRecord; journal: JournalEntry[] };
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly closed = new Map<string, { code: number; reason: string }>();
-  readonly actions: ActionEntry[] = [];
+  /** Action-log entries written as batch rows; `actions` adds those the written record still carries. */
+  private readonly logged: ActionEntry[] = [];
   writes = 0;
+  /**
+   * The alarm as the host stores it: after every flush it is moved earlier only (alarmNeedsWrite), and it
+   * fires at its time; `alarmWrites` counts the `setAlarm` calls the host would make.
+   */
+  alarmAt: number | null = null;
+  alarmWrites = 0;
+  alarmRuns = 0;
+  private readonly onWrite: StepperWrite | undefined;
   /** Connections that stop pinging; every other connection pings before each simulated wake. */
   readonly silent = new Set<string>();
   /** Turn-based rooms: when the simulated liveness watchdog next checks (null while it is not needed). */
@@ -56,10 +71,21 @@ export class RoomStepper {
     const settings = resolveSettings(game, req);
     if (!settings.ok) throw new Error(settings.message);
     this.game = game;
+    this.onWrite = options.onWrite;
     this.now = options.now ?? 1_700_000_000_000;
     const seed = options.seed ?? 42;
     this.core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), this.now));
     this.saved = { record: structuredClone(this.core.record), journal: [] };
+  }
+
+  /** The action log as storage holds it now: the batches written, then the entries the written record carries. */
+  get actions(): ActionEntry[] {
+    return [...this.logged, ...this.saved.record.pendingLog];
+  }
+
+  /** What storage would hold now: the record as of the last write (a restart rebuilds from it). */
+  get durable(): RoomRecord {
+    return this.saved.record;
   }
 
   /** Listen to everything the room sends from now on; returns the unsubscribe function. */
@@ -123,14 +149,24 @@ export class RoomStepper {
       // The host's turn-based liveness watchdog: a check TURN_BASED_CHECK_MS after it is (re)armed, while needed.
       if (!this.core.watchdogNeeded()) this.watchAt = null;
       else if (this.watchAt === null) this.watchAt = this.now + TURN_BASED_CHECK_MS;
-      const alarm = this.core.nextWakeAt(this.now);
+      // The stored alarm is at or before the core's next deadline (it only moves earlier), unless nothing stored it yet.
+      const alarm = Math.min(this.alarmAt ?? Infinity, this.core.nextWakeAt(this.now) ?? Infinity);
       const loop = this.core.nextLoopAt(this.now);
-      const next = Math.min(alarm ?? Infinity, loop ?? Infinity, this.watchAt ?? Infinity);
+      const next = Math.min(alarm, loop ?? Infinity, this.watchAt ?? Infinity);
       if (!Number.isFinite(next) || next > target) break;
       this.now = Math.max(this.now, next);
       for (const c of this.core.conns.all()) if (!this.silent.has(c.connId)) this.core.observeSeen(c.connId, this.now);
-      if (next === alarm) this.core.wake(this.now);
-      else if (next === loop) this.core.advance(this.now);
+      if (next === alarm) {
+        // As the host's alarm handler: the alarm is consumed; while a real-time match runs it is only the
+        // loop's watchdog (timers, never steps), else a full wake.
+        this.alarmAt = null;
+        this.alarmRuns++;
+        if (this.core.realtimeLive()) {
+          this.core.runTimers(this.now);
+          // The loop's own timer is independent of the alarm: a boundary due at the same moment still runs.
+          if (loop === next) this.core.advance(this.now);
+        } else this.core.wake(this.now);
+      } else if (next === loop) this.core.advance(this.now);
       else {
         this.watchAt = null;
         this.watchChecks += 1;
@@ -160,6 +196,7 @@ export class RoomStepper {
 
   private persisted(fx: Effects) {
     this.writes++;
+    this.onWrite?.(this.core.record, fx.actions, fx.journal);
     this.saved = { record: structuredClone(this.core.record), journal: [...this.saved.journal, ...structuredClone(fx.journal)] };
   }
 
@@ -170,7 +207,7 @@ export class RoomStepper {
   /** Deliver frames and texts in the order the host would: frames, texts, then closes. */
   private deliver(fx: Effects) {
     if (fx.persist) this.persisted(fx);
-    this.actions.push(...fx.actions);
+    this.logged.push(...fx.actions);
     for (const { conn, frame } of fx.frames) {
       // Round-trip through the codec, as a client would see it.
       const bytes = encodeFrame(frame);
@@ -192,6 +229,12 @@ export class RoomStepper {
       this.emit({ kind: "close", conn: c.conn, code: c.code, reason: c.reason });
       this.core.disconnect(c.conn, c.code, this.now);
       this.deliver(this.core.drain());
+    }
+    // As the host's flush ends: make the stored alarm match the next deadline.
+    const wanted = alarmTime(this.core.nextWakeAt(this.now), this.now);
+    if (alarmNeedsWrite(this.alarmAt, wanted)) {
+      this.alarmAt = wanted;
+      this.alarmWrites++;
     }
   }
 }

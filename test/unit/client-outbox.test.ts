@@ -161,7 +161,7 @@ describe("client outbox", () => {
     before.push({ t: "input", data: { type: "dropDisc", column: 2 } });
     before.assignIds(7);
     const after = new Outbox({ store: localStorageStore(storage), key: KEY });
-    expect(after.pendingInOrder()).toEqual([{ key: 1, id: 8, command: { t: "input", data: { type: "dropDisc", column: 2 } } }]);
+    expect(after.pendingInOrder()).toEqual([{ key: 1, id: 8, command: { t: "input", data: { type: "dropDisc", column: 2 } }, admitted: false }]);
     expect(after.lastId).toBe(8);
     after.discard();
     expect(backing.has(KEY)).toBe(false);

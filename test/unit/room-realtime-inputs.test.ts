@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedInput, step, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import { stateHash, type ServerFrame } from "../../src/protocol";
-import { RESUME_COUNTDOWN_MS } from "../../src/room/core/realtime-play";
+import { CHECKPOINT_MS, RESUME_COUNTDOWN_MS } from "../../src/room/core/realtime-play";
 import { RoomStepper } from "../support/room-stepper";
 
 const tickOf = (r: RoomStepper) => (r.core.record.game as RunnerState).tick;
@@ -20,7 +20,7 @@ function runnerRoom(seats: number, durationSeconds = 20) {
  * Scripted players that never miss: at each snapshot boundary (state at tick T) they predict the
  * next three ticks with the game's own step and send each input stamped for the tick it is meant for.
  */
-function playPerfectly(r: RoomStepper, conns: string[], ids: number[]): void {
+function playPerfectly(r: RoomStepper, conns: string[], ids: number[], sent?: { id: number; data: RunnerInput }[]): void {
   const rec = r.core.record;
   if (rec.status !== "playing" || rec.rtHold !== null || rec.rtResumeAt !== null) return;
   let state = rec.game as RunnerState;
@@ -31,6 +31,7 @@ function playPerfectly(r: RoomStepper, conns: string[], ids: number[]): void {
       if (!input || !r.core.conns.get(conn)) return;
       ids[seat] = (ids[seat] ?? 0) + 1;
       r.send(conn, { t: "input", id: ids[seat], data: input });
+      if (seat === 0) sent?.push({ id: ids[seat], data: input });
       inputs.push({ seat, input });
     });
     state = step(state, inputs).state;
@@ -50,25 +51,92 @@ function answers(r: RoomStepper, conns: string[], id: number): ServerFrame[] {
   return conns.flatMap((c) => r.frames(c).filter((f) => (f.t === "ack" || f.t === "gameError") && f.id === id));
 }
 
-describe("real-time inputs: exactly one answer each", () => {
-  it("answers an input stamped after a resign with ROUND_ENDED and never applies it in the rematch", () => {
+/** Every snap a connection receives must claim as durable only what storage holds at that moment. */
+function checkDurableAcks(r: RoomStepper): { checked: number } {
+  const seen = { checked: 0 };
+  r.tap((out) => {
+    if (out.kind !== "frame" || out.frame.t !== "snap") return;
+    const seat = r.core.conns.get(out.conn)?.seat;
+    if (seat === null || seat === undefined) return;
+    if (out.frame.dur === undefined) return;
+    seen.checked++;
+    expect(out.frame.dur).toBeLessThanOrEqual(r.durable.seats[seat]?.lastInputId ?? 0);
+  });
+  return seen;
+}
+
+const snapsOf = (r: RoomStepper, conn: string) => r.frames(conn).flatMap((f) => (f.t === "snap" ? [f] : []));
+/** The durable-through id a connection last heard (`snap.dur` rides only when it moves), 0 before any. */
+const durOf = (r: RoomStepper, conn: string) => snapsOf(r, conn).reduce((d, f) => f.dur ?? d, 0);
+
+describe("real-time inputs: exactly one answer each, at admission", () => {
+  it("answers an input at once with the tick it is scheduled for, and confirms it durable in snap.dur only once it is written", () => {
+    const r = runnerRoom(2);
+    const durable = checkDurableAcks(r);
+    r.advance(3_500);
+    const tick = tickOf(r);
+    const writes = r.writes;
+    r.send("c0", { t: "input", id: 1, data: { tick: tick + 10, jump: true } });
+    expect(answers(r, ["c0"], 1)).toEqual([{ t: "ack", id: 1, seq: null, tick: tick + 10, dup: false }]);
+    expect(r.writes).toBe(writes); // admission writes nothing
+    r.advance(400);
+    expect(tickOf(r)).toBeGreaterThan(tick + 10);
+    expect(snapsOf(r, "c0").at(-1)?.ack).toBe(1);
+    expect(durOf(r, "c0")).toBe(0);
+    // Applied, and durable only once a write carried it: every snap's ack was checked against storage.
+    r.advance(CHECKPOINT_MS);
+    expect(snapsOf(r, "c0").at(-1)?.ack).toBe(1);
+    expect(durOf(r, "c0")).toBe(1);
+    expect(r.durable.seats[0]?.lastInputId).toBe(1);
+    expect(r.actions.filter((a) => a.kind === "input")).toEqual([expect.objectContaining({ inputId: 1, tick: tick + 10 })]);
+    expect(answers(r, ["c0"], 1)).toHaveLength(1);
+    expect(durable.checked).toBeGreaterThanOrEqual(2);
+    // A re-send of an applied input: its recorded outcome again, with the tick it was applied at.
+    r.send("c0", { t: "input", id: 1, data: { tick: tick + 300, jump: true } });
+    expect(answers(r, ["c0"], 1).at(-1)).toEqual({ t: "ack", id: 1, seq: null, tick: tick + 10, dup: true });
+  });
+
+  it("sends snap.dur on each keyframe and only when it moved, never to spectators, and never above what storage holds", () => {
+    const r = runnerRoom(2);
+    r.connect("watch", "w0", "spectator");
+    const durable = checkDurableAcks(r);
+    race(r, ["c0", "c1"], [0, 0], 12_000);
+    const s = snapsOf(r, "c0");
+    expect(s[0]).toMatchObject({ key: true, dur: 0 });
+    let last = -1;
+    for (const f of s) {
+      if (f.dur !== undefined) {
+        expect(f.key || f.dur !== last).toBe(true);
+        last = f.dur;
+      }
+    }
+    const withDur = s.filter((f) => f.dur !== undefined).length;
+    // Moves only at writes (the checkpoint every 5 s and the updates): a handful out of ~240 snaps.
+    expect(withDur).toBeGreaterThan(1);
+    expect(withDur).toBeLessThan(s.length / 10);
+    expect(last).toBe(r.durable.seats[0]?.lastInputId);
+    expect(snapsOf(r, "watch").every((f) => f.dur === undefined)).toBe(true);
+    expect(durable.checked).toBe(withDur + snapsOf(r, "c1").filter((f) => f.dur !== undefined).length);
+  });
+
+  it("follows the admission ack of an input stamped after a resign with a final ROUND_ENDED notice, and never applies it in the rematch", () => {
     const r = runnerRoom(2);
     r.advance(3_500);
     const tick = tickOf(r);
     r.send("c0", { t: "input", id: 1, data: { tick: tick + 25, jump: true } });
-    expect(answers(r, ["c0"], 1)).toHaveLength(0);
+    expect(answers(r, ["c0"], 1)).toEqual([expect.objectContaining({ t: "ack", tick: tick + 25, dup: false })]);
     r.send("c1", { t: "resign", id: 1 });
     expect(r.core.record.status).toBe("finished");
-    expect(answers(r, ["c0"], 1)).toEqual([expect.objectContaining({ t: "gameError", id: 1, code: "ROUND_ENDED", dup: false })]);
+    expect(answers(r, ["c0"], 1)).toEqual([expect.objectContaining({ t: "ack", dup: false }), expect.objectContaining({ t: "gameError", id: 1, code: "ROUND_ENDED", dup: false })]);
     r.send("c0", { t: "rematch", id: 2 });
     r.send("c1", { t: "rematch", id: 2 });
     expect(r.core.record.round).toBe(2);
-    r.advance(5_000);
+    r.advance(CHECKPOINT_MS + 5_000);
     expect(r.actions.filter((a) => a.kind === "input" && a.inputId === 1)).toEqual([]);
-    expect(answers(r, ["c0"], 1)).toHaveLength(1);
+    expect(answers(r, ["c0"], 1)).toHaveLength(2);
   });
 
-  it("answers inputs stamped past the race's last tick once each, and re-sends with the same outcome", () => {
+  it("admits inputs stamped past the race's last tick, then tells which were not applied; re-sends get the same outcome", () => {
     // Three runners, so the race goes on to its last tick even if seat 0 falls once it stops playing.
     const r = runnerRoom(3, 10);
     const maxTicks = (r.core.record.game as RunnerState).maxTicks;
@@ -81,21 +149,20 @@ describe("real-time inputs: exactly one answer each", () => {
     race(r, ["c0-stopped", "c1", "c2"], ids, 2_000);
     r.advance(1_000);
     expect(r.core.record.status).toBe("finished");
-    const outcomes = stamps.map((_, i) => answers(r, ["c0"], first + i));
-    expect(outcomes.map((o) => o.length)).toEqual([1, 1, 1, 1, 1]);
-    expect(outcomes.map((o) => (o[0]?.t === "gameError" ? o[0].code : o[0]?.t))).toEqual(["ack", "ack", "ROUND_ENDED", "ROUND_ENDED", "ROUND_ENDED"]);
+    const outcomes = stamps.map((_, i) => answers(r, ["c0"], first + i).map((f) => (f.t === "gameError" ? f.code : f.t)));
+    expect(outcomes).toEqual([["ack"], ["ack"], ["ack", "ROUND_ENDED"], ["ack", "ROUND_ENDED"], ["ack", "ROUND_ENDED"]]);
     // A re-send (say after a reconnect) of an input that was never applied is not answered `dup` as if applied.
     r.disconnect("c0");
     r.connect("c0b", "p0", "player", 1, { session: "session-p0", lastSeq: r.core.record.seq });
     r.send("c0b", { t: "input", id: first + 2, data: { tick: maxTicks + 2, duck: true } });
     r.send("c0b", { t: "input", id: first, data: { tick: maxTicks - 10, duck: true } });
     expect(answers(r, ["c0b"], first + 2)).toEqual([expect.objectContaining({ t: "gameError", code: "ROUND_ENDED", dup: true })]);
-    expect(answers(r, ["c0b"], first)).toEqual([expect.objectContaining({ t: "ack", dup: true })]);
+    expect(answers(r, ["c0b"], first)).toEqual([expect.objectContaining({ t: "ack", tick: maxTicks - 10, dup: true })]);
     const applied = r.actions.flatMap((a) => (a.kind === "input" && a.seat === 0 && a.inputId !== null && a.inputId >= first ? [a.inputId] : []));
     expect(applied).toEqual([first, first + 1]);
   });
 
-  it("answers a re-sent input that is still waiting for its tick only once, when it is applied, on the new connection", () => {
+  it("answers a re-send of an input still waiting for its tick with dup and its tick, and applies it once", () => {
     const r = runnerRoom(2);
     r.advance(3_500);
     const tick = tickOf(r);
@@ -103,10 +170,10 @@ describe("real-time inputs: exactly one answer each", () => {
     r.disconnect("c0");
     r.connect("c0b", "p0", "player", 1, { session: "session-p0", lastSeq: r.core.record.seq });
     r.send("c0b", { t: "input", id: 1, data: { tick: tick + 20, jump: true } });
-    expect(answers(r, ["c0", "c0b"], 1)).toHaveLength(0);
-    r.advance(1_000);
-    expect(answers(r, ["c0", "c0b"], 1)).toEqual([expect.objectContaining({ t: "ack", id: 1, dup: false })]);
-    expect(answers(r, ["c0b"], 1)).toHaveLength(1);
+    expect(answers(r, ["c0"], 1)).toEqual([{ t: "ack", id: 1, seq: null, tick: tick + 20, dup: false }]);
+    expect(answers(r, ["c0b"], 1)).toEqual([{ t: "ack", id: 1, seq: null, tick: tick + 20, dup: true }]);
+    r.advance(CHECKPOINT_MS + 1_000);
+    expect(answers(r, ["c0", "c0b"], 1)).toHaveLength(2);
     expect(r.actions.filter((a) => a.kind === "input")).toHaveLength(1);
   });
 
@@ -116,27 +183,35 @@ describe("real-time inputs: exactly one answer each", () => {
     const tick = tickOf(r);
     r.send("c0", { t: "input", id: 1, data: { tick: tick + 10, duck: true } });
     r.send("c0", { t: "input", id: 2, data: { tick: tick + 1, duck: false } });
-    r.advance(1_000);
+    expect(answers(r, ["c0"], 2)).toEqual([expect.objectContaining({ t: "ack", tick: tick + 10 })]);
+    r.advance(CHECKPOINT_MS + 1_000);
     const applied = r.actions.flatMap((a) => (a.kind === "input" ? [[a.inputId, a.tick]] : []));
     expect(applied).toEqual([[1, tick + 10], [2, tick + 10]]);
   });
 
-  it("admits a re-send of an input lost with a restart as new, and applies it exactly once", () => {
+  it("after a restart answers the inputs snap.dur covered dup, admits afresh the ones it lost, and applies each exactly once", () => {
     const r = runnerRoom(2);
-    r.advance(3_500);
-    const tick = tickOf(r);
-    r.send("c0", { t: "input", id: 1, data: { tick, duck: true } });
-    r.advance(50); // applied and saved
-    r.send("c0", { t: "input", id: 2, data: { tick: tick + 20, duck: false } });
+    const sent: { id: number; data: RunnerInput }[] = [];
+    const ids = [0, 0];
+    for (let t = 0; t < 3_500 + CHECKPOINT_MS + 700; t += 50) {
+      playPerfectly(r, ["c0", "c1"], ids, sent);
+      r.advance(50);
+    }
+    const last = snapsOf(r, "c0").at(-1);
+    const ack = durOf(r, "c0");
+    expect(last && last.ack > ack && ack > 0).toBe(true);
     r.restart();
     r.connect("c0b", "p0", "player", 1, { session: "session-p0", lastSeq: r.core.record.seq });
     r.connect("c1b", "p1", "player", 1, { session: "session-p1", lastSeq: r.core.record.seq });
-    r.send("c0b", { t: "input", id: 1, data: { tick, duck: true } });
-    r.send("c0b", { t: "input", id: 2, data: { tick: tick + 20, duck: false } });
-    r.advance(RESUME_COUNTDOWN_MS + 1_000);
-    expect(answers(r, ["c0b"], 1)).toEqual([expect.objectContaining({ t: "ack", id: 1, dup: true })]);
-    expect(answers(r, ["c0b"], 2)).toEqual([expect.objectContaining({ t: "ack", id: 2, dup: false })]);
-    expect(r.actions.filter((a) => a.kind === "input").map((a) => (a.kind === "input" ? [a.inputId, a.tick] : null))).toEqual([[1, tick], [2, tick + 20]]);
+    // The client re-sends every input snap.dur did not cover (and here the covered ones too).
+    for (const { id, data } of sent) r.send("c0b", { t: "input", id, data });
+    for (const { id } of sent.filter((x) => x.id <= ack)) expect(answers(r, ["c0b"], id)).toEqual([expect.objectContaining({ t: "ack", dup: true })]);
+    const fresh = sent.filter((x) => x.id > ack).map(({ id }) => answers(r, ["c0b"], id));
+    expect(fresh.every((a) => a.length === 1 && a[0]?.t === "ack" && a[0].dup === false)).toBe(true);
+    r.advance(RESUME_COUNTDOWN_MS + CHECKPOINT_MS + 1_000);
+    const applied = r.actions.flatMap((a) => (a.kind === "input" && a.seat === 0 && a.inputId !== null ? [a.inputId] : []));
+    expect(new Set(applied).size).toBe(applied.length);
+    for (let id = 1; id <= ack; id++) if (sent.some((x) => x.id === id)) expect(applied).toContain(id);
   });
 });
 

@@ -4,6 +4,7 @@ import { encodeFrame } from "../../src/protocol";
 import { applyDelta } from "../../src/protocol/delta";
 import { stateHash } from "../../src/protocol";
 import { verifyReplay } from "../../src/replay/verify";
+import { CHECKPOINT_MS } from "../../src/room/core/realtime-play";
 import { RoomStepper } from "../support/room-stepper";
 
 function runnerRoom(seats: number, extra: Record<string, unknown> = {}) {
@@ -12,7 +13,7 @@ function runnerRoom(seats: number, extra: Record<string, unknown> = {}) {
   return r;
 }
 
-type Snap = { t: "snap"; tick: number; ack: number; key: boolean; d: number[] };
+type Snap = { t: "snap"; tick: number; ack: number; key: boolean; d: number[]; dur?: number };
 const snaps = (r: RoomStepper, conn: string) => r.frames(conn).filter((f): f is Snap => f.t === "snap");
 
 describe("real-time rooms, stepped by hand", () => {
@@ -52,19 +53,20 @@ describe("real-time rooms, stepped by hand", () => {
     expect(bytes.length).toBe(98);
     expect(avg.toFixed(1)).toBe("36.6");
     expect(Math.max(...bytes)).toBe(61);
-    expect(keyBytes).toBe(54);
+    expect(keyBytes).toBe(59); // 54 + `dur` (durable-through id), which keyframes always carry
     // And the budget they must stay inside whatever changes: every delta under 64 B per client.
     expect(Math.max(...bytes)).toBeLessThan(64);
   });
 
-  it("applies an input at its tick, acknowledges it once applied, and never applies a re-sent id twice", () => {
+  it("applies an input at its tick, acknowledges it on admission, confirms it durable in snap.dur, and never applies a re-sent id twice", () => {
     const r = runnerRoom(2);
     r.advance(3_500);
     const tick = (r.core.record.game as { tick: number }).tick;
     r.send("c0", { t: "input", id: 1, data: { tick, jump: true } });
-    r.advance(100);
-    expect(r.last("c0", "ack")).toMatchObject({ id: 1, dup: false });
+    expect(r.last("c0", "ack")).toEqual({ t: "ack", id: 1, seq: null, tick, dup: false });
+    r.advance(CHECKPOINT_MS + 100);
     expect(snaps(r, "c0").at(-1)?.ack).toBe(1);
+    expect(snaps(r, "c0").reduce((d, x) => x.dur ?? d, 0)).toBe(1);
     r.send("c0", { t: "input", id: 1, data: { tick: tick + 5, jump: true } });
     expect(r.last("c0", "ack")).toMatchObject({ id: 1, dup: true });
     const inputs = r.actions.filter((a) => a.kind === "input");

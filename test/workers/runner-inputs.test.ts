@@ -1,7 +1,8 @@
 /**
- * Real-time inputs get exactly one answer, through the worker and the room in workerd: an input
- * stamped for a tick the round never reaches is answered ROUND_ENDED (once), is never carried into a
- * rematch, and a re-send after a reconnect is answered with that outcome, never `dup` as if applied.
+ * Real-time inputs through the worker and the room in workerd (docs/protocol.md §14): each is answered
+ * on admission with `ack {id, tick}` ("scheduled for tick"); one stamped for a tick the round never
+ * reaches then gets one final ROUND_ENDED notice for its id, is never carried into a rematch, and a
+ * re-send after a reconnect is answered with that outcome, never `dup` as if applied.
  */
 import { describe, expect, it } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
@@ -24,13 +25,14 @@ async function twoRunners() {
 const answers = (s: TestSocket, id: number) => s.frames.filter((f: ServerFrame) => (f.t === "ack" || f.t === "gameError") && f.id === id);
 
 describe("runner inputs through the worker and the room", () => {
-  it("answers inputs stamped after a resign with ROUND_ENDED once each, and never applies them in the rematch", { timeout: 60_000 }, async () => {
+  it("admits inputs with their tick, answers those the resign overtook with one ROUND_ENDED each, and never applies them in the rematch", { timeout: 60_000 }, async () => {
     const { matchId, sa, sb } = await twoRunners();
     const snap = await sa.next("snap", (s) => s.tick > 30);
     [10, 20, 28].forEach((ahead, i) => sa.send({ t: "input", id: i + 1, data: { tick: snap.tick + ahead, duck: i % 2 === 0 } }));
     // A connection's frames are handled in order: once the sync is answered, all three are buffered.
     sa.send({ t: "sync", c: 1 });
     await sa.next("sync");
+    for (const [i, ahead] of [10, 20, 28].entries()) expect(await sa.settle(i + 1)).toEqual({ t: "ack", id: i + 1, seq: null, tick: snap.tick + ahead, dup: false });
     sb.send({ t: "resign", id: 1 });
     for (const id of [1, 2, 3]) expect(await sa.settle(id)).toMatchObject({ t: "gameError", id, code: "ROUND_ENDED", dup: false });
     // The rematch starts a new round; a second resign ends it, so its replay is published.
@@ -43,16 +45,15 @@ describe("runner inputs through the worker and the room", () => {
     const replay = (await (await api.fetch(`${api.base}/api/matches/${matchId}/replay`)).json()) as { actions: Array<{ kind: string; inputId?: number | null }> };
     expect(replay.actions.filter((x) => x.kind === "input")).toEqual([]);
     expect(snap2.tick).toBeGreaterThan(40);
-    // Exactly one answer each, in both rounds together.
-    for (const id of [1, 2, 3]) expect(answers(sa, id)).toHaveLength(1);
+    // The admission ack and the final ROUND_ENDED notice, nothing else, in both rounds together.
+    for (const id of [1, 2, 3]) expect(answers(sa, id).map((f) => f.t)).toEqual(["ack", "gameError"]);
   });
 
   it("answers a re-send, after a reconnect, of an input the round never applied with its outcome, not dup as if applied", { timeout: 60_000 }, async () => {
     const { a, matchId, sa, wa, sb } = await twoRunners();
     const snap = await sa.next("snap", (s) => s.tick > 30);
     sa.send({ t: "input", id: 1, data: { tick: snap.tick + 28, jump: true } });
-    sa.send({ t: "sync", c: 1 });
-    await sa.next("sync");
+    expect(await sa.settle(1)).toMatchObject({ t: "ack", id: 1, tick: snap.tick + 28, dup: false });
     // The input is buffered for a later tick; the player's link drops and the round ends meanwhile.
     sa.stopHeartbeat();
     sa.close(4000);

@@ -2,6 +2,10 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { Packr } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { RoomStorage } from "../../src/room/host/storage";
+import { runner } from "../../src/games/runner";
+import { JOURNAL_SIZE } from "../../src/room/core/journal";
+import { newRecord, type ActionEntry } from "../../src/room/core/record";
+import { CreateMatchRequest, resolveSettings } from "../../src/room/core/settings";
 
 const packr = new Packr({ useRecords: false });
 
@@ -38,5 +42,37 @@ describe("room storage", () => {
       return { loaded, tables: state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").toArray().length };
     });
     expect(tables).toEqual({ loaded: { ok: true, record: null, ops: null }, tables: 0 });
+  });
+});
+
+describe("room storage rows and layout (issue 12)", () => {
+  it("counts the rows SQLite wrote, keeps the journal as a ring of the last JOURNAL_SIZE updates, and numbers batches around the entries the record carries", async () => {
+    const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-rows-ring"));
+    const out = await runInDurableObject(stub, (_o, state) => {
+      const store = new RoomStorage(state.storage);
+      const settings = resolveSettings(runner, CreateMatchRequest.parse({ game: "runner", seats: 2 }));
+      if (!settings.ok) throw new Error(settings.message);
+      const record = newRecord("r".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, "0".repeat(64), 1);
+      const entry = (n: number) => ({ kind: "input", round: 1, seat: 0, by: "human", inputId: n, data: { tick: n }, at: n, tick: n }) as ActionEntry;
+      // 3 entries: 2 written as a batch, the newest carried inside the record.
+      record.actions = 3;
+      record.pendingLog = [entry(3)];
+      record.seq = 2;
+      const first = store.save(record, [entry(1), entry(2)], [{ seq: 1, events: [] }, { seq: 2, events: [] }]);
+      // Wrap the ring: JOURNAL_SIZE + 5 updates in all, one row each.
+      let ring = 0;
+      for (let seq = 3; seq <= JOURNAL_SIZE + 5; seq++) {
+        record.seq = seq;
+        ring += store.save(record, [], [{ seq, events: [] }]);
+      }
+      const journal = store.journal().map((e) => e.seq);
+      return { first, ring, total: store.rowsWritten, journal, batches: store.actions() };
+    });
+    // record row + batch row + 2 journal rows; then per save the record row and one journal row, no deletes.
+    expect(out.first).toBe(4);
+    expect(out.ring).toBe(2 * (JOURNAL_SIZE + 3));
+    expect(out.total).toBe(out.first + out.ring);
+    expect(out.journal).toEqual(Array.from({ length: JOURNAL_SIZE }, (_, i) => i + 6));
+    expect((out.batches as Array<{ inputId: number }>).map((a) => a.inputId)).toEqual([1, 2]);
   });
 });

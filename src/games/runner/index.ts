@@ -142,5 +142,7 @@ export const runner = defineGame<RunnerState, RunnerInput, RunnerOptions, Runner
     inputTick: (input) => input.tick,
     step,
     quantize,
+    // `snap` carries the tick (countdown) and the speed: these two are derived, not sent.
+    derivedEvents: ["countdown", "speedUp"],
   },
 });

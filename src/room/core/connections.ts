@@ -20,6 +20,8 @@ export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
   lastSnap: number[] | null;
+  /** The durable-through input id last sent in this connection's snaps (`snap.dur`), or null before any. */
+  lastDur: number | null;
   /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
   excess: number;
   /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
@@ -47,7 +49,7 @@ export interface ConnectRequest {
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, lastDur: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

@@ -48,6 +48,12 @@ export class FixedStep {
   private readonly lastQueuedTick = new Map<Seat, number>();
   readonly stepMs: number;
   readonly ticksPerSnapshot: number;
+  /**
+   * After a rebuild the race resumes at its last durable tick, up to a checkpoint behind what clients
+   * saw; until the race passes this tick, inputs stamped up to it (plus the ahead window) are admitted,
+   * so the re-sent inputs of the lost span are applied at their own ticks and the race replays as it was.
+   */
+  private rewoundUntil: number | null = null;
 
   constructor(
     private readonly game: AnyGame,
@@ -68,7 +74,9 @@ export class FixedStep {
     if (inputTick < current - this.spec.lateWindowTicks) {
       return { ok: false, code: RealtimeErrorCode.INPUT_TOO_LATE, message: `Input for tick ${inputTick} arrived at tick ${current}, more than ${this.spec.lateWindowTicks} ticks late.` };
     }
-    if (inputTick > current + this.spec.aheadWindowTicks) {
+    if (this.rewoundUntil !== null && current > this.rewoundUntil) this.rewoundUntil = null;
+    const aheadFrom = Math.max(current, this.rewoundUntil ?? current);
+    if (inputTick > aheadFrom + this.spec.aheadWindowTicks) {
       return { ok: false, code: RealtimeErrorCode.INPUT_TOO_EARLY, message: `Input for tick ${inputTick} is more than ${this.spec.aheadWindowTicks} ticks ahead of tick ${current}.` };
     }
     const applyTick = Math.max(inputTick, current, this.lastQueuedTick.get(seat) ?? 0);
@@ -108,6 +116,11 @@ export class FixedStep {
     return { steps, dropped: plan.dropped, events, applied };
   }
 
+  /** The room was rebuilt at tick `tick`, which may be up to `spanMs` behind what clients saw (see `rewoundUntil`). */
+  rewound(tick: number, spanMs: number): void {
+    this.rewoundUntil = tick + Math.ceil(spanMs / this.stepMs) + this.ticksPerSnapshot;
+  }
+
   /** Wall-clock time of the next snapshot boundary after `now`. */
   nextSnapshotAt(rec: RoomRecord, now: number): number {
     if (rec.rtAnchor === null) return now + this.stepMs * this.ticksPerSnapshot;
@@ -116,10 +129,10 @@ export class FixedStep {
     return rec.rtAnchor + (Math.floor(elapsed / interval) + 1) * interval;
   }
 
-  /** Whether this seat's input `inputId` is buffered, waiting for its tick. */
-  isPending(seat: Seat, inputId: number): boolean {
-    for (const queued of this.buffer.values()) if (queued.some((p) => p.seat === seat && p.inputId === inputId)) return true;
-    return false;
+  /** The tick this seat's input `inputId` is buffered for, or null when it is not buffered. */
+  pendingTick(seat: Seat, inputId: number): number | null {
+    for (const queued of this.buffer.values()) for (const p of queued) if (p.seat === seat && p.inputId === inputId) return p.applyTick;
+    return null;
   }
 
   /** The lowest buffered input id of a seat, or null when none is waiting. */

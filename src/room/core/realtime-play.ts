@@ -2,16 +2,20 @@
  * Real-time play inside the room core: admitting inputs into the tick buffer,
  * advancing the simulation, answering every input exactly once, holding the
  * race after a rebuild, and sending each connection a delta snapshot.
- * Persistence is batched: one write per snapshot interval in which inputs were
- * applied or events happened, plus a checkpoint every few seconds.
+ * Persistence is batched: applied inputs are written with the next write (an
+ * event's update, or the checkpoint every CHECKPOINT_MS), never one per tick.
  *
- * Exactly one answer per input id: `ack` when applied at its tick, `gameError`
- * when refused at admission or when the round ends before its tick
- * (ROUND_ENDED). A re-sent id gets the recorded outcome again (`dup: true`)
- * once settled; a re-sent id that is still buffered gets nothing now, its one
- * answer comes when it settles, to whichever connection holds the seat then.
+ * Exactly one answer per input id, at admission: `ack {id, tick}` (scheduled
+ * for that tick) or `gameError` (refused). Durability is confirmed later by
+ * `snap.dur`, which only counts what was written before the snap was sent. An
+ * admitted input whose round ends before its tick is not applied: a second,
+ * final notice `gameError ROUND_ENDED` says so. A re-sent id gets the recorded
+ * outcome (`dup: true`): applied → `ack` with its tick, buffered → `ack` with
+ * its scheduled tick, refused or discarded → the `gameError`; an id the room
+ * does not know (admitted by an instance that died before writing it) is
+ * admitted afresh.
  */
-import { deltaPairs, RoomErrorCode, type ClientFrame } from "../../protocol";
+import { deltaPairs, RoomErrorCode, type ClientFrame, type ServerFrame } from "../../protocol";
 import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
 import { settleRealtime } from "./lifecycle";
@@ -19,8 +23,14 @@ import type { PendingInput } from "./fixed-step";
 import type { RecentOutcome, SeatRecord } from "./record";
 import type { RoomOps } from "./room-ops";
 
-/** The record (game state included) is written at least this often while a real-time match runs. */
-export const CHECKPOINT_MS = 3_000;
+/**
+ * The record (game state and the inputs applied since the last write) is written at least this often
+ * while a real-time match runs: the most a restart can take a race back, and the longest an applied
+ * input waits for `snap.dur`. Events (updates) are written at once.
+ */
+export const CHECKPOINT_MS = 5_000;
+/** While a real-time match runs the alarm is only a watchdog this far out (one alarm write per period). */
+export const WATCHDOG_MS = 10_000;
 /** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
 export const RECENT_REALTIME = 64;
 /**
@@ -41,14 +51,18 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
     answer(core, seat, known, true);
     return;
   }
-  // Buffered and not yet applied: its one answer comes when it settles.
-  if (rt.isPending(seat, frame.id)) return;
+  // Buffered and not yet applied: admitted before; say so again, with its tick.
+  const pendingTick = rt.pendingTick(seat, frame.id);
+  if (pendingTick !== null) {
+    core.send(c.connId, { t: "ack", id: frame.id, seq: null, tick: pendingTick, dup: true });
+    return;
+  }
   if (frame.id <= seatRec.lastInputId) {
     // Settled before the outcomes still remembered (the SDK never re-sends that far back).
     core.send(c.connId, { t: "ack", id: frame.id, seq: null, dup: true });
     return;
   }
-  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message]);
+  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message], true);
   const rec = core.record;
   if (rec.status !== "playing") {
     if (rec.status === "waiting") refuse(RoomErrorCode.NOT_STARTED, "The match has not started yet.");
@@ -67,6 +81,8 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
   }
   const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
   if (!admission.ok) refuse(admission.code, admission.message);
+  // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
+  else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
 }
 
 /** Run the owed steps (unless the race is held), then answer, log, broadcast events and send snapshots. */
@@ -84,10 +100,19 @@ export function advanceRealtime(core: RoomOps, now: number): void {
   for (const p of out.applied) {
     const seatRec = rec.seats[p.seat];
     if (!seatRec || p.inputId === null) continue;
-    core.recordActions([{ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick }]);
-    settle(core, p.seat, seatRec, [p.inputId, null, null, null]);
+    // Written with the next write (an event or the checkpoint); `snap.dur` covers it only after that.
+    core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
+    // Applied: recorded (the tick in the seq slot, see RecentOutcome), not answered again (the admission ack was the answer).
+    settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
   }
-  if (out.events.length > 0 || core.game.result(rec.game)) core.commit(settleRealtime(rec, core.game, now, [...out.events]));
+  // Events a client derives from the snapshot (RealtimeSpec.derivedEvents) are neither sent nor written.
+  const derived = rt.spec.derivedEvents;
+  const events = derived && derived.length > 0 ? out.events.filter((e) => !derived.includes(e.type)) : out.events;
+  if (events.length > 0 || core.game.result(rec.game)) {
+    // The update's write carries everything applied so far: the next checkpoint is due CHECKPOINT_MS after it.
+    core.commit(settleRealtime(rec, core.game, now, [...events]));
+    core.checkpointDueAt = now + CHECKPOINT_MS;
+  }
   sendSnapshots(core, out.steps === 0);
   if (now >= core.checkpointDueAt) {
     core.markDirty();
@@ -109,26 +134,32 @@ function answerDiscarded(core: RoomOps, p: PendingInput): void {
   const seatRec = core.record.seats[p.seat];
   if (!seatRec || p.inputId === null) return;
   core.log("info", "input_discarded", { seat: p.seat, inputId: p.inputId, tick: p.applyTick });
-  settle(core, p.seat, seatRec, [p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`]);
+  // The second, final notice for an admitted input: it was not applied and never will be.
+  settle(core, p.seat, seatRec, [p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`], true);
 }
 
-/** Record an input's one outcome, answer it, and move `lastInputId` up to the highest id with nothing pending below. */
-function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome): void {
+/**
+ * Record an input's outcome, move `lastInputId` up to the highest id with nothing pending below, and
+ * (refusals and discards) tell the seat. Applied inputs are not answered here: their admission ack was.
+ */
+function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome, tell: boolean): void {
   seatRec.recent.push(outcome);
   if (seatRec.recent.length > RECENT_REALTIME) seatRec.recent.splice(0, seatRec.recent.length - RECENT_REALTIME);
   const low = core.rt?.lowestPending(seat) ?? null;
-  const settledMax = Math.max(seatRec.lastInputId, ...seatRec.recent.map((r) => r[0]));
+  let settledMax = seatRec.lastInputId;
+  for (const r of seatRec.recent) if (r[0] > settledMax) settledMax = r[0];
   seatRec.lastInputId = low === null ? settledMax : Math.min(settledMax, low - 1);
-  answer(core, seat, outcome, false);
+  if (tell) answer(core, seat, outcome, false);
 }
 
-/** Send an outcome to every connection holding the seat (the one that sent it may have been replaced). */
-function answer(core: RoomOps, seat: Seat, [id, seq, code, message]: RecentOutcome, dup: boolean): void {
-  for (const c of core.conns.all()) {
-    if (c.role !== "player" || c.seat !== seat) continue;
-    if (code === null) core.send(c.connId, { t: "ack", id, seq, dup });
-    else core.send(c.connId, { t: "gameError", id, code, message: message ?? "", dup });
-  }
+/** A recorded outcome as its frame: applied → `ack` with the tick it was applied at; refused or discarded → `gameError`. */
+function answer(core: RoomOps, seat: Seat, [id, tick, code, message]: RecentOutcome, dup: boolean): void {
+  answerSeat(core, seat, code === null ? { t: "ack", id, seq: null, ...(tick === null ? {} : { tick }), dup } : { t: "gameError", id, code, message: message ?? "", dup });
+}
+
+/** Send a frame to every connection holding the seat (the one that sent the input may have been replaced). */
+function answerSeat(core: RoomOps, seat: Seat, frame: ServerFrame): void {
+  for (const c of core.conns.all()) if (c.role === "player" && c.seat === seat) core.send(c.connId, frame);
 }
 
 /**
@@ -166,6 +197,8 @@ export function holdRace(core: RoomOps, now: number): GameEvent[] {
   rec.rtResumeAt = null;
   core.markDirty();
   const tick = core.rt.tick(rec);
+  // Clients saw up to a checkpoint (plus the write in flight) further: their re-sent inputs for that span are admitted at their ticks.
+  core.rt.rewound(tick, CHECKPOINT_MS);
   core.log("info", "race_held", { tick, reason: "restart", at: now });
   return [{ type: "raceHeld", tick, reason: "restart" }];
 }
@@ -186,7 +219,14 @@ export function sendSnapshots(core: RoomOps, newOnly = false): void {
     const q = shared ?? rt.spec.quantize(state, c.seat);
     const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
     const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-    core.send(c.connId, { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });
+    const frame: Extract<ServerFrame, { t: "snap" }> = { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) };
+    if (c.seat !== null) {
+      // Durability rides only when it moved (or on a keyframe): what is (or, with this batch, will be)
+      // written before the frame leaves, since the host's output gate holds frames behind the write.
+      const dur = core.durableInputId(c.seat);
+      if (key || dur !== c.lastDur) frame.dur = c.lastDur = dur;
+    }
+    core.send(c.connId, frame);
     c.lastSnap = q;
   }
 }

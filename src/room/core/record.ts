@@ -8,7 +8,8 @@ import * as z from "zod";
 import { ClosedBy, JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
 import { DISCONNECT_POLICIES } from "../../protocol/http-api";
 
-export { ActionEntry } from "../../protocol";
+import { ActionEntry } from "../../protocol";
+export { ActionEntry };
 
 /** What a disconnection does (see absence.ts). */
 // Part of the HTTP API (CreateMatchRequest.disconnectPolicy): defined once in src/protocol/http-api.ts.
@@ -33,7 +34,10 @@ export const RoomSettingsSchema = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
 
-/** [input id, update seq it produced or null, error code or null, error message or null] */
+/**
+ * [input id, update seq it produced or null, error code or null, error message or null]. Real-time games
+ * produce no update per input: there the second slot holds the tick an applied input was applied at.
+ */
 const RecentOutcomeSchema = z.tuple([z.number(), z.number().nullable(), z.string().nullable(), z.string().nullable()]);
 export type RecentOutcome = z.infer<typeof RecentOutcomeSchema>;
 
@@ -107,6 +111,12 @@ export const RoomRecordSchema = z.object({
   retentionMs: z.number().int().min(0).nullable().default(null),
   /** When a closed room archives its replay and deletes its storage, else null. */
   deleteAt: z.number().nullable().default(null),
+  /**
+   * Real-time games: applied inputs' action-log entries carried inside this record (written with it, so
+   * state and log stay in step) until enough gather for one action-batch row, or the round ends. They are
+   * the newest entries of the log, counted in `actions`.
+   */
+  pendingLog: z.array(ActionEntry).default([]),
 });
 export type RoomRecord = z.infer<typeof RoomRecordSchema>;
 
@@ -165,5 +175,6 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     removed: [],
     retentionMs,
     deleteAt: null,
+    pendingLog: [],
   };
 }

@@ -14,7 +14,8 @@ import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
-import { advanceRealtime, CHECKPOINT_MS, discardPending, holdRace } from "./realtime-play";
+import { DeferredLog } from "./deferred-log";
+import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { closeSilent, livenessDeadlines, watchdogNeeded } from "./liveness";
 import { MAX_UNACKED } from "./welcome";
@@ -32,6 +33,8 @@ export type { ConnectDecision } from "./admission";
 export type { ConnectRequest, ResumeRequest } from "./connections";
 export type { PublicStatus } from "./public-status";
 
+export { LOG_BATCH_ENTRIES } from "./deferred-log";
+
 export class RoomCore implements RoomOps {
   readonly conns = new Connections();
   readonly journal: Journal;
@@ -41,6 +44,8 @@ export class RoomCore implements RoomOps {
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
   private fx: Effects = emptyEffects();
+  /** Real-time inputs' log entries waiting for a write, and what is durable (deferred-log.ts). */
+  private readonly deferredLog: DeferredLog;
 
   constructor(
     readonly game: AnyGame,
@@ -49,6 +54,7 @@ export class RoomCore implements RoomOps {
   ) {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
+    this.deferredLog = new DeferredLog(record);
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
@@ -72,6 +78,7 @@ export class RoomCore implements RoomOps {
   drain(): Effects {
     const out = this.fx;
     this.fx = emptyEffects();
+    if (out.persist) this.deferredLog.written(this.record, out.actions, this.realtimeLive());
     return out;
   }
 
@@ -160,8 +167,17 @@ export class RoomCore implements RoomOps {
     if (c && at > c.lastSeenAt) c.lastSeenAt = at;
   }
 
-  /** The alarm fired (or any wake): run every due timer once, then declare silent sockets dead. */
+  /** The alarm fired (or any wake): run every due timer once, then advance a live simulation. */
   wake(now: number): void {
+    this.runTimers(now);
+    this.advance(now);
+  }
+
+  /**
+   * Run every due timer once, then declare silent sockets dead. The host's alarm calls only this while a
+   * real-time match runs: the in-memory loop steps the simulation, the alarm is its watchdog.
+   */
+  runTimers(now: number): void {
     // One timer at a time, re-reading the deadlines after each: a timer can move or clear the others
     // (an AI move resets the turn clock), so a late alarm must not run a stale one.
     for (let guard = 0; guard < 64; guard++) {
@@ -169,7 +185,7 @@ export class RoomCore implements RoomOps {
       if (!next) break;
       runTimer(this, next.key, now);
     }
-    this.advance(now);
+    this.checkLiveness(now);
   }
 
   /** Declare sockets silent for the heartbeat timeout dead (src/room/core/liveness.ts). */
@@ -183,14 +199,15 @@ export class RoomCore implements RoomOps {
   }
 
   /**
-   * When the core next needs the alarm: the earliest stored timer or heartbeat
-   * check, and while a real-time match runs a watchdog a few seconds out (the
-   * in-memory loop drives the ticks; the alarm restarts it after an eviction).
+   * When the core next needs the alarm: the earliest stored timer, and heartbeat checks unless a
+   * real-time match runs. While one runs, the in-memory loop checks liveness at every snapshot and the
+   * alarm is only a watchdog WATCHDOG_MS out that restarts the loop after an eviction; since the alarm
+   * is only ever moved earlier, that is one alarm write per WATCHDOG_MS.
    */
   nextWakeAt(now: number): number | null {
-    const liveness = livenessDeadlines(this);
-    const watchdog = this.realtimeLive() ? [{ key: "watchdog", at: now + CHECKPOINT_MS }] : [];
-    return nextWake([...timerDeadlines(this.record), ...liveness, ...watchdog]);
+    if (this.realtimeLive()) return nextWake([...timerDeadlines(this.record), { key: "watchdog", at: now + WATCHDOG_MS }]);
+    // The liveness backstop (liveness.ts): in play the loop or the host's watchdog finds silent sockets.
+    return nextWake([...timerDeadlines(this.record), ...livenessDeadlines(this)]);
   }
 
   status(): PublicStatus {
@@ -287,9 +304,19 @@ export class RoomCore implements RoomOps {
     this.fx.logs.push({ ...fields, level, event });
   }
 
+  recordDeferred(action: ActionEntry): void {
+    this.deferredLog.add(this.record, action);
+  }
+
+  durableInputId(seat: number): number {
+    return this.deferredLog.durable(this.record, seat, this.fx.persist);
+  }
+
   /** Queue entries for the action log; the record counts them so the log and the record stay in step. */
   recordActions(actions: readonly ActionEntry[]): void {
     if (actions.length === 0) return;
+    // Entries deferred earlier keep their place in the log, ahead of these.
+    this.fx.actions.push(...this.deferredLog.takeAll(this.record));
     this.record.actions += actions.length;
     this.fx.actions.push(...actions);
     this.fx.persist = true;

@@ -38,6 +38,13 @@ export interface RoomOutput {
   log(level: LogEntry["level"], event: string, fields?: Record<string, unknown>): void;
   /** Entries for the action log, written with the record. */
   recordActions(actions: readonly ActionEntry[]): void;
+  /** One action-log entry written with the next write of the record, without asking for one now. */
+  recordDeferred(action: ActionEntry): void;
+  /**
+   * A seat's `lastInputId` as far as it is durable when a frame queued now is sent: the current value if
+   * this batch writes the record (the frame goes out after the write), else the value last written.
+   */
+  durableInputId(seat: number): number;
   /** One sequenced update (seq + 1) with these events, to each recipient as its audience allows. Returns its seq. */
   emitUpdate(events: GameEvent[], exclude?: string): number;
   /** A lifecycle step: its action-log entries, its update, the end-of-match log. Returns the update's seq, if any. */

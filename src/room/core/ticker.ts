@@ -44,6 +44,16 @@ export function alarmTime(next: number | null, now: number): number | null {
   return Math.max(next, now + 1);
 }
 
+/**
+ * Whether the stored alarm must be rewritten to `wanted`: only to move it earlier (or set it when
+ * none is stored). A later deadline keeps the earlier alarm, which fires, finds little to do and
+ * re-arms, so a watchdog `W` ms out costs one alarm write per `W` ms however often the loop flushes.
+ * The host applies this to `setAlarm`; the stepper applies it to count the same writes.
+ */
+export function alarmNeedsWrite(stored: number | null, wanted: number | null): wanted is number {
+  return wanted !== null && (stored === null || stored > wanted);
+}
+
 export interface StepPlan {
   /** Fixed steps to run now. */
   readonly steps: number;

@@ -47,6 +47,8 @@ export class DirectoryReports {
     private readonly index: DurableObjectNamespace<RoomIndexObject> | undefined,
     private readonly current: () => RoomCore | null,
     private readonly log: Log,
+    /** Adds a write's rows to the room's SQLite-counted total (RoomStorage.count). */
+    private readonly count: (cursor: { readonly rowsWritten: number }) => void = () => {},
   ) {
     // No table is created here: a room deleted after its retention window must stay empty when a
     // later request constructs it again (retention.ts). The flag table appears with the first flag.
@@ -54,8 +56,8 @@ export class DirectoryReports {
 
   /** Set at creation: this room appears in the public directory (POST /api/matches without `private`). */
   markListed(): void {
-    this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('listed', '1')");
+    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    this.count(this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('listed', '1')"));
     this.listedFlag = true;
   }
 

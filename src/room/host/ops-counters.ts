@@ -17,6 +17,8 @@ export interface OpsCounters {
   messages: number;
   /** Frames from sockets the room had already closed (policy, replaced, timed out): dropped unread. */
   droppedFrames: number;
+  /** Rows written by earlier instances, from the stored counters (a stored total lags its own save's rows). */
+  rowsBefore: number;
   /** Awake time of earlier instances (ms), from the stored counters. */
   awakeMsBefore: number;
   /** Instances that loaded this room from storage (1 for a room never evicted). */
@@ -41,16 +43,20 @@ const Stored = z.object({
 type Stored = z.infer<typeof Stored>;
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0, awakeMsBefore: 0, instances: 1 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0, rowsBefore: 0, awakeMsBefore: 0, instances: 1 };
 }
 
-/** One storage transaction: the record row (counters included), one action-log batch row when there are new actions, and the journal rows. */
-export function countSave(ops: OpsCounters, actions: number, journal: number): void {
+/**
+ * One storage transaction, counted before it is written (its counters go in the same row).
+ * `instanceRows` is what SQLite reported for this instance so far (RoomStorage counts every cursor,
+ * tickets and rating reports included); `rowsWritten` adds the earlier instances' total.
+ */
+export function countSave(ops: OpsCounters, instanceRows: number): void {
   ops.storageWrites += 1;
-  ops.rowsWritten += 1 + (actions > 0 ? 1 : 0) + journal;
+  ops.rowsWritten = ops.rowsBefore + instanceRows;
 }
 
-/** The counters to store with the record (call after countSave, so the save counts itself). */
+/** The counters to store with the record (call after countSave: the save counts itself, its rows from the next save on). */
 export function storedOps(ops: OpsCounters): string {
   const stored: Stored = {
     alarmWrites: ops.alarmWrites,
@@ -77,6 +83,7 @@ export function restoreOps(ops: OpsCounters, raw: unknown): void {
   ops.alarmWrites += s.alarmWrites;
   ops.alarmRuns += s.alarmRuns;
   ops.storageWrites += s.storageWrites;
+  ops.rowsBefore = s.rowsWritten;
   ops.rowsWritten += s.rowsWritten;
   ops.messages += s.messages;
   ops.droppedFrames += s.droppedFrames;
@@ -86,10 +93,11 @@ export function restoreOps(ops: OpsCounters, raw: unknown): void {
 }
 
 /** The counters as reported by `RoomObject.metrics()`, with the core's simulation counters (of this instance). */
-export function opsReport(ops: OpsCounters, core: RoomCore | null): Record<string, number> {
-  const { awakeMsBefore, ...rest } = ops;
+export function opsReport(ops: OpsCounters, core: RoomCore | null, instanceRows: number): Record<string, number> {
+  const { awakeMsBefore, rowsBefore, ...rest } = ops;
   return {
     ...rest,
+    rowsWritten: rowsBefore + instanceRows,
     awakeMs: awakeMsBefore + (ops.lastEventAt - ops.bornAt),
     steps: core?.metrics.steps ?? 0,
     droppedSteps: core?.metrics.droppedSteps ?? 0,

@@ -20,16 +20,18 @@ export class RatingReports {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly ratings: DurableObjectNamespace<RatingsObject> | undefined,
+    /** Adds a write's rows to the room's SQLite-counted total (RoomStorage.count). */
+    private readonly count: (cursor: { readonly rowsWritten: number }) => void = () => {},
   ) {
     this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rating_reports'").toArray().length > 0;
   }
 
   /** Set at creation by the matchmaking queue: this match's rounds are rated. */
   markRated(): void {
-    this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    this.storage.sql.exec("CREATE TABLE IF NOT EXISTS rating_reports (round INTEGER PRIMARY KEY, report TEXT NOT NULL, acked INTEGER NOT NULL)");
+    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS rating_reports (round INTEGER PRIMARY KEY, report TEXT NOT NULL, acked INTEGER NOT NULL)"));
     this.ready = true;
-    this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('rated', '1')");
+    this.count(this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('rated', '1')"));
     this.rated = true;
   }
 
@@ -52,7 +54,7 @@ export class RatingReports {
       };
       // Every seat human (matchmaking never rates AI seats), so the player ids are real.
       if (rec.seats.every((s) => s.kind === "human" && s.playerId !== null)) {
-        this.storage.sql.exec("INSERT OR IGNORE INTO rating_reports (round, report, acked) VALUES (?, ?, 0)", rec.round, JSON.stringify(report));
+        this.count(this.storage.sql.exec("INSERT OR IGNORE INTO rating_reports (round, report, acked) VALUES (?, ?, 0)", rec.round, JSON.stringify(report)));
       }
     }
     return this.pending().length > 0;
@@ -73,7 +75,7 @@ export class RatingReports {
     for (const { round, report } of this.pending()) {
       try {
         await store.record(report);
-        this.storage.sql.exec("UPDATE rating_reports SET acked = 1 WHERE round = ?", round);
+        this.count(this.storage.sql.exec("UPDATE rating_reports SET acked = 1 WHERE round = ?", round));
       } catch {
         allDone = false;
       }

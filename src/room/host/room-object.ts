@@ -16,7 +16,7 @@ import { newRecord, type Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
-import { alarmTime } from "../core/ticker";
+import { alarmNeedsWrite, alarmTime } from "../core/ticker";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
@@ -86,9 +86,9 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
-    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS);
+    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.count);
     const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
-    this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields));
+    this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
     this.retention = env as RetentionEnv | null;
     this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
@@ -109,7 +109,7 @@ export class RoomHost extends DurableObject<unknown> {
     const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
     const record = newRecord(matchId, resolved.settings, creator, secret, now, retentionMs(this.retention));
     this.core = new RoomCore(game, record);
-    countSave(this.ops, 0, 0);
+    countSave(this.ops, this.store.rowsWritten);
     this.store.save(record, [], [], storedOps(this.ops));
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
@@ -170,7 +170,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   private replayJson(core: RoomCore): string {
     const rec = core.record;
-    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: this.store.actions(), closedBy: rec.closedBy });
+    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: [...this.store.actions(), ...rec.pendingLog], closedBy: rec.closedBy });
   }
 
   // ------------------------------------------------------------ WebSocket upgrade
@@ -254,7 +254,9 @@ export class RoomHost extends DurableObject<unknown> {
     try {
       const now = Date.now();
       this.observePings(core);
-      core.wake(now);
+      // While a real-time match runs the alarm is only the loop's watchdog: timers here, steps on the loop (flush restarts it).
+      if (core.realtimeLive()) core.runTimers(now);
+      else core.wake(now);
     } finally {
       // Re-arm whatever is still due, even if handling threw (alarms are retried, but we do not rely on it).
       await this.flush(core);
@@ -280,7 +282,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
-    return opsReport(this.ops, this.ensureInitialized());
+    return opsReport(this.ops, this.ensureInitialized(), this.store.rowsWritten);
   }
 
   private onStreamGone(connId: string): void {
@@ -342,7 +344,7 @@ export class RoomHost extends DurableObject<unknown> {
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
-      countSave(this.ops, fx.actions.length, fx.journal.length);
+      countSave(this.ops, this.store.rowsWritten);
       this.store.save(core.record, fx.actions, fx.journal, storedOps(this.ops));
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
@@ -368,8 +370,7 @@ export class RoomHost extends DurableObject<unknown> {
   private async syncAlarm(core: RoomCore): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     const wanted = alarmTime(core.nextWakeAt(Date.now()), Date.now());
-    if (wanted === null) return;
-    if (this.alarmAt !== null && this.alarmAt <= wanted) return;
+    if (!alarmNeedsWrite(this.alarmAt, wanted)) return;
     this.alarmAt = wanted;
     this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(wanted);
@@ -394,8 +395,9 @@ export class RoomHost extends DurableObject<unknown> {
     if (await this.reports.deliver()) return;
     const retryAt = Date.now() + REPORT_RETRY_MS;
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (this.alarmAt !== null && this.alarmAt <= retryAt) return;
+    if (!alarmNeedsWrite(this.alarmAt, retryAt)) return;
     this.alarmAt = retryAt;
+    this.ops.alarmWrites += 1;
     await this.ctx.storage.setAlarm(retryAt);
   }
 

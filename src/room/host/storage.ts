@@ -18,6 +18,13 @@ export type LoadResult = { ok: true; record: RoomRecord | null; ops: unknown } |
 export class RoomStorage {
   /** Whether the tables exist. They are created by the first write, not by construction: a room that deleted its storage (retention) stays empty when a later request constructs it again. */
   private ready: boolean;
+  /** Rows written by this instance, as SQLite counts them (each statement's cursor `rowsWritten`, indexes included). */
+  rowsWritten = 0;
+
+  /** Add one statement's rows to `rowsWritten`: for the host's other writers (rating reports), so every write is counted. */
+  readonly count = (cursor: { readonly rowsWritten: number }): void => {
+    this.rowsWritten += cursor.rowsWritten;
+  };
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray().length > 0;
@@ -27,20 +34,24 @@ export class RoomStorage {
   private createTables(): void {
     const sql = this.storage.sql;
     this.ready = true;
+    // Schema statements are writes too (the first write of a room creates the tables): counted like any other.
     // `ops`: the host's operation counters (JSON), written in the same row as the record, so keeping
     // them across evictions costs no extra row. Added by ALTER to rooms created before it.
-    sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)");
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)"));
     const roomSql = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray()[0]?.sql ?? "";
-    if (!/\bops\b/.test(roomSql)) sql.exec("ALTER TABLE room ADD COLUMN ops TEXT");
-    sql.exec(
-      "CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)",
+    if (!/\bops\b/.test(roomSql)) this.count(sql.exec("ALTER TABLE room ADD COLUMN ops TEXT"));
+    this.count(
+      sql.exec("CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)"),
     );
     // The action log is written one row per save (a batch of consecutive entries) since rows are what
     // SQLite storage bills: a real-time room applies several inputs a second but saves once per
     // snapshot interval at most. `actions` above is kept for rooms written before the change.
-    sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)");
-    sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)");
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)"));
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"));
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)"));
+    // The journal as a ring of JOURNAL_SIZE slots overwritten in place: one row written per update, where
+    // insert-then-prune wrote two (deleted rows count as written). `journal` above holds older rooms' entries.
+    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)"));
   }
 
   /** The object's storage was deleted (retention): nothing is read or written from here on. */
@@ -69,26 +80,44 @@ export class RoomStorage {
     return { ok: true, record: parsed.data, ops };
   }
 
-  /** Write the record (and the host's counters, same row), append action-log and journal entries, and prune the journal, atomically. */
-  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: string | null = null): void {
+  /** Write the record (and the host's counters, same row), append action-log and journal entries, atomically. Returns the rows this write wrote, as SQLite counted them. */
+  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: string | null = null): number {
     if (!this.ready) this.createTables();
+    let rows = 0;
     this.storage.transactionSync(() => {
       const sql = this.storage.sql;
-      for (const e of journal) sql.exec("INSERT OR REPLACE INTO journal (seq, entry) VALUES (?, ?)", e.seq, new Uint8Array(packr.pack(e)));
-      if (journal.length > 0) sql.exec("DELETE FROM journal WHERE seq <= ?", record.seq - JOURNAL_SIZE);
-      sql.exec("INSERT OR REPLACE INTO room (id, record, ops) VALUES (1, ?, ?)", new Uint8Array(packr.pack(record)), ops);
+      for (const e of journal) {
+        rows += sql.exec(
+          "INSERT INTO journal_ring (slot, seq, entry) VALUES (?, ?, ?) ON CONFLICT(slot) DO UPDATE SET seq = excluded.seq, entry = excluded.entry",
+          e.seq % JOURNAL_SIZE,
+          e.seq,
+          new Uint8Array(packr.pack(e)),
+        ).rowsWritten;
+      }
+      rows += sql.exec("INSERT OR REPLACE INTO room (id, record, ops) VALUES (1, ?, ?)", new Uint8Array(packr.pack(record)), ops).rowsWritten;
       if (actions.length > 0) {
-        // Entries are numbered 1, 2, … over the match; this batch holds record.actions − len + 1 … record.actions.
-        sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", record.actions - actions.length + 1, new Uint8Array(packr.pack(actions)));
+        // Entries are numbered 1, 2, … over the match; the newest (record.pendingLog) stay in the record, so this
+        // batch holds the `len` entries before them.
+        const first = record.actions - record.pendingLog.length - actions.length + 1;
+        rows += sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", first, new Uint8Array(packr.pack(actions))).rowsWritten;
       }
     });
+    this.rowsWritten += rows;
+    return rows;
   }
 
-  /** The retained journal, oldest first; entries that fail validation end the list (a snapshot covers the rest). */
+  /** The retained journal (the last JOURNAL_SIZE seqs), oldest first; entries that fail validation end the list (a snapshot covers the rest). */
   journal(): JournalEntry[] {
+    if (!this.ready) return [];
+    const sql = this.storage.sql;
+    const rows = [
+      ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal").toArray(),
+      ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal_ring").toArray(),
+    ].sort((a, b) => a.seq - b.seq);
+    const newest = rows.at(-1)?.seq ?? 0;
     const out: JournalEntry[] = [];
-    if (!this.ready) return out;
-    for (const row of this.storage.sql.exec<{ entry: ArrayBuffer }>("SELECT entry FROM journal ORDER BY seq").toArray()) {
+    for (const row of rows) {
+      if (row.seq <= newest - JOURNAL_SIZE) continue;
       let raw: unknown;
       try {
         raw = unpackr.unpack(new Uint8Array(row.entry));
@@ -124,9 +153,9 @@ export class RoomStorage {
   useTicket(jti: string, exp: number, nowSeconds: number): boolean {
     if (!this.ready) this.createTables();
     const sql = this.storage.sql;
-    sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds);
+    this.rowsWritten += sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds).rowsWritten;
     if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;
-    sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp);
+    this.rowsWritten += sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp).rowsWritten;
     return true;
   }
 }
