@@ -17,7 +17,7 @@ export interface OpsCounters {
   messages: number;
   /** Frames from sockets the room had already closed (policy, replaced, timed out): dropped unread. */
   droppedFrames: number;
-  /** Rows written by earlier instances, from the stored counters (a stored total lags its own save's rows). */
+  /** Rows written by earlier instances, from the stored counters. */
   rowsBefore: number;
   /** Awake time of earlier instances (ms), from the stored counters. */
   awakeMsBefore: number;
@@ -47,16 +47,17 @@ export function newOpsCounters(): OpsCounters {
 }
 
 /**
- * One storage transaction, counted before it is written (its counters go in the same row).
+ * One storage transaction, counted as it is written (its counters go in the same row, last).
  * `instanceRows` is what SQLite reported for this instance so far (RoomStorage counts every cursor,
  * tickets and rating reports included); `rowsWritten` adds the earlier instances' total.
  */
-export function countSave(ops: OpsCounters, instanceRows: number): void {
+export function countSave(ops: OpsCounters, instanceRows: number): OpsCounters {
   ops.storageWrites += 1;
   ops.rowsWritten = ops.rowsBefore + instanceRows;
+  return ops;
 }
 
-/** The counters to store with the record (call after countSave: the save counts itself, its rows from the next save on). */
+/** The counters to store with the record (after countSave, so the save counts itself). */
 export function storedOps(ops: OpsCounters): string {
   const stored: Stored = {
     alarmWrites: ops.alarmWrites,

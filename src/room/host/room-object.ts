@@ -109,8 +109,7 @@ export class RoomHost extends DurableObject<unknown> {
     const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
     const record = newRecord(matchId, resolved.settings, creator, secret, now, retentionMs(this.retention));
     this.core = new RoomCore(game, record);
-    countSave(this.ops, this.store.rowsWritten);
-    this.store.save(record, [], [], storedOps(this.ops));
+    this.store.save(record, [], [], (rows) => storedOps(countSave(this.ops, rows)));
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
     this.directory.note(this.core, now);
@@ -344,8 +343,7 @@ export class RoomHost extends DurableObject<unknown> {
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
-      countSave(this.ops, this.store.rowsWritten);
-      this.store.save(core.record, fx.actions, fx.journal, storedOps(this.ops));
+      this.store.save(core.record, fx.actions, fx.journal, (rows) => storedOps(countSave(this.ops, rows)));
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }

@@ -31,6 +31,11 @@ export class RoomStorage {
     if (this.ready) this.createTables();
   }
 
+  /** Create the tables now if no write did yet (the first write does it anyway; tests count rows from here). */
+  ensureTables(): void {
+    if (!this.ready) this.createTables();
+  }
+
   private createTables(): void {
     const sql = this.storage.sql;
     this.ready = true;
@@ -80,8 +85,13 @@ export class RoomStorage {
     return { ok: true, record: parsed.data, ops };
   }
 
-  /** Write the record (and the host's counters, same row), append action-log and journal entries, atomically. Returns the rows this write wrote, as SQLite counted them. */
-  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: string | null = null): number {
+  /**
+   * Write the record (and the host's counters, same row), append action-log and journal entries,
+   * atomically. Returns the rows this write wrote, as SQLite counted them. `ops` builds the counters'
+   * text from this instance's row total including this write (the record row, written last, is one
+   * row), so stored counters never lag their own save.
+   */
+  save(record: RoomRecord, actions: readonly ActionEntry[], journal: readonly JournalEntry[], ops: ((instanceRows: number) => string) | null = null): number {
     if (!this.ready) this.createTables();
     let rows = 0;
     this.storage.transactionSync(() => {
@@ -94,13 +104,14 @@ export class RoomStorage {
           new Uint8Array(packr.pack(e)),
         ).rowsWritten;
       }
-      rows += sql.exec("INSERT OR REPLACE INTO room (id, record, ops) VALUES (1, ?, ?)", new Uint8Array(packr.pack(record)), ops).rowsWritten;
       if (actions.length > 0) {
         // Entries are numbered 1, 2, … over the match; the newest (record.pendingLog) stay in the record, so this
         // batch holds the `len` entries before them.
         const first = record.actions - record.pendingLog.length - actions.length + 1;
         rows += sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", first, new Uint8Array(packr.pack(actions))).rowsWritten;
       }
+      const opsText = ops ? ops(this.rowsWritten + rows + 1) : null;
+      rows += sql.exec("INSERT OR REPLACE INTO room (id, record, ops) VALUES (1, ?, ?)", new Uint8Array(packr.pack(record)), opsText).rowsWritten;
     });
     this.rowsWritten += rows;
     return rows;
