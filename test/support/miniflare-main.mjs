@@ -22,6 +22,8 @@ const fullOptions = () => ({
 });
 const mf = new Miniflare(fullOptions());
 const url = await mf.ready;
+// With unsafeDirectSockets, the worker's own socket (no miniflare entry worker in front) is printed first.
+if (options.unsafeDirectSockets) process.stdout.write(`EDGEROOM_DIRECT ${(await mf.unsafeGetDirectURL()).origin}\n`);
 process.stdout.write(`EDGEROOM_READY ${url.origin}\n`);
 
 let reloads = 0;
