@@ -141,6 +141,7 @@ async function c4Match(stack: FaultStack, i: number, cuts: number, seed: number)
     if (rec) log.push(rec);
     else noops++;
   }
+  process.stderr.write(`connect four match ${i}: ${log.length} cuts\n`);
   chaosDone = true;
   await playing;
   const check = await verifyMatch(stack, m);
@@ -168,13 +169,14 @@ async function runnerRaces(stack: FaultStack, i: number, cuts: number, seed: num
   const rng = new Rng(mixSeed(seed, 500 + i));
   for (let race = 0; out.cuts.length < cuts; race++) {
     const guests = await Promise.all([0, 1, 2].map((k) => stack.api.guest(`soak-run-${i}-${race}-${k}`)));
-    const matchId = await stack.api.createMatch(guests[0]!.token, { game: "runner", mode: "pvp", seats: 3, options: { durationSeconds: 60 } });
+    const matchId = await stack.api.createMatch(guests[0]!.token, { game: "runner", mode: "pvp", seats: 3, options: { durationSeconds: 40 } });
     const clients = await Promise.all(guests.map((g, k) => FaultClient.open({ stack, label: `run${i}.${race}/${k}`, token: g.token, matchId, seed: mixSeed(seed, 600 + i * 97 + race * 3 + k) })));
     clients.forEach((c, k) => c.proxy.setLink(LINKS[(i + k) % LINKS.length]!));
     const sends: RaceSend[][] = clients.map(() => []);
+    const seen = clients.map(() => raceSeen());
     const nextInput = new Map<FaultClient, { before?: () => void; after?: () => void; settled?: (o: InputOutcome) => void }>();
     clients.forEach((c, k) =>
-      raceBot(c, () => c.seat, raceSeen(), sends[k]!, {
+      raceBot(c, () => c.seat, seen[k]!, sends[k]!, {
         beforeSend: () => nextInput.get(c)?.before?.(),
         afterSend: (_tick, outcome) => {
           const h = nextInput.get(c);
@@ -189,17 +191,33 @@ async function runnerRaces(stack: FaultStack, i: number, cuts: number, seed: num
     void finished.then(() => (over = true));
     await Promise.all(clients.map((c) => c.untilRoom((r) => r.status === "playing")));
     while (!over && out.cuts.length < cuts) {
-      const victim = clients[rng.int(3)]!;
-      // Wait until the victim has sent a few more inputs (or the race ended).
-      const target = sends[clients.indexOf(victim)]!.length + 1 + rng.int(4);
-      await Promise.race([finished, new Promise<void>((r) => { const off = victim.client.on("snap", () => { if (sends[clients.indexOf(victim)]!.length >= target) { off(); r(); } }); })]);
-      if (over) break;
-      const standing = victim.client.state.status === "open";
-      if (!standing) continue;
+      // Only a standing runner sends inputs; once fewer than two stand, the race is as good as over.
+      const standing = clients.filter((_, k) => seen[k]!.standing);
+      if (standing.length < 2) {
+        await finished;
+        break;
+      }
+      const victim = standing[rng.int(standing.length)]!;
+      const k = clients.indexOf(victim);
+      // Wait until the victim has sent 1–4 more inputs (or fell, or the race ended).
+      const target = sends[k]!.length + 1 + rng.int(4);
+      await Promise.race([
+        finished,
+        new Promise<void>((r) => {
+          const off = victim.client.on("snap", () => {
+            if (sends[k]!.length >= target || !seen[k]!.standing) {
+              off();
+              r();
+            }
+          });
+        }),
+      ]);
+      if (over || !seen[k]!.standing || victim.client.state.status !== "open") continue;
       const rec = await Promise.race([cutOne("runner", victim, rng, (hooks) => void nextInput.set(victim, hooks)), finished.then(() => null)]);
       if (rec) out.cuts.push(rec);
       else if (!over) out.noops++;
     }
+    process.stderr.write(`runner lane ${i}: race ${race + 1} done, ${out.cuts.length}/${cuts} cuts\n`);
     await finished;
     const outcomes = await Promise.all(sends.map((s) => Promise.all(s.map((x) => x.outcome))));
     const replay = (await (await stack.fetch(`${stack.base}/api/matches/${matchId}/replay`, { method: "GET", headers: {}, body: undefined as unknown as string })).json()) as {

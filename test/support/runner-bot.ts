@@ -9,13 +9,15 @@ import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../.
 import { now, type FaultClient } from "./fault-harness";
 
 export interface RaceSeen {
+  /** Whether the player's runner was standing in the last snapshot (a knocked-out runner sends nothing more). */
+  standing: boolean;
   snaps: Array<{ t: number; tick: number }>;
   welcomes: Array<{ t: number; tick: number }>;
   held: Array<{ t: number; tick: number }>;
   resuming: Array<{ t: number; tick: number; at: number }>;
 }
 
-export const raceSeen = (): RaceSeen => ({ snaps: [], welcomes: [], held: [], resuming: [] });
+export const raceSeen = (): RaceSeen => ({ standing: true, snaps: [], welcomes: [], held: [], resuming: [] });
 
 export interface RaceSend {
   readonly tick: number;
@@ -50,6 +52,7 @@ export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, send
     if (!stream.values) return;
     const frame: RunnerFrame = decodeQuantized(stream.values);
     const me = frame.players[seat()];
+    seen.standing = !!me && me.standing && frame.phase !== "over";
     if (!me || !me.standing || frame.phase === "over") return;
     const send = (tick: number, input: { jump?: boolean; duck?: boolean }) => {
       hooks.beforeSend?.(tick);
