@@ -57,8 +57,8 @@ async function evictionRun(kind: "keep" | "close", count: number, seed: number) 
     const acked: Array<{ seat: number; id: number }> = [];
     while (f.evictions < count) {
       const seat = state.turn;
-      if (seat === null) break;
       const legal = [0, 1, 2, 3, 4, 5, 6].filter((c) => dropDisc(state, seat, c).ok);
+      if (legal.length === 0) break; // the round is over (won or drawn): next match
       const column = legal[rng.int(legal.length)]!;
       const next = dropDisc(state, seat, column);
       if (!next.ok) throw new Error("illegal move chosen");
