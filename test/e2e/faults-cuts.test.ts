@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { InputOutcome } from "../../src/client/internal";
 import { Rng, mixSeed } from "../../src/games/rng";
 import { connectFour } from "../../src/games/connect-four";
 import { verifyReplay } from "../../src/replay/verify";
@@ -60,6 +61,8 @@ interface CutLog {
   reconnectMs: number;
   /** The last attempt alone: from the SDK's "connecting" (backoff over) to "open" (ticket, upgrade, welcome). */
   attemptMs: number;
+  /** Upstream cuts: the room answered the re-sent move as new (it never had the torn frame whole). */
+  tornAtRoom: boolean | null;
   /** Socket attempts the victim needed to get back. */
   attempts: number;
   welcome: string;
@@ -84,6 +87,7 @@ async function cutOnce(m: C4Match, matchNo: number, n: number, rng: Rng): Promis
   const attemptsBefore = victim.attempts.length;
   const reopened = victim.nextOpen();
   let report: CutReport | null = null;
+  let moveOutcome: Promise<InputOutcome> | null = null;
   let at: number;
   switch (kind) {
     case "mid-down":
@@ -95,7 +99,11 @@ async function cutOnce(m: C4Match, matchNo: number, n: number, rng: Rng): Promis
       let armed: Promise<CutReport | null> = Promise.resolve(null);
       const direction = kind === "mid-up@move" ? "up" : "down";
       // Upstream: armed before the move is sent, so its frame is the one cut. Downstream: right after, so the update or ack it produces is.
-      await m.onNextMove(victim, direction === "up" ? { before: () => void (armed = conn.cutMidFrame("up")) } : { after: () => void (armed = conn.cutMidFrame("down")) });
+      // The room's own verdict on an upstream cut: the SDK re-sends the move on the new connection, and the
+      // room answers it as new (not `dup`) only if the torn frame never reached it whole.
+      let settled: (o: InputOutcome) => void = () => {};
+      moveOutcome = new Promise<InputOutcome>((r) => (settled = r));
+      await m.onNextMove(victim, direction === "up" ? { before: () => void (armed = conn.cutMidFrame("up")), settled } : { after: () => void (armed = conn.cutMidFrame("down")) });
       report = await armed;
       at = now();
       break;
@@ -114,6 +122,11 @@ async function cutOnce(m: C4Match, matchNo: number, n: number, rng: Rng): Promis
   }
   if (kind.startsWith("mid") && report === null) return null;
   const openedAt = await reopened;
+  let tornAtRoom: boolean | null = null;
+  if (kind === "mid-up@move" && moveOutcome) {
+    const o: InputOutcome = await moveOutcome;
+    tornAtRoom = !(o.kind === "ack" && o.dup);
+  }
   const connectingAt = victim.states.filter((x) => x.state.status === "connecting" && x.t <= openedAt).at(-1)?.t ?? at;
   return {
     n,
@@ -121,6 +134,7 @@ async function cutOnce(m: C4Match, matchNo: number, n: number, rng: Rng): Promis
     victim: victim.label,
     kind,
     cut: report ? { direction: report.direction, frameOffset: report.frameOffset, frameLength: report.frameLength } : null,
+    tornAtRoom,
     reconnectMs: openedAt - at,
     attemptMs: openedAt - connectingAt,
     attempts: victim.attempts.length - attemptsBefore,
@@ -171,6 +185,7 @@ describe("fault injection: connection cuts during play", () => {
     const duplicated = checks.reduce((n, c) => n + c.duplicated, 0);
     const midFrame = log.filter((c) => c.kind.startsWith("mid")).length;
     const upCuts = log.filter((c) => c.cut?.direction === "up").length;
+    const tornAtRoom = log.filter((c) => c.tornAtRoom === true).length;
     const attempts = log.reduce((n, c) => n + c.attempts, 0);
     // The seq log sees only applied updates: the SDK drops a re-sent one silently, counting it here.
     const duplicateUpdates = players.reduce((n, p) => n + p.client.stats.duplicateUpdates, 0);
@@ -183,6 +198,7 @@ describe("fault injection: connection cuts during play", () => {
       ["  links (one per match)", LINKS.slice(0, MATCHES).map((l) => l.name).join("; ")],
       ["  by kind", [...byKind].map(([k, v]) => `${k} ${v}`).join(", ")],
       ["  mid-frame / upstream", `${midFrame} / ${upCuts}`],
+      ["  upstream cuts the room confirmed torn (re-sent move not dup)", tornAtRoom],
       ["  armed cuts that found nothing", noops],
       ["rounds played (rematches)", `${checks.reduce((n, c) => n + c.rounds, 0)} (${runs.reduce((n, r) => n + r.m.rematches, 0)})`],
       ["moves acknowledged", acked],
@@ -205,9 +221,19 @@ describe("fault injection: connection cuts during play", () => {
     expect(log).toHaveLength(MATCHES * CUTS_PER_MATCH);
     expect(midFrame).toBeGreaterThanOrEqual(log.length * 0.3);
     expect(upCuts).toBeGreaterThan(0);
+    // Mid-frame as the room received it: every upstream cut tore the move's frame before the room had it whole.
+    expect(tornAtRoom).toBe(upCuts);
     expect(lost).toBe(0);
     expect(duplicated).toBe(0);
     expect(duplicateUpdates).toBe(0);
+    // The printed counts the docs quote are promises too: moves acknowledged, ack lost and answered
+    // `dup` on the re-send, rounds, updates applied, one socket attempt per cut, armed cuts that found nothing.
+    expect(acked).toBeGreaterThanOrEqual(log.length);
+    expect(dupAcks).toBeGreaterThanOrEqual(20);
+    expect(checks.reduce((n, c) => n + c.rounds, 0)).toBeGreaterThanOrEqual(MATCHES);
+    expect(audits.reduce((n, [, a]) => n + a.applied, 0)).toBeGreaterThanOrEqual(acked);
+    expect(attempts).toBe(log.length);
+    expect(noops).toBe(0);
     for (const c of checks) {
       expect(c.verification.ok).toBe(true);
       expect(c.roundHashMismatches).toBe(0);

@@ -223,6 +223,14 @@ describe("fault injection: the server killed and restarted", () => {
       ["peak ticket requests in any 1 s", peakPerWindow(tickets)],
     ]);
 
+    // The printed peaks, bounded by the suite's backoff (SUITE_BACKOFF: base 250 ms, cap 2 s, full jitter).
+    // Sockets: none while the server is down (every ticket request fails first), then one per client.
+    expect(attempts).toHaveLength(survivors.length);
+    expect(peakPerWindow(attempts)).toBeLessThanOrEqual(survivors.length);
+    // Tickets while down: one client's retry windows are 250, 500, 1000, then 2000 ms; the first two fit in a
+    // second, the 1 s window at most once, and 2 s windows (mean delay 1 s) about twice in any second: at most
+    // about 5 per client per second on average, so 5 per client bounds the crowd's peak.
+    expect(peakPerWindow(tickets)).toBeLessThanOrEqual(5 * survivors.length);
     // Every client is back and resumed by replay (players and spectators), and every room still plays.
     for (const c of survivors) expect(c.client.state.status, c.label).toBe("open");
     expect(crowd.map((c) => `${c.label} ${c.welcomes.at(-1)?.frame.resume.status}`)).toEqual(crowd.map((c) => `${c.label} replayed`));

@@ -11,74 +11,14 @@
  * Run alone: npx vitest run --project e2e test/e2e/faults-runner  (seed: EDGEROOM_FAULT_SEED)
  */
 import { describe, expect, it } from "vitest";
-import { SnapshotStream, type InputOutcome } from "../../src/client/internal";
-import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../../src/games/runner";
+import type { InputOutcome } from "../../src/client/internal";
 import { mixSeed } from "../../src/games/rng";
-import { FaultClient, faultSeed, now, printTable, useFaultStack } from "../support/fault-harness";
+import { faultSeed, now, printTable, useFaultStack } from "../support/fault-harness";
+import { raceBot, raceSeen, type RaceSeen, type RaceSend } from "../support/runner-bot";
 
 const SEED = faultSeed();
 const suite = useFaultStack("faults-runner", SEED);
 const KILLS = 3;
-
-interface Seen {
-  snaps: Array<{ t: number; tick: number }>;
-  welcomes: Array<{ t: number; tick: number }>;
-  held: Array<{ t: number; tick: number }>;
-  resuming: Array<{ t: number; tick: number; at: number }>;
-}
-
-/**
- * A scripted runner over the SDK: it rebuilds the race from `snap` frames and, for the next obstacle,
- * sends the button change stamped with the exact tick it is meant for (a jump centred on a low
- * obstacle, a duck held through a high one).
- */
-function raceBot(c: FaultClient, seat: () => number, seen: Seen, sends: Array<Promise<InputOutcome>>): void {
-  const stream = new SnapshotStream();
-  let planned = -1;
-  let plannedDuck = -1;
-  c.client.on("welcome", (w) => {
-    stream.reset();
-    const view = w.frame.room.view as { tick?: number } | null;
-    seen.welcomes.push({ t: now(), tick: view?.tick ?? -1 });
-  });
-  c.client.on("update", (u) => {
-    for (const e of u.events) {
-      if (e.type === "raceHeld") seen.held.push({ t: now(), tick: Number(e["tick"]) });
-      if (e.type === "raceResuming") seen.resuming.push({ t: now(), tick: Number(e["tick"]), at: Number(e["at"]) });
-    }
-  });
-  c.client.on("snap", (snap) => {
-    stream.apply(snap);
-    seen.snaps.push({ t: now(), tick: snap.tick });
-    if (!stream.values) return;
-    const frame: RunnerFrame = decodeQuantized(stream.values);
-    const me = frame.players[seat()];
-    if (!me || !me.standing || frame.phase === "over") return;
-    const send = (tick: number, input: { jump?: boolean; duck?: boolean }) => sends.push(c.send({ tick, ...input }));
-    // A button-less input (it changes nothing) on every fourth snapshot, countdown and holds included:
-    // a steady stream of inputs in flight whenever the runtime is killed, for the lost/doubled count.
-    if (snap.tick % 12 === 0) send(frame.tick + 3, {});
-    if (frame.phase !== "racing") return;
-    const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
-    if (!next) return;
-    const gap = next.x - (me.x + PLAYER_WIDTH);
-    const speed = Math.max(1, frame.speed);
-    if (next.kind === "low") {
-      if (me.duckHeld) send(frame.tick + 1, { duck: false });
-      const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
-      const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
-      // Planned up to 24 ticks (400 ms) ahead and stamped for the exact tick, so a slow event loop on a
-      // loaded machine still gets the jump in on time.
-      if (at - frame.tick <= 24 && planned < next.x) {
-        planned = next.x;
-        send(at, { jump: true });
-      }
-    } else if (!me.duckHeld && plannedDuck < next.x && gap <= 24 * speed) {
-      plannedDuck = next.x;
-      send(frame.tick + Math.max(1, Math.min(24, Math.floor((gap - 4 * speed) / speed))), { duck: true });
-    }
-  });
-}
 
 describe("fault injection: the runtime killed mid-race", () => {
   it("never simulates a tick while its players cannot send, and loses or doubles no input", async () => {
@@ -87,8 +27,8 @@ describe("fault injection: the runtime killed mid-race", () => {
     // can stall its event loop past a jump) does not end it before the last kill.
     const guests = [await stack.api.guest("Runner A"), await stack.api.guest("Runner B"), await stack.api.guest("Runner C")];
     const matchId = await stack.api.createMatch(guests[0]!.token, { game: "runner", mode: "pvp", seats: 3, options: { durationSeconds: 30 } });
-    const seen = guests.map((): Seen => ({ snaps: [], welcomes: [], held: [], resuming: [] }));
-    const sends: Array<Promise<InputOutcome>>[] = guests.map(() => []);
+    const seen = guests.map(raceSeen);
+    const sends: RaceSend[][] = guests.map(() => []);
     const clients = await Promise.all(guests.map((g, i) => suite.open(`runner-${i}`, g.token, matchId, 700 + i)));
     clients.forEach((c, i) => raceBot(c, () => c.seat, seen[i]!, sends[i]!));
     // Acknowledged-and-durable: an admitted input counts only once a snapshot's ack covered it (the SDK's 'durable' event).
@@ -135,11 +75,11 @@ describe("fault injection: the runtime killed mid-race", () => {
     await Promise.all(clients.map((c) => c.untilRoom((r) => r.status === "finished")));
     // Every planned kill happened mid-race (the scripted players survive long enough).
     expect(kills).toHaveLength(KILLS);
-    const outcomes = await Promise.all(sends.map((s) => Promise.all(s)));
+    const outcomes: InputOutcome[][] = await Promise.all(sends.map((s) => Promise.all(s.map((x) => x.outcome))));
 
     const rows: Array<[string, string | number]> = [];
     kills.forEach((kill, k) => {
-      const after = (s: Seen) => ({
+      const after = (s: RaceSeen) => ({
         welcome: s.welcomes.find((w) => w.t > kill.killAt),
         held: s.held.find((h) => h.t > kill.killAt),
         resuming: s.resuming.find((r) => r.t > kill.killAt),

@@ -7,6 +7,7 @@
  * compares what the clients were told (acknowledged inputs) with what the
  * server recorded (the replay document) and with the server's state hash.
  */
+import type { InputOutcome } from "../../src/client/internal";
 import { appGames } from "./app-games";
 import { createState, dropDisc, type C4State } from "../../src/games/connect-four/rules";
 import { Rng } from "../../src/games/rng";
@@ -40,6 +41,8 @@ export const quickWin: Strategy = (room, p) => (c4View(room).firstSeat === p.sea
 interface SendHook {
   before?: () => void;
   after?: () => void;
+  /** With the move's outcome, once the SDK settled it (the soak reads the room's verdict on a cut move from it). */
+  settled?: (outcome: InputOutcome) => void;
 }
 
 export class C4Match {
@@ -94,6 +97,7 @@ export class C4Match {
     return new Promise((resolve) => {
       this.hooks.set(player, {
         before: hook.before,
+        settled: hook.settled,
         after: () => {
           hook.after?.();
           resolve();
@@ -131,6 +135,7 @@ export class C4Match {
       const pending = p.send({ type: "dropDisc", column });
       hook?.after?.();
       const o = await pending;
+      hook?.settled?.(o);
       if (o.ok && o.kind === "ack") {
         this.acked.push({ player: p.label, seat: p.seat, id: o.id, seq: o.seq, dup: o.dup, column, round: room.round, firstSeat: view.firstSeat });
         this.movesAcked++;

@@ -115,6 +115,13 @@ export class FaultStack {
     return { readyAt: now(), readyWall: Date.now() };
   }
 
+  /** Reload the worker in place (a code reload, as `wrangler dev` does on a file change) and point every proxy at it. */
+  async reload(): Promise<{ readyAt: number }> {
+    await this.server.reload();
+    for (const p of this.proxies) p.retarget({ host: "127.0.0.1", port: this.server.port });
+    return { readyAt: now() };
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

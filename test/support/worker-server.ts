@@ -40,6 +40,12 @@ export const HARNESS_LIMITS = Object.fromEntries(
 export interface WorkerServer extends DevServer {
   /** pid of the miniflare process; workerd runs among its children. */
   readonly pid: number;
+  /**
+   * Reload the worker in place (miniflare's setOptions, the bundle re-read from disk: what `wrangler dev`
+   * does on a file change): every socket drops, in-memory state is gone, persisted state stays. Resolves
+   * once it answers again; `base` and `port` then name where.
+   */
+  reload(): Promise<void>;
 }
 
 export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServer> {
@@ -73,10 +79,22 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
   });
   const output = collectOutput(child, opts.outputLimit ?? Infinity);
   const untilOutput = output.until;
-  const base = await ready(child, untilOutput, output.text, opts.timeoutMs ?? 60_000);
+  let base = await ready(child, untilOutput, output.text, opts.timeoutMs ?? 60_000);
+  let reloads = 0;
   return {
-    base,
-    port: Number(new URL(base).port),
+    get base() {
+      return base;
+    },
+    get port() {
+      return Number(new URL(base).port);
+    },
+    async reload() {
+      const n = ++reloads;
+      const line = new RegExp(`^EDGEROOM_RELOADED ${n} (\\S+)$`, "m");
+      if (child.pid) process.kill(child.pid, "SIGUSR2");
+      await untilOutput((o) => line.test(o));
+      base = line.exec(output.text())?.[1] ?? base;
+    },
     persistDir,
     pid: child.pid ?? -1,
     output: output.text,

@@ -1,0 +1,122 @@
+/**
+ * A scripted runner player over the SDK, shared by the runner fault test and `npm run soak`: it
+ * rebuilds the race from `snap` frames and, for the next obstacle, sends the button change stamped
+ * with the exact tick it is meant for (a jump centred on a low obstacle, a duck held through a high
+ * one), plus a button-less input on every fourth snapshot so inputs are always in flight.
+ */
+import { SnapshotStream, type InputOutcome } from "../../src/client/internal";
+import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../../src/games/runner";
+import { now, type FaultClient } from "./fault-harness";
+
+export interface RaceSeen {
+  /** Whether the player's runner was standing in the last snapshot (a knocked-out runner sends nothing more). */
+  standing: boolean;
+  snaps: Array<{ t: number; tick: number }>;
+  welcomes: Array<{ t: number; tick: number }>;
+  held: Array<{ t: number; tick: number }>;
+  resuming: Array<{ t: number; tick: number; at: number }>;
+}
+
+export const raceSeen = (): RaceSeen => ({ standing: true, snaps: [], welcomes: [], held: [], resuming: [] });
+
+export interface RaceSend {
+  readonly tick: number;
+  readonly outcome: Promise<InputOutcome>;
+}
+
+export interface RaceBotHooks {
+  /** Called right before each send (a fault can be armed there); the argument is the stamped tick. */
+  beforeSend?: (tick: number) => void;
+  /** Called right after each send was handed to the SDK. */
+  afterSend?: (tick: number, outcome: Promise<InputOutcome>) => void;
+}
+
+export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, sends: RaceSend[], hooks: RaceBotHooks = {}): void {
+  const stream = new SnapshotStream();
+  let planned = -1;
+  let plannedDuck = -1;
+  c.client.on("welcome", (w) => {
+    stream.reset();
+    const view = w.frame.room.view as { tick?: number } | null;
+    seen.welcomes.push({ t: now(), tick: view?.tick ?? -1 });
+  });
+  c.client.on("update", (u) => {
+    for (const e of u.events) {
+      if (e.type === "raceHeld") seen.held.push({ t: now(), tick: Number(e["tick"]) });
+      if (e.type === "raceResuming") seen.resuming.push({ t: now(), tick: Number(e["tick"]), at: Number(e["at"]) });
+    }
+  });
+  c.client.on("snap", (snap) => {
+    stream.apply(snap);
+    seen.snaps.push({ t: now(), tick: snap.tick });
+    if (!stream.values) return;
+    const frame: RunnerFrame = decodeQuantized(stream.values);
+    const me = frame.players[seat()];
+    seen.standing = !!me && me.standing && frame.phase !== "over";
+    if (!me || !me.standing || frame.phase === "over") return;
+    const send = (tick: number, input: { jump?: boolean; duck?: boolean }) => {
+      hooks.beforeSend?.(tick);
+      const outcome = c.send({ tick, ...input });
+      sends.push({ tick, outcome });
+      hooks.afterSend?.(tick, outcome);
+    };
+    // A button-less input (it changes nothing) on every fourth snapshot, countdown and holds included:
+    // a steady stream of inputs in flight whenever a fault strikes, for the lost/doubled count.
+    if (snap.tick % 12 === 0) send(frame.tick + 3, {});
+    if (frame.phase !== "racing") return;
+    const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
+    if (!next) return;
+    const gap = next.x - (me.x + PLAYER_WIDTH);
+    const speed = Math.max(1, frame.speed);
+    if (next.kind === "low") {
+      if (me.duckHeld) send(frame.tick + 1, { duck: false });
+      const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
+      const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
+      // Planned up to 24 ticks (400 ms) ahead and stamped for the exact tick, so a slow event loop on a
+      // loaded machine still gets the jump in on time.
+      if (at - frame.tick <= 24 && planned < next.x) {
+        planned = next.x;
+        send(at, { jump: true });
+      }
+    } else if (!me.duckHeld && plannedDuck < next.x && gap <= 24 * speed) {
+      plannedDuck = next.x;
+      send(frame.tick + Math.max(1, Math.min(24, Math.floor((gap - 4 * speed) / speed))), { duck: true });
+    }
+  });
+}
+
+/** What the replay says about one player's inputs, against the SDK's own outcomes (its notion of acknowledged). */
+export interface InputAudit {
+  acked: number;
+  dups: number;
+  refused: number;
+  lost: number;
+  doubled: number;
+  /** Inputs in the replay that the SDK never reported acknowledged. */
+  unacked: number;
+  /** Refusal kinds/codes seen. */
+  refusals: string[];
+}
+
+export function auditInputs(outcomes: readonly InputOutcome[], applied: ReadonlyArray<number | null | undefined>): InputAudit {
+  const a: InputAudit = { acked: 0, dups: 0, refused: 0, lost: 0, doubled: 0, unacked: 0, refusals: [] };
+  const ackedIds = new Set<number>();
+  for (const o of outcomes) {
+    const times = applied.filter((id) => id === o.id).length;
+    if (o.kind === "closed") continue; // the client closed for good: it may or may not have been applied
+    if (o.kind !== "ack") {
+      a.refused += 1;
+      a.refusals.push(o.kind === "gameError" ? o.code : o.kind);
+      // A refused input must not have been applied.
+      if (times > 0) a.doubled += times;
+      continue;
+    }
+    ackedIds.add(o.id);
+    a.acked += 1;
+    if (o.dup) a.dups += 1;
+    if (times === 0) a.lost += 1;
+    if (times > 1) a.doubled += times - 1;
+  }
+  a.unacked = applied.filter((id) => id === null || id === undefined || !ackedIds.has(id)).length;
+  return a;
+}
