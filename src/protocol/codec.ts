@@ -11,6 +11,7 @@ import { ErrorCode } from "./codes";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
 import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";
 import { ClientFrame, ServerFrame } from "./schemas";
+import { decodeSnapFrame, SNAP_TAG } from "./snap-codec";
 
 // Plain msgpack maps (no msgpackr records/extensions) so any msgpack library can speak the protocol.
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false, variableMapSize: true });
@@ -36,6 +37,14 @@ export function decodeClientFrame(data: ArrayBuffer | ArrayBufferView | string):
 
 /** Decode and validate one server frame received by a client. */
 export function decodeServerFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ServerFrame> {
+  // Real-time snapshots are binary, not msgpack (their first byte is one msgpack never uses).
+  if (typeof data !== "string") {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (bytes[0] === SNAP_TAG) {
+      if (bytes.byteLength > MAX_SERVER_FRAME_BYTES) return fail(ErrorCode.FRAME_TOO_LARGE, `Frame of ${bytes.byteLength} bytes exceeds the ${MAX_SERVER_FRAME_BYTES}-byte limit.`);
+      return decodeSnapFrame(bytes);
+    }
+  }
   return decodeWith(data, MAX_SERVER_FRAME_BYTES, ServerFrame, { maxDepth: 16, maxContainerLength: 65536, maxStringBytes: 65536, maxValues: 1 << 20 });
 }
 

@@ -20,6 +20,10 @@ export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
   lastSnap: number[] | null;
+  /** The array sent before `lastSnap` (the keyframe itself right after one): deltas extrapolate from the two. */
+  prevSnap: number[] | null;
+  /** The `ack` this connection last received in a snap header (-1 before any): the header repeats it only when it changed. */
+  snapAck: number;
   /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
   excess: number;
   /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
@@ -47,7 +51,7 @@ export interface ConnectRequest {
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, prevSnap: null, snapAck: -1, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

@@ -11,7 +11,7 @@
  * once settled; a re-sent id that is still buffered gets nothing now, its one
  * answer comes when it settles, to whichever connection holds the seat then.
  */
-import { deltaPairs, RoomErrorCode, type ClientFrame } from "../../protocol";
+import { RoomErrorCode, type ClientFrame } from "../../protocol";
 import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
 import { settleRealtime } from "./lifecycle";
@@ -172,21 +172,9 @@ export function holdRace(core: RoomOps, now: number): GameEvent[] {
 
 /**
  * Snapshots: a keyframe to each connection that has none yet, then deltas against what it already
- * has. `newOnly`: no step ran, so only connections without a keyframe get one.
+ * has, encoded once for all (snapshot-fanout.ts). `newOnly`: no step ran, so only connections
+ * without a keyframe get one.
  */
 export function sendSnapshots(core: RoomOps, newOnly = false): void {
-  const rt = core.rt;
-  if (!rt || core.record.game === null) return;
-  const state = core.record.game;
-  const tick = rt.spec.tick(state);
-  const perViewer = core.game.secrets !== undefined;
-  const shared = perViewer ? null : rt.spec.quantize(state, null);
-  for (const c of core.conns.all()) {
-    if (newOnly && c.lastSnap !== null) continue;
-    const q = shared ?? rt.spec.quantize(state, c.seat);
-    const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
-    const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-    core.send(c.connId, { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) });
-    c.lastSnap = q;
-  }
+  core.fanout.send(core, newOnly);
 }

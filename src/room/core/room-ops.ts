@@ -9,6 +9,7 @@ import type { ServerFrame } from "../../protocol";
 import type { Connections, LiveConn } from "./connections";
 import type { LogEntry } from "./effects";
 import type { FixedStep } from "./fixed-step";
+import type { SnapshotFanout } from "./snapshot-fanout";
 import type { Journal } from "./journal";
 import type { Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
@@ -22,13 +23,15 @@ export interface RoomState {
   readonly rt: FixedStep | null;
   /** Counters for benchmarks and cost modelling. */
   readonly metrics: { steps: number; droppedSteps: number; messages: number };
+  /** Real-time games: the snapshot encoder, shared by every connection (the last arrays broadcast). */
+  readonly fanout: SnapshotFanout;
   /** Real-time games: when the record is next written even if nothing else changed. */
   checkpointDueAt: number;
 }
 
 export interface RoomOutput {
-  /** A binary frame to one connection. */
-  send(conn: string, frame: ServerFrame): void;
+  /** A binary frame to one connection: a frame to encode, or bytes already encoded (snapshots, shared by many connections). */
+  send(conn: string, frame: ServerFrame | Uint8Array): void;
   /** A text frame (only the heartbeat "pong"). */
   sendText(conn: string, text: string): void;
   /** Close a connection (after the frames queued before it). */

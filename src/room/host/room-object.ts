@@ -296,7 +296,7 @@ export class RoomHost extends DurableObject<unknown> {
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }
-    for (const { conn, frame } of fx.frames) this.out.send(conn, encodeFrame(frame));
+    for (const { conn, frame } of fx.frames) this.out.send(conn, frame instanceof Uint8Array ? frame : encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);

@@ -1,0 +1,80 @@
+/**
+ * Real-time snapshots to every connection, encoded once per tick (binary `snap`, docs/protocol.md
+ * §14.2). A game without secrets quantises the state once; the room keeps the last two arrays it
+ * broadcast, and every connection whose own last two arrays are those very arrays (the usual case:
+ * it received every broadcast since its keyframe) gets the same delta body. Only the tiny
+ * per-connection header differs, and only when that seat's `ack` changed, so most ticks send one
+ * shared frame to everyone. Games with secrets (`secrets()`) quantise and encode per viewer.
+ */
+import { encodeDeltaBody, encodeKeyBody, encodeSnapFrame } from "../../protocol";
+import type { LiveConn } from "./connections";
+import type { RoomOps } from "./room-ops";
+
+/** What the room broadcast last (compared by reference with each connection's baseline). */
+export class SnapshotFanout {
+  private base: number[] | null = null;
+  private prev: number[] | null = null;
+
+  /** Send the snapshot of the current state: keyframes to connections without one, deltas to the rest. `newOnly`: keyframes only. */
+  send(core: RoomOps, newOnly: boolean): void {
+    const rt = core.rt;
+    const state = core.record.game;
+    if (!rt || state === null) return;
+    const tick = rt.spec.tick(state);
+    if (core.game.secrets !== undefined) {
+      for (const c of core.conns.all()) {
+        if (newOnly && c.lastSnap !== null) continue;
+        sendOne(core, c, tick, rt.spec.quantize(state, c.seat), null, null);
+      }
+      return;
+    }
+    const q = rt.spec.quantize(state, null);
+    let keyBody: Uint8Array | null = null;
+    let deltaBody: Uint8Array | null = null;
+    let sharedFrame: Uint8Array | null = null;
+    for (const c of core.conns.all()) {
+      if (newOnly && c.lastSnap !== null) continue;
+      const ack = ackOf(core, c);
+      if (c.lastSnap === null || c.lastSnap.length !== q.length) {
+        keyBody ??= encodeKeyBody(tick, q);
+        sendOne(core, c, tick, q, keyBody, ack);
+      } else if (c.lastSnap === this.base && c.prevSnap === this.prev && this.prev !== null) {
+        deltaBody ??= encodeDeltaBody(tick, this.prev, c.lastSnap, q);
+        if (ack === c.snapAck) {
+          // Nothing per-connection to say: everyone in this case gets the very same bytes.
+          sharedFrame ??= encodeSnapFrame(false, { ack: null, durable: null }, deltaBody);
+          core.send(c.connId, sharedFrame);
+          advanceConn(c, q, ack);
+        } else {
+          sendOne(core, c, tick, q, deltaBody, ack);
+        }
+      } else {
+        sendOne(core, c, tick, q, null, ack);
+      }
+    }
+    if (!newOnly) {
+      this.prev = this.base ?? q;
+      this.base = q;
+    }
+  }
+}
+
+function ackOf(core: RoomOps, c: LiveConn): number {
+  return c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
+}
+
+/** One connection's frame: `body` when already encoded for its case, else encoded for it alone. */
+function sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: Uint8Array | null, knownAck: number | null): void {
+  const ack = knownAck ?? ackOf(core, c);
+  const key = c.lastSnap === null || c.lastSnap.length !== q.length;
+  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.prevSnap ?? c.lastSnap ?? q, c.lastSnap ?? q, q));
+  core.send(c.connId, encodeSnapFrame(key, { ack: key || ack !== c.snapAck ? ack : null, durable: null }, b));
+  advanceConn(c, q, ack);
+}
+
+function advanceConn(c: LiveConn, q: number[], ack: number): void {
+  // After a keyframe both baselines are the keyframe (the first delta predicts "no change").
+  c.prevSnap = c.lastSnap === null || c.lastSnap.length !== q.length ? q : c.lastSnap;
+  c.lastSnap = q;
+  c.snapAck = ack;
+}
