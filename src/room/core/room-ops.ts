@@ -9,7 +9,6 @@ import type { ServerFrame } from "../../protocol";
 import type { Connections, LiveConn } from "./connections";
 import type { LogEntry } from "./effects";
 import type { FixedStep } from "./fixed-step";
-import type { SnapshotFanout } from "./snapshot-fanout";
 import type { Journal } from "./journal";
 import type { Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
@@ -24,7 +23,7 @@ export interface RoomState {
   /** Counters for benchmarks and cost modelling. */
   readonly metrics: { steps: number; droppedSteps: number; messages: number };
   /** Real-time games: the snapshot encoder, shared by every connection (the last arrays broadcast). */
-  readonly fanout: SnapshotFanout;
+  readonly fanout: SnapshotSender;
   /** Real-time games: when the record is next written even if nothing else changed. */
   checkpointDueAt: number;
 }
@@ -52,3 +51,8 @@ export interface RoomOutput {
 }
 
 export type RoomOps = RoomState & RoomOutput;
+
+/** Sends the real-time snapshots of the current state (snapshot-fanout.ts); declared here so the parts need not import it. */
+export interface SnapshotSender {
+  send(core: RoomOps, newOnly: boolean): void;
+}

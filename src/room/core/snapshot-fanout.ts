@@ -8,10 +8,10 @@
  */
 import { encodeDeltaBody, encodeKeyBody, encodeSnapFrame } from "../../protocol";
 import type { LiveConn } from "./connections";
-import type { RoomOps } from "./room-ops";
+import type { RoomOps, SnapshotSender } from "./room-ops";
 
 /** What the room broadcast last (compared by reference with each connection's baseline). */
-export class SnapshotFanout {
+export class SnapshotFanout implements SnapshotSender {
   private base: number[] | null = null;
   private prev: number[] | null = null;
 
