@@ -150,7 +150,7 @@ export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s:
 
 /**
  * Real-time games: the quantised state at `tick`, as decoded from the binary
- * `snap` frame (src/protocol/snap-codec.ts, docs/protocol.md §14.2; it is never
+ * `snap` frame (src/protocol/snap-codec.ts, docs/protocol.md §14, Snapshots; it is never
  * msgpack). `key` true: `d` is the whole array (sent first on every
  * connection); else `d` holds [index, residual, …] pairs against the linear
  * extrapolation 2·base − prev of the last two arrays received on this

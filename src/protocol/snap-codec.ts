@@ -1,5 +1,5 @@
 /**
- * The binary `snap` frame (docs/protocol.md §14.2): a real-time snapshot as a
+ * The binary `snap` frame (docs/protocol.md §14, Snapshots): a real-time snapshot as a
  * few bytes instead of a msgpack map.
  *
  *   byte 0   0xC1, a byte msgpack never uses, so a snapshot is never taken for a msgpack frame

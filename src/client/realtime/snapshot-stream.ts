@@ -4,7 +4,7 @@
  * The room sends every connection a keyframe first (`key: true`, `d` is the
  * whole array) and then deltas (`d` holds [index, residual, …] pairs: each
  * value is predicted as 2·base − prev from the last two arrays received, and
- * only the misses are sent; docs/protocol.md §14.2). The stream is ordered and
+ * only the misses are sent; docs/protocol.md §14, Snapshots). The stream is ordered and
  * reliable, so the baselines of a delta are always the last two snaps
  * received (both the keyframe right after one); the client only has to apply
  * them in order.

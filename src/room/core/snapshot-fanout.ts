@@ -1,6 +1,6 @@
 /**
  * Real-time snapshots to every connection, encoded once per tick (binary `snap`, docs/protocol.md
- * §14.2). A game without secrets quantises the state once; the room keeps the last two arrays it
+ * §14, Snapshots). A game without secrets quantises the state once; the room keeps the last two arrays it
  * broadcast, and every connection whose own last two arrays are those very arrays (the usual case:
  * it received every broadcast since its keyframe) gets the same delta body. Only the tiny
  * per-connection header differs, and only when that seat's `ack` changed, so most ticks send one
