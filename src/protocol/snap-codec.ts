@@ -10,11 +10,13 @@
  *   varint   tick
  *   keyframe: varint n, then n zigzag varints: the whole quantised array
  *   delta:    to the end of the frame, pairs (varint skip, zigzag varint residual): index =
- *             previous index + 1 + skip (the first index is skip), value = 2·base − prev + residual
+ *             previous index + 1 + skip (the first index is skip), value = prediction + residual
  *
- * The delta predicts every value by linear extrapolation of the receiver's last two arrays (`base`,
- * and `prev` before it; after a keyframe both are the keyframe) and sends only where the prediction
- * misses, so anything moving steadily (the tick, a distance run at constant speed) costs nothing.
+ * The delta predicts every value from the receiver's last three arrays (`base`, `prev` before it,
+ * `older` before that; after a keyframe all three are the keyframe): a value that moved by the same
+ * step twice keeps moving (2·base − prev), any other holds (base). Only the misses are sent, so a
+ * value moving steadily (the tick, a distance run at constant speed) or standing still costs
+ * nothing, and a value that jumps once (an obstacle appearing, a flag) is sent once.
  * The per-client part (the header) is tiny and separate so the body is encoded once per tick.
  * Varints are unsigned LEB128 (7 bits per byte, low first, high bit = more), at most 8 bytes;
  * zigzag maps 0, −1, 1, −2, … to 0, 1, 2, 3, ….
@@ -103,14 +105,18 @@ export function encodeKeyBody(tick: number, values: readonly number[]): Uint8Arr
   return scratch.take();
 }
 
-/** The shared body of a delta from a receiver whose last two arrays are `prev` and `base` (same length as `next`). */
-export function encodeDeltaBody(tick: number, prev: readonly number[], base: readonly number[], next: readonly number[]): Uint8Array {
+/** The prediction of one value from the receiver's last three (docs/protocol.md §14, Snapshots). */
+export function predictValue(older: number, prev: number, base: number): number {
+  return base - prev === prev - older ? 2 * base - prev : base;
+}
+
+/** The shared body of a delta from a receiver whose last three arrays are `older`, `prev` and `base` (same length as `next`). */
+export function encodeDeltaBody(tick: number, older: readonly number[], prev: readonly number[], base: readonly number[], next: readonly number[]): Uint8Array {
   scratch.reset();
   scratch.varint(tick);
   let last = -1;
   for (let i = 0; i < next.length; i++) {
-    const b = base[i] ?? 0;
-    const residual = (next[i] ?? 0) - (2 * b - (prev[i] ?? 0));
+    const residual = (next[i] ?? 0) - predictValue(older[i] ?? 0, prev[i] ?? 0, base[i] ?? 0);
     if (residual === 0) continue;
     scratch.varint(i - last - 1);
     scratch.zigzag(residual);
@@ -131,9 +137,9 @@ export function encodeSnapFrame(key: boolean, header: SnapHeader, body: Uint8Arr
 }
 
 /** Apply a decoded delta's residuals (client side): the new full array. */
-export function applySnapDelta(prev: readonly number[], base: readonly number[], pairs: readonly number[]): number[] {
+export function applySnapDelta(older: readonly number[], prev: readonly number[], base: readonly number[], pairs: readonly number[]): number[] {
   const out = new Array<number>(base.length);
-  for (let i = 0; i < base.length; i++) out[i] = 2 * (base[i] ?? 0) - (prev[i] ?? 0);
+  for (let i = 0; i < base.length; i++) out[i] = predictValue(older[i] ?? 0, prev[i] ?? 0, base[i] ?? 0);
   for (let i = 0; i + 1 < pairs.length; i += 2) {
     const at = pairs[i] ?? 0;
     out[at] = (out[at] ?? 0) + (pairs[i + 1] ?? 0);

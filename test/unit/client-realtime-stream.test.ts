@@ -32,18 +32,20 @@ function simulateMatch(seed: number, seats: number, durationSeconds: number, noi
 
 /**
  * What the room sends one connection, through the real binary codec: a keyframe first (and after
- * every reconnect), then deltas against the last two arrays sent; `ack` is `i` (so always present).
+ * every reconnect), then deltas against the last three arrays sent; `ack` is `i` (so always present).
  */
 function framesFor(snaps: readonly { tick: number; q: number[] }[], reconnectAt: ReadonlySet<number>): { frame: SnapLike & { ack: number }; reconnect: boolean }[] {
   let last: number[] | null = null;
   let prev: number[] | null = null;
+  let older: number[] | null = null;
   return snaps.map(({ tick, q }, i) => {
     const reconnect = reconnectAt.has(i);
     if (reconnect) last = null;
     const key = last === null || last.length !== q.length;
-    const body = key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, prev ?? q, last ?? q, q);
+    const body = key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, older ?? q, prev ?? q, last ?? q, q);
     const decoded = decodeSnapFrame(encodeSnapFrame(key, { ack: i, durable: null }, body));
     if (!decoded.ok) throw new Error(decoded.message);
+    older = key ? q : prev;
     prev = key ? q : last;
     last = q;
     return { frame: { ...decoded.value, ack: i }, reconnect };

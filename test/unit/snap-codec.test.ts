@@ -31,25 +31,37 @@ describe("binary snap frames", () => {
     );
   });
 
-  it("round-trips a delta: applied to the receiver's last two arrays it gives exactly the next one", () => {
-    const triple = fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...[0, 1, 2].map(() => fc.array(fc.integer({ min: -LIMIT, max: LIMIT }), { minLength: n, maxLength: n }))));
+  it("round-trips a delta: applied to the receiver's last three arrays it gives exactly the next one", () => {
+    const four = fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...[0, 1, 2, 3].map(() => fc.array(fc.integer({ min: -LIMIT, max: LIMIT }), { minLength: n, maxLength: n }))));
     fc.assert(
-      fc.property(triple, header, fc.nat(), ([prev, base, next], h, tick) => {
-        const decoded = decodeSnapFrame(encodeSnapFrame(false, h, encodeDeltaBody(tick, prev!, base!, next!)));
+      fc.property(four, header, fc.nat(), ([older, prev, base, next], h, tick) => {
+        const decoded = decodeSnapFrame(encodeSnapFrame(false, h, encodeDeltaBody(tick, older!, prev!, base!, next!)));
         if (!decoded.ok) throw new Error(decoded.message);
         expect(decoded.value).toMatchObject({ tick, key: false, ack: h.ack, durable: h.durable });
-        expect(applySnapDelta(prev!, base!, decoded.value.d)).toEqual(next);
+        expect(applySnapDelta(older!, prev!, base!, decoded.value.d)).toEqual(next);
       }),
     );
   });
 
-  it("sends nothing but the header and tick for values that move steadily (a distance at constant speed, a constant)", () => {
+  it("sends nothing but the header and tick for values that move steadily or stand still", () => {
+    const older = [70, 7, 0];
     const prev = [100, 7, 0];
     const base = [130, 7, 0];
     const next = [160, 7, 0];
-    const frame = encodeSnapFrame(false, { ack: null, durable: null }, encodeDeltaBody(300, prev, base, next));
+    const frame = encodeSnapFrame(false, { ack: null, durable: null }, encodeDeltaBody(300, older, prev, base, next));
     // tag, flags, tick 300 as a 2-byte varint: nothing else.
     expect(Array.from(frame)).toEqual([SNAP_TAG, 0, 0xac, 0x02]);
+  });
+
+  it("sends a value that jumps once (an entity appearing, a flag) once, and nothing while it then holds", () => {
+    const arrays = [[0], [0], [0], [5], [5], [5]];
+    const sent: number[][] = [];
+    for (let i = 3; i < arrays.length; i++) {
+      const decoded = decodeSnapFrame(encodeSnapFrame(false, { ack: null, durable: null }, encodeDeltaBody(i, arrays[i - 3]!, arrays[i - 2]!, arrays[i - 1]!, arrays[i]!)));
+      if (!decoded.ok) throw new Error(decoded.message);
+      sent.push(decoded.value.d);
+    }
+    expect(sent).toEqual([[0, 5], [], []]);
   });
 
   it("decodes the documented example bytes", () => {

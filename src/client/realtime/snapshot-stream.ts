@@ -3,10 +3,10 @@
  *
  * The room sends every connection a keyframe first (`key: true`, `d` is the
  * whole array) and then deltas (`d` holds [index, residual, …] pairs: each
- * value is predicted as 2·base − prev from the last two arrays received, and
- * only the misses are sent; docs/protocol.md §14, Snapshots). The stream is ordered and
- * reliable, so the baselines of a delta are always the last two snaps
- * received (both the keyframe right after one); the client only has to apply
+ * value is predicted from the last three arrays received, and only the misses
+ * are sent; docs/protocol.md §14, Snapshots). The stream is ordered and
+ * reliable, so the baselines of a delta are always the last three snaps
+ * received (all the keyframe right after one); the client only has to apply
  * them in order.
  *
  * A delta without a baseline (the stream was reset on a reconnect, or a
@@ -66,6 +66,7 @@ export interface SnapshotStreamOptions {
 export class SnapshotStream {
   private current: readonly number[] | null = null;
   private previous: readonly number[] | null = null;
+  private older: readonly number[] | null = null;
   private currentTick: number | null = null;
   private lastAck = 0;
   private counts = { keyframes: 0, deltas: 0, ignored: 0, rewinds: 0 };
@@ -80,20 +81,21 @@ export class SnapshotStream {
     if (frame.ack !== null) this.lastAck = frame.ack;
     if (frame.key) {
       const values = frame.d.slice();
-      return this.accept(frame, values, values, true);
+      return this.accept(frame, values, true);
     }
     if (this.current === null) return this.ignore(frame, "no-baseline");
     if (!validDelta(frame.d, this.current.length)) {
       this.current = null;
       return this.ignore(frame, "bad-delta");
     }
-    return this.accept(frame, applySnapDelta(this.previous ?? this.current, this.current, frame.d), this.current, false);
+    return this.accept(frame, applySnapDelta(this.older ?? this.current, this.previous ?? this.current, this.current, frame.d), false);
   }
 
   /** Forget the baseline (call on every new connection: the room starts it with a keyframe). The tick and ack are kept. */
   reset(): void {
     this.current = null;
     this.previous = null;
+    this.older = null;
   }
 
   /** The latest full quantised array, or null without a baseline. */
@@ -120,12 +122,14 @@ export class SnapshotStream {
     return { ...this.counts };
   }
 
-  private accept(frame: SnapLike, values: number[], previous: readonly number[], key: boolean): SnapOutcome {
+  private accept(frame: SnapLike, values: number[], key: boolean): SnapOutcome {
     const rewound = this.currentTick !== null && frame.tick < this.currentTick;
     if (rewound) this.counts.rewinds++;
     if (key) this.counts.keyframes++;
     else this.counts.deltas++;
-    this.previous = previous;
+    // After a keyframe all three baselines are the keyframe.
+    this.older = key ? values : this.previous;
+    this.previous = key ? values : this.current;
     this.current = values;
     this.currentTick = frame.tick;
     return { kind: "applied", key, tick: frame.tick, ack: this.lastAck, values, rewound };

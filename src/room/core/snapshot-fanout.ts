@@ -1,7 +1,7 @@
 /**
  * Real-time snapshots to every connection, encoded once per tick (binary `snap`, docs/protocol.md
- * §14, Snapshots). A game without secrets quantises the state once; the room keeps the last two arrays it
- * broadcast, and every connection whose own last two arrays are those very arrays (the usual case:
+ * §14, Snapshots). A game without secrets quantises the state once; the room keeps the last three arrays it
+ * broadcast, and every connection whose own last three arrays are those very arrays (the usual case:
  * it received every broadcast since its keyframe) gets the same delta body. Only the tiny
  * per-connection header differs, and only when that seat's `ack` changed, so most ticks send one
  * shared frame to everyone. Games with secrets (`secrets()`) quantise and encode per viewer.
@@ -14,6 +14,7 @@ import type { RoomOps, SnapshotSender } from "./room-ops";
 export class SnapshotFanout implements SnapshotSender {
   private base: number[] | null = null;
   private prev: number[] | null = null;
+  private older: number[] | null = null;
 
   /** Send the snapshot of the current state: keyframes to connections without one, deltas to the rest. `newOnly`: keyframes only. */
   send(core: RoomOps, newOnly: boolean): void {
@@ -22,7 +23,7 @@ export class SnapshotFanout implements SnapshotSender {
     if (!rt || state === null) return;
     const tick = rt.spec.tick(state);
     if (core.game.secrets !== undefined) {
-      for (const c of core.conns.all()) {
+      for (const c of core.conns.values()) {
         if (newOnly && c.lastSnap !== null) continue;
         sendOne(core, c, tick, rt.spec.quantize(state, c.seat), null, null);
       }
@@ -32,14 +33,14 @@ export class SnapshotFanout implements SnapshotSender {
     let keyBody: Uint8Array | null = null;
     let deltaBody: Uint8Array | null = null;
     let sharedFrame: Uint8Array | null = null;
-    for (const c of core.conns.all()) {
+    for (const c of core.conns.values()) {
       if (newOnly && c.lastSnap !== null) continue;
       const ack = ackOf(core, c);
       if (c.lastSnap === null || c.lastSnap.length !== q.length) {
         keyBody ??= encodeKeyBody(tick, q);
         sendOne(core, c, tick, q, keyBody, ack);
-      } else if (c.lastSnap === this.base && c.prevSnap === this.prev && this.prev !== null) {
-        deltaBody ??= encodeDeltaBody(tick, this.prev, c.lastSnap, q);
+      } else if (c.lastSnap === this.base && c.prevSnap === this.prev && c.olderSnap === this.older && this.prev !== null && this.older !== null) {
+        deltaBody ??= encodeDeltaBody(tick, this.older, this.prev, c.lastSnap, q);
         if (ack === c.snapAck) {
           // Nothing per-connection to say: everyone in this case gets the very same bytes.
           sharedFrame ??= encodeSnapFrame(false, { ack: null, durable: null }, deltaBody);
@@ -53,6 +54,7 @@ export class SnapshotFanout implements SnapshotSender {
       }
     }
     if (!newOnly) {
+      this.older = this.prev ?? q;
       this.prev = this.base ?? q;
       this.base = q;
     }
@@ -67,14 +69,16 @@ function ackOf(core: RoomOps, c: LiveConn): number {
 function sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: Uint8Array | null, knownAck: number | null): void {
   const ack = knownAck ?? ackOf(core, c);
   const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.prevSnap ?? c.lastSnap ?? q, c.lastSnap ?? q, q));
+  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q));
   core.send(c.connId, encodeSnapFrame(key, { ack: key || ack !== c.snapAck ? ack : null, durable: null }, b));
   advanceConn(c, q, ack);
 }
 
 function advanceConn(c: LiveConn, q: number[], ack: number): void {
-  // After a keyframe both baselines are the keyframe (the first delta predicts "no change").
-  c.prevSnap = c.lastSnap === null || c.lastSnap.length !== q.length ? q : c.lastSnap;
+  // After a keyframe all three baselines are the keyframe (the first delta predicts "no change").
+  const key = c.lastSnap === null || c.lastSnap.length !== q.length;
+  c.olderSnap = key ? q : c.prevSnap;
+  c.prevSnap = key ? q : c.lastSnap;
   c.lastSnap = q;
   c.snapAck = ack;
 }
