@@ -25,6 +25,8 @@ export interface LiveConn extends ConnInfo {
   olderSnap: number[] | null;
   /** The `ack` this connection last received in a snap header (-1 before any): the header repeats it only when it changed. */
   snapAck: number;
+  /** The `durable` this connection last received in a snap header (null: none yet). */
+  snapDurable: number | null;
   /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
   excess: number;
   /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
@@ -52,7 +54,7 @@ export interface ConnectRequest {
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, prevSnap: null, olderSnap: null, snapAck: -1, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, prevSnap: null, olderSnap: null, snapAck: -1, snapDurable: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {

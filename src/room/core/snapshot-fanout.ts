@@ -25,7 +25,7 @@ export class SnapshotFanout implements SnapshotSender {
     if (core.game.secrets !== undefined) {
       for (const c of core.conns.values()) {
         if (newOnly && c.lastSnap !== null) continue;
-        sendOne(core, c, tick, rt.spec.quantize(state, c.seat), null, null);
+        sendOne(core, c, tick, rt.spec.quantize(state, c.seat), null);
       }
       return;
     }
@@ -35,22 +35,21 @@ export class SnapshotFanout implements SnapshotSender {
     let sharedFrame: Uint8Array | null = null;
     for (const c of core.conns.values()) {
       if (newOnly && c.lastSnap !== null) continue;
-      const ack = ackOf(core, c);
       if (c.lastSnap === null || c.lastSnap.length !== q.length) {
         keyBody ??= encodeKeyBody(tick, q);
-        sendOne(core, c, tick, q, keyBody, ack);
+        sendOne(core, c, tick, q, keyBody);
       } else if (c.lastSnap === this.base && c.prevSnap === this.prev && c.olderSnap === this.older && this.prev !== null && this.older !== null) {
         deltaBody ??= encodeDeltaBody(tick, this.older, this.prev, c.lastSnap, q);
-        if (ack === c.snapAck) {
+        if (ackOf(core, c) === c.snapAck && durableOf(core, c) === c.snapDurable) {
           // Nothing per-connection to say: everyone in this case gets the very same bytes.
           sharedFrame ??= encodeSnapFrame(false, { ack: null, durable: null }, deltaBody);
           core.send(c.connId, sharedFrame);
-          advanceConn(c, q, ack);
+          advanceConn(c, q);
         } else {
-          sendOne(core, c, tick, q, deltaBody, ack);
+          sendOne(core, c, tick, q, deltaBody);
         }
       } else {
-        sendOne(core, c, tick, q, null, ack);
+        sendOne(core, c, tick, q, null);
       }
     }
     if (!newOnly) {
@@ -61,24 +60,37 @@ export class SnapshotFanout implements SnapshotSender {
   }
 }
 
+/** The header's `ack`: the highest input id of the connection's seat applied (0 for spectators). */
 function ackOf(core: RoomOps, c: LiveConn): number {
   return c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
 }
 
-/** One connection's frame: `body` when already encoded for its case, else encoded for it alone. */
-function sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: Uint8Array | null, knownAck: number | null): void {
-  const ack = knownAck ?? ackOf(core, c);
-  const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q));
-  core.send(c.connId, encodeSnapFrame(key, { ack: key || ack !== c.snapAck ? ack : null, durable: null }, b));
-  advanceConn(c, q, ack);
+/**
+ * The header's reserved `durable` field: null while nothing fills it. A "durable through" input id
+ * of the seat goes here (flag bit 2, docs/protocol.md §14, Snapshots); it is then sent on keyframes
+ * and whenever it changed, exactly like `ack`, and a change makes that connection's frame its own.
+ */
+function durableOf(_core: RoomOps, _c: LiveConn): number | null {
+  return null;
 }
 
-function advanceConn(c: LiveConn, q: number[], ack: number): void {
+/** One connection's frame: `body` when already encoded for its case, else encoded for it alone. */
+function sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: Uint8Array | null): void {
+  const key = c.lastSnap === null || c.lastSnap.length !== q.length;
+  const ack = ackOf(core, c);
+  const durable = durableOf(core, c);
+  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q));
+  const header = { ack: key || ack !== c.snapAck ? ack : null, durable: durable !== null && (key || durable !== c.snapDurable) ? durable : null };
+  core.send(c.connId, encodeSnapFrame(key, header, b));
+  advanceConn(c, q);
+  c.snapAck = ack;
+  c.snapDurable = durable;
+}
+
+function advanceConn(c: LiveConn, q: number[]): void {
   // After a keyframe all three baselines are the keyframe (the first delta predicts "no change").
   const key = c.lastSnap === null || c.lastSnap.length !== q.length;
   c.olderSnap = key ? q : c.prevSnap;
   c.prevSnap = key ? q : c.lastSnap;
   c.lastSnap = q;
-  c.snapAck = ack;
 }
