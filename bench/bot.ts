@@ -4,7 +4,8 @@
  * records what the figures need, stamped with performance.now() on arrival.
  */
 import WebSocket, { type RawData } from "ws";
-import { applyDelta, decodeServerFrame, encodeFrame, type ClientFrame } from "../src/protocol";
+import { decodeServerFrame, encodeFrame, type ClientFrame, type SnapFrame } from "../src/protocol";
+import { SnapshotStream } from "../src/client/realtime/snapshot-stream";
 import { decide, type BotMemory } from "./reactive";
 
 export interface SnapSample {
@@ -42,7 +43,8 @@ export class Bot {
   knockedOut = false;
   matchOver = false;
   closeCode: number | null = null;
-  private state: number[] | null = null;
+  /** The quantised arrays rebuilt from binary snaps (docs/protocol.md §14, Snapshots). */
+  private readonly stream = new SnapshotStream();
   private nextId = 1;
   private readonly byId = new Map<number, number>();
   private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
@@ -146,24 +148,25 @@ export class Bot {
         this.count(`error:${f.code}`);
         return;
       case "snap":
-        this.onSnap(at, f.tick, f.key, f.d, buf.byteLength);
+        this.onSnap(at, f, buf.byteLength);
         return;
       default:
         return;
     }
   }
 
-  private onSnap(at: number, tick: number, key: boolean, d: number[], bytes: number): void {
+  private onSnap(at: number, f: SnapFrame, bytes: number): void {
+    const { tick, key } = f;
     this.snaps.push({ at, tick, bytes, key });
     for (const w of this.awaitingSnap) (w.kind === "applied" ? this.appliedMarks : this.eventMarks).push({ at: w.at, snapTick: tick });
     this.awaitingSnap = [];
-    if (key) this.state = d;
-    else if (this.state === null) return this.count("delta-before-keyframe");
-    else this.state = applyDelta(this.state, d);
+    const applied = this.stream.apply(f);
+    if (applied.kind !== "applied") return this.count(applied.reason === "no-baseline" ? "delta-before-keyframe" : "bad-delta");
+    const state = applied.values;
     if (this.seat === null || this.knockedOut || this.matchOver) return;
     let decision;
     try {
-      decision = decide(this.state, this.seat, this.mem);
+      decision = decide(state, this.seat, this.mem);
     } catch {
       return this.count("bad-quantised-frame");
     }
