@@ -22,7 +22,7 @@ import { round } from "./stats";
 import { buildHeadline, stopReason, type Capacity } from "./summary";
 
 const NOTES = [
-  "Measured at the client: snapshot sizes (msgpack payload, without the 2-byte WebSocket header or TCP/IP), arrival times, skipped ticks, input→ack latency, messages and inputs sent, intervals with applied inputs or events. Measured from /proc: workerd CPU (utime+stime) and RSS. Modelled: the cost figures (prices × measured rates × documented alarm/storage behaviour).",
+  "Measured at the client: snapshot sizes (binary `snap` payload, docs/protocol.md §14, without the 2-byte WebSocket header or TCP/IP), arrival times, skipped ticks, input→ack latency, messages and inputs sent, intervals with applied inputs or events. Measured from /proc: workerd CPU (utime+stime) and RSS. Modelled: the cost figures (prices × measured rates × documented alarm/storage behaviour).",
   "Lateness: arrival − (first snapshot of the window + (tick − its tick) × 1000/60 ms), pooled over every client of the step; latenessBestMs in the JSON anchors on each stream's earliest offset instead.",
   "Jitter: |inter-arrival − 50 ms| between consecutive snapshots on one connection. Skipped ticks: Σ(Δtick − 3) where Δtick > 3.",
   "Input→ack latency includes waiting for the room's loop: inputs are applied when the loop runs the owed steps, once per 50 ms snapshot interval.",

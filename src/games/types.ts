@@ -113,7 +113,11 @@ export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
    * The state quantised to a flat array of integers with a fixed layout for a
    * given seat count (what clients need to render), for delta snapshots. Like
    * `view`, it is what `viewer` (a seat, or null for spectators) may see; a game
-   * without secrets ignores the viewer and the room encodes it once.
+   * without secrets ignores the viewer and the room encodes it once. Values are
+   * integers within ±2^50. The wire sends only what linear extrapolation of the
+   * last two snapshots misses (docs/protocol.md §14, Snapshots): a layout where
+   * values stay put or move steadily, and where an entity keeps its slot while
+   * it lives, costs least.
    */
   quantize(state: S, viewer?: Seat | null): number[];
   /**

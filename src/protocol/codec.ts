@@ -10,7 +10,9 @@ import type * as z from "zod";
 import { ErrorCode } from "./codes";
 import { MAX_CLIENT_FRAME_BYTES } from "./limits";
 import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";
-import { ClientFrame, ServerFrame } from "./schemas";
+import { ServerFrame, type ClientFrame } from "./schemas";
+import { checkClientFrame } from "./client-frame-check";
+import { decodeSnapFrame, SNAP_TAG } from "./snap-codec";
 
 // Plain msgpack maps (no msgpackr records/extensions) so any msgpack library can speak the protocol.
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false, variableMapSize: true });
@@ -29,20 +31,40 @@ export function encodeFrame(frame: ServerFrame | ClientFrame): Uint8Array {
   return new Uint8Array(packr.pack(frame));
 }
 
-/** Decode and validate one client frame received by the room. */
+/** Decode and validate one client frame received by the room (a hand check with the schema's rules: no zod per frame). */
 export function decodeClientFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ClientFrame> {
-  return decodeWith(data, MAX_CLIENT_FRAME_BYTES, ClientFrame);
+  return decodeWith(data, MAX_CLIENT_FRAME_BYTES, checkClientFrame);
 }
 
 /** Decode and validate one server frame received by a client. */
 export function decodeServerFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ServerFrame> {
-  return decodeWith(data, MAX_SERVER_FRAME_BYTES, ServerFrame, { maxDepth: 16, maxContainerLength: 65536, maxStringBytes: 65536, maxValues: 1 << 20 });
+  // Real-time snapshots are binary, not msgpack (their first byte is one msgpack never uses).
+  if (typeof data !== "string") {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (bytes[0] === SNAP_TAG) {
+      if (bytes.byteLength > MAX_SERVER_FRAME_BYTES) return fail(ErrorCode.FRAME_TOO_LARGE, `Frame of ${bytes.byteLength} bytes exceeds the ${MAX_SERVER_FRAME_BYTES}-byte limit.`);
+      return decodeSnapFrame(bytes);
+    }
+  }
+  return decodeWith(data, MAX_SERVER_FRAME_BYTES, zodCheck(ServerFrame), { maxDepth: 16, maxContainerLength: 65536, maxStringBytes: 65536, maxValues: 1 << 20 });
+}
+
+type Check<T> = (raw: unknown) => { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
+
+function zodCheck<T>(schema: z.ZodType<T>): Check<T> {
+  return (raw) => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+    return { ok: false, message: `${where}: ${issue?.message ?? "invalid"}` };
+  };
 }
 
 function decodeWith<T>(
   data: ArrayBuffer | ArrayBufferView | string,
   maxBytes: number,
-  schema: z.ZodType<T>,
+  check: Check<T>,
   limits?: DecodeLimits,
 ): DecodeResult<T> {
   if (typeof data === "string") {
@@ -60,13 +82,9 @@ function decodeWith<T>(
   } catch (err) {
     return fail(ErrorCode.MALFORMED_FRAME, `Frame could not be decoded: ${err instanceof Error ? err.message : "unknown error"}.`);
   }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-    return fail(ErrorCode.INVALID_FRAME, `Frame is not valid${where}: ${issue?.message ?? "invalid"}.`, readId(raw));
-  }
-  return { ok: true, value: parsed.data };
+  const checked = check(raw);
+  if (!checked.ok) return fail(ErrorCode.INVALID_FRAME, `Frame is not valid${checked.message}.`, readId(raw));
+  return { ok: true, value: checked.value };
 }
 
 function fail(code: ErrorCode, message: string, id: number | null = null): DecodeResult<never> {

@@ -6,7 +6,7 @@ export * from "./codec";
 export { scanMsgpack } from "./msgpack-guard";
 export * from "./state-hash";
 export * from "./sse";
-export * from "./delta";
+export * from "./snap-codec";
 export * from "./fairness";
 export * from "./replay";
 export * from "./operator-api";

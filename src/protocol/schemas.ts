@@ -162,16 +162,18 @@ export const ErrorFrame = z.object({
 export const SyncReplyFrame = z.object({ t: z.literal("sync"), c: z.number(), s: z.number() });
 
 /**
- * Real-time games: the quantised state at `tick`. `key` true: `d` is the whole
- * array (sent first on every connection); else `d` holds [index, value, …]
- * pairs changed since the previous snap on this connection (the stream is
- * ordered and reliable, so the baseline is always the last one received).
+ * Real-time games: the quantised state at `tick`, as decoded from the binary
+ * `snap` frame (src/protocol/snap-codec.ts, docs/protocol.md §14, Snapshots; it is never
+ * msgpack). `key` true: `d` is the whole array (sent first on every
+ * connection); else `d` holds [index, residual, …] pairs against the linear
+ * extrapolation 2·base − prev of the last two arrays received on this
+ * connection (the stream is ordered and reliable).
  */
 export const SnapFrame = z.object({
   t: z.literal("snap"),
   tick: z.number().int(),
-  /** Highest input id of your seat applied to the simulation (0 if none): what prediction reconciles against. */
-  ack: z.number().int(),
+  /** Highest input id of your seat applied to the simulation (what prediction reconciles against); null when unchanged since your previous snap (always set on keyframes). */
+  ack: z.number().int().nullable(),
   key: z.boolean(),
   d: z.array(z.number().int()),
   /**

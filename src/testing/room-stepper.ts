@@ -210,7 +210,7 @@ export class RoomStepper {
     this.logged.push(...fx.actions);
     for (const { conn, frame } of fx.frames) {
       // Round-trip through the codec, as a client would see it.
-      const bytes = encodeFrame(frame);
+      const bytes = frame instanceof Uint8Array ? frame : encodeFrame(frame);
       const decoded = decodeServerFrame(bytes);
       if (!decoded.ok) throw new Error(`server produced an invalid frame: ${decoded.message}`);
       const list = this.inbox.get(conn) ?? [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { SnapshotStream, type SnapLike, type SnapOutcome } from "../../src/client/realtime";
 import { runner, scriptedInput, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import type { TickInput } from "../../src/games/types";
-import { deltaPairs } from "../../src/protocol/delta";
+import { decodeSnapFrame, encodeDeltaBody, encodeKeyBody, encodeSnapFrame } from "../../src/protocol/snap-codec";
 
 const spec = runner.realtime!;
 const every = spec.tickHz / spec.snapshotHz;
@@ -30,16 +30,25 @@ function simulateMatch(seed: number, seats: number, durationSeconds: number, noi
   return out;
 }
 
-/** What the room sends one connection: a keyframe first (and after every reconnect), then deltas against the last sent. */
-function framesFor(snaps: readonly { tick: number; q: number[] }[], reconnectAt: ReadonlySet<number>): { frame: SnapLike; reconnect: boolean }[] {
+/**
+ * What the room sends one connection, through the real binary codec: a keyframe first (and after
+ * every reconnect), then deltas against the last three arrays sent; `ack` is `i` (so always present).
+ */
+function framesFor(snaps: readonly { tick: number; q: number[] }[], reconnectAt: ReadonlySet<number>): { frame: SnapLike & { ack: number }; reconnect: boolean }[] {
   let last: number[] | null = null;
+  let prev: number[] | null = null;
+  let older: number[] | null = null;
   return snaps.map(({ tick, q }, i) => {
     const reconnect = reconnectAt.has(i);
     if (reconnect) last = null;
     const key = last === null || last.length !== q.length;
-    const frame: SnapLike = { tick, ack: i, key, d: key ? q.slice() : deltaPairs(last ?? [], q) };
+    const body = key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, older ?? q, prev ?? q, last ?? q, q);
+    const decoded = decodeSnapFrame(encodeSnapFrame(key, { ack: i, durable: null }, body));
+    if (!decoded.ok) throw new Error(decoded.message);
+    older = key ? q : prev;
+    prev = key ? q : last;
     last = q;
-    return { frame, reconnect };
+    return { frame: { ...decoded.value, ack: i }, reconnect };
   });
 }
 

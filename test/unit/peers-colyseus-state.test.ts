@@ -59,7 +59,7 @@ describe("Colyseus room state", () => {
     expect(patchBytes / patches).toBeLessThan(40);
   });
 
-  it("has the runner's 4 seats and 4 obstacle slots", () => {
+  it("has the runner's 4 seats and 5 obstacle slots", () => {
     const s = createRoomState(SEATS);
     expect(s.players.length).toBe(SEATS);
     expect(toQuantised(s)).toHaveLength(quantize(runner.create(1, {}, SEATS, 0)).length);

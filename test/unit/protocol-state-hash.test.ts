@@ -17,7 +17,7 @@ import { connectFour } from "../../src/games/connect-four";
 import * as runnerModule from "../../src/games/runner";
 import { nextRandom } from "../../src/games/rng";
 import { stateHash } from "../../src/protocol";
-import { applyDelta } from "../../src/protocol/delta";
+import { SnapshotStream } from "../../src/client/realtime";
 import type { ServerFrame } from "../../src/protocol";
 import { encode, fnv1a32 } from "../support/independent-hash";
 import { RoomStepper } from "../support/room-stepper";
@@ -122,6 +122,8 @@ const K = {
   MIN_GAP_EXTRA: 1000,
   GAP_SPREAD_TICKS: 40,
   QUANT_OBSTACLES: 4,
+  QUANT_OBSTACLE_SLOTS: 5,
+  OBSTACLE_SLOT_SPAN_CU: 572,
 };
 
 function mulberry32(state: number): { value: number; state: number } {
@@ -553,7 +555,9 @@ describe("§14.1 the runner: constants, course, state layout and every stateHash
     expect((frames.at(-2) as Extract<ServerFrame, { t: "update" }>).events.map((e) => e.type)).toEqual(expect.arrayContaining(["gameOver", "matchEnded"]));
     expect(lastSnap.tick).toBe(g1.tick);
     const snaps = frames.filter((f): f is Extract<ServerFrame, { t: "snap" }> => f.t === "snap");
-    const finalFrame = snaps.slice(1).reduce((q, f) => applyDelta(q, f.d), snaps[0]?.d ?? []);
+    const stream = new SnapshotStream();
+    for (const f of snaps) stream.apply(f);
+    const finalFrame = stream.values ?? [];
     expect([finalFrame[0], finalFrame[2]]).toEqual([g1.tick, 2]);
     const gameOver = frames.flatMap((f) => (f.t === "update" ? f.events : [])).find((e) => e.type === "gameOver");
     expect(Object.keys(gameOver ?? {})).toEqual(["type", "winner", "reason", "end", "ranking", "distances", "tieBreak"]);

@@ -1,7 +1,7 @@
 import { appGames } from "../support/app-games";
 import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../src/protocol";
-import { applyDelta } from "../../src/protocol/delta";
+import { SnapshotStream } from "../../src/client/realtime";
 import { stateHash } from "../../src/protocol";
 import { verifyReplay } from "../../src/replay/verify";
 import { CHECKPOINT_MS } from "../../src/room/core/realtime-play";
@@ -13,7 +13,7 @@ function runnerRoom(seats: number, extra: Record<string, unknown> = {}) {
   return r;
 }
 
-type Snap = { t: "snap"; tick: number; ack: number; key: boolean; d: number[]; dur?: number };
+type Snap = { t: "snap"; tick: number; ack: number | null; key: boolean; d: number[]; dur?: number };
 const snaps = (r: RoomStepper, conn: string) => r.frames(conn).filter((f): f is Snap => f.t === "snap");
 
 describe("real-time rooms, stepped by hand", () => {
@@ -26,11 +26,11 @@ describe("real-time rooms, stepped by hand", () => {
     expect(s[0]?.key).toBe(true);
     expect(s.slice(1).every((x) => !x.key)).toBe(true);
     // Deltas applied in order rebuild exactly the full quantised state.
-    let q: number[] = s[0]?.d ?? [];
-    for (const x of s.slice(1)) q = applyDelta(q, x.d);
+    const stream = new SnapshotStream();
+    for (const x of s) expect(stream.apply(x).kind).toBe("applied");
     const last = s.at(-1);
     expect(last?.tick).toBe((r.core.record.game as { tick: number }).tick);
-    expect(q.length).toBe(s[0]?.d.length);
+    expect(stream.values).toEqual(r.core.game.realtime?.quantize(r.core.record.game));
     // Ticks advance three per snapshot (60 Hz simulation, 20 Hz snapshots) with none skipped or repeated.
     const ticks = s.map((x) => x.tick);
     expect(ticks.slice(1, 20).every((t, i) => t - (ticks[i] ?? 0) === 3)).toBe(true);
@@ -41,21 +41,24 @@ describe("real-time rooms, stepped by hand", () => {
   });
 
   it("keeps the bytes per client per snapshot small in a 4-player room", () => {
-    const r = runnerRoom(4);
+    const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 10 } });
+    const sizes: { key: boolean; bytes: number }[] = [];
+    r.tap((out) => {
+      if (out.kind === "frame" && out.conn === "c0" && out.frame.t === "snap") sizes.push({ key: out.frame.key, bytes: out.bytes.byteLength });
+    });
+    for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);
     r.advance(8_000);
-    const s = snaps(r, "c0").filter((x) => !x.key);
-    const bytes = s.map((x) => encodeFrame(x).byteLength);
+    const bytes = sizes.filter((x) => !x.key).map((x) => x.bytes);
     const avg = bytes.reduce((a, b) => a + b, 0) / bytes.length;
-    const key = snaps(r, "c0").find((x) => x.key);
-    const keyBytes = key ? encodeFrame(key).byteLength : 0;
+    const keyBytes = sizes.find((x) => x.key)?.bytes ?? 0;
     console.log(`runner delta snapshot: avg ${avg.toFixed(1)} B, max ${Math.max(...bytes)} B over ${bytes.length} snapshots (keyframe ${keyBytes} B)`);
     // The room is stepped by hand from fixed seeds: the figures are exact, and each is asserted.
     expect(bytes.length).toBe(98);
-    expect(avg.toFixed(1)).toBe("36.6");
-    expect(Math.max(...bytes)).toBe(61);
-    expect(keyBytes).toBe(59); // 54 + `dur` (durable-through id), which keyframes always carry
-    // And the budget they must stay inside whatever changes: every delta under 64 B per client.
-    expect(Math.max(...bytes)).toBeLessThan(64);
+    expect(avg.toFixed(1)).toBe("4.1");
+    expect(Math.max(...bytes)).toBe(24);
+    expect(keyBytes).toBe(33); // with `dur` (durable through), which keyframes always carry
+    // And the budget they must stay inside whatever changes: every delta under 32 B per client.
+    expect(Math.max(...bytes)).toBeLessThan(32);
   });
 
   it("applies an input at its tick, acknowledges it on admission, confirms it durable in snap.dur, and never applies a re-sent id twice", () => {
@@ -65,7 +68,8 @@ describe("real-time rooms, stepped by hand", () => {
     r.send("c0", { t: "input", id: 1, data: { tick, jump: true } });
     expect(r.last("c0", "ack")).toEqual({ t: "ack", id: 1, seq: null, tick, dup: false });
     r.advance(CHECKPOINT_MS + 100);
-    expect(snaps(r, "c0").at(-1)?.ack).toBe(1);
+    // `ack` is in a snap's header only when it changed: the last one sent says 1; `dur` (durable through) too.
+    expect(snaps(r, "c0").filter((x) => x.ack !== null).at(-1)?.ack).toBe(1);
     expect(snaps(r, "c0").reduce((d, x) => x.dur ?? d, 0)).toBe(1);
     r.send("c0", { t: "input", id: 1, data: { tick: tick + 5, jump: true } });
     expect(r.last("c0", "ack")).toMatchObject({ id: 1, dup: true });

@@ -197,7 +197,7 @@ describe("Runner view and quantised frames", () => {
         s = run(s, 137, policy).state;
       }
     }
-    expect(quantizedLength(4)).toBe(23);
+    expect(quantizedLength(4)).toBe(25);
     expect(() => decodeQuantized([1, 2, 3])).toThrow();
   });
 

@@ -2,6 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  OBSTACLE_SLOT_SPAN_CU,
+  QUANT_OBSTACLE_SLOTS,
   QUANT_OBSTACLES,
   quantizedLength,
   runner,
@@ -32,7 +34,13 @@ function violation(before: RunnerState, s: RunnerState, seats: number, frozen: M
   if ((runner.result(s) !== null) !== (s.end !== null)) return "result is non-null iff the match is over does not hold";
   if (s.tick !== before.tick + 1 || s.tick > s.maxTicks) return `tick went from ${before.tick} to ${s.tick}`;
   if (s.obstacles.length > QUANT_OBSTACLES) return `${s.obstacles.length} obstacles in the state`;
-  if (rt.quantize(s).length !== quantizedLength(seats)) return "quantised length changed";
+  const q = rt.quantize(s);
+  if (q.length !== quantizedLength(seats)) return "quantised length changed";
+  // Every obstacle sits in its own slot ⌊x_cu / 572⌋ mod 5 (no probing needed), so none is ever re-sent because another moved.
+  const slots = s.obstacles.map((o) => Math.floor(Math.trunc(o.x / 10) / OBSTACLE_SLOT_SPAN_CU) % QUANT_OBSTACLE_SLOTS);
+  for (const [k, slot] of slots.entries()) {
+    if (q[3 + 3 * seats + 2 * slot + 1] !== Math.trunc((s.obstacles[k]?.x ?? 0) / 10)) return `obstacle ${k} is not in its own slot ${slot}`;
+  }
   const standing = s.players.filter((p) => p.outAt === null);
   if (new Set(standing.map((p) => p.x)).size > 1) return "standing runners are at different distances";
   for (let i = 0; i < s.players.length; i++) {

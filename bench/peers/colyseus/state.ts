@@ -6,7 +6,7 @@
  * The fields carry what Edgeroom's quantised snapshot carries, at the same
  * resolution (lengths in centi-units, flags), so both systems deliver the same
  * information: tick, speed, phase, per seat x / y / standing / ducking /
- * grounded / duck held, and four obstacle slots (kind 0 = empty). Numbers use
+ * grounded / duck held, and five obstacle slots (kind 0 = empty; an obstacle keeps its slot, as in the quantised frame). Numbers use
  * Schema's "number" type (variable-length, as in Colyseus's examples);
  * booleans and small enums use "boolean" / "uint8".
  *
@@ -14,7 +14,7 @@
  * TypeScript decorator settings are needed.
  */
 import { ArraySchema, schema, type SchemaType } from "@colyseus/schema";
-import { encodeFrame, frameOf, QUANT_OBSTACLES, type RunnerPhase, type RunnerState } from "../../../src/games/runner";
+import { encodeFrame, frameOf, QUANT_OBSTACLE_SLOTS, type RunnerPhase, type RunnerState } from "../../../src/games/runner";
 
 const QUANT_LENGTH = 10;
 const PHASES: readonly RunnerPhase[] = ["countdown", "racing", "over"];
@@ -73,7 +73,7 @@ export function createRoomState(seats: number): RunnerRoomState {
     p.duckHeld = false;
     s.players.push(p);
   }
-  for (let k = 0; k < QUANT_OBSTACLES; k++) {
+  for (let k = 0; k < QUANT_OBSTACLE_SLOTS; k++) {
     const o = new ObstacleSchema();
     o.kind = 0;
     o.x = 0;
@@ -104,7 +104,7 @@ export function mirrorState(state: RunnerState, s: RunnerRoomState): void {
     p.grounded = (flags & 4) !== 0;
     p.duckHeld = (flags & 8) !== 0;
   }
-  for (let k = 0; k < QUANT_OBSTACLES; k++) {
+  for (let k = 0; k < QUANT_OBSTACLE_SLOTS; k++) {
     const o = s.obstacles[k];
     if (!o) continue;
     const base = 3 + 3 * seats + 2 * k;

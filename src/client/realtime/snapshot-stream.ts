@@ -2,10 +2,12 @@
  * Rebuilds the server's quantised arrays from a connection's `snap` frames.
  *
  * The room sends every connection a keyframe first (`key: true`, `d` is the
- * whole array) and then deltas (`d` holds [index, value, …] pairs changed
- * since the previous snap on that connection). The stream is ordered and
- * reliable, so the baseline of a delta is always the last snap received; the
- * client only has to apply them in order.
+ * whole array) and then deltas (`d` holds [index, residual, …] pairs: each
+ * value is predicted from the last three arrays received, and only the misses
+ * are sent; docs/protocol.md §14, Snapshots). The stream is ordered and
+ * reliable, so the baselines of a delta are always the last three snaps
+ * received (all the keyframe right after one); the client only has to apply
+ * them in order.
  *
  * A delta without a baseline (the stream was reset on a reconnect, or a
  * corrupt delta was dropped) cannot be applied: it is ignored and reported
@@ -13,15 +15,17 @@
  * snap of a connection or when the array's length changes, and there is no
  * frame to ask for one: a client stuck without a baseline has to reconnect.
  *
- * `ack` is absolute (not delta-encoded), so it is taken from every frame,
- * ignored ones included.
+ * `ack` is absolute (not delta-encoded) but only sent when it changed (null
+ * otherwise), so it is taken from every frame that carries one, ignored ones
+ * included.
  */
-import { applyDelta } from "../../protocol/delta";
+import { applySnapDelta } from "../../protocol/snap-codec";
 
 /** The fields of a `snap` frame the stream reads (a decoded SnapFrame fits). */
 export interface SnapLike {
   readonly tick: number;
-  readonly ack: number;
+  /** Null: unchanged since the previous frame. */
+  readonly ack: number | null;
   readonly key: boolean;
   readonly d: readonly number[];
 }
@@ -61,6 +65,8 @@ export interface SnapshotStreamOptions {
 
 export class SnapshotStream {
   private current: readonly number[] | null = null;
+  private previous: readonly number[] | null = null;
+  private older: readonly number[] | null = null;
   private currentTick: number | null = null;
   private lastAck = 0;
   private counts = { keyframes: 0, deltas: 0, ignored: 0, rewinds: 0 };
@@ -72,21 +78,24 @@ export class SnapshotStream {
 
   /** Apply one `snap` frame, in the order received. */
   apply(frame: SnapLike): SnapOutcome {
-    this.lastAck = frame.ack;
+    if (frame.ack !== null) this.lastAck = frame.ack;
     if (frame.key) {
-      return this.accept(frame, frame.d.slice(), true);
+      const values = frame.d.slice();
+      return this.accept(frame, values, true);
     }
     if (this.current === null) return this.ignore(frame, "no-baseline");
     if (!validDelta(frame.d, this.current.length)) {
       this.current = null;
       return this.ignore(frame, "bad-delta");
     }
-    return this.accept(frame, applyDelta(this.current, frame.d), false);
+    return this.accept(frame, applySnapDelta(this.older ?? this.current, this.previous ?? this.current, this.current, frame.d), false);
   }
 
   /** Forget the baseline (call on every new connection: the room starts it with a keyframe). The tick and ack are kept. */
   reset(): void {
     this.current = null;
+    this.previous = null;
+    this.older = null;
   }
 
   /** The latest full quantised array, or null without a baseline. */
@@ -118,14 +127,17 @@ export class SnapshotStream {
     if (rewound) this.counts.rewinds++;
     if (key) this.counts.keyframes++;
     else this.counts.deltas++;
+    // After a keyframe all three baselines are the keyframe.
+    this.older = key ? values : this.previous;
+    this.previous = key ? values : this.current;
     this.current = values;
     this.currentTick = frame.tick;
-    return { kind: "applied", key, tick: frame.tick, ack: frame.ack, values, rewound };
+    return { kind: "applied", key, tick: frame.tick, ack: this.lastAck, values, rewound };
   }
 
   private ignore(frame: SnapLike, reason: SnapIgnoredReason): SnapOutcome {
     this.counts.ignored++;
-    const outcome = { kind: "ignored", reason, tick: frame.tick, ack: frame.ack } as const;
+    const outcome = { kind: "ignored", reason, tick: frame.tick, ack: this.lastAck } as const;
     this.onIgnored?.(outcome);
     return outcome;
   }

@@ -60,6 +60,16 @@ export const GAP_SPREAD_TICKS = 40;
 
 /** Obstacles carried in a quantised frame; the course keeps at most this many in state (see course.ts). */
 export const QUANT_OBSTACLES = 4;
+/**
+ * Obstacle slots in a quantised frame. An obstacle keeps its slot while it lives
+ * (slot = ⌊x_cu / OBSTACLE_SLOT_SPAN_CU⌋ mod 5), so passing one changes only its own
+ * slot instead of shifting every other one (a delta then carries just that slot).
+ * Stored obstacles are at least 5,720 mu (572 cu) apart and span less than 20,600 mu,
+ * and 4 × 5,720 > 20,600, so two live obstacles never share a slot.
+ */
+export const QUANT_OBSTACLE_SLOTS = 5;
+/** Width of one slot's stretch of course, centi-units: the least spacing of two obstacles' left edges. */
+export const OBSTACLE_SLOT_SPAN_CU = 572;
 
 // Invariants of these constants, checked in test/unit/runner-sim.test.ts: MAX_SPEED is below
 // PLAYER_WIDTH + the narrowest obstacle (no tunnelling through an obstacle in one tick),

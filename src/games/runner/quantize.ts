@@ -11,14 +11,19 @@
  *   [4 + 3i]       seat i: height y, cu
  *   [5 + 3i]       seat i: flags, bit 0 standing, bit 1 ducking (on the ground),
  *                  bit 2 grounded, bit 3 duck button held
- *   [3 + 3n + 2k]  obstacle slot k (k < QUANT_OBSTACLES = 4): kind, 0 empty, 1 low, 2 high
+ *   [3 + 3n + 2k]  obstacle slot k (k < QUANT_OBSTACLE_SLOTS = 5): kind, 0 empty, 1 low, 2 high
  *   [4 + 3n + 2k]  obstacle slot k: left edge x, cu (absolute, so it stays put between frames)
  *
- * Length 3 + 3n + 8: 23 numbers for 4 seats. Obstacles are the next ones not
- * yet passed by every standing runner, in course order; empty slots come last.
+ * Length 3 + 3n + 10: 25 numbers for 4 seats. Obstacles are the ones not yet
+ * passed by every standing runner; each sits in slot ⌊x_cu / 572⌋ mod 5 (the
+ * next free slot after it, in course order, should that ever be taken), so an
+ * obstacle is sent once when it appears and cleared once when passed, never
+ * re-sent because others moved. Empty slots are [0, 0].
  */
 import {
   COUNTDOWN_TICKS,
+  OBSTACLE_SLOT_SPAN_CU,
+  QUANT_OBSTACLE_SLOTS,
   QUANT_OBSTACLES,
   type ObstacleKind,
   type RunnerState,
@@ -53,12 +58,12 @@ export interface RunnerFrame {
     readonly grounded: boolean;
     readonly duckHeld: boolean;
   }[];
-  /** Occupied slots only. */
+  /** Occupied slots only, in course order. */
   readonly obstacles: readonly { readonly kind: ObstacleKind; readonly x: number }[];
 }
 
 export function quantizedLength(seatCount: number): number {
-  return QUANT_HEADER + QUANT_PER_SEAT * seatCount + QUANT_PER_OBSTACLE * QUANT_OBSTACLES;
+  return QUANT_HEADER + QUANT_PER_SEAT * seatCount + QUANT_PER_OBSTACLE * QUANT_OBSTACLE_SLOTS;
 }
 
 function q(mu: number): number {
@@ -110,11 +115,12 @@ export function decodeQuantized(frame: readonly number[]): RunnerFrame {
     });
   }
   const obstacles: { kind: ObstacleKind; x: number }[] = [];
-  for (let k = 0; k < QUANT_OBSTACLES; k++) {
+  for (let k = 0; k < QUANT_OBSTACLE_SLOTS; k++) {
     const base = QUANT_HEADER + QUANT_PER_SEAT * seats + QUANT_PER_OBSTACLE * k;
     const kind = KINDS[at(base)] ?? null;
     if (kind !== null) obstacles.push({ kind, x: at(base + 1) * QUANT_LENGTH });
   }
+  obstacles.sort((a, b) => a.x - b.x);
   return { tick: at(0), speed: at(1), phase: PHASES[at(2)] ?? "racing", players, obstacles };
 }
 
@@ -129,10 +135,14 @@ export function encodeFrame(frame: RunnerFrame): number[] {
       (p.standing ? FLAG_STANDING : 0) | (p.ducking ? FLAG_DUCKING : 0) | (p.grounded ? FLAG_GROUNDED : 0) | (p.duckHeld ? FLAG_DUCK_HELD : 0);
     out.push(q(p.x), q(p.y), flags);
   }
-  for (let k = 0; k < QUANT_OBSTACLES; k++) {
-    const o = frame.obstacles[k];
-    if (o === undefined) out.push(0, 0);
-    else out.push(o.kind === "low" ? 1 : 2, q(o.x));
+  const at = out.length;
+  for (let k = 0; k < QUANT_OBSTACLE_SLOTS; k++) out.push(0, 0);
+  for (const o of frame.obstacles.slice(0, QUANT_OBSTACLES)) {
+    const qx = q(o.x);
+    let slot = Math.floor(qx / OBSTACLE_SLOT_SPAN_CU) % QUANT_OBSTACLE_SLOTS;
+    for (let probe = 0; probe < QUANT_OBSTACLE_SLOTS && out[at + QUANT_PER_OBSTACLE * slot] !== 0; probe++) slot = (slot + 1) % QUANT_OBSTACLE_SLOTS;
+    out[at + QUANT_PER_OBSTACLE * slot] = o.kind === "low" ? 1 : 2;
+    out[at + QUANT_PER_OBSTACLE * slot + 1] = qx;
   }
   return out;
 }

@@ -20,8 +20,13 @@ export interface LiveConn extends ConnInfo {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
   lastSnap: number[] | null;
-  /** The durable-through input id last sent in this connection's snaps (`snap.dur`), or null before any. */
-  lastDur: number | null;
+  /** The arrays sent before `lastSnap` (the keyframe itself right after one): deltas predict from the three. */
+  prevSnap: number[] | null;
+  olderSnap: number[] | null;
+  /** The `ack` this connection last received in a snap header (-1 before any): the header repeats it only when it changed. */
+  snapAck: number;
+  /** The `durable` this connection last received in a snap header (null: none yet). */
+  snapDurable: number | null;
   /** Frames refused for exceeding the rate limit (every 10th counts as an abuse strike). */
   excess: number;
   /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
@@ -49,7 +54,7 @@ export interface ConnectRequest {
 }
 
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
-  return { ...info, lastSeenAt: now, lastSnap: null, lastDur: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
+  return { ...info, lastSeenAt: now, lastSnap: null, prevSnap: null, olderSnap: null, snapAck: -1, snapDurable: null, excess: 0, holdFrom: null, bucket: fullBucket(burst, now), strikes: { count: 0, windowStart: now } };
 }
 
 export class Connections {
@@ -68,6 +73,10 @@ export class Connections {
   }
   all(): LiveConn[] {
     return [...this.byId.values()];
+  }
+  /** The connections without copying them into an array (the per-tick snapshot loop); do not add or remove while iterating. */
+  values(): IterableIterator<LiveConn> {
+    return this.byId.values();
   }
   /** Whether any player connection currently holds this seat. */
   seatConnected(seat: Seat): boolean {

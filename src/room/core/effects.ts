@@ -9,8 +9,8 @@ export interface LogEntry {
 }
 
 export interface Effects {
-  /** Binary frames to send, in order. */
-  frames: { conn: string; frame: ServerFrame }[];
+  /** Binary frames to send, in order: frames to encode, or bytes already encoded (the same bytes may go to many connections). */
+  frames: { conn: string; frame: ServerFrame | Uint8Array }[];
   /** Text frames to send (only the heartbeat "pong"). */
   texts: { conn: string; text: string }[];
   /** Sockets to close, after the frames above are sent. */

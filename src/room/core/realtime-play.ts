@@ -15,7 +15,7 @@
  * does not know (admitted by an instance that died before writing it) is
  * admitted afresh.
  */
-import { deltaPairs, RoomErrorCode, type ClientFrame, type ServerFrame } from "../../protocol";
+import { RoomErrorCode, type ClientFrame, type ServerFrame } from "../../protocol";
 import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
 import { settleRealtime } from "./lifecycle";
@@ -205,28 +205,9 @@ export function holdRace(core: RoomOps, now: number): GameEvent[] {
 
 /**
  * Snapshots: a keyframe to each connection that has none yet, then deltas against what it already
- * has. `newOnly`: no step ran, so only connections without a keyframe get one.
+ * has, encoded once for all (snapshot-fanout.ts). `newOnly`: no step ran, so only connections
+ * without a keyframe get one.
  */
 export function sendSnapshots(core: RoomOps, newOnly = false): void {
-  const rt = core.rt;
-  if (!rt || core.record.game === null) return;
-  const state = core.record.game;
-  const tick = rt.spec.tick(state);
-  const perViewer = core.game.secrets !== undefined;
-  const shared = perViewer ? null : rt.spec.quantize(state, null);
-  for (const c of core.conns.all()) {
-    if (newOnly && c.lastSnap !== null) continue;
-    const q = shared ?? rt.spec.quantize(state, c.seat);
-    const ack = c.seat === null ? 0 : (core.record.seats[c.seat]?.lastInputId ?? 0);
-    const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-    const frame: Extract<ServerFrame, { t: "snap" }> = { t: "snap", tick, ack, key, d: key ? q : deltaPairs(c.lastSnap ?? [], q) };
-    if (c.seat !== null) {
-      // Durability rides only when it moved (or on a keyframe): what is (or, with this batch, will be)
-      // written before the frame leaves, since the host's output gate holds frames behind the write.
-      const dur = core.durableInputId(c.seat);
-      if (key || dur !== c.lastDur) frame.dur = c.lastDur = dur;
-    }
-    core.send(c.connId, frame);
-    c.lastSnap = q;
-  }
+  core.fanout.send(core, newOnly);
 }

@@ -15,6 +15,7 @@ import { isCritical, Journal } from "./journal";
 import { entryFor, eventsFor } from "./audience";
 import { FixedStep } from "./fixed-step";
 import { DeferredLog } from "./deferred-log";
+import { SnapshotFanout } from "./snapshot-fanout";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { closeSilent, livenessDeadlines, watchdogNeeded } from "./liveness";
@@ -41,6 +42,7 @@ export class RoomCore implements RoomOps {
   /** Real-time games: the fixed-step driver; null for turn-based games. */
   readonly rt: FixedStep | null;
   checkpointDueAt = 0;
+  readonly fanout = new SnapshotFanout();
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
   private fx: Effects = emptyEffects();
@@ -284,7 +286,7 @@ export class RoomCore implements RoomOps {
     this.fx.closes.push({ conn: conn.connId, code, reason });
   }
 
-  send(conn: string, frame: ServerFrame): void {
+  send(conn: string, frame: ServerFrame | Uint8Array): void {
     this.fx.frames.push({ conn, frame });
   }
 

@@ -22,13 +22,15 @@ export interface RoomState {
   readonly rt: FixedStep | null;
   /** Counters for benchmarks and cost modelling. */
   readonly metrics: { steps: number; droppedSteps: number; messages: number };
+  /** Real-time games: the snapshot encoder, shared by every connection (the last arrays broadcast). */
+  readonly fanout: SnapshotSender;
   /** Real-time games: when the record is next written even if nothing else changed. */
   checkpointDueAt: number;
 }
 
 export interface RoomOutput {
-  /** A binary frame to one connection. */
-  send(conn: string, frame: ServerFrame): void;
+  /** A binary frame to one connection: a frame to encode, or bytes already encoded (snapshots, shared by many connections). */
+  send(conn: string, frame: ServerFrame | Uint8Array): void;
   /** A text frame (only the heartbeat "pong"). */
   sendText(conn: string, text: string): void;
   /** Close a connection (after the frames queued before it). */
@@ -58,3 +60,8 @@ export interface RoomOutput {
 }
 
 export type RoomOps = RoomState & RoomOutput;
+
+/** Sends the real-time snapshots of the current state (snapshot-fanout.ts); declared here so the parts need not import it. */
+export interface SnapshotSender {
+  send(core: RoomOps, newOnly: boolean): void;
+}

@@ -24,6 +24,7 @@ import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { RealtimeLoop } from "./loop-timer";
 import { LivenessWatch } from "./liveness-watch";
 import { readAttachment } from "./socket-attachment";
+import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { closeQuietly, refuseSocket, safeJson } from "./socket-close";
@@ -52,6 +53,8 @@ export class RoomHost extends DurableObject<unknown> {
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private readonly out: Outbound;
+  /** The hibernatable sockets and their connections, in memory (rebuilt when the room wakes). */
+  private readonly sockets = new SocketRegistry();
   private core: RoomCore | null = null;
   private initialized = false;
   /** The alarm time we last set or read; undefined until known. */
@@ -90,7 +93,7 @@ export class RoomHost extends DurableObject<unknown> {
     const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
     this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
     this.retention = env as RetentionEnv | null;
-    this.out = new Outbound(ctx, this.sse, (event, fields) => this.log("warn", event, fields));
+    this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -198,7 +201,7 @@ export class RoomHost extends DurableObject<unknown> {
       // Only an admitted socket joins the hibernatable set (tags by connection and player).
       if (decision.accepted) {
         this.ctx.acceptWebSocket(server, [`conn:${connId}`, `player:${id.playerId}`]);
-        server.serializeAttachment(decision.info);
+        this.sockets.add(server, decision.info);
       }
       await this.flush(core);
       if (!decision.accepted) refuseSocket(server, decision.code, decision.reason);
@@ -209,7 +212,7 @@ export class RoomHost extends DurableObject<unknown> {
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const info = readAttachment(ws);
+    const info = this.sockets.info(ws);
     const core = info ? this.ensureInitialized() : null;
     if (info && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
     if (!info || !core || !core.tracks(info.connId)) {
@@ -217,7 +220,7 @@ export class RoomHost extends DurableObject<unknown> {
       // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
       // frame is out; workerd offers no harder abort).
       this.ops.droppedFrames += 1;
-      ws.serializeAttachment(null);
+      this.sockets.forget(ws);
       return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
     }
     this.ops.messages += 1;
@@ -234,7 +237,7 @@ export class RoomHost extends DurableObject<unknown> {
     }
     // A socket the room had closed: its client finally answered. The dropped-frame total tells an
     // operator (and the tests) what ignoring the close cost.
-    if (readAttachment(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
+    if (this.sockets.info(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
     this.onGone(ws, code);
   }
 
@@ -267,10 +270,9 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
   private observePings(core: RoomCore): void {
-    for (const ws of this.ctx.getWebSockets()) {
-      const info = readAttachment(ws);
+    for (const [ws, info] of this.sockets.entries()) {
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
-      if (info && pinged) core.observeSeen(info.connId, pinged.getTime());
+      if (pinged) core.observeSeen(info.connId, pinged.getTime());
     }
   }
 
@@ -293,7 +295,8 @@ export class RoomHost extends DurableObject<unknown> {
 
   private onGone(ws: WebSocket, code: number): void {
     const core = this.ensureInitialized();
-    const info = readAttachment(ws);
+    const info = this.sockets.info(ws);
+    this.sockets.drop(ws);
     if (!core || !info) return;
     core.disconnect(info.connId, code, Date.now());
     void this.flush(core);
@@ -322,9 +325,8 @@ export class RoomHost extends DurableObject<unknown> {
     }
     const core = new RoomCore(game, loaded.record, this.store.journal());
     const now = Date.now();
-    for (const ws of this.ctx.getWebSockets()) {
-      const info = readAttachment(ws);
-      if (!info) continue;
+    this.sockets.rebuild(this.ctx.getWebSockets());
+    for (const [ws, info] of this.sockets.entries()) {
       // Liveness evidence that survives hibernation: the runtime's last heartbeat auto-response, or the
       // connection time. (Frames also count, but only while awake; the protocol requires pings.)
       const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
@@ -347,7 +349,7 @@ export class RoomHost extends DurableObject<unknown> {
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }
-    for (const { conn, frame } of fx.frames) this.out.send(conn, encodeFrame(frame));
+    for (const { conn, frame } of fx.frames) this.out.send(conn, frame instanceof Uint8Array ? frame : encodeFrame(frame));
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);

@@ -48,5 +48,6 @@ function expectPlain(value: unknown, what: string): void {
 }
 
 function expectInts(value: readonly number[], what: string): void {
-  if (!Array.isArray(value) || !value.every((n) => Number.isInteger(n))) throw new Error(`${what} is not an array of integers`);
+  // Within ±2^50: the binary snapshot's zigzag residuals (up to 4× a value) stay exact (docs/protocol.md §14, Snapshots).
+  if (!Array.isArray(value) || !value.every((n) => Number.isInteger(n) && Math.abs(n) <= 2 ** 50)) throw new Error(`${what} is not an array of integers within ±2^50`);
 }

@@ -1,17 +1,17 @@
 /** How to interpolate and extrapolate runner snapshots (for SnapshotBuffer), remote runners included. */
-import { QUANT_OBSTACLES } from "../constants";
+import { QUANT_OBSTACLE_SLOTS } from "../constants";
 import { QUANT_HEADER, QUANT_PER_OBSTACLE, QUANT_PER_SEAT } from "../quantize";
 import type { FieldMode } from "../../../client/realtime/interpolation";
 
 /**
  * Interpolation modes for a runner quantised array with `seatCount` seats:
  * tick, x and y lerp; speed, phase, flags and obstacle slots snap (obstacle x
- * is absolute, and a slot jumps to the next obstacle when one is passed).
+ * is absolute, and a slot is cleared when its obstacle is passed).
  */
 export function runnerFieldModes(seatCount: number): FieldMode[] {
   const modes: FieldMode[] = ["lerp", "snap", "snap"];
   for (let i = 0; i < seatCount; i++) modes.push("lerp", "lerp", "snap");
-  for (let k = 0; k < QUANT_OBSTACLES * QUANT_PER_OBSTACLE; k++) modes.push("snap");
+  for (let k = 0; k < QUANT_OBSTACLE_SLOTS * QUANT_PER_OBSTACLE; k++) modes.push("snap");
   return modes;
 }
 
