@@ -37,15 +37,19 @@ function seqAudit(s: TestSocket): { gaps: number; duplicates: number; updates: n
 }
 
 /**
- * One Connect Four match driven move by move; after each move the room is evicted (`close`: every
- * socket closed, players rejoin resuming from their last seq), then the move is sent again with its
- * id: the room must answer `dup` and apply nothing. A new match starts when a round ends.
+ * One Connect Four match driven move by move; after each move (`close`: every socket closed, players
+ * rejoin resuming from their last seq) or after the round's last move (`keep`: sockets kept, see the
+ * loop) the room is evicted, then the move is sent again with its id: the room must answer `dup` and
+ * apply nothing. A new match starts when a round ends.
  */
 async function evictionRun(kind: "keep" | "close", count: number, seed: number) {
   const rng = new Rng(seed);
   const f = { evictions: 0, dupAnswers: 0, appliedTwice: 0, lost: 0, socketsSurvived: 0, socketsClosed: 0, resumedByReplay: 0, gaps: 0, duplicates: 0, updates: 0, matches: 0 };
   while (f.evictions < count) {
     const m = await twoPlayerMatch({ graceMs: 600_000 });
+    // Real clients ping: a seat silent past the heartbeat timeout (3.5 s) would be closed as half-open.
+    m.a.startHeartbeat(1000);
+    m.b.startHeartbeat(1000);
     f.matches++;
     let socks: [TestSocket, TestSocket] = [m.a, m.b];
     const retired: TestSocket[] = [];
@@ -69,6 +73,18 @@ async function evictionRun(kind: "keep" | "close", count: number, seed: number) 
       if (ack.dup) f.appliedTwice++;
       acked.push({ seat, id });
       state = next.state;
+      // Sockets kept (hibernation-style eviction) is only possible when nothing is pending in the
+      // object: during play the turn-based liveness watchdog (a 500 ms in-memory timer while a seated
+      // player is connected) keeps the room awake, as it does on the platform, and evictDurableObject
+      // waits for it. So `keep` evicts once the round is over (its last move just acked), and the
+      // re-sent last move must still be answered `dup`; `close` (a deploy or crash) evicts after every move.
+      const over = [0, 1, 2, 3, 4, 5, 6].every((c) => !dropDisc(state, state.turn, c).ok);
+      if (kind === "keep" && !over) continue;
+      if (kind === "keep") {
+        await socks[0]!.nextEvent("matchEnded");
+        // The room's last directory report (an in-memory timer and an RPC) is a pending reference too.
+        await runInDurableObject(stubFor(m.matchId), (o: RoomHost) => o.directoryIdle());
+      }
       await evictDurableObject(stubFor(m.matchId), kind === "close" ? { webSockets: "close" } : undefined);
       f.evictions++;
       if (kind === "close") {
@@ -80,7 +96,7 @@ async function evictionRun(kind: "keep" | "close", count: number, seed: number) 
           const last = [...s.frames].reverse().find((x) => x.t === "update" || x.t === "welcome");
           const session = w?.t === "welcome" ? w.session : "";
           const lastSeq = last && "seq" in last ? last.seq : 0;
-          const again = await join(guests[i]!, m.matchId, "player", { session, lastSeq });
+          const again = (await join(guests[i]!, m.matchId, "player", { session, lastSeq })).startHeartbeat(1000);
           const welcome = await again.next("welcome");
           if (welcome.resume.status === "replayed") f.resumedByReplay++;
           resumed.push(again);
