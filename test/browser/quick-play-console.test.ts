@@ -49,7 +49,7 @@ describe("quick play, spectating and the operator console", () => {
     await op.page.locator("#token-input").fill(BROWSER_OPERATOR_TOKEN);
     await op.page.locator("#token-save").click();
     expect(op.page.url()).not.toContain(BROWSER_OPERATOR_TOKEN);
-    expect(await op.page.evaluate(() => JSON.stringify(sessionStorage))).toContain(BROWSER_OPERATOR_TOKEN);
+    expect(await op.page.evaluate("JSON.stringify(sessionStorage)")).toContain(BROWSER_OPERATOR_TOKEN);
     const row = op.page.locator(`#admin-room-${matchId}`);
     await row.waitFor();
     expect(await row.textContent()).toContain("connect-four");
