@@ -18,7 +18,7 @@ export const BROWSER_OPERATOR_TOKEN = "browser-operator-token-0123456789abcdef";
 let server: DevServer | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  server = await startWranglerDev({ timeoutMs: 120_000, vars: { OPERATOR_TOKEN: BROWSER_OPERATOR_TOKEN } });
+  server = await startWranglerDev({ timeoutMs: 120_000, vars: { OPERATOR_TOKEN: BROWSER_OPERATOR_TOKEN, TRUST_CF_CONNECTING_IP: "true" } });
   project.provide("baseUrl", server.base);
 }
 
