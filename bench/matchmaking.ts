@@ -7,17 +7,17 @@
  * and saves bench/results/matchmaking-<time>.json and matchmaking-latest.{json,md}. Exits non-zero if
  * any player is not welcomed.
  *
- * Usage: npm run bench:matchmaking [-- --players 200]
+ * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
-import { decodeServerFrame } from "../src/protocol/codec";
+import { decodeServerFrame, encodeFrame } from "../src/protocol/codec";
 import type { QueueMessage } from "../src/protocol/matchmaking-api";
-import { Api } from "../test/support/api";
-import { startWorker } from "../test/support/worker-server";
+import { Api, type Guest } from "../test/support/api";
+import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,20 +26,34 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
-const PLAYERS = arg("players", 200);
+const PLAYERS = arg("players", 1000);
+/** Arrivals per second; 0 (the default) = every player at once, a burst the whole stack drains. */
+const RATE = (() => {
+  const i = process.argv.indexOf("--rate");
+  const v = i >= 0 ? Number(process.argv[i + 1]) : 0;
+  if (!Number.isFinite(v) || v < 0) throw new Error("--rate must be a number ≥ 0 (players per second; 0 = all at once)");
+  return v;
+})();
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? NaN;
 }
 
+/** Moments of one player's path, in ms from performance.now(). */
 interface Timing {
   joinAt: number;
+  postedAt: number;
+  queueOpenAt: number;
   matchedAt: number;
+  roomOpenAt: number;
   welcomedAt: number;
+  matchId: string;
+  playerId: string;
+  room: WebSocket;
 }
 
-async function onePlayer(base: string, token: string, n: number, sockets: WebSocket[]): Promise<Timing> {
+async function onePlayer(base: string, token: string, playerId: string, n: number, sockets: WebSocket[]): Promise<Timing> {
   const joinAt = performance.now();
   const res = await fetch(`${base}/api/queue`, {
     method: "POST",
@@ -49,9 +63,11 @@ async function onePlayer(base: string, token: string, n: number, sockets: WebSoc
   });
   if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
   const { url } = (await res.json()) as { url: string };
-  if (process.env["MM_DEBUG"]) console.error("posted", n, (performance.now() - joinAt).toFixed(0));
+  const postedAt = performance.now();
   const queueSocket = new WebSocket(url);
   sockets.push(queueSocket);
+  let queueOpenAt = NaN;
+  queueSocket.on("open", () => (queueOpenAt = performance.now()));
   const matched = await new Promise<Extract<QueueMessage, { type: "matched" }>>((resolve, reject) => {
     queueSocket.on("message", (d) => {
       const m = JSON.parse(String(d)) as QueueMessage;
@@ -62,6 +78,8 @@ async function onePlayer(base: string, token: string, n: number, sockets: WebSoc
   const matchedAt = performance.now();
   const room = new WebSocket(matched.url);
   sockets.push(room);
+  let roomOpenAt = NaN;
+  room.on("open", () => (roomOpenAt = performance.now()));
   await new Promise<void>((resolve, reject) => {
     room.on("message", (d: Buffer) => {
       const frame = decodeServerFrame(new Uint8Array(d));
@@ -69,38 +87,114 @@ async function onePlayer(base: string, token: string, n: number, sockets: WebSoc
     });
     room.on("error", reject);
   });
-  return { joinAt, matchedAt, welcomedAt: performance.now() };
+  return { joinAt, postedAt, queueOpenAt, matchedAt, roomOpenAt, welcomedAt: performance.now(), matchId: matched.matchId, playerId, room };
+}
+
+const phase = (ts: Timing[], f: (t: Timing) => number) => {
+  const v = ts.map(f);
+  return { p50: pct(v, 50), p99: pct(v, 99) };
+};
+
+/** Every player's rated-match count in Connect Four (0 when never rated). */
+async function matchesOf(base: string, playerIds: string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < playerIds.length; i += 50) {
+    const part = await Promise.all(
+      playerIds.slice(i, i + 50).map(async (id) => {
+        const body = (await (await fetch(`${base}/api/ratings/${id}`)).json()) as { ratings: { game: string; matches: number }[] };
+        return body.ratings.find((r) => r.game === "connect-four")?.matches ?? 0;
+      }),
+    );
+    out.push(...part);
+  }
+  return out;
 }
 
 async function main(): Promise<void> {
-  const server = await startWorker({ outputLimit: 200_000 });
+  // Every bot has its own address and the worker trusts CF-Connecting-IP (loopback only), so the
+  // production join cap (QUEUE_LIMITER, 10 per 10 s per address) applies and is never what is measured.
+  const server = await startWorker({
+    outputLimit: 200_000,
+    vars: { TRUST_CF_CONNECTING_IP: "true" },
+    ratelimits: { ...HARNESS_LIMITS, QUEUE_LIMITER: { simple: { limit: 10, period: 10 } } },
+  });
   const sockets: WebSocket[] = [];
+  const started = performance.now();
   try {
     const api = new Api((input, init) => fetch(input, init), server.base);
-    const guests = await Promise.all(Array.from({ length: PLAYERS }, (_, i) => api.guest(`Bench ${i}`)));
-    const timings = await Promise.all(guests.map((g, i) => onePlayer(server.base, g.token, i, sockets)));
+    const guests: Guest[] = [];
+    for (let i = 0; i < PLAYERS; i += 100) guests.push(...(await Promise.all(Array.from({ length: Math.min(100, PLAYERS - i) }, (_, j) => api.guest(`Bench ${i + j}`)))));
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const timings = await Promise.all(
+      guests.map(async (g, i) => {
+        if (RATE > 0) await new Promise((r) => setTimeout(r, Math.max(0, t0 + (i * 1000) / RATE - performance.now())));
+        return onePlayer(server.base, g.token, g.playerId, i, sockets);
+      }),
+    );
+    const cpu = process.cpuUsage(cpu0);
+    const loadGenCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
     const toWelcome = timings.map((t) => t.welcomedAt - t.joinAt);
     const first = Math.min(...timings.map((t) => t.joinAt));
     const last = Math.max(...timings.map((t) => t.matchedAt));
+    // Finish every match at once: the first welcomed of each pair resigns (both seats are taken, so it is playing).
+    const byMatch = new Map<string, Timing[]>();
+    for (const t of timings) byMatch.set(t.matchId, [...(byMatch.get(t.matchId) ?? []), t]);
+    const pairs = [...byMatch.values()];
+    if (pairs.length !== PLAYERS / 2 || pairs.some((p) => p.length !== 2)) throw new Error(`expected ${PLAYERS / 2} matches of 2, got ${pairs.length}`);
+    for (const pair of pairs) pair.sort((a, b) => a.welcomedAt - b.welcomedAt)[0]?.room.send(encodeFrame({ t: "resign", id: 1 }));
+    // The room reports each finished rated round to the ratings store (retrying until it hears back):
+    // wait up to 60 s for every player to show one rated match, then check that nobody shows two.
+    const ids = timings.map((t) => t.playerId);
+    const until = performance.now() + 60_000;
+    let counts = await matchesOf(server.base, ids);
+    while (counts.some((c) => c < 1) && performance.now() < until) {
+      await new Promise((r) => setTimeout(r, 500));
+      counts = await matchesOf(server.base, ids);
+    }
+    const ratedOnce = counts.filter((c) => c === 1).length;
+    const ratedTwice = counts.filter((c) => c > 1).length;
     const summary = {
       at: new Date().toISOString(),
       players: PLAYERS,
+      arrivalsPerSecond: RATE === 0 ? "all at once" : RATE,
+      // CPU the load generator itself used while players joined, in cores: the rest of 2 is workerd's (and other helpers').
+      loadGeneratorCores: loadGenCpuShare,
       matches: PLAYERS / 2,
       joinToWelcomeMs: { p50: pct(toWelcome, 50), p99: pct(toWelcome, 99), max: Math.max(...toWelcome) },
+      phasesMs: {
+        post: phase(timings, (t) => t.postedAt - t.joinAt),
+        queueSocketOpen: phase(timings, (t) => t.queueOpenAt - t.postedAt),
+        waitUntilMatched: phase(timings, (t) => t.matchedAt - t.queueOpenAt),
+        roomSocketOpen: phase(timings, (t) => t.roomOpenAt - t.matchedAt),
+        welcome: phase(timings, (t) => t.welcomedAt - t.roomOpenAt),
+      },
       matchedPerSecondOneQueue: PLAYERS / ((last - first) / 1000),
-      machine: "2 shared cores, Node 20, workerd via miniflare on loopback",
+      ratings: { playersRatedExactlyOnce: ratedOnce, playersRatedMoreThanOnce: ratedTwice, percentOfMatchesRatedOnce: (100 * ratedOnce) / PLAYERS },
+      p99GoalMs: 250,
+      benchSeconds: (performance.now() - started) / 1000,
+      machine: "2 shared cores, Node 20, one load-generator process and workerd via miniflare on loopback",
       // The machine is shared: the 1-minute load average at the end says how much else was running.
       loadAverage1m: loadavg()[0] ?? NaN,
     };
+    const ph = summary.phasesMs;
+    const row = (name: string, v: { p50: number; p99: number }) => `| ${name}, p50 / p99 | ${v.p50.toFixed(1)} / ${v.p99.toFixed(1)} ms |`;
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue at once (${summary.matches} matches), ${summary.machine}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores, ${summary.machine}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
       `| join (POST /api/queue) → room welcome, p50 / p99 / max | ${summary.joinToWelcomeMs.p50.toFixed(1)} / ${summary.joinToWelcomeMs.p99.toFixed(1)} / ${summary.joinToWelcomeMs.max.toFixed(1)} ms |`,
+      row("POST /api/queue", ph.post),
+      row("queue socket open", ph.queueSocketOpen),
+      row("waiting until matched", ph.waitUntilMatched),
+      row("room socket open", ph.roomSocketOpen),
+      row("room welcome", ph.welcome),
       `| players matched per second by one queue object | ${summary.matchedPerSecondOneQueue.toFixed(0)} |`,
+      `| players whose one rated match was applied exactly once | ${ratedOnce} / ${PLAYERS} (${summary.ratings.percentOfMatchesRatedOnce.toFixed(1)} %), more than once: ${ratedTwice} |`,
+      `| p99 goal (≤ 250 ms) | ${summary.joinToWelcomeMs.p99 <= 250 ? "met" : "missed"} |`,
       "",
       "Both figures are of the whole local stack (worker, queue, ratings store and rooms share one workerd",
       "process on 2 shared cores): they bound the queue object from below, they do not isolate it.",
@@ -113,6 +207,7 @@ async function main(): Promise<void> {
     writeFileSync(join(dir, `matchmaking-${stamp}.json`), JSON.stringify(summary, null, 2) + "\n");
     writeFileSync(join(dir, "matchmaking-latest.json"), JSON.stringify(summary, null, 2) + "\n");
     writeFileSync(join(dir, "matchmaking-latest.md"), md);
+    if (ratedOnce !== PLAYERS) throw new Error(`ratings: ${ratedOnce} of ${PLAYERS} players rated exactly once (${ratedTwice} more than once)`);
   } finally {
     for (const s of sockets) s.terminate();
     await server.stop();

@@ -95,7 +95,10 @@ export class QueueObject extends DurableObject<QueueEnv> {
     this.store.markConnected(ticketId);
     const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waiting().length };
     server.send(JSON.stringify(hello));
-    await this.decide(Date.now());
+    // The upgrade answers now; the matching pass (and the room creation it may start) runs after it,
+    // so opening the queue socket never waits for someone else's room. Its entries are taken out of
+    // the queue synchronously inside decide, so overlapping passes cannot match a player twice.
+    this.ctx.waitUntil(this.decide(Date.now()).catch((err: unknown) => logEvent("error", "queue_decide_failed", { message: err instanceof Error ? err.message : String(err) })));
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -166,14 +169,17 @@ export class QueueObject extends DurableObject<QueueEnv> {
       return;
     }
     logEvent("info", "queue_matched", { matchId, game: config.game, players: group.players.length, mode: group.mode, rated });
-    for (const p of group.players) {
-      this.store.setMatched(p.ticketId, { matchId, mode: group.mode, rated }, Date.now() + CONNECT_WITHIN_MS);
-      const entry = this.store.get(p.ticketId);
-      for (const ws of this.ctx.getWebSockets(p.ticketId)) {
-        if (entry) await this.sendMatched(ws, entry);
-        ws.close(1000, "Matched.");
-      }
-    }
+    for (const p of group.players) this.store.setMatched(p.ticketId, { matchId, mode: group.mode, rated }, Date.now() + CONNECT_WITHIN_MS);
+    // Every member's ticket is signed at once rather than one after another.
+    await Promise.all(
+      group.players.map(async (p) => {
+        const entry = this.store.get(p.ticketId);
+        for (const ws of this.ctx.getWebSockets(p.ticketId)) {
+          if (entry) await this.sendMatched(ws, entry);
+          ws.close(1000, "Matched.");
+        }
+      }),
+    );
   }
 
   private async sendMatched(ws: WebSocket, entry: Entry): Promise<void> {
