@@ -37,10 +37,10 @@ function seqAudit(s: TestSocket): { gaps: number; duplicates: number; updates: n
 }
 
 /**
- * One Connect Four match driven move by move; after each move (`close`: every socket closed, players
- * rejoin resuming from their last seq) or after the round's last move (`keep`: sockets kept, see the
- * loop) the room is evicted, then the move is sent again with its id: the room must answer `dup` and
- * apply nothing. A new match starts when a round ends.
+ * One Connect Four match per eviction, played to its end; after the round's last move the room is
+ * evicted (`keep`: sockets kept; `close`: every socket closed, players rejoin resuming from their last
+ * seq; see the loop for why not mid-play), then the move is sent again with its id: the room must
+ * answer `dup` and apply nothing.
  */
 async function evictionRun(kind: "keep" | "close", count: number, seed: number) {
   const rng = new Rng(seed);
@@ -73,18 +73,18 @@ async function evictionRun(kind: "keep" | "close", count: number, seed: number) 
       if (ack.dup) f.appliedTwice++;
       acked.push({ seat, id });
       state = next.state;
-      // Sockets kept (hibernation-style eviction) is only possible when nothing is pending in the
-      // object: during play the turn-based liveness watchdog (a 500 ms in-memory timer while a seated
-      // player is connected) keeps the room awake, as it does on the platform, and evictDurableObject
-      // waits for it. So `keep` evicts once the round is over (its last move just acked), and the
-      // re-sent last move must still be answered `dup`; `close` (a deploy or crash) evicts after every move.
+      // workerd's eviction hook (evictDurableObject, either mode) waits until nothing is pending in the
+      // object, and during play the turn-based liveness watchdog (a 500 ms in-memory timer while a
+      // seated player is connected and pinging) is always pending: measured, a close-mode eviction of a
+      // room in play with pinging players times out, without pings it waits until the watchdog closed
+      // the silent sockets. On the platform a deploy or crash does not wait (the kills phase covers
+      // that mid-play). So both modes evict once the round is over (its last move just acked); the
+      // re-sent last move must still be answered `dup`.
       const over = [0, 1, 2, 3, 4, 5, 6].every((c) => !dropDisc(state, state.turn, c).ok);
-      if (kind === "keep" && !over) continue;
-      if (kind === "keep") {
-        await socks[0]!.nextEvent("matchEnded");
-        // The room's last directory report (an in-memory timer and an RPC) is a pending reference too.
-        await runInDurableObject(stubFor(m.matchId), (o: RoomHost) => o.directoryIdle());
-      }
+      if (!over) continue;
+      await socks[0]!.nextEvent("matchEnded");
+      // The room's last directory report (an in-memory timer and an RPC) is pending too.
+      await runInDurableObject(stubFor(m.matchId), (o: RoomHost) => o.directoryIdle());
       await evictDurableObject(stubFor(m.matchId), kind === "close" ? { webSockets: "close" } : undefined);
       f.evictions++;
       if (kind === "close") {
