@@ -7,7 +7,8 @@
  * opponent gets playerDisconnected for the victim's seat). Then the victim is let back in.
  */
 import { SnapshotStream, type InputOutcome } from "../../src/client/internal";
-import { LOW_WIDTH, PLAYER_WIDTH, decodeQuantized, type RunnerFrame } from "../../src/games/runner";
+import { decodeQuantized } from "../../src/games/runner";
+import { dodge, newDodgePlan } from "./runner-bot";
 import { Rng, mixSeed } from "../../src/games/rng";
 import { CloseCode, type WelcomeFrame } from "../../src/protocol";
 import { now, within, type FaultClient, type FaultClientOptions, type FaultStack } from "./fault-harness";
@@ -119,32 +120,11 @@ export const HEARTBEAT_CLOSE = { code: CloseCode.HEARTBEAT_TIMEOUT, reasonPrefix
  */
 export function runnerBot(c: FaultClient): void {
   const stream = new SnapshotStream();
-  const sends: Array<Promise<InputOutcome>> = [];
-  let planned = -1;
-  let plannedDuck = -1;
+  const plan = newDodgePlan();
   c.client.on("welcome", () => stream.reset());
   c.client.on("snap", (snap) => {
     stream.apply(snap);
     if (!stream.values) return;
-    const frame: RunnerFrame = decodeQuantized(stream.values);
-    const me = frame.players[c.seat];
-    if (!me || !me.standing || frame.phase !== "racing") return;
-    const send = (tick: number, input: { jump?: boolean; duck?: boolean }) => sends.push(c.send({ tick, ...input }).catch(() => ({}) as InputOutcome));
-    const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
-    if (!next) return;
-    const gap = next.x - (me.x + PLAYER_WIDTH);
-    const speed = Math.max(1, frame.speed);
-    if (next.kind === "low") {
-      if (me.duckHeld) send(frame.tick + 1, { duck: false });
-      const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
-      const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
-      if (at - frame.tick <= 24 && planned < next.x) {
-        planned = next.x;
-        send(at, { jump: true });
-      }
-    } else if (!me.duckHeld && plannedDuck < next.x && gap <= 24 * speed) {
-      plannedDuck = next.x;
-      send(frame.tick + Math.max(1, Math.min(24, Math.floor((gap - 4 * speed) / speed))), { duck: true });
-    }
+    dodge(decodeQuantized(stream.values), c.seat, plan, (tick, input) => void c.send({ tick, ...input }).catch(() => undefined));
   });
 }

@@ -33,8 +33,7 @@ export interface RaceBotHooks {
 
 export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, sends: RaceSend[], hooks: RaceBotHooks = {}): void {
   const stream = new SnapshotStream();
-  let planned = -1;
-  let plannedDuck = -1;
+  const plan = newDodgePlan();
   c.client.on("welcome", (w) => {
     stream.reset();
     const view = w.frame.room.view as { tick?: number } | null;
@@ -64,25 +63,41 @@ export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, send
     // a steady stream of inputs in flight whenever a fault strikes, for the lost/doubled count.
     if (snap.tick % 12 === 0) send(frame.tick + 3, {});
     if (frame.phase !== "racing") return;
-    const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
-    if (!next) return;
-    const gap = next.x - (me.x + PLAYER_WIDTH);
-    const speed = Math.max(1, frame.speed);
-    if (next.kind === "low") {
-      if (me.duckHeld) send(frame.tick + 1, { duck: false });
-      const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
-      const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
-      // Planned up to 24 ticks (400 ms) ahead and stamped for the exact tick, so a slow event loop on a
-      // loaded machine still gets the jump in on time.
-      if (at - frame.tick <= 24 && planned < next.x) {
-        planned = next.x;
-        send(at, { jump: true });
-      }
-    } else if (!me.duckHeld && plannedDuck < next.x && gap <= 24 * speed) {
-      plannedDuck = next.x;
-      send(frame.tick + Math.max(1, Math.min(24, Math.floor((gap - 4 * speed) / speed))), { duck: true });
-    }
+    dodge(frame, seat(), plan, send);
   });
+}
+
+/** What a dodging bot already planned, so each obstacle gets one jump or duck. */
+export interface DodgePlan {
+  jumpFor: number;
+  duckFor: number;
+}
+export const newDodgePlan = (): DodgePlan => ({ jumpFor: -1, duckFor: -1 });
+
+/**
+ * The scripted player's decision for the next obstacle: jump a low one, duck a high one, stamped for
+ * the exact tick and planned up to 24 ticks (400 ms) ahead, so a slow event loop on a loaded machine
+ * still gets the input in on time.
+ */
+export function dodge(frame: RunnerFrame, seat: number, plan: DodgePlan, send: (tick: number, input: { jump?: boolean; duck?: boolean }) => void): void {
+  const me = frame.players[seat];
+  if (!me || !me.standing || frame.phase !== "racing") return;
+  const next = frame.obstacles.find((o) => o.x + (o.kind === "low" ? LOW_WIDTH : 600) > me.x);
+  if (!next) return;
+  const gap = next.x - (me.x + PLAYER_WIDTH);
+  const speed = Math.max(1, frame.speed);
+  if (next.kind === "low") {
+    if (me.duckHeld) send(frame.tick + 1, { duck: false });
+    const jumpAt = Math.trunc((29 * speed) / 2) - Math.trunc((PLAYER_WIDTH + LOW_WIDTH) / 2);
+    const at = frame.tick + Math.max(1, Math.ceil((gap - jumpAt) / speed));
+    if (at - frame.tick <= 24 && plan.jumpFor < next.x) {
+      plan.jumpFor = next.x;
+      send(at, { jump: true });
+    }
+  } else if (!me.duckHeld && plan.duckFor < next.x && gap <= 24 * speed) {
+    plan.duckFor = next.x;
+    send(frame.tick + Math.max(1, Math.min(24, Math.floor((gap - 4 * speed) / speed))), { duck: true });
+  }
 }
 
 /** What the replay says about one player's inputs, against the SDK's own outcomes (its notion of acknowledged). */
