@@ -39,7 +39,9 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "workers", include: ["test/workers/**/*.test.ts"] },
+        // Every wait is on a frame or an event; the bound only turns a hang into a failure. 5 s was reached by
+        // healthy tests while CI's 2 cores ran other files beside them.
+        test: { name: "workers", include: ["test/workers/**/*.test.ts"], testTimeout: 30_000 },
       },
       {
         test: {

@@ -117,6 +117,10 @@ interface MatchResult {
   faultsApplied: number;
   noops: number;
   lost: number;
+  /** Runner: admitted, then discarded with ROUND_ENDED (not applied; not a loss). */
+  discarded: number;
+  /** Runner: admitted, not discarded, not in the replay. */
+  neverApplied: number;
   doubled: number;
   unacked: number;
   acked: number;
@@ -160,6 +164,8 @@ async function c4Match(stack: FaultStack, i: number, cuts: number, seed: number)
     faultsApplied: faultsOf(m.players),
     noops,
     lost: check.lost,
+    discarded: 0,
+    neverApplied: 0,
     doubled: check.duplicated,
     unacked: 0,
     acked: m.acked.length,
@@ -173,7 +179,7 @@ async function c4Match(stack: FaultStack, i: number, cuts: number, seed: number)
 
 /** Runner races (three players) cut until `cuts` cuts were made; a new race starts whenever one ends. */
 async function runnerRaces(stack: FaultStack, i: number, cuts: number, seed: number): Promise<MatchResult> {
-  const out: MatchResult = { cuts: [], faultsApplied: 0, noops: 0, lost: 0, doubled: 0, unacked: 0, acked: 0, dups: 0, audits: [], duplicateUpdates: 0, diverged: [], problems: [] };
+  const out: MatchResult = { cuts: [], faultsApplied: 0, noops: 0, lost: 0, discarded: 0, neverApplied: 0, doubled: 0, unacked: 0, acked: 0, dups: 0, audits: [], duplicateUpdates: 0, diverged: [], problems: [] };
   const rng = new Rng(mixSeed(seed, 500 + i));
   for (let race = 0; out.cuts.length < cuts; race++) {
     const guests = await Promise.all([0, 1, 2].map((k) => stack.api.guest(`soak-run-${i}-${race}-${k}`)));
@@ -233,8 +239,11 @@ async function runnerRaces(stack: FaultStack, i: number, cuts: number, seed: num
     };
     clients.forEach((c, k) => {
       const applied = replay.actions.filter((a) => a.kind === "input" && a.seat === c.seat).map((a) => a.inputId);
-      const a: InputAudit = auditInputs(outcomes[k]!, applied);
+      // The real-time contract: durable once a snap.dur covered it; ROUND_ENDED is the one way an admitted input ends unapplied.
+      const a: InputAudit = auditInputs(outcomes[k]!, applied, seen[k]!);
       out.lost += a.lost;
+      out.discarded += a.discarded;
+      out.neverApplied += a.neverApplied;
       out.doubled += a.doubled;
       out.unacked += a.unacked;
       out.acked += a.acked;
@@ -275,7 +284,9 @@ export async function cutsPhase(stack: FaultStack, ledger: Ledger, opts: { cuts:
   ledger.atLeast(P, "  on the runner", byGame("runner"), 1);
   ledger.atLeast(P, "cuts mid-frame as the room received them (torn input frame, re-send not dup)", tornAtRoom, Math.ceil(opts.cuts / 2));
   ledger.eq(P, "  upstream mid-frame cuts whose frame the room had whole after all (dup)", midUp.filter((c) => c.tornAtRoom === false).length, 0);
-  ledger.eq(P, "acknowledged inputs lost", sum((r) => r.lost), 0);
+  ledger.eq(P, "acknowledged inputs lost (turn-based ack; real-time snap.dur)", sum((r) => r.lost), 0);
+  ledger.eq(P, "  real-time inputs admitted, neither discarded (ROUND_ENDED) nor applied", sum((r) => r.neverApplied), 0);
+  ledger.note(P, `real-time inputs admitted, then discarded with ROUND_ENDED (round over before their tick; not applied): ${sum((r) => r.discarded)}`);
   ledger.eq(P, "inputs applied twice (or applied without an ack)", sum((r) => r.doubled + r.unacked), 0);
   ledger.atLeast(P, "inputs acknowledged", sum((r) => r.acked), opts.cuts);
   ledger.atLeast(P, "duplicates answered dup", sum((r) => r.dups), opts.minDups);
@@ -302,6 +313,8 @@ export async function cutsPhase(stack: FaultStack, ledger: Ledger, opts: { cuts:
     acked: sum((r) => r.acked),
     dups: sum((r) => r.dups),
     lost: sum((r) => r.lost),
+    neverApplied: sum((r) => r.neverApplied),
+    discarded: sum((r) => r.discarded),
     doubled: sum((r) => r.doubled + r.unacked),
     updatesAudited: audits.reduce((n, a) => n + a.applied, 0),
     seqGaps: audits.reduce((n, a) => n + a.gaps, 0),

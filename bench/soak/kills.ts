@@ -188,6 +188,8 @@ export async function killsPhase(stack: FaultStack, ledger: Ledger, opts: { kill
   }
   await Promise.all(all.map((r) => r.finished));
   let lost = 0;
+  let neverApplied = 0;
+  let discarded = 0;
   let doubled = 0;
   let acked = 0;
   let dups = 0;
@@ -204,14 +206,18 @@ export async function killsPhase(stack: FaultStack, ledger: Ledger, opts: { kill
     r.clients.forEach((c, i) => {
       const applied = replay.actions.filter((a) => a.kind === "input" && a.seat === c.seat).map((a) => a.inputId);
       const mine = i === 0 ? pastEnd : [];
-      const a = auditInputs([...outcomes[i]!, ...mine], applied);
+      // The real-time contract: durable once a snap.dur covered it; ROUND_ENDED is the one way an admitted input ends unapplied.
+      const a = auditInputs([...outcomes[i]!, ...mine], applied, r.seen[i]!);
       lost += a.lost;
+      neverApplied += a.neverApplied;
+      discarded += a.discarded;
       doubled += a.doubled + a.unacked;
       acked += a.acked;
       dups += a.dups;
       for (const o of mine) {
         pastEndSent++;
-        if (o.kind === "ack" || applied.includes(o.id)) pastEndApplied++;
+        // Admitted (its stamp inside the ahead window) it must be discarded with ROUND_ENDED; never applied either way.
+        if (applied.includes(o.id) || (o.kind === "ack" && !r.seen[i]!.discarded.has(o.id))) pastEndApplied++;
       }
     });
     for (const c of r.clients) c.close();
@@ -220,10 +226,12 @@ export async function killsPhase(stack: FaultStack, ledger: Ledger, opts: { kill
   ledger.eq(P, "hard kills of the runtime mid-match", downMs.length, opts.kills);
   ledger.atLeast(P, "  right after an input was sent, before its ack", afterInputKills, Math.floor(opts.kills / 2));
   ledger.eq(P, "clients back by themselves after a kill (of those in a running race)", backByThemselves, expectedBack);
-  ledger.eq(P, "acknowledged inputs lost", lost, 0);
+  ledger.eq(P, "inputs confirmed durable (snap.dur) lost", lost, 0);
+  ledger.eq(P, "  inputs admitted, neither discarded (ROUND_ENDED) nor applied", neverApplied, 0);
+  ledger.note(P, `inputs admitted, then discarded with ROUND_ENDED (round over before their tick; not applied): ${discarded}`);
   ledger.eq(P, "inputs applied twice (or applied without an ack)", doubled, 0);
   ledger.atLeast(P, "inputs acknowledged across the kills", acked, opts.kills);
-  ledger.eq(P, "inputs stamped after the round's end that were applied", pastEndApplied, 0);
+  ledger.eq(P, "inputs stamped after the round's end that were applied (or admitted and not discarded)", pastEndApplied, 0);
   ledger.eq(P, "  such inputs sent (one before each kill)", pastEndSent, opts.kills);
   ledger.eq(P, "runners forfeited (not back inside the grace window)", forfeits, 0);
   ledger.eq(P, "turn clocks due while nobody reconnected, ended by timeout", clockTimeouts, clockKills);
@@ -231,5 +239,5 @@ export async function killsPhase(stack: FaultStack, ledger: Ledger, opts: { kill
   ledger.holds(P, "no tick simulated while a player could not send; no other problem", problems.length === 0, problems.join("; "));
   const sorted = [...downMs].sort((x, y) => x - y);
   ledger.note(P, `runtime down → ready: median ${Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0)} ms, max ${Math.round(sorted.at(-1) ?? 0)} ms; ${all.length} races; dup acks ${dups}; ${Math.round((now() - started) / 1000)} s`);
-  return { kills: downMs.length, afterInputKills, clockKills, clockTimeouts, races: all.length, acked, dups, lost, doubled, pastEndSent, pastEndApplied, forfeits, problems: problems.length, seconds: Math.round((now() - started) / 1000) };
+  return { kills: downMs.length, afterInputKills, clockKills, clockTimeouts, races: all.length, acked, dups, lost, neverApplied, discarded, doubled, pastEndSent, pastEndApplied, forfeits, problems: problems.length, seconds: Math.round((now() - started) / 1000) };
 }

@@ -31,7 +31,7 @@ export {
   type Step,
   type TicketFailure,
 } from "./connection-state";
-export { Outbox, DEFAULT_OUTBOX_CAPACITY, type OutboxCommand, type OutboxEntry, type OutboxOptions, type PushResult } from "./outbox";
+export { Outbox, ADMITTED_CAPACITY, DEFAULT_OUTBOX_CAPACITY, type OutboxCommand, type OutboxEntry, type OutboxOptions, type PushResult } from "./outbox";
 export { memoryStore, localStorageStore, type KeyValueStore, type StorageLike } from "./store";
 export { UpdateOrdering, type OfferResult, type WelcomePlan } from "./ordering";
 export { ServerClock, DEFAULT_CLOCK_SAMPLES, startClockSync, type ClockSample, type ClockSyncOptions, type SyncChannel } from "./clock";

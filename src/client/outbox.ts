@@ -21,9 +21,15 @@
  * the room already processed for this seat, which would be silently
  * "re-acknowledged" instead of applied.
  *
- * The bound defaults to 32, the number of recent outcomes the room keeps per
- * seat (RECENT_OUTCOMES): beyond that, a re-sent id could get an ack whose
- * original outcome the room no longer knows.
+ * Two bounds. Inputs not yet answered: at most `capacity` (default 32, the
+ * number of recent outcomes the room keeps per seat, RECENT_OUTCOMES): beyond
+ * that, a re-sent id could get an ack whose original outcome the room no
+ * longer knows. Real-time inputs answered (admitted) and waiting for
+ * `snap.dur`: at most ADMITTED_CAPACITY more. Their outcome is known already,
+ * so the room's window does not bound them; the room writes at least every
+ * 5 s or 16 applied inputs of a seat (protocol §8.3), so 64 covers a full
+ * checkpoint span plus inputs stamped ahead, and a player who keeps pressing
+ * through a reconnect is refused only when the link stays down for seconds.
  */
 import * as z from "zod";
 import { RECENT_OUTCOMES } from "../protocol/limits";
@@ -47,7 +53,7 @@ export type PushResult =
   | { readonly ok: false; readonly code: "OUTBOX_FULL"; readonly message: string; readonly capacity: number };
 
 export interface OutboxOptions {
-  /** Most unsettled inputs at once, 1…32. Default 32. */
+  /** Most unanswered inputs at once, 1…32. Default 32 (admitted real-time inputs waiting for `snap.dur` are bounded apart, by ADMITTED_CAPACITY). */
   capacity?: number;
   store?: KeyValueStore | null;
   /** Key under which this match's outbox is stored. */
@@ -57,6 +63,8 @@ export interface OutboxOptions {
 }
 
 export const DEFAULT_OUTBOX_CAPACITY = RECENT_OUTCOMES;
+/** Real-time inputs admitted and waiting for `snap.dur`, on top of the unanswered ones. */
+export const ADMITTED_CAPACITY = 64;
 
 const Command = z.discriminatedUnion("t", [
   // `data` is opaque game input and came out of JSON.parse, so it is JSON by construction. It is kept as
@@ -130,12 +138,22 @@ export class Outbox {
 
   /** Queue a command. Full means full: the caller gets OUTBOX_FULL to show, nothing is dropped. */
   push(command: OutboxCommand): PushResult {
-    if (this.entries.length >= this.capacity) {
+    const admitted = this.entries.reduce((n, e) => n + (e.admitted ? 1 : 0), 0);
+    const unanswered = this.entries.length - admitted;
+    if (unanswered >= this.capacity) {
       return {
         ok: false,
         code: "OUTBOX_FULL",
-        message: `${this.entries.length} inputs are still waiting for the server; wait for them to settle before sending more.`,
+        message: `${unanswered} inputs are still waiting for the server's answer; wait for them to settle before sending more.`,
         capacity: this.capacity,
+      };
+    }
+    if (admitted >= ADMITTED_CAPACITY) {
+      return {
+        ok: false,
+        code: "OUTBOX_FULL",
+        message: `${admitted} admitted inputs are still waiting for the server to confirm them durable; wait for them to settle before sending more.`,
+        capacity: ADMITTED_CAPACITY,
       };
     }
     const entry: MutableEntry = { key: this.nextKey++, id: null, command, fromStore: false, admitted: false };

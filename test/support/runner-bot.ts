@@ -11,13 +11,17 @@ import { now, type FaultClient } from "./fault-harness";
 export interface RaceSeen {
   /** Whether the player's runner was standing in the last snapshot (a knocked-out runner sends nothing more). */
   standing: boolean;
+  /** Input ids a `snap.dur` confirmed applied-or-settled and durable (the SDK's `durable` event). */
+  durable: Set<number>;
+  /** Input ids the room discarded with the final notice ROUND_ENDED (admitted, round over before their tick). */
+  discarded: Set<number>;
   snaps: Array<{ t: number; tick: number }>;
   welcomes: Array<{ t: number; tick: number }>;
   held: Array<{ t: number; tick: number }>;
   resuming: Array<{ t: number; tick: number; at: number }>;
 }
 
-export const raceSeen = (): RaceSeen => ({ standing: true, snaps: [], welcomes: [], held: [], resuming: [] });
+export const raceSeen = (): RaceSeen => ({ standing: true, durable: new Set(), discarded: new Set(), snaps: [], welcomes: [], held: [], resuming: [] });
 
 export interface RaceSend {
   readonly tick: number;
@@ -34,6 +38,10 @@ export interface RaceBotHooks {
 export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, sends: RaceSend[], hooks: RaceBotHooks = {}): void {
   const stream = new SnapshotStream();
   const plan = newDodgePlan();
+  c.client.on("durable", (d) => d.ids.forEach((id) => seen.durable.add(id)));
+  c.client.on("gameError", (e) => {
+    if (e.code === "ROUND_ENDED") seen.discarded.add(e.id);
+  });
   c.client.on("welcome", (w) => {
     stream.reset();
     const view = w.frame.room.view as { tick?: number } | null;
@@ -105,7 +113,14 @@ export interface InputAudit {
   acked: number;
   dups: number;
   refused: number;
+  /** Acknowledged as durable (turn-based: the ack; real-time: a `snap.dur` covering it) and not in the replay: must be 0. */
   lost: number;
+  /** Real-time: admitted, then discarded by a ROUND_ENDED notice (not applied, and checked not applied). */
+  discarded: number;
+  /** Real-time: admitted, neither discarded nor in the replay (a re-send the room failed to apply after a restart): must be 0. */
+  neverApplied: number;
+  /** Real-time: admitted but no `snap.dur` covered it before the client closed (not part of the durable promise). */
+  notConfirmed: number;
   doubled: number;
   /** Inputs in the replay that the SDK never reported acknowledged. */
   unacked: number;
@@ -113,8 +128,13 @@ export interface InputAudit {
   refusals: string[];
 }
 
-export function auditInputs(outcomes: readonly InputOutcome[], applied: ReadonlyArray<number | null | undefined>): InputAudit {
-  const a: InputAudit = { acked: 0, dups: 0, refused: 0, lost: 0, doubled: 0, unacked: 0, refusals: [] };
+/**
+ * Audit one seat's outcomes against the replay. Without `realtime`, an ack is final and durable (turn-based).
+ * With it, the contract of protocol §8.3: an ack is an admission; `snap.dur` is the durable promise, and a
+ * ROUND_ENDED notice is the one way an admitted input ends unapplied.
+ */
+export function auditInputs(outcomes: readonly InputOutcome[], applied: ReadonlyArray<number | null | undefined>, realtime?: Pick<RaceSeen, "durable" | "discarded">): InputAudit {
+  const a: InputAudit = { acked: 0, dups: 0, refused: 0, lost: 0, discarded: 0, neverApplied: 0, notConfirmed: 0, doubled: 0, unacked: 0, refusals: [] };
   const ackedIds = new Set<number>();
   for (const o of outcomes) {
     const times = applied.filter((id) => id === o.id).length;
@@ -129,8 +149,19 @@ export function auditInputs(outcomes: readonly InputOutcome[], applied: Readonly
     ackedIds.add(o.id);
     a.acked += 1;
     if (o.dup) a.dups += 1;
-    if (times === 0) a.lost += 1;
     if (times > 1) a.doubled += times - 1;
+    if (!realtime) {
+      if (times === 0) a.lost += 1;
+      continue;
+    }
+    if (realtime.discarded.has(o.id)) {
+      a.discarded += 1;
+      if (times > 0) a.doubled += times; // discarded yet applied: counted as a double application
+      continue;
+    }
+    if (times === 0) a.neverApplied += 1;
+    if (!realtime.durable.has(o.id)) a.notConfirmed += 1;
+    else if (times === 0) a.lost += 1;
   }
   a.unacked = applied.filter((id) => id === null || id === undefined || !ackedIds.has(id)).length;
   return a;

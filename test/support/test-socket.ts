@@ -128,6 +128,18 @@ export class TestSocket {
     return this.next("update", (u) => u.events.some((e) => e.type === type));
   }
 
+  /**
+   * The room once its match has started, from this socket's point of view. The connection whose join
+   * starts the match gets no `matchStarted` update (its welcome already shows the room playing), so a
+   * test whose players join at once cannot know which socket to wait on for the event.
+   */
+  async started(): Promise<Extract<ServerFrame, { t: "welcome" }>["room"]> {
+    const seen = [...this.frames].reverse().find((f) => f.t === "welcome");
+    const welcome = seen?.t === "welcome" ? seen : await this.next("welcome");
+    if (welcome.room.status === "playing") return welcome.room;
+    return (await this.nextEvent("matchStarted")).room;
+  }
+
   /** The latest room snapshot seen (welcome or update). */
   latestRoom() {
     for (let i = this.frames.length - 1; i >= 0; i--) {

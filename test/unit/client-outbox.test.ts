@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Outbox, localStorageStore, memoryStore, type KeyValueStore, type OutboxCommand, type StorageLike } from "../../src/client/internal";
+import { ADMITTED_CAPACITY, Outbox, localStorageStore, memoryStore, type KeyValueStore, type OutboxCommand, type StorageLike } from "../../src/client/internal";
 
 const KEY = "edgeroom:outbox:m1:player";
 
@@ -89,6 +89,30 @@ describe("client outbox", () => {
     expect(full).toMatchObject({ ok: false, code: "OUTBOX_FULL", capacity: 2 });
     if (!full.ok) expect(full.message).toMatch(/waiting for the server/);
     expect(box.size).toBe(2);
+  });
+
+  it("counts admitted real-time inputs waiting for snap.dur apart from unanswered ones, each with its own bound", () => {
+    const box = new Outbox({ capacity: 2 });
+    const first = box.push({ t: "input", data: 1 });
+    const second = box.push({ t: "input", data: 2 });
+    expect(first.ok && second.ok).toBe(true);
+    box.assignIds(0);
+    // Both admitted: their outcome is known, so they no longer take unanswered room.
+    expect(box.admit(1)).not.toBeNull();
+    expect(box.admit(2)).not.toBeNull();
+    expect(box.push({ t: "input", data: 3 }).ok).toBe(true);
+    expect(box.push({ t: "input", data: 4 }).ok).toBe(true);
+    expect(box.push({ t: "input", data: 5 })).toMatchObject({ ok: false, code: "OUTBOX_FULL", capacity: 2 });
+    // Admitted ones stay bounded too, until snap.dur lets them go: admit everything, then keep going.
+    for (const e of box.assignIds(0)) if (e.id !== null) box.admit(e.id);
+    while (box.push({ t: "input", data: 0 }).ok) for (const e of box.assignIds(0)) if (e.id !== null) box.admit(e.id);
+    for (const e of box.assignIds(0)) if (e.id !== null) box.admit(e.id);
+    expect(box.size).toBe(ADMITTED_CAPACITY);
+    const full = box.push({ t: "input", data: 0 });
+    expect(full).toMatchObject({ ok: false, code: "OUTBOX_FULL", capacity: ADMITTED_CAPACITY });
+    if (!full.ok) expect(full.message).toMatch(/durable/);
+    expect(box.forgetDurable(10)).toHaveLength(10);
+    expect(box.push({ t: "input", data: 0 }).ok).toBe(true);
   });
 
   it("refuses a bound above the 32 outcomes the room remembers per seat", () => {

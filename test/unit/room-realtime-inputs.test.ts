@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedInput, step, type RunnerInput, type RunnerState } from "../../src/games/runner";
 import { stateHash, type ServerFrame } from "../../src/protocol";
-import { CHECKPOINT_MS, RESUME_COUNTDOWN_MS } from "../../src/room/core/realtime-play";
+import { CHECKPOINT_MS, DURABLE_LAG_INPUTS, RESUME_COUNTDOWN_MS } from "../../src/room/core/realtime-play";
 import { RoomStepper } from "../support/room-stepper";
 
 const tickOf = (r: RoomStepper) => (r.core.record.game as RunnerState).tick;
@@ -96,6 +96,26 @@ describe("real-time inputs: exactly one answer each, at admission", () => {
     // A re-send of an applied input: its recorded outcome again, with the tick it was applied at.
     r.send("c0", { t: "input", id: 1, data: { tick: tick + 300, jump: true } });
     expect(answers(r, ["c0"], 1).at(-1)).toEqual({ t: "ack", id: 1, seq: null, tick: tick + 10, dup: true });
+  });
+
+  it("writes as soon as one seat has DURABLE_LAG_INPUTS applied inputs not yet durable, so snap.dur never trails a busy seat further", () => {
+    const r = runnerRoom(2);
+    const durable = checkDurableAcks(r);
+    r.advance(3_500);
+    const start = tickOf(r);
+    const writes = r.writes;
+    // One input per tick for a busy seat (button-less inputs change nothing), all applied within 400 ms
+    // (the first test shows nothing is written in that span for one input).
+    const busy = DURABLE_LAG_INPUTS + 4;
+    for (let id = 1; id <= busy; id++) r.send("c0", { t: "input", id, data: { tick: start + 1 + id } });
+    expect(answers(r, ["c0"], busy)).toEqual([expect.objectContaining({ t: "ack", dup: false })]);
+    r.advance(400);
+    expect(ackOf(r, "c0")).toBe(busy);
+    // Written once the 16th was applied (well before the checkpoint), and snap.dur said so.
+    expect(r.writes).toBeGreaterThan(writes);
+    expect(durOf(r, "c0")).toBeGreaterThanOrEqual(DURABLE_LAG_INPUTS);
+    expect(r.durable.seats[0]?.lastInputId).toBeGreaterThanOrEqual(DURABLE_LAG_INPUTS);
+    expect(durable.checked).toBeGreaterThanOrEqual(1);
   });
 
   it("sends snap.dur on each keyframe and only when it moved, never to spectators, and never above what storage holds", () => {

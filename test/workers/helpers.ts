@@ -18,9 +18,14 @@ afterEach(async () => {
   await Promise.all(all.map((s) => s.closed));
 });
 
+/**
+ * Every tracked socket pings as a real client must (protocol §7): a turn-based room closes a seated
+ * player silent for 3.5 s with 4500, which a loaded CI machine reaches between two awaits of one
+ * test. A test about silence calls `stopHeartbeat()` on the socket that is to go quiet.
+ */
 export function track(s: TestSocket): TestSocket {
   opened.push(s);
-  return s;
+  return s.startHeartbeat(1000);
 }
 
 /** Accept the client end of an upgrade response and wrap it (binary frames as ArrayBuffer). */

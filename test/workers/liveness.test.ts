@@ -29,7 +29,8 @@ async function spendWaitingAlarm(matchId: string): Promise<void> {
 describe("room liveness watchdog (turn-based rooms)", () => {
   it("closes a seated player's silent socket with 4500 from the watchdog (no alarm runs meanwhile), and tells the opponent", async () => {
     const { matchId, a, b } = await twoPlayerMatch({ turnMs: 0 });
-    b.startHeartbeat(1000);
+    // Alice goes silent (every test socket pings by default), Bob keeps pinging.
+    a.stopHeartbeat();
     await spendWaitingAlarm(matchId);
     const closed = await a.closed;
     expect(closed.code).toBe(CloseCode.HEARTBEAT_TIMEOUT);
@@ -50,7 +51,6 @@ describe("room liveness watchdog (turn-based rooms)", () => {
     const { sock: a } = await openSse(api.fetch, api.base, matchId, ticket);
     await a.next("welcome");
     const b = await join(bob, matchId);
-    b.startHeartbeat(1000);
     await b.next("welcome");
     await spendWaitingAlarm(matchId);
     // Alice never POSTs a ping: her stream is open, her sends have stopped.

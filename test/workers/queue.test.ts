@@ -21,7 +21,7 @@ describe("quick play queues", () => {
     expect(await a.socket.closed).toMatchObject({ code: 1000 });
     const [ra, rb] = await Promise.all([joinMatched(ma), joinMatched(mb)]);
     await Promise.all([ra.next("welcome"), rb.next("welcome")]);
-    const started = await ra.nextEvent("matchStarted");
+    const started = { room: await ra.started() };
     expect(started.room.seats.map((s) => s.kind)).toEqual(["human", "human"]);
     expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
   });

@@ -41,7 +41,7 @@ describe("ratings", () => {
     expect(mw.rated).toBe(true);
     const [sw, sl] = await Promise.all([joinMatched(mw), joinMatched(ml)]);
     const [ww] = await Promise.all([sw.next("welcome"), sl.next("welcome")]);
-    await sw.nextEvent("matchStarted");
+    await sw.started();
     // The first player to queue holds seat 0, which moves first in round 1.
     expect(ww.you.seat).toBe(0);
     expect(await ratingsOf(win.playerId)).toEqual([]);
@@ -83,7 +83,7 @@ describe("ratings", () => {
     expect(ma.rated).toBe(false);
     const [sa, sb] = await Promise.all([joinMatched(ma), joinMatched(mb)]);
     await Promise.all([sa.next("welcome"), sb.next("welcome")]);
-    await sa.nextEvent("matchStarted");
+    await sa.started();
     await play(sa, sb, [0, 1, 0, 1, 0, 1, 0]);
     await sb.nextEvent("matchEnded");
     await runDurableObjectAlarm(env.ROOMS.get(env.ROOMS.idFromName(ma.matchId)));

@@ -15,16 +15,22 @@ export class DeferredLog {
   private deferred: ActionEntry[] = [];
   /** Per seat, `lastInputId` as of the last write (what storage holds). */
   private readonly durableIds: number[];
+  /** Per seat, how many of the deferred entries are its inputs (applied, not yet durable). */
+  private readonly waiting: number[];
 
   /** Built from storage (or a record just created and written): what it holds is durable. */
   constructor(record: RoomRecord) {
     this.durableIds = record.seats.map((s) => s.lastInputId);
+    this.waiting = record.seats.map(() => 0);
   }
 
-  /** One entry for the next write, counted in the record now. */
-  add(record: RoomRecord, action: ActionEntry): void {
+  /** One entry for the next write, counted in the record now. Returns how many of its seat's inputs now wait for a write. */
+  add(record: RoomRecord, action: ActionEntry): number {
     record.actions += 1;
     this.deferred.push(action);
+    if (action.kind !== "input" || action.seat === undefined) return 0;
+    this.waiting[action.seat] = (this.waiting[action.seat] ?? 0) + 1;
+    return this.waiting[action.seat] ?? 0;
   }
 
   /** Before other entries are logged: every entry waiting (carried or deferred), to go ahead of them. */
@@ -47,7 +53,10 @@ export class DeferredLog {
       actions.push(...carry);
       record.pendingLog = [];
     } else record.pendingLog = carry;
-    record.seats.forEach((s, i) => (this.durableIds[i] = s.lastInputId));
+    record.seats.forEach((s, i) => {
+      this.durableIds[i] = s.lastInputId;
+      this.waiting[i] = 0;
+    });
   }
 
   /** A seat's durable `lastInputId`: the current one if this batch writes (frames leave after the write), else the last written. */

@@ -34,6 +34,15 @@ export const WATCHDOG_MS = 10_000;
 /** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
 export const RECENT_REALTIME = 64;
 /**
+ * The record is also written as soon as one seat has this many applied inputs not yet durable, so
+ * `snap.dur` trails a seat's admissions by at most CHECKPOINT_MS or this many inputs, whichever comes
+ * first. A client must keep every admitted input until `snap.dur` covers it: without a count bound, a
+ * seat sending 7 inputs a second would hold more than the 32 unanswered-plus-admitted inputs a
+ * client may have open (measured: the SDK's outbox filled in the fault suite's kills). Players who
+ * send fewer than 16 a second over 5 s never trigger it, so the row cost of ordinary play is unchanged.
+ */
+export const DURABLE_LAG_INPUTS = 16;
+/**
  * After a held race is released (every seated player back, or their grace over), it resumes after
  * this countdown: long enough for every client to receive the resume time and re-anchor its tick
  * clock (one snapshot interval plus a round trip), short enough not to bore anyone.
@@ -97,11 +106,13 @@ export function advanceRealtime(core: RoomOps, now: number): void {
   const out = rt.advance(rec, now);
   core.metrics.steps += out.steps;
   core.metrics.droppedSteps += out.dropped;
+  let lagging = false;
   for (const p of out.applied) {
     const seatRec = rec.seats[p.seat];
     if (!seatRec || p.inputId === null) continue;
-    // Written with the next write (an event or the checkpoint); `snap.dur` covers it only after that.
-    core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
+    // Written with the next write (an event, the checkpoint, or DURABLE_LAG_INPUTS of one seat); `snap.dur` covers it only after that.
+    const waiting = core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
+    if (waiting >= DURABLE_LAG_INPUTS) lagging = true;
     // Applied: recorded (the tick in the seq slot, see RecentOutcome), not answered again (the admission ack was the answer).
     settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
   }
@@ -114,7 +125,7 @@ export function advanceRealtime(core: RoomOps, now: number): void {
     core.checkpointDueAt = now + CHECKPOINT_MS;
   }
   sendSnapshots(core, out.steps === 0);
-  if (now >= core.checkpointDueAt) {
+  if (now >= core.checkpointDueAt || lagging) {
     core.markDirty();
     core.checkpointDueAt = now + CHECKPOINT_MS;
   }

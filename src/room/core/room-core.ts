@@ -306,8 +306,8 @@ export class RoomCore implements RoomOps {
     this.fx.logs.push({ ...fields, level, event });
   }
 
-  recordDeferred(action: ActionEntry): void {
-    this.deferredLog.add(this.record, action);
+  recordDeferred(action: ActionEntry): number {
+    return this.deferredLog.add(this.record, action);
   }
 
   durableInputId(seat: number): number {
