@@ -77,6 +77,8 @@ export interface BenchServerOptions {
   readonly cpus?: string;
   /** Take src/ and wrangler.toml from this git revision instead of the working tree. */
   readonly gitRev?: string;
+  /** Serve on the worker's own socket, without miniflare's entry worker relaying every frame (worker-server.ts). */
+  readonly direct?: boolean;
 }
 
 /** `base`: where the snapshot and the Durable Objects' SQLite files live. */
@@ -95,6 +97,7 @@ export async function startBenchServer(base = tmpdir(), timeoutMs = 60_000, opts
         outputLimit: 200_000,
         timeoutMs: opts.timeoutMs ?? timeoutMs,
         port,
+        direct: opts.direct,
       });
     let server = await start();
     return {

@@ -26,6 +26,14 @@ import { snapshotProject, startBenchServer, stopGroup, type BenchServer } from "
 import { ColyseusBot, PartyBot } from "./bots";
 
 export const SYSTEMS = ["edgeroom", "colyseus", "partyserver"] as const;
+
+/**
+ * The two workerd systems are served on their worker's own socket (miniflare's unsafeDirectSockets):
+ * otherwise miniflare's entry worker sits in front and relays every request and WebSocket frame through
+ * a second worker, a local-only cost neither Cloudflare nor the Colyseus peer has.
+ * BENCH_ENTRY_WORKER=1 puts it back (to measure what it costs).
+ */
+const DIRECT = process.env["BENCH_ENTRY_WORKER"] !== "1";
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** What the load generator needs from any bot. */
@@ -112,6 +120,7 @@ async function startEdgeroom(opts: StartOptions): Promise<SystemUnderTest> {
   const dev = await startBenchServer(opts.stateBase, 90_000, {
     gitRev: opts.gitRev,
     cpus: opts.cpus ?? undefined,
+    direct: DIRECT,
     vars: { AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef", ALLOW_GUESTS: "true", OPERATOR_TOKEN: operatorToken },
   });
   const api = new Api((url, init) => fetch(url, init), dev.base);
@@ -120,7 +129,7 @@ async function startEdgeroom(opts: StartOptions): Promise<SystemUnderTest> {
   return {
     name: "edgeroom",
     base: dev.base,
-    description: `miniflare (local workerd, no wrangler proxy) running src/ at ${opts.gitRev.slice(0, 12)}${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
+    description: `miniflare (local workerd, no wrangler proxy${DIRECT ? ", worker's own socket: no miniflare entry worker" : ""}) running src/ at ${opts.gitRev.slice(0, 12)}${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, _seedBase, track) {
       const g = await guests.take(count * SEATS);
@@ -217,6 +226,7 @@ async function startPartyServer(opts: StartOptions): Promise<SystemUnderTest> {
     cpus: opts.cpus ?? undefined,
     config: "bench/peers/partyserver/wrangler.jsonc",
     extraDirs: ["bench"],
+    direct: DIRECT,
     vars: {},
   });
   const ws = dev.base.replace(/^http/, "ws");
@@ -224,7 +234,7 @@ async function startPartyServer(opts: StartOptions): Promise<SystemUnderTest> {
   return {
     name: "partyserver",
     base: dev.base,
-    description: `miniflare (local workerd, no wrangler proxy) running bench/peers/partyserver/wrangler.jsonc, partyserver, hibernate: true${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
+    description: `miniflare (local workerd, no wrangler proxy${DIRECT ? ", worker's own socket: no miniflare entry worker" : ""}) running bench/peers/partyserver/wrangler.jsonc, partyserver, hibernate: true${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: workerdPids(dev),
     async openRooms(count, matchSeconds, seedBase, track) {
       return pool(

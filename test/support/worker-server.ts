@@ -15,6 +15,7 @@ import { projectWorker, REPO, type WorkerConfig } from "./worker-bundle";
 import { DEV_VARS, type DevOptions, type DevServer } from "./wrangler-dev";
 
 const READY = /^EDGEROOM_READY (\S+)$/m;
+const DIRECT = /^EDGEROOM_DIRECT (\S+)$/m;
 
 export interface WorkerOptions extends DevOptions {
   /** Another bundle than the project's (default: main of wrangler.toml, bundled once per process). */
@@ -25,6 +26,12 @@ export interface WorkerOptions extends DevOptions {
   outputLimit?: number;
   /** Rate-limit bindings (default: HARNESS_LIMITS). */
   ratelimits?: Record<string, { simple: { limit: number; period: 10 | 60 } }>;
+  /**
+   * Serve the worker on its own socket (miniflare's `unsafeDirectSockets`), without miniflare's entry
+   * worker in front: no second worker relaying every request and WebSocket frame, as on the platform.
+   * `base` and `port` then name that socket. Benchmarks use it (the entry worker's relay is local-only cost).
+   */
+  direct?: boolean;
 }
 
 /**
@@ -62,7 +69,8 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
     bindings: { ...(worker.workerOptions["bindings"] as Record<string, string> | undefined), ...DEV_VARS, ...opts.vars },
     ratelimits: opts.ratelimits ?? HARNESS_LIMITS,
     host: "127.0.0.1",
-    port: opts.port ?? 0,
+    port: opts.direct ? 0 : (opts.port ?? 0),
+    ...(opts.direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port ?? 0 }] } : {}),
     durableObjectsPersist: join(persistDir, "do"),
     cachePersist: join(persistDir, "cache"),
   };
@@ -80,6 +88,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
   const output = collectOutput(child, opts.outputLimit ?? Infinity);
   const untilOutput = output.until;
   let base = await ready(child, untilOutput, output.text, opts.timeoutMs ?? 60_000);
+  if (opts.direct) base = DIRECT.exec(output.text())?.[1] ?? base;
   let reloads = 0;
   return {
     get base() {
