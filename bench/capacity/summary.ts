@@ -54,7 +54,7 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
   const clean = mine.flatMap((r) => {
     const out = [];
     for (const l of r.levels) {
-      if (l.unusable || !l.verdict.holds20Hz) break;
+      if (l.unusable || l.botsFailed || !l.verdict.holds20Hz) break;
       out.push(l);
     }
     return out;
@@ -72,7 +72,7 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
     ackP99Ms: median(ref.map((l) => l?.ackMs.p99 ?? null)),
     stateBytesPerClientPerSecond: median(ref.map((l) => l?.stateBytesPerClientPerSecond ?? null)),
     cpuUsPerRoomTick: median(ref.map((l) => l?.server.usPerRoomTickNet ?? null)),
-    refHeld: ref.length ? ref.every((l) => l !== null && l.verdict.holds20Hz && !l.unusable) : null,
+    refHeld: ref.length ? ref.every((l) => l !== null && l.verdict.holds20Hz && !l.unusable && !l.botsFailed) : null,
     roomsPerCore: median(mine.map((r) => r.capacity.roomsPerCore)),
     lastClean: median(mine.map((r) => r.capacity.lastClean)),
     lastCleanCores: median(mine.map((r) => r.capacity.lastCleanCores)),

@@ -91,7 +91,7 @@ describe("ended matches", () => {
 });
 
 describe("stop rule and rooms per core", () => {
-  const lvl = (rooms: number, holds: boolean, cores: number) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false });
+  const lvl = (rooms: number, holds: boolean, cores: number, botsFailed = false) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false, botsFailed });
 
   it("stops on CPU at 90 % of the core and scales the last clean level to a full core", () => {
     const levels = [lvl(40, true, 0.5), lvl(50, true, 0.7), lvl(62, true, 0.93)];
