@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
-import { capacity, judge, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
-import { performanceRows, renderPerformanceTable, type SystemFigures } from "../../bench/capacity/summary";
+import { capacity, judge, loadHealth, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
+import { levelStatus } from "../../bench/capacity/report";
+import { performanceRows, renderPerformanceTable, wakeFigures, type SystemFigures } from "../../bench/capacity/summary";
+import type { TurnBasedResult } from "../../bench/capacity/turn-based";
+import { wakeFigure, wakeGoalMet } from "../../bench/capacity/wake-figure";
+import { summarize } from "../../bench/stats";
 
 /** A window of `rooms` rooms of 4 clients, each receiving a state every `gapMs` for `seconds`, 3 ticks apart. */
 function steadyWindow(rooms: number, seconds: number, gapMs: number, ticksPerState = 3): WindowReduction {
@@ -90,6 +94,56 @@ describe("ended matches", () => {
   });
 });
 
+describe("failed bots and probes", () => {
+  const bot = (over: Partial<{ knockedOut: boolean; closeCode: number | null; matchOver: boolean; inputs: { sentAt: number; ackAt: number | null; probe?: boolean }[] }>) => ({
+    snaps: [
+      { at: 0, tick: 300, bytes: 20 },
+      { at: 50, tick: 303, bytes: 20 },
+    ],
+    otherFrames: [],
+    inputs: [],
+    errors: new Map<string, number>(),
+    knockedOut: false,
+    closeCode: null,
+    ...over,
+  });
+
+  it("count a room where one runner fell or a socket closed before the end as failed, and name it for replacement", () => {
+    const fell = { key: "fell", bots: [bot({ knockedOut: true }), bot({}), bot({}), bot({})] };
+    const dropped = { key: "dropped", bots: [bot({ closeCode: 1006 }), bot({}), bot({}), bot({})] };
+    const finished = { key: "finished", bots: [bot({ matchOver: true, closeCode: 1000 }), bot({ matchOver: true }), bot({ matchOver: true }), bot({ matchOver: true })] };
+    const healthy = { key: "ok", bots: [bot({}), bot({}), bot({}), bot({})] };
+    const w = reduceWindow([fell, dropped, finished, healthy], 0, 1000);
+    expect(w.failedRooms).toBe(2);
+    expect(w.failedKeys).toEqual(["fell", "dropped"]);
+    // The finished and the dropped match ended (left out of the figures); the room with one fallen runner still races.
+    expect(w.endedKeys).toEqual(["dropped", "finished"]);
+    expect(mergeReductions([w, w]).failedRooms).toBe(4);
+  });
+
+  it("time only the probes: inputs planned ahead are counted but neither timed nor unacked", () => {
+    const inputs = [
+      { sentAt: 10, ackAt: 12, probe: true },
+      { sentAt: 20, ackAt: null, probe: true },
+      { sentAt: 30, ackAt: 400, probe: false },
+      { sentAt: 40, ackAt: null, probe: false },
+    ];
+    const w = reduceWindow([{ bots: [bot({ inputs })] }], 0, 1000);
+    expect(w.inputs).toBe(4);
+    expect(w.probes).toBe(2);
+    expect(w.ackMs).toEqual([2]);
+    expect(w.unacked).toBe(1);
+  });
+
+  it("calls a level whose bots failed in more than 10 % of the rooms bots-failed, and a saturated load generator unusable", () => {
+    const base = { loadgenCores: 0.5, loadgenLimitCores: 0.9, eldP99Ms: 3, rooms: 100 };
+    expect(loadHealth({ ...base, failedRooms: 10 })).toEqual({ unusable: null, botsFailed: null });
+    expect(loadHealth({ ...base, failedRooms: 11 }).botsFailed).toMatch(/11 of 100 rooms/);
+    expect(loadHealth({ ...base, failedRooms: 0, loadgenCores: 0.95 }).unusable).toMatch(/0\.95 cores/);
+    expect(loadHealth({ ...base, failedRooms: 0, eldP99Ms: 25 }).unusable).toMatch(/event-loop delay/);
+  });
+});
+
 describe("stop rule and rooms per core", () => {
   const lvl = (rooms: number, holds: boolean, cores: number, botsFailed = false) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false, botsFailed });
 
@@ -104,6 +158,14 @@ describe("stop rule and rooms per core", () => {
     const levels = [lvl(40, true, 0.2), lvl(50, true, 0.3), lvl(62, false, 0.35)];
     expect(stopAfter(levels[2] as (typeof levels)[number])).toBe("20Hz");
     expect(capacity(levels, "20Hz")).toMatchObject({ lastClean: 50, roomsPerCore: 50, bound: "measured" });
+  });
+
+  it("reports failed bots apart: a stop of its own after the 20 Hz criterion, a lower bound, never the server's limit", () => {
+    expect(stopAfter(lvl(62, true, 0.95, true))).toBe("bots");
+    expect(stopAfter(lvl(62, false, 0.5, true))).toBe("20Hz");
+    const levels = [lvl(40, true, 0.2), lvl(50, true, 0.3), lvl(62, true, 0.35, true)];
+    expect(capacity(levels, "bots")).toMatchObject({ lastClean: 50, roomsPerCore: 50, bound: "lower bound" });
+    expect(levelStatus({ unusable: null, botsFailed: "bots failed in 9 of 62 rooms", verdict: judge(steadyWindow(1, 1, 50)) })).toMatch(/^bots failed/);
   });
 
   it("calls a ramp cut short by the budget a lower bound", () => {
@@ -151,5 +213,47 @@ describe("the performance table", () => {
   it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
     const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null });
     expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
+  });
+});
+
+describe("wake from hibernation", () => {
+  it("counts only rooms a new instance answered, and every room's hash", () => {
+    const f = wakeFigure(
+      "waiting",
+      [
+        { ms: 4, reborn: true, hashEqual: true },
+        { ms: 6, reborn: true, hashEqual: true },
+        { ms: 1, reborn: false, hashEqual: true },
+        { ms: null, reborn: true, hashEqual: false },
+      ],
+      [1, 1],
+      15,
+    );
+    expect(f).toMatchObject({ rooms: 4, evicted: 2, unanswered: 1, hashEqual: 3, idleSeconds: 15 });
+    expect(f.wakeMs.max).toBe(6);
+    // A hash that changed decides against the goal whatever the latency.
+    expect(wakeGoalMet(f)).toBe(false);
+    expect(wakeGoalMet({ ...f, hashEqual: 4 })).toBe(true);
+    expect(wakeGoalMet({ ...f, hashEqual: 4, wakeMs: summarize([4, 12]) })).toBe(false);
+    expect(wakeGoalMet({ ...f, evicted: 0 })).toBeNull();
+    expect(wakeGoalMet({ ...f, state: "in-play" })).toBeNull();
+  });
+
+  it("gives one table row per room state, naming the state, and reads a run saved with one in-play figure", () => {
+    const empty = summarize([]);
+    const wake = [wakeFigure("waiting", [{ ms: 3, reborn: true, hashEqual: true }], [1], 15), wakeFigure("in-play", [{ ms: 1, reborn: false, hashEqual: true }], [1], 15)];
+    const turnBased: TurnBasedResult = {
+      c4: { rooms: 1, moves: 1, ackMs: empty, cpuUsPerMoveNet: 1, seconds: 1, errors: {} },
+      wake,
+      rebuild: { rooms: 1, firstRequestMs: empty, hashEqual: 1 },
+      error: null,
+    };
+    const rows = performanceRows({ figures: {}, turnBased, heap: null, ai: null }).filter((r) => r.figure.startsWith("wake"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ edgeroom: "3 / 3 ms", verdict: "met" });
+    expect(rows[0]?.figure).toMatch(/WAITING for its 2nd player, creator connected \(1\/1 rooms evicted after 15 s idle; hash equal 1\/1\)/);
+    expect(rows[1]).toMatchObject({ edgeroom: "n/a (no room was evicted)", verdict: "met" });
+    const legacy = wakeFigures({ rooms: 40, evicted: 0, wakeMs: empty, warmMs: empty, hashEqual: 40, idleSeconds: 12 });
+    expect(legacy).toMatchObject([{ state: "in-play", rooms: 40, evicted: 0, unanswered: 0 }]);
   });
 });
