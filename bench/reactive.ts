@@ -22,7 +22,7 @@
  * Inputs stamped far ahead are acknowledged by the peers only when applied, so
  * they say nothing about input → ack latency. That figure is taken from
  * **probes**: a button-less input (it changes nothing) stamped for the next
- * tick, once a second per bot while racing, and only when no input of the bot
+ * tick, once every 2 s per bot while racing, and only when no input of the bot
  * is still waiting for a later tick (Edgeroom applies a seat's inputs in order,
  * so a probe never queues behind a planned jump). Probes are stamped as the
  * previous brain's inputs were (within the next 3 ticks), so the ack figure
@@ -34,8 +34,8 @@ import { COUNTDOWN_TICKS, HIGH_WIDTH, LOW_WIDTH, MAX_TICKS, PLAYER_WIDTH, decode
 export const TICKS_PER_SNAPSHOT = 3;
 /** How far ahead an input is sent (the runner admits inputs up to 30 ticks ahead). */
 export const PLAN_AHEAD_TICKS = 24;
-/** A probe (ack-latency sample) every this many ticks per bot: one a second. */
-export const PROBE_EVERY_TICKS = 60;
+/** A probe (ack-latency sample) every this many ticks per bot: one every 2 s (with the planned inputs, about as many inputs as the previous brain sent). */
+export const PROBE_EVERY_TICKS = 120;
 /** Ticks a jump lasts from its input to landing (y after k ticks is 87k − 3k²). */
 const JUMP_TICKS = 29;
 /** A high obstacle is ducked this many ticks of run before the body reaches it. */

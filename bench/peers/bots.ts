@@ -4,7 +4,7 @@
  * receives, the brain (`decide` in bench/reactive.ts, on Edgeroom's quantised
  * frame layout) plans the scripted runner's jumps and ducks up to 400 ms ahead
  * and the bot sends each input stamped with its tick and an increasing id
- * (plus a button-less probe a second, the ack-latency sample);
+ * (plus a button-less probe every 2 s, the ack-latency sample);
  * arrival times are performance.now() when the message event fires; the
  * recorded size is the WebSocket message payload.
  *
