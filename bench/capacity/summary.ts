@@ -113,6 +113,21 @@ const ratio = (a: number | null, b: number | null) => (a === null || b === null 
 const verdict = (ok: boolean | null) => (ok === null ? "—" : ok ? "met" : "**missed**");
 const both = (ok: boolean[]) => ok.every(Boolean);
 
+/**
+ * A goal's verdict when either side may be a lower bound (rooms per core of a ramp stopped by its load, the
+ * budget or the cap): an Edgeroom lower bound already at or above Colyseus's measured figure meets "≥ Colyseus";
+ * a measured Edgeroom figure below Colyseus's lower bound misses it; any other comparison with a lower bound
+ * decides nothing (null).
+ */
+export function decide(ev: number | null, cv: number | null, edgeroomLower: boolean, colyseusLower: boolean, ok: (e: number, c: number | null) => boolean | null): boolean | null {
+  if (ev === null) return null;
+  if (!edgeroomLower && !colyseusLower) return ok(ev, cv);
+  if (cv === null) return null;
+  if (edgeroomLower && !colyseusLower && ev >= cv) return ok(ev, cv);
+  if (!edgeroomLower && colyseusLower && ev < cv) return ok(ev, cv);
+  return null;
+}
+
 export interface TableInput {
   readonly figures: Partial<Record<SystemName, SystemFigures>>;
   readonly turnBased: TurnBasedResult | null;
@@ -139,8 +154,7 @@ export function performanceRows(input: TableInput): TableRow[] {
       vsColyseus: ratio(ev, cv),
       vsPartyServer: ratio(ev, pv),
       goal,
-      // A comparison with a lower bound on either side decides nothing.
-      verdict: ev === null || lower(e) || (cv !== null && lower(c)) ? "—" : verdict(ok(ev, cv)),
+      verdict: verdict(decide(ev, cv, lower(e), cv !== null && lower(c), ok)),
     };
   };
   const rows: TableRow[] = [

@@ -210,8 +210,19 @@ describe("the performance table", () => {
     expect(renderPerformanceTable(rows).split("\n")).toHaveLength(rows.length + 2);
   });
 
+  it("decides rooms per core against a lower bound only where the bound already settles it", () => {
+    const rooms = (e: Partial<SystemFigures>, c: Partial<SystemFigures>) =>
+      performanceRows({ figures: { edgeroom: fig("edgeroom", e), colyseus: fig("colyseus", c) }, turnBased: null, heap: null, ai: null }).find((r) => r.figure.startsWith("rooms per core"))?.verdict;
+    // Colyseus's load generators saturated at 300 rooms (at least 300): Edgeroom's measured 200 misses.
+    expect(rooms({ roomsPerCore: 200 }, { roomsPerCore: 300, capacityBound: "lower bound", stop: "unusable" })).toBe("**missed**");
+    expect(rooms({ roomsPerCore: 400 }, { roomsPerCore: 300, capacityBound: "lower bound", stop: "unusable" })).toBe("—");
+    // Edgeroom at least 300 against Colyseus's measured 250: met.
+    expect(rooms({ roomsPerCore: 300, capacityBound: "lower bound", stop: "budget" }, { roomsPerCore: 250 })).toBe("met");
+    expect(rooms({ roomsPerCore: 200, capacityBound: "lower bound", stop: "budget" }, { roomsPerCore: 250 })).toBe("—");
+  });
+
   it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
-    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null });
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", { roomsPerCore: 150 }) }, turnBased: null, heap: null, ai: null });
     expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
   });
 });
