@@ -89,7 +89,8 @@ async function main(): Promise<void> {
   process.once("SIGTERM", onSignal);
 
   // Time reserved for the phases after the ramps (turn-based with its idle wait, heap, AI games).
-  const extrasSeconds = cfg.peersOnly ? 0 : 30 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5;
+  // The turn-based phase sets up wake rooms in three states (wake.ts) besides the Connect Four games.
+  const extrasSeconds = cfg.peersOnly ? 0 : 40 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5;
   const order = rampOrder(cfg.systems, cfg.reps);
   log(`ramps: ${order.map((o) => o.system).join(" ")}; from ${cfg.startRooms} rooms, ${cfg.windowSeconds} s windows, ${cfg.loadgens} load generators; budget ${cfg.totalSeconds} s (${extrasSeconds} s kept for the other phases); git ${gitRev.slice(0, 12)}`);
   const ramps: RampResult[] = [];
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       progress.done();
     }
     if (!cfg.peersOnly) {
-      progress.start("Edgeroom turn-based: Connect Four ack and CPU, wake, rebuild", 30 + cfg.idleSeconds);
+      progress.start("Edgeroom turn-based: Connect Four ack and CPU, wake, rebuild", 40 + cfg.idleSeconds);
       turnBased = await runTurnBased(
         { rooms: cfg.c4Rooms, thinkMs: cfg.c4ThinkMs, wakeRooms: cfg.wakeRooms, idleSeconds: cfg.idleSeconds, stateBase: cfg.stateBase, serverCpus: pinning.server, gitRev },
         log,

@@ -32,6 +32,11 @@ export interface SystemFigures {
   readonly lastCleanCores: number | null;
   readonly capacityBound: string | null;
   readonly stop: string | null;
+  /**
+   * CPU (cores) other processes used during the level that stopped the ramp on the server's limit (20 Hz or
+   * CPU), the largest over repetitions; above BUSY_OTHER_CORES the figure says the machine was busy.
+   */
+  readonly stopOtherCores?: number | null;
   /** Platform RSS growth per room at the last clean level (MiB above the idle server ÷ rooms), KiB. */
   readonly rssKiBPerRoom: number | null;
   /** Counted operations pooled over clean levels; null for a system that does not count (Colyseus). */
@@ -79,6 +84,10 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
     lastCleanCores: median(mine.map((r) => r.capacity.lastCleanCores)),
     capacityBound: mine.some((r) => r.capacity.bound === "lower bound") ? "lower bound" : mine.length ? "measured" : null,
     stop: mine.map((r) => r.stop).join(",") || null,
+    stopOtherCores: mine.reduce<number | null>((m, r) => {
+      const last = r.levels.at(-1);
+      return (r.stop === "20Hz" || r.stop === "cpu") && last ? Math.max(m ?? 0, last.otherCores) : m;
+    }, null),
     rssKiBPerRoom: median(
       mine.map((r) => {
         const l = lastCleanLevel(r);
@@ -91,6 +100,9 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
     costPerRoomHour: cost ? cost.totalDollars : null,
   };
 }
+
+/** Other processes' CPU (cores) during a ramp's last level above which its stop is flagged as a busy machine's. */
+export const BUSY_OTHER_CORES = 0.3;
 
 export interface TableRow {
   readonly figure: string;
@@ -144,8 +156,9 @@ export function performanceRows(input: TableInput): TableRow[] {
     const cv = c ? pick(c) : null;
     const pv = p ? pick(p) : null;
     const lower = (f: SystemFigures | null) => capacityRow && f?.capacityBound === "lower bound";
+    const busy = (f: SystemFigures | null) => capacityRow && (f?.stopOtherCores ?? 0) > BUSY_OTHER_CORES;
     const note = (f: SystemFigures | null, v: number | null) =>
-      `${fmt(v, digits, unit)}${held && f && f.refHeld === false ? " (level not clean)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}${lower(f) ? ` (lower bound: ramp stopped on ${f?.stop})` : ""}`;
+      `${fmt(v, digits, unit)}${busy(f) ? ` (stopped while other processes used ${fmt(f?.stopOtherCores ?? null, 2)} cores: busy machine)` : ""}${held && f && f.refHeld === false ? " (level not clean)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}${lower(f) ? ` (lower bound: ramp stopped on ${f?.stop})` : ""}`;
     return {
       figure,
       edgeroom: note(e, ev),

@@ -221,6 +221,13 @@ describe("the performance table", () => {
     expect(rooms({ roomsPerCore: 200, capacityBound: "lower bound", stop: "budget" }, { roomsPerCore: 250 })).toBe("—");
   });
 
+  it("flags rooms per core that stopped while other processes used the machine", () => {
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { roomsPerCore: 50, stop: "20Hz", stopOtherCores: 1.2 }), colyseus: fig("colyseus", { stopOtherCores: 0.1 }) }, turnBased: null, heap: null, ai: null });
+    const row = rows.find((r) => r.figure.startsWith("rooms per core"));
+    expect(row?.edgeroom).toBe("50 (stopped while other processes used 1.2 cores: busy machine)");
+    expect(row?.colyseus).toBe("100");
+  });
+
   it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
     const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", { roomsPerCore: 150 }) }, turnBased: null, heap: null, ai: null });
     expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
