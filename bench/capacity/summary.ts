@@ -188,7 +188,7 @@ export function performanceRows(input: TableInput): TableRow[] {
       const met = wakeGoalMet(w);
       rows.push(
         only(
-          `wake from hibernation p50 / p99: ${WAKE_STATE_LABEL[w.state]} (${w.evicted}/${w.rooms} rooms evicted after ${w.idleSeconds} s idle; hash equal ${w.hashEqual}/${w.rooms})`,
+          `wake from hibernation p50 / p99: ${WAKE_STATE_LABEL[w.state]} (${w.evicted}/${w.rooms} rooms evicted after ${w.idleSeconds} s idle${w.wokenBefore ? `, ${w.wokenBefore} woken earlier by something else` : ""}; hash equal ${w.hashEqual}/${w.rooms})`,
           w.evicted ? `${fmt(w.wakeMs.p50, 1)} / ${fmt(w.wakeMs.p99, 1)} ms` : "n/a (no room was evicted)",
           w.state === "in-play" ? "stays awake (watchdog)" : "p99 ≤ 10 ms",
           w.state === "in-play" ? (w.rooms ? w.evicted === 0 && w.hashEqual === w.rooms : null) : met,
@@ -223,7 +223,7 @@ export function renderPerformanceTable(rows: readonly TableRow[]): string {
 }
 
 /** Wake figures of a run; a run saved before 2026-12-06 17:00 holds one object, measured on rooms in play. */
-export function wakeFigures(wake: TurnBasedResult["wake"] | Omit<WakeFigure, "state" | "unanswered">): readonly WakeFigure[] {
+export function wakeFigures(wake: TurnBasedResult["wake"] | Omit<WakeFigure, "state" | "unanswered" | "wokenBefore">): readonly WakeFigure[] {
   if (Array.isArray(wake)) return wake as readonly WakeFigure[];
-  return [{ ...(wake as Omit<WakeFigure, "state" | "unanswered">), state: "in-play", unanswered: 0 }];
+  return [{ ...(wake as Omit<WakeFigure, "state" | "unanswered" | "wokenBefore">), state: "in-play", unanswered: 0, wokenBefore: 0 }];
 }

@@ -23,8 +23,10 @@ export const WAKE_STATE_LABEL: Record<WakeState, string> = {
 export interface WakeSample {
   /** Send → `sync` reply (ms), or null when no reply came. */
   readonly ms: number | null;
-  /** A new instance answered (the operator metrics' `bornAt` is after the idle period began): the room had been evicted. */
+  /** The instance that answered was born by this `sync` (the operator metrics' `bornAt` is not before it was sent): the room had been evicted. */
   readonly reborn: boolean;
+  /** A new instance was born during the idle period before the `sync` (something else woke the room, e.g. an alarm): not a wake sample. */
+  readonly wokenBefore?: boolean;
   /** The public `stateHash` after the wake equals the one before the idle period. */
   readonly hashEqual: boolean;
 }
@@ -36,6 +38,8 @@ export interface WakeFigure {
   readonly evicted: number;
   /** Rooms whose reply never came. */
   readonly unanswered: number;
+  /** Rooms something else woke during the idle period (their `sync` met an awake instance; not wake samples). */
+  readonly wokenBefore: number;
   readonly wakeMs: Summary;
   /** The same `sync` on the awake room before the idle period, for comparison. */
   readonly warmMs: Summary;
@@ -50,6 +54,7 @@ export function wakeFigure(state: WakeState, samples: readonly WakeSample[], war
     rooms: samples.length,
     evicted: woken.length,
     unanswered: samples.filter((s) => s.ms === null).length,
+    wokenBefore: samples.filter((s) => s.wokenBefore === true).length,
     wakeMs: summarize(woken),
     warmMs: summarize(warmMs),
     hashEqual: samples.filter((s) => s.hashEqual).length,

@@ -242,17 +242,18 @@ describe("wake from hibernation", () => {
         { ms: 4, reborn: true, hashEqual: true },
         { ms: 6, reborn: true, hashEqual: true },
         { ms: 1, reborn: false, hashEqual: true },
+        { ms: 1, reborn: false, wokenBefore: true, hashEqual: true },
         { ms: null, reborn: true, hashEqual: false },
       ],
       [1, 1],
       15,
     );
-    expect(f).toMatchObject({ rooms: 4, evicted: 2, unanswered: 1, hashEqual: 3, idleSeconds: 15 });
+    expect(f).toMatchObject({ rooms: 5, evicted: 2, unanswered: 1, wokenBefore: 1, hashEqual: 4, idleSeconds: 15 });
     expect(f.wakeMs.max).toBe(6);
     // A hash that changed decides against the goal whatever the latency.
     expect(wakeGoalMet(f)).toBe(false);
-    expect(wakeGoalMet({ ...f, hashEqual: 4 })).toBe(true);
-    expect(wakeGoalMet({ ...f, hashEqual: 4, wakeMs: summarize([4, 12]) })).toBe(false);
+    expect(wakeGoalMet({ ...f, hashEqual: 5 })).toBe(true);
+    expect(wakeGoalMet({ ...f, hashEqual: 5, wakeMs: summarize([4, 12]) })).toBe(false);
     expect(wakeGoalMet({ ...f, evicted: 0 })).toBeNull();
     expect(wakeGoalMet({ ...f, state: "in-play" })).toBeNull();
   });
@@ -272,6 +273,6 @@ describe("wake from hibernation", () => {
     expect(rows[0]?.figure).toMatch(/WAITING for its 2nd player, creator connected \(1\/1 rooms evicted after 15 s idle; hash equal 1\/1\)/);
     expect(rows[1]).toMatchObject({ edgeroom: "n/a (no room was evicted)", verdict: "met" });
     const legacy = wakeFigures({ rooms: 40, evicted: 0, wakeMs: empty, warmMs: empty, hashEqual: 40, idleSeconds: 12 });
-    expect(legacy).toMatchObject([{ state: "in-play", rooms: 40, evicted: 0, unanswered: 0 }]);
+    expect(legacy).toMatchObject([{ state: "in-play", rooms: 40, evicted: 0, unanswered: 0, wokenBefore: 0 }]);
   });
 });
