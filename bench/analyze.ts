@@ -16,7 +16,8 @@ export const SNAPSHOT_MS = TICK_MS * TICKS_PER_SNAPSHOT;
 export interface BotSamples {
   readonly snaps: readonly SnapSample[];
   readonly otherFrames: readonly { readonly at: number; readonly bytes: number }[];
-  readonly inputs: readonly { readonly sentAt: number; readonly ackAt: number | null }[];
+  /** `probe`: a button-less ack-latency sample; inputs planned ahead (bench/reactive.ts) are counted but not timed. */
+  readonly inputs: readonly { readonly sentAt: number; readonly ackAt: number | null; readonly probe?: boolean }[];
   readonly appliedMarks: readonly FlushMark[];
   readonly eventMarks: readonly FlushMark[];
   readonly errors: ReadonlyMap<string, number>;
@@ -159,6 +160,7 @@ export function analyzeWindow(rooms: readonly RoomSamples[], t0: number, t1: num
       for (const i of bot.inputs) {
         if (!inWindow(i.sentAt, t0, t1)) continue;
         inputs += 1;
+        if (i.probe === false) continue;
         if (i.ackAt === null) unacked += 1;
         else ack.push(i.ackAt - i.sentAt);
       }

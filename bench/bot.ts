@@ -8,7 +8,7 @@
 import WebSocket, { type RawData } from "ws";
 import { SnapshotStream } from "../src/client/realtime/snapshot-stream";
 import { decodeServerFrame, encodeFrame, type ClientFrame } from "../src/protocol";
-import { decide, type BotMemory } from "./reactive";
+import { decide, newBotMemory } from "./reactive";
 
 export interface SnapSample {
   readonly at: number;
@@ -34,8 +34,8 @@ export class Bot {
   readonly snaps: SnapSample[] = [];
   /** Non-snapshot frames received (welcome, update, ack, errors): arrival and size. */
   readonly otherFrames: { at: number; t: string; bytes: number }[] = [];
-  /** Send time of each input and the time its ack arrived (null while unacknowledged). */
-  readonly inputs: { id: number; sentAt: number; tick: number; ackAt: number | null }[] = [];
+  /** Send time of each input and the time its ack arrived (null while unacknowledged); `probe`: an ack-latency sample (bench/reactive.ts). */
+  readonly inputs: { id: number; sentAt: number; tick: number; ackAt: number | null; probe: boolean }[] = [];
   /** Acks (inputs applied) and updates with events (journal writes), by the snapshot of their flush. */
   readonly appliedMarks: FlushMark[] = [];
   readonly eventMarks: FlushMark[] = [];
@@ -49,7 +49,7 @@ export class Bot {
   private nextId = 1;
   /** Input records by id (records, not indices: the load generator trims `inputs` between windows). */
   private readonly byId = new Map<number, { ackAt: number | null }>();
-  private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
+  private readonly mem = newBotMemory();
   private awaitingSnap: { kind: "applied" | "event"; at: number }[] = [];
   private heartbeat: ReturnType<typeof setInterval> | null = null;
 
@@ -184,7 +184,7 @@ export class Bot {
     for (const f of this.followers) f.play(outcome.values);
   }
 
-  /** Decide from the full quantised state for this bot's seat and send the input, if any. */
+  /** Decide from the full quantised state for this bot's seat and send the inputs, if any. */
   private play(values: readonly number[]): void {
     if (this.seat === null || this.knockedOut || this.matchOver) return;
     let decision;
@@ -195,12 +195,14 @@ export class Bot {
     }
     if (decision.kind === "out") this.knockedOut = true;
     if (decision.kind === "over") this.matchOver = true;
-    if (decision.kind !== "input" || !this.open) return;
-    const id = this.nextId++;
-    const rec = { id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null as number | null };
-    this.byId.set(id, rec);
-    this.inputs.push(rec);
-    this.send({ t: "input", id, data: decision.input });
-    this.counters.inputs += 1;
+    if (decision.kind !== "inputs" || !this.open) return;
+    for (const { input, probe } of decision.inputs) {
+      const id = this.nextId++;
+      const rec = { id, sentAt: performance.now(), tick: input.tick, ackAt: null as number | null, probe };
+      this.byId.set(id, rec);
+      this.inputs.push(rec);
+      this.send({ t: "input", id, data: input });
+      this.counters.inputs += 1;
+    }
   }
 }

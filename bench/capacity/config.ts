@@ -80,8 +80,8 @@ export function loadCapacityConfig(argv: readonly string[] = process.argv.slice(
     c4Rooms: quick ? 20 : 50,
     c4ThinkMs: 100,
     wakeRooms: quick ? 10 : 40,
-    // workerd evicts an object with nothing but hibernatable sockets after about 10 s without events.
-    idleSeconds: 12,
+    // workerd hibernates an object with nothing but hibernatable sockets about 10 s after its last event; 15 s leaves margin.
+    idleSeconds: 15,
     aiGames: Math.floor(num("ai-games", argv, env) ?? (quick ? 20 : 100)),
     heapRooms: quick ? 100 : 400,
     stateBase: env.BENCH_STATE_DIR || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir()),

@@ -57,9 +57,12 @@ export interface WindowReduction {
   readonly snapBytes: number;
   /** Every server message (states, acks, other frames). */
   readonly allBytes: number;
-  /** Input → ack latencies (ms) of inputs sent in the window. */
+  /** Input → ack latencies (ms) of the probes sent in the window (bench/reactive.ts). */
   readonly ackMs: number[];
+  /** Every input sent in the window (planned and probes). */
   readonly inputs: number;
+  /** Probes sent in the window; `unacked` counts those without an ack. */
+  readonly probes: number;
   readonly unacked: number;
   readonly knockedOut: number;
   readonly closed: number;
@@ -69,6 +72,13 @@ export interface WindowReduction {
    */
   readonly endedRooms: number;
   readonly endedKeys: string[];
+  /**
+   * Rooms where the bots failed: a runner knocked out, or a socket closed before the match was over
+   * (ended or not). The bots never fall on their own (bench/reactive.ts), so this is the load failing,
+   * not the server: the ramp reports it and replaces these rooms (`failedKeys`) at the next level.
+   */
+  readonly failedRooms: number;
+  readonly failedKeys: string[];
   readonly errors: Record<string, number>;
 }
 
@@ -77,7 +87,8 @@ interface RoomLike {
   readonly bots: readonly {
     readonly snaps: readonly { at: number; tick: number; bytes: number }[];
     readonly otherFrames: readonly { at: number; bytes: number }[];
-    readonly inputs: readonly { sentAt: number; ackAt: number | null }[];
+    /** `probe`: a button-less ack-latency sample (bench/reactive.ts); planned inputs (probe false) are counted, not timed. */
+    readonly inputs: readonly { sentAt: number; ackAt: number | null; probe?: boolean }[];
     readonly errors: ReadonlyMap<string, number>;
     readonly knockedOut: boolean;
     readonly matchOver?: boolean;
@@ -89,6 +100,11 @@ export function roomEnded(room: RoomLike): boolean {
   return room.bots.every((b) => b.knockedOut) || room.bots.some((b) => b.matchOver === true || b.closeCode !== null);
 }
 
+/** The bots of this room failed: a runner fell, or a socket closed before the match was over. */
+export function roomFailed(room: RoomLike): boolean {
+  return room.bots.some((b) => b.knockedOut || (b.closeCode !== null && b.matchOver !== true));
+}
+
 export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number): WindowReduction {
   const gapHistogram = new Array<number>(GAP_BINS).fill(0);
   let snapshots = 0;
@@ -97,6 +113,7 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
   let snapBytes = 0;
   let allBytes = 0;
   let inputs = 0;
+  let probes = 0;
   let unacked = 0;
   let knockedOut = 0;
   let closed = 0;
@@ -106,8 +123,14 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
   const seconds = (t1 - t0) / 1000;
   const endedKeys: string[] = [];
   let endedRooms = 0;
+  const failedKeys: string[] = [];
+  let failedRooms = 0;
   const live: RoomLike[] = [];
   for (const room of rooms) {
+    if (roomFailed(room)) {
+      failedRooms += 1;
+      if (room.key !== undefined) failedKeys.push(room.key);
+    }
     if (!roomEnded(room)) live.push(room);
     else {
       endedRooms += 1;
@@ -145,13 +168,16 @@ export function reduceWindow(rooms: readonly RoomLike[], t0: number, t1: number)
       for (const i of b.inputs) {
         if (i.sentAt < t0 || i.sentAt >= t1) continue;
         inputs += 1;
+        // Inputs planned ahead are acknowledged by the peers only when applied, up to 400 ms later: only probes are timed.
+        if (i.probe === false) continue;
+        probes += 1;
         if (i.ackAt === null) unacked += 1;
         else ackMs.push(i.ackAt - i.sentAt);
       }
     }
     roomTicks += ticks;
   }
-  return { seconds, rooms: live.length, bots, streams, snapshots, gapHistogram, roomTicks, snapBytes, allBytes, ackMs, inputs, unacked, knockedOut, closed, endedRooms, endedKeys, errors };
+  return { seconds, rooms: live.length, bots, streams, snapshots, gapHistogram, roomTicks, snapBytes, allBytes, ackMs, inputs, probes, unacked, knockedOut, closed, endedRooms, endedKeys, failedRooms, failedKeys, errors };
 }
 
 /** Pool reductions of the same window from several load generators. */
@@ -175,11 +201,14 @@ export function mergeReductions(parts: readonly WindowReduction[]): WindowReduct
     allBytes: add((p) => p.allBytes),
     ackMs: parts.flatMap((p) => p.ackMs),
     inputs: add((p) => p.inputs),
+    probes: add((p) => p.probes),
     unacked: add((p) => p.unacked),
     knockedOut: add((p) => p.knockedOut),
     closed: add((p) => p.closed),
     endedRooms: add((p) => p.endedRooms),
     endedKeys: parts.flatMap((p) => p.endedKeys),
+    failedRooms: add((p) => p.failedRooms),
+    failedKeys: parts.flatMap((p) => p.failedKeys),
     errors,
   };
 }

@@ -69,17 +69,52 @@ export interface LevelPoint {
   readonly serverCoresNet: number;
   /** The level's measurement could not be trusted (load generator saturated) or failed to run. */
   readonly unusable: boolean;
+  /** More than LOAD_LIMITS.maxFailedRooms of the rooms had their bots fail (a runner fell, a socket closed). */
+  readonly botsFailed: boolean;
 }
 
-/** cpu, 20Hz: the server's limit; unusable: the load generators could not measure the level; error: the run failed. */
-export type StopReason = "cpu" | "20Hz" | "max-rooms" | "budget" | "unusable" | "error" | null;
+/**
+ * cpu, 20Hz: the server's limit (the normal stops); unusable: the load generators could not measure the
+ * level; bots: the bots failed in too many rooms while the server held 20 Hz (a load failure, reported
+ * apart; it should not happen, the bots never fall on their own); error: the run failed.
+ */
+export type StopReason = "cpu" | "20Hz" | "max-rooms" | "budget" | "unusable" | "bots" | "error" | null;
 
-/** Why the ramp stops after this level (null: go on). */
+/** Why the ramp stops after this level (null: go on). A 20 Hz failure wins over failed bots: late states make bots fall. */
 export function stopAfter(level: LevelPoint): StopReason {
   if (level.unusable) return "unusable";
   if (!level.holds20Hz) return "20Hz";
+  if (level.botsFailed) return "bots";
   if (level.serverCores >= CRITERION.maxServerCores) return "cpu";
   return null;
+}
+
+/** When the load generators' own figures make a level untrustworthy. */
+export const LOAD_LIMITS = {
+  /** Event-loop delay p99 of any load generator (a starved or saturated one stamps arrivals late). */
+  eldP99Ms: 20,
+  /** Share of the rooms whose bots failed. */
+  maxFailedRooms: 0.1,
+} as const;
+
+export interface LoadHealth {
+  /** Why the level cannot be measured (load generators saturated or starved), or null. */
+  readonly unusable: string | null;
+  /** Why the bots failed, or null. */
+  readonly botsFailed: string | null;
+}
+
+/** Judge the load of one level: the load generators' CPU and event-loop delay, and the rooms whose bots failed. */
+export function loadHealth(w: { readonly loadgenCores: number; readonly loadgenLimitCores: number; readonly eldP99Ms: number; readonly failedRooms: number; readonly rooms: number }): LoadHealth {
+  const r2 = (v: number) => Math.round(v * 100) / 100;
+  const unusable =
+    w.loadgenCores > w.loadgenLimitCores
+      ? `load generators used ${r2(w.loadgenCores)} cores`
+      : w.eldP99Ms > LOAD_LIMITS.eldP99Ms
+        ? `a load generator's event-loop delay p99 was ${Math.round(w.eldP99Ms * 10) / 10} ms (starved or saturated: arrival stamps are late)`
+        : null;
+  const botsFailed = w.failedRooms > LOAD_LIMITS.maxFailedRooms * w.rooms ? `bots failed in ${w.failedRooms} of ${w.rooms} rooms (a runner fell or a socket closed)` : null;
+  return { unusable, botsFailed };
 }
 
 export interface Capacity {
@@ -100,7 +135,7 @@ export interface Capacity {
 export function capacity(levels: readonly LevelPoint[], stop: StopReason): Capacity {
   let last: LevelPoint | null = null;
   for (const l of levels) {
-    if (l.unusable || !l.holds20Hz) break;
+    if (l.unusable || l.botsFailed || !l.holds20Hz) break;
     last = l;
   }
   if (!last) return { lastClean: 0, lastCleanCores: 0, roomsPerCore: 0, bound: stop === "20Hz" || stop === "cpu" ? "measured" : "lower bound", stop };

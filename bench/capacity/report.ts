@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Machine } from "../proc";
 import type { AiResult } from "./c4-ai";
 import type { CapacityConfig } from "./config";
-import { CRITERION } from "./ramp";
+import { CRITERION, LOAD_LIMITS } from "./ramp";
 import { performanceRows, renderPerformanceTable, type HeapResult, type SystemFigures } from "./summary";
 import type { RampResult } from "./system-ramp";
 import type { TurnBasedResult } from "./turn-based";
@@ -46,23 +46,31 @@ function header(r: CapacityResults): string[] {
     `- Command: \`${r.command}\``,
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}, Node ${m.node}; server pinned to CPU ${r.pinning.server ?? "(unpinned)"}, ${r.config.loadgens} load-generator processes on CPU ${r.pinning.loadgen ?? "(unpinned)"}`,
     `- Packages: ${Object.entries(r.packages).map(([k, v]) => `${k} ${v}`).join(", ")}`,
-    `- 20 Hz criterion: p99 inter-state gap ≤ ${CRITERION.gapP99Ms} ms, ≥ ${CRITERION.minDelivered * 100} % of expected states delivered, simulation ≥ ${CRITERION.minTickRate * 100} % of 60 Hz (server tick stamps); the ramp (steps ≤ +25 %) stops at the first level that fails it or when the server uses ≥ ${CRITERION.maxServerCores * 100} % of its core. Method: bench/README.md.`,
+    `- 20 Hz criterion: p99 inter-state gap ≤ ${CRITERION.gapP99Ms} ms, ≥ ${CRITERION.minDelivered * 100} % of expected states delivered, simulation ≥ ${CRITERION.minTickRate * 100} % of 60 Hz (server tick stamps); the ramp (steps ≤ +25 %) stops at the first level that fails it or when the server uses ≥ ${CRITERION.maxServerCores * 100} % of its core; a level where the load generators were saturated ("unusable") or the bots failed in more than ${LOAD_LIMITS.maxFailedRooms * 100} % of the rooms ("bots failed": a load failure, the bots never fall on their own) also stops it and leaves a lower bound.${r.ramps.some((x) => x.levels.some((l) => l.probes !== undefined)) ? " Ack latency from probes (one button-less input per bot every 2 s)." : " Ack latency over every input (a run from before the probes)."} Method: bench/README.md.`,
   ];
+}
+
+/** A level's verdict in words: the load's failures first (they make the level's figures untrustworthy), then 20 Hz. */
+export function levelStatus(l: Pick<RampResult["levels"][number], "unusable" | "botsFailed" | "verdict">): string {
+  if (l.unusable) return `unusable: ${l.unusable}`;
+  if (!l.verdict.holds20Hz) return `**fails** (${l.verdict.failed})`;
+  if (l.botsFailed) return `bots failed: ${l.botsFailed}`;
+  return "holds";
 }
 
 function levelsTable(ramps: readonly RampResult[]): string[] {
   const out = [
-    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | ack p50/p99 ms | unacked | state B/s/client | RSS MiB | rows/room-h | loadgen cores | loadgen ELD p99 ms | ended | other cores | setup s |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | probe ack p50/p99 ms | unacked probes / inputs | state B/s/client | RSS MiB | rows/room-h | loadgen cores | loadgen ELD p99 ms | ended | bots failed (rooms) | other cores | setup s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of ramps) {
     for (const l of r.levels) {
       const rows = l.counted ? Math.round((l.counted.rowsWritten + l.counted.alarmWrites) * 3600) : "n/a";
       out.push(
-        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${l.unusable ? `unusable: ${l.unusable}` : l.verdict.holds20Hz ? "holds" : `**fails** (${l.verdict.failed})`} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.unacked}/${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.loadgenCores} | ${l.loadgenEldP99Ms} | ${l.endedRooms} | ${l.otherCores} | ${l.setupSeconds} |`,
+        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${levelStatus(l)} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.probes === undefined ? l.unacked : `${l.unacked}/${l.probes}`} / ${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.loadgenCores} | ${l.loadgenEldP99Ms} | ${l.endedRooms} | ${l.failedRooms ?? "n/a"} | ${l.otherCores} | ${l.setupSeconds} |`,
       );
     }
-    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB |||||||||||||||||`);
+    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB ||||||||||||||||||`);
   }
   return out;
 }

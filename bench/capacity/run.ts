@@ -27,13 +27,13 @@ import { runTurnBased, type TurnBasedResult } from "./turn-based";
 const REPO = resolve(import.meta.dirname, "..", "..");
 
 const NOTES = [
-  "Same simulation everywhere (src/games/runner; the peers host it through bench/peers/match.ts), same bot brain (bench/reactive.ts), 4 bots per room, the match starts when the 4th joins. Edgeroom's bots decode frames with the protocol module and rebuild snapshots with the SDK's SnapshotStream.",
+  "Same simulation everywhere (src/games/runner; the peers host it through bench/peers/match.ts), same bot brain (bench/reactive.ts: the scripted runner's jumps and ducks computed from the state and sent up to 400 ms before their tick, so a bot never falls for lateness under 400 ms; a button-less probe per bot every 2 s gives the ack latency), 4 bots per room, the match starts when the 4th joins. Edgeroom's bots decode frames with the protocol module and rebuild snapshots with the SDK's SnapshotStream.",
   "Servers: Edgeroom and PartyServer under miniflare's API (local workerd, no wrangler dev proxy), Colyseus 0.16 on Node; each pinned to one core with taskset, the load-generator processes to the other.",
-  "Every seat plays (a runner player who does not press is knocked out), but per room one bot decodes the states and decides for all four seats; the other three are passive (arrival and size only) and send their seat's inputs. The load is spread over several load-generator processes; a level is unusable when they used more than 0.9 of their core, one had an event-loop delay p99 above 20 ms, or more than 10 % of the matches ended in the window.",
+  "Every seat plays (a runner player who does not press is knocked out), but per room one bot decodes the states and decides for all four seats; the other three are passive (arrival and size only) and send their seat's inputs. The load is spread over several load-generator processes; a level is unusable when they used more than 0.9 of their core or one had an event-loop delay p99 above 20 ms; the bots failed at a level where a runner fell or a socket closed early in more than 10 % of the rooms (reported apart, stop \"bots\": a load failure, never the server's figure). Both stop the ramp with a lower bound; the normal stops are the server's: ≥ 90 % of its core, or the 20 Hz criterion.",
   "Ramp: live rooms are raised in steps of at most +25 % (through 50 rooms), new rooms added to the running ones; rooms near the end of their 90 s match are replaced. CPU = utime+stime of the server processes over the window, net of the idle rate measured after start.",
   "Rooms per core: when the ramp stopped on CPU (≥ 90 % of the core), the last clean level ÷ its net CPU; when it stopped on the 20 Hz criterion, the last clean level itself (the server could not turn more of its core into rooms); on the budget or the room cap, a lower bound.",
   "Counted operations: Edgeroom's operator metrics (rowsWritten, alarmWrites, messages, awakeMs per Durable Object instance), PartyServer's own counters (bench/peers/partyserver/worker.ts); pooled over clean levels only; priced as bench/peers/README.md says. Colyseus is a Node host, not billed per operation.",
-  "Wake: C4 rooms mid-game with open (pinging) sockets, idle together until workerd evicts them; a sync frame on the open socket is timed; the room's bornAt (operator metrics) tells whether a new instance answered. Rebuild: the runtime is SIGKILLed and restarted on the same state; the first status request per room is timed. Both compare the public stateHash.",
+  "Wake: Connect Four rooms where hibernation happens (WAITING for the 2nd player with the creator connected; FINISHED by a resignation with both connected) and rooms in play as the control the liveness watchdog keeps awake; sockets open and pinging (auto-answered without waking), idle together until workerd hibernates them; the first sync frame after it is timed; the room's bornAt (operator metrics) tells whether a new instance answered (only those count). Rebuild: the runtime is SIGKILLed and restarted on the same state; the first status request per room is timed. Both compare the public stateHash.",
   "Heap per room: the room core (RoomCore) of 4-player runner rooms on the in-process stepper, in Node with --expose-gc: heapUsed after GC with N racing rooms minus before, ÷ N. The host's socket attachments and workerd's own objects are not in it; the platform's RSS per room is reported beside it.",
   "miniflare runs workerd locally; a shared 2-core VM is not the edge. Compare systems with each other in the same run.",
 ];
@@ -89,7 +89,8 @@ async function main(): Promise<void> {
   process.once("SIGTERM", onSignal);
 
   // Time reserved for the phases after the ramps (turn-based with its idle wait, heap, AI games).
-  const extrasSeconds = cfg.peersOnly ? 0 : 30 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5;
+  // The turn-based phase sets up wake rooms in three states (wake.ts) besides the Connect Four games.
+  const extrasSeconds = cfg.peersOnly ? 0 : 40 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5;
   const order = rampOrder(cfg.systems, cfg.reps);
   log(`ramps: ${order.map((o) => o.system).join(" ")}; from ${cfg.startRooms} rooms, ${cfg.windowSeconds} s windows, ${cfg.loadgens} load generators; budget ${cfg.totalSeconds} s (${extrasSeconds} s kept for the other phases); git ${gitRev.slice(0, 12)}`);
   const ramps: RampResult[] = [];
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
       progress.done();
     }
     if (!cfg.peersOnly) {
-      progress.start("Edgeroom turn-based: Connect Four ack and CPU, wake, rebuild", 30 + cfg.idleSeconds);
+      progress.start("Edgeroom turn-based: Connect Four ack and CPU, wake, rebuild", 40 + cfg.idleSeconds);
       turnBased = await runTurnBased(
         { rooms: cfg.c4Rooms, thinkMs: cfg.c4ThinkMs, wakeRooms: cfg.wakeRooms, idleSeconds: cfg.idleSeconds, stateBase: cfg.stateBase, serverCpus: pinning.server, gitRev },
         log,

@@ -11,6 +11,7 @@ import type { AiResult } from "./c4-ai";
 import { REFERENCE_ROOMS } from "./ramp";
 import type { RampResult } from "./system-ramp";
 import type { TurnBasedResult } from "./turn-based";
+import { WAKE_STATE_LABEL, wakeGoalMet, type WakeFigure } from "./wake-figure";
 
 export interface HeapResult {
   readonly rooms: number;
@@ -31,6 +32,11 @@ export interface SystemFigures {
   readonly lastCleanCores: number | null;
   readonly capacityBound: string | null;
   readonly stop: string | null;
+  /**
+   * CPU (cores) other processes used during the level that stopped the ramp on the server's limit (20 Hz or
+   * CPU), the largest over repetitions; above BUSY_OTHER_CORES the figure says the machine was busy.
+   */
+  readonly stopOtherCores?: number | null;
   /** Platform RSS growth per room at the last clean level (MiB above the idle server ÷ rooms), KiB. */
   readonly rssKiBPerRoom: number | null;
   /** Counted operations pooled over clean levels; null for a system that does not count (Colyseus). */
@@ -54,7 +60,7 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
   const clean = mine.flatMap((r) => {
     const out = [];
     for (const l of r.levels) {
-      if (l.unusable || !l.verdict.holds20Hz) break;
+      if (l.unusable || l.botsFailed || !l.verdict.holds20Hz) break;
       out.push(l);
     }
     return out;
@@ -72,12 +78,16 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
     ackP99Ms: median(ref.map((l) => l?.ackMs.p99 ?? null)),
     stateBytesPerClientPerSecond: median(ref.map((l) => l?.stateBytesPerClientPerSecond ?? null)),
     cpuUsPerRoomTick: median(ref.map((l) => l?.server.usPerRoomTickNet ?? null)),
-    refHeld: ref.length ? ref.every((l) => l !== null && l.verdict.holds20Hz && !l.unusable) : null,
+    refHeld: ref.length ? ref.every((l) => l !== null && l.verdict.holds20Hz && !l.unusable && !l.botsFailed) : null,
     roomsPerCore: median(mine.map((r) => r.capacity.roomsPerCore)),
     lastClean: median(mine.map((r) => r.capacity.lastClean)),
     lastCleanCores: median(mine.map((r) => r.capacity.lastCleanCores)),
     capacityBound: mine.some((r) => r.capacity.bound === "lower bound") ? "lower bound" : mine.length ? "measured" : null,
     stop: mine.map((r) => r.stop).join(",") || null,
+    stopOtherCores: mine.reduce<number | null>((m, r) => {
+      const last = r.levels.at(-1);
+      return (r.stop === "20Hz" || r.stop === "cpu") && last ? Math.max(m ?? 0, last.otherCores) : m;
+    }, null),
     rssKiBPerRoom: median(
       mine.map((r) => {
         const l = lastCleanLevel(r);
@@ -90,6 +100,9 @@ export function systemFigures(system: SystemName, runs: readonly RampResult[]): 
     costPerRoomHour: cost ? cost.totalDollars : null,
   };
 }
+
+/** Other processes' CPU (cores) during a ramp's last level above which its stop is flagged as a busy machine's. */
+export const BUSY_OTHER_CORES = 0.3;
 
 export interface TableRow {
   readonly figure: string;
@@ -112,6 +125,21 @@ const ratio = (a: number | null, b: number | null) => (a === null || b === null 
 const verdict = (ok: boolean | null) => (ok === null ? "—" : ok ? "met" : "**missed**");
 const both = (ok: boolean[]) => ok.every(Boolean);
 
+/**
+ * A goal's verdict when either side may be a lower bound (rooms per core of a ramp stopped by its load, the
+ * budget or the cap): an Edgeroom lower bound already at or above Colyseus's measured figure meets "≥ Colyseus";
+ * a measured Edgeroom figure below Colyseus's lower bound misses it; any other comparison with a lower bound
+ * decides nothing (null).
+ */
+export function decide(ev: number | null, cv: number | null, edgeroomLower: boolean, colyseusLower: boolean, ok: (e: number, c: number | null) => boolean | null): boolean | null {
+  if (ev === null) return null;
+  if (!edgeroomLower && !colyseusLower) return ok(ev, cv);
+  if (cv === null) return null;
+  if (edgeroomLower && !colyseusLower && ev >= cv) return ok(ev, cv);
+  if (!edgeroomLower && colyseusLower && ev < cv) return ok(ev, cv);
+  return null;
+}
+
 export interface TableInput {
   readonly figures: Partial<Record<SystemName, SystemFigures>>;
   readonly turnBased: TurnBasedResult | null;
@@ -128,8 +156,9 @@ export function performanceRows(input: TableInput): TableRow[] {
     const cv = c ? pick(c) : null;
     const pv = p ? pick(p) : null;
     const lower = (f: SystemFigures | null) => capacityRow && f?.capacityBound === "lower bound";
+    const busy = (f: SystemFigures | null) => capacityRow && (f?.stopOtherCores ?? 0) > BUSY_OTHER_CORES;
     const note = (f: SystemFigures | null, v: number | null) =>
-      `${fmt(v, digits, unit)}${held && f && f.refHeld === false ? " (level not clean)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}${lower(f) ? ` (lower bound: ramp stopped on ${f?.stop})` : ""}`;
+      `${fmt(v, digits, unit)}${busy(f) ? ` (stopped while other processes used ${fmt(f?.stopOtherCores ?? null, 2)} cores: busy machine)` : ""}${held && f && f.refHeld === false ? " (level not clean)" : ""}${counted && v !== null && f?.countedFrom === "all" ? " (no clean level: all levels)" : ""}${lower(f) ? ` (lower bound: ramp stopped on ${f?.stop})` : ""}`;
     return {
       figure,
       edgeroom: note(e, ev),
@@ -138,8 +167,7 @@ export function performanceRows(input: TableInput): TableRow[] {
       vsColyseus: ratio(ev, cv),
       vsPartyServer: ratio(ev, pv),
       goal,
-      // A comparison with a lower bound on either side decides nothing.
-      verdict: ev === null || lower(e) || (cv !== null && lower(c)) ? "—" : verdict(ok(ev, cv)),
+      verdict: verdict(decide(ev, cv, lower(e), cv !== null && lower(c), ok)),
     };
   };
   const rows: TableRow[] = [
@@ -156,14 +184,18 @@ export function performanceRows(input: TableInput): TableRow[] {
   const tb = input.turnBased;
   const only = (figure: string, value: string, goal: string, ok: boolean | null): TableRow => ({ figure, edgeroom: value, colyseus: "n/a", partyserver: "n/a", vsColyseus: "—", vsPartyServer: "—", goal, verdict: verdict(ok) });
   if (tb) {
-    const w = tb.wake;
+    for (const w of wakeFigures(tb.wake)) {
+      const met = wakeGoalMet(w);
+      rows.push(
+        only(
+          `wake from hibernation p50 / p99: ${WAKE_STATE_LABEL[w.state]} (${w.evicted}/${w.rooms} rooms evicted after ${w.idleSeconds} s idle${w.wokenBefore ? `, ${w.wokenBefore} woken earlier by something else` : ""}; hash equal ${w.hashEqual}/${w.rooms})`,
+          w.evicted ? `${fmt(w.wakeMs.p50, 1)} / ${fmt(w.wakeMs.p99, 1)} ms` : "n/a (no room was evicted)",
+          w.state === "in-play" ? "stays awake (watchdog)" : "p99 ≤ 10 ms",
+          w.state === "in-play" ? (w.rooms ? w.evicted === 0 && w.hashEqual === w.rooms : null) : met,
+        ),
+      );
+    }
     rows.push(
-      only(
-        `wake from hibernation p50 / p99 (${w.evicted}/${w.rooms} rooms evicted after ${w.idleSeconds} s idle; hash equal ${w.hashEqual}/${w.rooms})`,
-        w.evicted ? `${fmt(w.wakeMs.p50, 1)} / ${fmt(w.wakeMs.p99, 1)} ms` : "n/a (no room was evicted)",
-        "p99 ≤ 10 ms",
-        w.evicted ? w.wakeMs.p99 <= 10 && w.hashEqual === w.rooms : null,
-      ),
       only(
         `rebuild after eviction (runtime killed), first request p50 / p99 (hash equal ${tb.rebuild.hashEqual}/${tb.rebuild.rooms})`,
         `${fmt(tb.rebuild.firstRequestMs.p50, 1)} / ${fmt(tb.rebuild.firstRequestMs.p99, 1)} ms`,
@@ -188,4 +220,10 @@ export function performanceRows(input: TableInput): TableRow[] {
 export function renderPerformanceTable(rows: readonly TableRow[]): string {
   const head = "| Figure | Edgeroom | Colyseus | PartyServer | Edgeroom ÷ Colyseus | Edgeroom ÷ PartyServer | Goal | |\n|---|---|---|---|---|---|---|---|";
   return [head, ...rows.map((r) => `| ${r.figure} | ${r.edgeroom} | ${r.colyseus} | ${r.partyserver} | ${r.vsColyseus} | ${r.vsPartyServer} | ${r.goal} | ${r.verdict} |`)].join("\n");
+}
+
+/** Wake figures of a run; a run saved before 2026-12-06 17:00 holds one object, measured on rooms in play. */
+export function wakeFigures(wake: TurnBasedResult["wake"] | Omit<WakeFigure, "state" | "unanswered" | "wokenBefore">): readonly WakeFigure[] {
+  if (Array.isArray(wake)) return wake as readonly WakeFigure[];
+  return [{ ...(wake as Omit<WakeFigure, "state" | "unanswered" | "wokenBefore">), state: "in-play", unanswered: 0, wokenBefore: 0 }];
 }

@@ -14,7 +14,7 @@ import { round, summarize, type Summary } from "../stats";
 import { countedRates, type CountedRates } from "../peers/level";
 import { seedFor, startSystem, type OpCounters, type SystemName, type SystemUnderTest } from "../peers/systems";
 import type { Fleet } from "./fleet";
-import { capacity, judge, rampLevels, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelVerdict, type StopReason } from "./ramp";
+import { capacity, judge, loadHealth, rampLevels, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelPoint, type LevelVerdict, type StopReason } from "./ramp";
 
 export interface RampConfig {
   readonly startRooms: number;
@@ -34,8 +34,13 @@ export interface RampLevel {
   readonly setupSeconds: number;
   readonly verdict: LevelVerdict;
   readonly server: { readonly cores: number; readonly coresNet: number; readonly usPerRoomTickNet: number; readonly rssMiB: number };
+  /** Send → ack of the probes (bench/reactive.ts). */
   readonly ackMs: Summary;
+  /** Probes without an ack (of `probes`). */
   readonly unacked: number;
+  /** Absent in results saved before probes (2026-12-06 17:00): their ack figures timed every input. */
+  readonly probes?: number;
+  /** Every input sent in the window. */
   readonly inputs: number;
   readonly stateBytesPerClientPerSecond: number;
   readonly allBytesPerClientPerSecond: number;
@@ -47,8 +52,13 @@ export interface RampLevel {
   readonly counted: CountedRates | null;
   /** Matches that had ended by the end of the window (left out of the figures, replaced). */
   readonly endedRooms: number;
+  /** Rooms whose bots failed (a runner fell, a socket closed before the end), ended or not; replaced. */
+  readonly failedRooms?: number;
   readonly errors: Record<string, number>;
+  /** The load generators could not measure the level (saturated or starved). */
   readonly unusable: string | null;
+  /** The bots failed in more than 10 % of the rooms (absent in runs before 2026-12-06 17:00, which folded it into `unusable`). */
+  readonly botsFailed?: string | null;
 }
 
 export interface RampResult {
@@ -62,9 +72,6 @@ export interface RampResult {
   readonly capacity: Capacity;
   readonly error: string | null;
 }
-
-/** A load generator whose event loop lagged more than this (p99) stamps arrivals late: the level is not clean. */
-const ELD_LIMIT_MS = 20;
 
 /** Longest runner match (countdown included): rooms are replaced before they end. */
 const MATCH_SECONDS = 90;
@@ -155,24 +162,20 @@ export async function rampSystem(
       const busy = (m1.busyMs - m0.busyMs) / 1000 / seconds;
       const otherCores = Math.max(0, busy - cores - loadgenCores);
       const bots = Math.max(1, window.bots);
-      // Rooms whose match ended are left out of the figures and replaced at the next level; when many end in
-      // one window (bots knocked out because their inputs came too late), the level is not a clean measurement.
+      // Rooms whose match ended are left out of the figures; they and the rooms whose bots failed are replaced at
+      // the next level. Failed bots are reported apart from the server's limits (bench/reactive.ts: they never fall
+      // on their own, so many failures mean the load, not the server, broke).
       const ended = window.endedRooms;
-      if (window.endedKeys.length) {
-        await fleet.close(window.endedKeys);
-        for (const key of window.endedKeys) {
+      const replace = [...new Set([...window.endedKeys, ...window.failedKeys])];
+      if (replace.length) {
+        await fleet.close(replace);
+        for (const key of replace) {
           const i = live.findIndex((r) => r.key === key);
           if (i >= 0) live.splice(i, 1);
         }
       }
-      const unusable =
-        loadgenCores > cfg.loadgenLimitCores
-          ? `load generators used ${round(loadgenCores, 2)} cores`
-          : eldP99Ms > ELD_LIMIT_MS
-            ? `a load generator's event-loop delay p99 was ${round(eldP99Ms, 1)} ms (starved or saturated: arrival stamps are late)`
-            : ended > 0.1 * rooms
-            ? `${ended} of ${rooms} matches ended (bots knocked out)`
-            : null;
+      const health = loadHealth({ loadgenCores, loadgenLimitCores: cfg.loadgenLimitCores, eldP99Ms, failedRooms: window.failedRooms, rooms });
+      const unusable = health.unusable;
       const level: RampLevel = {
         rooms,
         seconds: round(seconds, 2),
@@ -186,6 +189,7 @@ export async function rampSystem(
         },
         ackMs: summarize(window.ackMs),
         unacked: window.unacked,
+        probes: window.probes,
         inputs: window.inputs,
         stateBytesPerClientPerSecond: round(window.snapBytes / bots / window.seconds, 1),
         allBytesPerClientPerSecond: round(window.allBytes / bots / window.seconds, 1),
@@ -196,16 +200,18 @@ export async function rampSystem(
         otherCores: round(otherCores),
         counted: before && after ? countedRates(before as Map<string, OpCounters>, after as Map<string, OpCounters>, countedSeconds) : null,
         endedRooms: ended,
+        failedRooms: window.failedRooms,
         errors: window.errors,
         unusable,
+        botsFailed: health.botsFailed,
       };
       levels.push(level);
       log(
-        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}${unusable ? ` — UNUSABLE: ${unusable}` : ""}`,
+        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
       );
       // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
       // that failed below it. Capacity still counts only the levels up to the first failure.
-      const reason = stopAfter({ rooms, holds20Hz: verdict.holds20Hz, serverCores: cores, serverCoresNet: coresNet, unusable: unusable !== null });
+      const reason = stopAfter({ rooms, holds20Hz: verdict.holds20Hz, serverCores: cores, serverCoresNet: coresNet, unusable: unusable !== null, botsFailed: health.botsFailed !== null });
       stop = stop ?? reason;
       if (stop && rooms >= REFERENCE_ROOMS) break;
     }
@@ -219,7 +225,7 @@ export async function rampSystem(
     await sleep(1500);
     if (sys) await sys.stop().catch(() => undefined);
   }
-  const points = levels.map((l) => ({ rooms: l.rooms, holds20Hz: l.verdict.holds20Hz, serverCores: l.server.cores, serverCoresNet: l.server.coresNet, unusable: l.unusable !== null }));
+  const points = levels.map(levelPoint);
   return {
     system,
     rep,
@@ -231,4 +237,9 @@ export async function rampSystem(
     capacity: capacity(points, stop),
     error,
   };
+}
+
+/** The ramp rules' view of a recorded level (also for results saved before `botsFailed` existed). */
+export function levelPoint(l: RampLevel): LevelPoint {
+  return { rooms: l.rooms, holds20Hz: l.verdict.holds20Hz, serverCores: l.server.cores, serverCoresNet: l.server.coresNet, unusable: l.unusable !== null, botsFailed: (l.botsFailed ?? null) !== null };
 }

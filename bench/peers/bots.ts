@@ -1,9 +1,10 @@
 /**
  * Bot clients for the two peer systems, with the same brain and the same
  * records as Edgeroom's bot (bench/bot.ts): on every state the client
- * receives, the game's scripted runner (`decide` in bench/reactive.ts, on
- * Edgeroom's quantised frame layout) chooses jump/duck for the next 3 ticks
- * and the bot sends one input stamped with that tick and an increasing id;
+ * receives, the brain (`decide` in bench/reactive.ts, on Edgeroom's quantised
+ * frame layout) plans the scripted runner's jumps and ducks up to 400 ms ahead
+ * and the bot sends each input stamped with its tick and an increasing id
+ * (plus a button-less probe every 2 s, the ack-latency sample);
  * arrival times are performance.now() when the message event fires; the
  * recorded size is the WebSocket message payload.
  *
@@ -20,14 +21,14 @@ import { Client, type Room } from "colyseus.js";
 import { quantize, type RunnerState } from "../../src/games/runner";
 import type { BotSamples } from "../analyze";
 import type { BotCounters, FlushMark, SnapSample } from "../bot";
-import { decide, type BotMemory } from "../reactive";
+import { decide, newBotMemory } from "../reactive";
 import { toQuantised, type RoomStateView } from "./colyseus/state";
 
 /** Everything a peer bot records and decides, independent of the wire. */
 export abstract class PeerBot implements BotSamples {
   readonly snaps: SnapSample[] = [];
   readonly otherFrames: { at: number; t: string; bytes: number }[] = [];
-  readonly inputs: { id: number; sentAt: number; tick: number; ackAt: number | null }[] = [];
+  readonly inputs: { id: number; sentAt: number; tick: number; ackAt: number | null; probe: boolean }[] = [];
   /** Not used by the peers' cost model (they count operations on the server). */
   readonly appliedMarks: FlushMark[] = [];
   readonly eventMarks: FlushMark[] = [];
@@ -40,7 +41,7 @@ export abstract class PeerBot implements BotSamples {
   private nextId = 1;
   /** Input records by id (records, not indices: the load generator trims `inputs` between windows). */
   private readonly byId = new Map<number, { ackAt: number | null }>();
-  private readonly mem: BotMemory = { duckHeld: false, lastJumpTick: -1000 };
+  private readonly mem = newBotMemory();
   private lastTick = -1;
 
   abstract get open(): boolean;
@@ -90,13 +91,15 @@ export abstract class PeerBot implements BotSamples {
     }
     if (decision.kind === "out") this.knockedOut = true;
     if (decision.kind === "over") this.matchOver = true;
-    if (decision.kind !== "input" || !this.open) return;
-    const id = this.nextId++;
-    const rec = { id, sentAt: performance.now(), tick: decision.input.tick, ackAt: null as number | null };
-    this.byId.set(id, rec);
-    this.inputs.push(rec);
-    this.counters.bytesOut += this.sendInput(id, decision.input);
-    this.counters.inputs += 1;
+    if (decision.kind !== "inputs" || !this.open) return;
+    for (const { input, probe } of decision.inputs) {
+      const id = this.nextId++;
+      const rec = { id, sentAt: performance.now(), tick: input.tick, ackAt: null as number | null, probe };
+      this.byId.set(id, rec);
+      this.inputs.push(rec);
+      this.counters.bytesOut += this.sendInput(id, input);
+      this.counters.inputs += 1;
+    }
   }
 
   protected onAck(id: number, at: number): void {

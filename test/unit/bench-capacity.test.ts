@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
-import { capacity, judge, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
-import { performanceRows, renderPerformanceTable, type SystemFigures } from "../../bench/capacity/summary";
+import { capacity, judge, loadHealth, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
+import { levelStatus } from "../../bench/capacity/report";
+import { performanceRows, renderPerformanceTable, wakeFigures, type SystemFigures } from "../../bench/capacity/summary";
+import type { TurnBasedResult } from "../../bench/capacity/turn-based";
+import { wakeFigure, wakeGoalMet } from "../../bench/capacity/wake-figure";
+import { summarize } from "../../bench/stats";
 
 /** A window of `rooms` rooms of 4 clients, each receiving a state every `gapMs` for `seconds`, 3 ticks apart. */
 function steadyWindow(rooms: number, seconds: number, gapMs: number, ticksPerState = 3): WindowReduction {
@@ -90,8 +94,58 @@ describe("ended matches", () => {
   });
 });
 
+describe("failed bots and probes", () => {
+  const bot = (over: Partial<{ knockedOut: boolean; closeCode: number | null; matchOver: boolean; inputs: { sentAt: number; ackAt: number | null; probe?: boolean }[] }>) => ({
+    snaps: [
+      { at: 0, tick: 300, bytes: 20 },
+      { at: 50, tick: 303, bytes: 20 },
+    ],
+    otherFrames: [],
+    inputs: [],
+    errors: new Map<string, number>(),
+    knockedOut: false,
+    closeCode: null,
+    ...over,
+  });
+
+  it("count a room where one runner fell or a socket closed before the end as failed, and name it for replacement", () => {
+    const fell = { key: "fell", bots: [bot({ knockedOut: true }), bot({}), bot({}), bot({})] };
+    const dropped = { key: "dropped", bots: [bot({ closeCode: 1006 }), bot({}), bot({}), bot({})] };
+    const finished = { key: "finished", bots: [bot({ matchOver: true, closeCode: 1000 }), bot({ matchOver: true }), bot({ matchOver: true }), bot({ matchOver: true })] };
+    const healthy = { key: "ok", bots: [bot({}), bot({}), bot({}), bot({})] };
+    const w = reduceWindow([fell, dropped, finished, healthy], 0, 1000);
+    expect(w.failedRooms).toBe(2);
+    expect(w.failedKeys).toEqual(["fell", "dropped"]);
+    // The finished and the dropped match ended (left out of the figures); the room with one fallen runner still races.
+    expect(w.endedKeys).toEqual(["dropped", "finished"]);
+    expect(mergeReductions([w, w]).failedRooms).toBe(4);
+  });
+
+  it("time only the probes: inputs planned ahead are counted but neither timed nor unacked", () => {
+    const inputs = [
+      { sentAt: 10, ackAt: 12, probe: true },
+      { sentAt: 20, ackAt: null, probe: true },
+      { sentAt: 30, ackAt: 400, probe: false },
+      { sentAt: 40, ackAt: null, probe: false },
+    ];
+    const w = reduceWindow([{ bots: [bot({ inputs })] }], 0, 1000);
+    expect(w.inputs).toBe(4);
+    expect(w.probes).toBe(2);
+    expect(w.ackMs).toEqual([2]);
+    expect(w.unacked).toBe(1);
+  });
+
+  it("calls a level whose bots failed in more than 10 % of the rooms bots-failed, and a saturated load generator unusable", () => {
+    const base = { loadgenCores: 0.5, loadgenLimitCores: 0.9, eldP99Ms: 3, rooms: 100 };
+    expect(loadHealth({ ...base, failedRooms: 10 })).toEqual({ unusable: null, botsFailed: null });
+    expect(loadHealth({ ...base, failedRooms: 11 }).botsFailed).toMatch(/11 of 100 rooms/);
+    expect(loadHealth({ ...base, failedRooms: 0, loadgenCores: 0.95 }).unusable).toMatch(/0\.95 cores/);
+    expect(loadHealth({ ...base, failedRooms: 0, eldP99Ms: 25 }).unusable).toMatch(/event-loop delay/);
+  });
+});
+
 describe("stop rule and rooms per core", () => {
-  const lvl = (rooms: number, holds: boolean, cores: number) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false });
+  const lvl = (rooms: number, holds: boolean, cores: number, botsFailed = false) => ({ rooms, holds20Hz: holds, serverCores: cores, serverCoresNet: cores, unusable: false, botsFailed });
 
   it("stops on CPU at 90 % of the core and scales the last clean level to a full core", () => {
     const levels = [lvl(40, true, 0.5), lvl(50, true, 0.7), lvl(62, true, 0.93)];
@@ -104,6 +158,14 @@ describe("stop rule and rooms per core", () => {
     const levels = [lvl(40, true, 0.2), lvl(50, true, 0.3), lvl(62, false, 0.35)];
     expect(stopAfter(levels[2] as (typeof levels)[number])).toBe("20Hz");
     expect(capacity(levels, "20Hz")).toMatchObject({ lastClean: 50, roomsPerCore: 50, bound: "measured" });
+  });
+
+  it("reports failed bots apart: a stop of its own after the 20 Hz criterion, a lower bound, never the server's limit", () => {
+    expect(stopAfter(lvl(62, true, 0.95, true))).toBe("bots");
+    expect(stopAfter(lvl(62, false, 0.5, true))).toBe("20Hz");
+    const levels = [lvl(40, true, 0.2), lvl(50, true, 0.3), lvl(62, true, 0.35, true)];
+    expect(capacity(levels, "bots")).toMatchObject({ lastClean: 50, roomsPerCore: 50, bound: "lower bound" });
+    expect(levelStatus({ unusable: null, botsFailed: "bots failed in 9 of 62 rooms", verdict: judge(steadyWindow(1, 1, 50)) })).toMatch(/^bots failed/);
   });
 
   it("calls a ramp cut short by the budget a lower bound", () => {
@@ -148,8 +210,69 @@ describe("the performance table", () => {
     expect(renderPerformanceTable(rows).split("\n")).toHaveLength(rows.length + 2);
   });
 
+  it("decides rooms per core against a lower bound only where the bound already settles it", () => {
+    const rooms = (e: Partial<SystemFigures>, c: Partial<SystemFigures>) =>
+      performanceRows({ figures: { edgeroom: fig("edgeroom", e), colyseus: fig("colyseus", c) }, turnBased: null, heap: null, ai: null }).find((r) => r.figure.startsWith("rooms per core"))?.verdict;
+    // Colyseus's load generators saturated at 300 rooms (at least 300): Edgeroom's measured 200 misses.
+    expect(rooms({ roomsPerCore: 200 }, { roomsPerCore: 300, capacityBound: "lower bound", stop: "unusable" })).toBe("**missed**");
+    expect(rooms({ roomsPerCore: 400 }, { roomsPerCore: 300, capacityBound: "lower bound", stop: "unusable" })).toBe("—");
+    // Edgeroom at least 300 against Colyseus's measured 250: met.
+    expect(rooms({ roomsPerCore: 300, capacityBound: "lower bound", stop: "budget" }, { roomsPerCore: 250 })).toBe("met");
+    expect(rooms({ roomsPerCore: 200, capacityBound: "lower bound", stop: "budget" }, { roomsPerCore: 250 })).toBe("—");
+  });
+
+  it("flags rooms per core that stopped while other processes used the machine", () => {
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { roomsPerCore: 50, stop: "20Hz", stopOtherCores: 1.2 }), colyseus: fig("colyseus", { stopOtherCores: 0.1 }) }, turnBased: null, heap: null, ai: null });
+    const row = rows.find((r) => r.figure.startsWith("rooms per core"));
+    expect(row?.edgeroom).toBe("50 (stopped while other processes used 1.2 cores: busy machine)");
+    expect(row?.colyseus).toBe("100");
+  });
+
   it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
-    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null });
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", { roomsPerCore: 150 }) }, turnBased: null, heap: null, ai: null });
     expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });
+  });
+});
+
+describe("wake from hibernation", () => {
+  it("counts only rooms a new instance answered, and every room's hash", () => {
+    const f = wakeFigure(
+      "waiting",
+      [
+        { ms: 4, reborn: true, hashEqual: true },
+        { ms: 6, reborn: true, hashEqual: true },
+        { ms: 1, reborn: false, hashEqual: true },
+        { ms: 1, reborn: false, wokenBefore: true, hashEqual: true },
+        { ms: null, reborn: true, hashEqual: false },
+      ],
+      [1, 1],
+      15,
+    );
+    expect(f).toMatchObject({ rooms: 5, evicted: 2, unanswered: 1, wokenBefore: 1, hashEqual: 4, idleSeconds: 15 });
+    expect(f.wakeMs.max).toBe(6);
+    // A hash that changed decides against the goal whatever the latency.
+    expect(wakeGoalMet(f)).toBe(false);
+    expect(wakeGoalMet({ ...f, hashEqual: 5 })).toBe(true);
+    expect(wakeGoalMet({ ...f, hashEqual: 5, wakeMs: summarize([4, 12]) })).toBe(false);
+    expect(wakeGoalMet({ ...f, evicted: 0 })).toBeNull();
+    expect(wakeGoalMet({ ...f, state: "in-play" })).toBeNull();
+  });
+
+  it("gives one table row per room state, naming the state, and reads a run saved with one in-play figure", () => {
+    const empty = summarize([]);
+    const wake = [wakeFigure("waiting", [{ ms: 3, reborn: true, hashEqual: true }], [1], 15), wakeFigure("in-play", [{ ms: 1, reborn: false, hashEqual: true }], [1], 15)];
+    const turnBased: TurnBasedResult = {
+      c4: { rooms: 1, moves: 1, ackMs: empty, cpuUsPerMoveNet: 1, seconds: 1, errors: {} },
+      wake,
+      rebuild: { rooms: 1, firstRequestMs: empty, hashEqual: 1 },
+      error: null,
+    };
+    const rows = performanceRows({ figures: {}, turnBased, heap: null, ai: null }).filter((r) => r.figure.startsWith("wake"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ edgeroom: "3 / 3 ms", verdict: "met" });
+    expect(rows[0]?.figure).toMatch(/WAITING for its 2nd player, creator connected \(1\/1 rooms evicted after 15 s idle; hash equal 1\/1\)/);
+    expect(rows[1]).toMatchObject({ edgeroom: "n/a (no room was evicted)", verdict: "met" });
+    const legacy = wakeFigures({ rooms: 40, evicted: 0, wakeMs: empty, warmMs: empty, hashEqual: 40, idleSeconds: 12 });
+    expect(legacy).toMatchObject([{ state: "in-play", rooms: 40, evicted: 0, unanswered: 0, wokenBefore: 0 }]);
   });
 });
