@@ -16,14 +16,15 @@ import { newRecord, type Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
-import { alarmNeedsWrite, alarmTime } from "../core/ticker";
+import { alarmTime } from "../core/ticker";
+import { AlarmClock } from "./alarm-clock";
+import { observePings, restoreSockets } from "./heartbeats";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { RealtimeLoop } from "./loop-timer";
 import { LivenessWatch } from "./liveness-watch";
-import { readAttachment } from "./socket-attachment";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
@@ -57,18 +58,18 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly sockets = new SocketRegistry();
   private core: RoomCore | null = null;
   private initialized = false;
-  /** The alarm time we last set or read; undefined until known. */
-  private alarmAt: number | null | undefined = undefined;
+  /** The one alarm (alarm-clock.ts). */
+  private readonly alarms: AlarmClock;
   /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
   private readonly loop = new RealtimeLoop((core) => {
-    this.observePings(core);
+    observePings(this.ctx, this.sockets, core);
     core.advance(Date.now());
     void this.flush(core);
   });
   /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
   private readonly watch = new LivenessWatch((core) => {
     this.ops.livenessChecks += 1;
-    this.observePings(core);
+    observePings(this.ctx, this.sockets, core);
     core.checkLiveness(Date.now());
     void this.flush(core);
   });
@@ -94,6 +95,7 @@ export class RoomHost extends DurableObject<unknown> {
     this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
     this.retention = env as RetentionEnv | null;
     this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
+    this.alarms = new AlarmClock(ctx.storage, () => (this.ops.alarmWrites += 1));
     // Heartbeats are answered by the runtime without waking the room.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
@@ -117,7 +119,7 @@ export class RoomHost extends DurableObject<unknown> {
     if (options.listed === true) this.directory.markListed();
     this.directory.note(this.core, now);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
-    await this.syncAlarm(this.core);
+    await this.alarms.noLaterThan(alarmTime(this.core.nextWakeAt(now), now));
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
   }
 
@@ -249,13 +251,13 @@ export class RoomHost extends DurableObject<unknown> {
   // ------------------------------------------------------------ the single alarm
 
   override async alarm(): Promise<void> {
-    this.alarmAt = null; // the alarm that fired is consumed
+    this.alarms.cleared(); // the alarm that fired is consumed
     this.ops.alarmRuns += 1;
     const core = this.ensureInitialized();
     if (!core) return;
     try {
       const now = Date.now();
-      this.observePings(core);
+      observePings(this.ctx, this.sockets, core);
       // While a real-time match runs the alarm is only the loop's watchdog: timers here, steps on the loop (flush restarts it).
       if (core.realtimeLive()) core.runTimers(now);
       else core.wake(now);
@@ -267,14 +269,6 @@ export class RoomHost extends DurableObject<unknown> {
   }
 
   // ------------------------------------------------------------ internals
-
-  /** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
-  private observePings(core: RoomCore): void {
-    for (const [ws, info] of this.sockets.entries()) {
-      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws);
-      if (pinged) core.observeSeen(info.connId, pinged.getTime());
-    }
-  }
 
   /** Resolves once this room's directory report is delivered (or none is pending): for tests. */
   async directoryIdle(): Promise<void> {
@@ -324,15 +318,8 @@ export class RoomHost extends DurableObject<unknown> {
       return null;
     }
     const core = new RoomCore(game, loaded.record, this.store.journal());
-    const now = Date.now();
-    this.sockets.rebuild(this.ctx.getWebSockets());
-    for (const [ws, info] of this.sockets.entries()) {
-      // Liveness evidence that survives hibernation: the runtime's last heartbeat auto-response, or the
-      // connection time. (Frames also count, but only while awake; the protocol requires pings.)
-      const pinged = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
-      core.restore(info, Math.max(pinged, info.connectedAt));
-    }
-    core.reconcile(now);
+    restoreSockets(this.ctx, this.sockets, core);
+    core.reconcile(Date.now());
     this.core = core;
     void this.flush(core);
     return core;
@@ -358,22 +345,8 @@ export class RoomHost extends DurableObject<unknown> {
     this.loop.ensureLoop(core);
     this.watch.ensure(core);
     if (core !== this.core) return;
-    await this.syncAlarm(core);
-  }
-
-  /**
-   * One alarm for every timer. It is only ever moved earlier: a later
-   * deadline (a heartbeat check pushed back by a ping) keeps the earlier
-   * alarm, which then fires, finds little to do and re-arms. That keeps alarm
-   * writes to about one per timer instead of one per frame.
-   */
-  private async syncAlarm(core: RoomCore): Promise<void> {
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    const wanted = alarmTime(core.nextWakeAt(Date.now()), Date.now());
-    if (!alarmNeedsWrite(this.alarmAt, wanted)) return;
-    this.alarmAt = wanted;
-    this.ops.alarmWrites += 1;
-    await this.ctx.storage.setAlarm(wanted);
+    // One alarm for every timer (alarm-clock.ts: only ever moved earlier).
+    await this.alarms.noLaterThan(alarmTime(core.nextWakeAt(Date.now()), Date.now()));
   }
 
   /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
@@ -386,19 +359,14 @@ export class RoomHost extends DurableObject<unknown> {
     this.log("info", "room_deleted", { archived: out.archived, status: core.record.status });
     this.store.forget();
     this.core = null;
-    this.alarmAt = null;
+    this.alarms.cleared();
     return true;
   }
 
   /** Send pending rating reports; if the store cannot be reached, the alarm tries again. */
   private async deliverReports(): Promise<void> {
     if (await this.reports.deliver()) return;
-    const retryAt = Date.now() + REPORT_RETRY_MS;
-    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
-    if (!alarmNeedsWrite(this.alarmAt, retryAt)) return;
-    this.alarmAt = retryAt;
-    this.ops.alarmWrites += 1;
-    await this.ctx.storage.setAlarm(retryAt);
+    await this.alarms.noLaterThan(Date.now() + REPORT_RETRY_MS);
   }
 
   private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
