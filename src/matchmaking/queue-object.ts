@@ -73,7 +73,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
 
   /** How many players are waiting (connected or not), for tests and operators. */
   async waiting(): Promise<number> {
-    return this.store.waiting().length;
+    return this.store.waitingCount();
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -93,7 +93,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
     this.ctx.acceptWebSocket(server, [ticketId]);
     server.serializeAttachment({ ticketId });
     this.store.markConnected(ticketId);
-    const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waiting().length };
+    const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waitingCount() };
     server.send(JSON.stringify(hello));
     // The upgrade answers now; the matching pass (and the room creation it may start) runs after it,
     // so opening the queue socket never waits for someone else's room. Its entries are taken out of
@@ -138,7 +138,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
   private async decide(now: number): Promise<void> {
     const config = this.store.config();
     if (config) {
-      const waiting = this.store.waiting().filter((e) => e.connected);
+      const waiting = this.store.connectedWaiting();
       const groups = formGroups(waiting, config.shape, now);
       // Taken out of the queue before any await, so an event that runs meanwhile cannot match them again.
       for (const g of groups) for (const p of g.players) this.store.setState(p.ticketId, "matching");
@@ -195,7 +195,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
   /** One alarm: the next decision moment or the next expiry, whichever is first. */
   private async schedule(now: number): Promise<void> {
     const config = this.store.config();
-    const waiting: Waiting[] = this.store.waiting().filter((e) => e.connected);
+    const waiting: Waiting[] = this.store.connectedWaiting();
     const decision = config ? nextDecisionAt(waiting, config.shape, now) : null;
     const expiry = this.store.nextExpiry();
     const at = Math.min(decision ?? Infinity, expiry ?? Infinity);
