@@ -21,7 +21,7 @@
  * save it as bench/results/matchmaking-<time>.cpuprofile and print the functions with the most self
  * and total time. Sampling costs some CPU of its own: figures of a profiled run are not comparable.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -49,6 +49,30 @@ const RATE = (() => {
   if (!Number.isFinite(v) || v < 0) throw new Error("--rate must be a number ≥ 0 (players per second; 0 = all at once)");
   return v;
 })();
+
+/**
+ * CPU seconds (user + system) used so far by the workerd processes under `rootPid` (miniflare's
+ * process), from /proc; NaN where /proc is missing. Divided by the wall time of the burst it says
+ * whether workerd had a core to itself or shared it with other work on the machine.
+ */
+function workerdCpuSeconds(rootPid: number): number {
+  if (!existsSync("/proc")) return NaN;
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after comm: state ppid ... utime (14th field overall = index 11 here) stime (index 12).
+    if (comm.includes("workerd") && Number(f[1]) === rootPid) total += (Number(f[11]) + Number(f[12])) / ticks;
+  }
+  return total;
+}
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -135,7 +159,7 @@ async function main(): Promise<void> {
   const server = await startWorker({
     persistDir,
     direct,
-    outputLimit: 200_000,
+    outputLimit: PROFILE ? 50_000_000 : 200_000,
     vars: { TRUST_CF_CONNECTING_IP: "true" },
     ratelimits: { ...HARNESS_LIMITS, QUEUE_LIMITER: { simple: { limit: 10, period: 10 } } },
     ...(inspectorPort !== undefined ? { inspectorPort } : {}),
@@ -149,6 +173,8 @@ async function main(): Promise<void> {
     const profiler: Profiler | null = inspectorPort !== undefined ? await connectProfiler(inspectorPort) : null;
     await profiler?.start();
     const cpu0 = process.cpuUsage();
+    const workerd0 = workerdCpuSeconds(server.pid);
+    const output0 = server.output().length;
     const t0 = performance.now();
     const timings = await Promise.all(
       guests.map(async (g, i) => {
@@ -157,7 +183,15 @@ async function main(): Promise<void> {
       }),
     );
     const cpu = process.cpuUsage(cpu0);
-    const loadGenCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+    const burstMs = performance.now() - t0;
+    const loadGenCpuShare = (cpu.user + cpu.system) / 1000 / burstMs;
+    const workerdCpuMs = (workerdCpuSeconds(server.pid) - workerd0) * 1000;
+    if (PROFILE) {
+      // What workerd logged while the players joined, by event (each line is a console.log on its thread).
+      const events = new Map<string, number>();
+      for (const m of server.output().slice(output0).matchAll(/"event":"([^"]+)"/g)) events.set(m[1] ?? "", (events.get(m[1] ?? "") ?? 0) + 1);
+      console.log(`Log lines while players joined: ${[...events].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${n}`).join(", ")}`);
+    }
     if (profiler) {
       const file = join(import.meta.dirname, "results", `matchmaking-${new Date().toISOString().replace(/:/g, "-")}.cpuprofile`);
       const profile = await profiler.stop(file);
@@ -194,6 +228,9 @@ async function main(): Promise<void> {
       arrivalsPerSecond: RATE === 0 ? "all at once" : RATE,
       // CPU the load generator itself used while players joined, in cores: the rest of 2 is workerd's (and other helpers').
       loadGeneratorCores: loadGenCpuShare,
+      // CPU workerd itself used while players joined (all its threads, from /proc), per player and in cores.
+      workerdCpuMsPerPlayer: workerdCpuMs / PLAYERS,
+      workerdCores: workerdCpuMs / burstMs,
       matches: PLAYERS / 2,
       joinToWelcomeMs: { p50: pct(toWelcome, 50), p99: pct(toWelcome, 99), max: Math.max(...toWelcome) },
       phasesMs: {
@@ -221,7 +258,7 @@ async function main(): Promise<void> {
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores, ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
