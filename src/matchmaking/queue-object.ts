@@ -15,6 +15,7 @@ import { newMatchId } from "../worker/match-id";
 import { signTicket, randomId, type Player } from "../worker/tokens";
 import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
+import { RatingLookups } from "./rating-lookups";
 import type { QueueMessage } from "../protocol/matchmaking-api";
 
 /** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
@@ -40,10 +41,15 @@ export interface EnqueueRequest {
 
 export class QueueObject extends DurableObject<QueueEnv> {
   private readonly store: QueueStore;
+  private readonly ratings: RatingLookups;
 
   constructor(ctx: DurableObjectState, env: QueueEnv) {
     super(ctx, env);
     this.store = new QueueStore(ctx.storage);
+    this.ratings = new RatingLookups((game, playerIds) => {
+      const ns = env.RATINGS;
+      return ns ? ns.get(ns.idFromName(RATINGS_OBJECT_NAME)).means(game, playerIds) : Promise.resolve([]);
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -205,9 +211,6 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   private async ratingOf(game: string, playerId: string): Promise<number> {
-    const ns = this.env.RATINGS;
-    if (!ns) return 25;
-    const [mu] = await ns.get(ns.idFromName(RATINGS_OBJECT_NAME)).means(game, [playerId]);
-    return mu ?? 25;
+    return (await this.ratings.mean(game, playerId)) ?? 25;
   }
 }

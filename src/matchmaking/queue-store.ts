@@ -65,7 +65,11 @@ export class QueueStore {
   }
 
   setConfig(config: QueueConfig): void {
-    this.storage.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", JSON.stringify(config));
+    const value = JSON.stringify(config);
+    // Every join sends the configuration; it changes only when the deployment does: write it then.
+    const current = this.config();
+    if (current && JSON.stringify(current) === value) return;
+    this.storage.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", value);
     this.cachedConfig = config;
   }
 
