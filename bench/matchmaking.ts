@@ -7,17 +7,31 @@
  * and saves bench/results/matchmaking-<time>.json and matchmaking-latest.{json,md}. Exits non-zero if
  * any player is not welcomed.
  *
- * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>]
+ * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--profile]
+ *
+ * Like the capacity benches, the worker's state (every Durable Object's SQLite file) lives on tmpfs
+ * (/dev/shm; BENCH_STATE_DIR names another base, e.g. a disk): workerd creates and commits those files
+ * on its one thread, and on this machine's shared disk a new object's file alone took 1 to 25 ms, which
+ * a burst of 1,000 players (1,000 player records and 500 rooms created) turned into seconds of stall
+ * that Cloudflare's storage does not have. The worker is served on its own socket (miniflare's
+ * unsafeDirectSockets), without miniflare's entry worker relaying every request and frame;
+ * BENCH_ENTRY_WORKER=1 puts it back (bench/peers/systems.ts does the same).
+ *
+ * --profile: take a CPU profile of workerd's JavaScript while the players join (bench/cpu-profile.ts),
+ * save it as bench/results/matchmaking-<time>.cpuprofile and print the functions with the most self
+ * and total time. Sampling costs some CPU of its own: figures of a profiled run are not comparable.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { decodeServerFrame, encodeFrame } from "../src/protocol/codec";
 import type { QueueMessage } from "../src/protocol/matchmaking-api";
 import { Api, type Guest } from "../test/support/api";
 import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
+import { freePort } from "../test/support/wrangler-dev";
+import { connectProfiler, selfTimes, totalTimes, type Profiler } from "./cpu-profile";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,12 +42,37 @@ function arg(name: string, fallback: number): number {
 
 const PLAYERS = arg("players", 1000);
 /** Arrivals per second; 0 (the default) = every player at once, a burst the whole stack drains. */
+const PROFILE = process.argv.includes("--profile");
 const RATE = (() => {
   const i = process.argv.indexOf("--rate");
   const v = i >= 0 ? Number(process.argv[i + 1]) : 0;
   if (!Number.isFinite(v) || v < 0) throw new Error("--rate must be a number ≥ 0 (players per second; 0 = all at once)");
   return v;
 })();
+
+/**
+ * CPU seconds (user + system) used so far by the workerd processes under `rootPid` (miniflare's
+ * process), from /proc; NaN where /proc is missing. Divided by the wall time of the burst it says
+ * whether workerd had a core to itself or shared it with other work on the machine.
+ */
+function workerdCpuSeconds(rootPid: number): number {
+  if (!existsSync("/proc")) return NaN;
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after comm: state ppid ... utime (14th field overall = index 11 here) stime (index 12).
+    if (comm.includes("workerd") && Number(f[1]) === rootPid) total += (Number(f[11]) + Number(f[12])) / ticks;
+  }
+  return total;
+}
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -113,10 +152,17 @@ async function matchesOf(base: string, playerIds: string[]): Promise<number[]> {
 async function main(): Promise<void> {
   // Every bot has its own address and the worker trusts CF-Connecting-IP (loopback only), so the
   // production join cap (QUEUE_LIMITER, 10 per 10 s per address) applies and is never what is measured.
+  const inspectorPort = PROFILE ? await freePort() : undefined;
+  const stateBase = process.env["BENCH_STATE_DIR"] || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
+  const persistDir = mkdtempSync(join(stateBase, "edgeroom-matchmaking-"));
+  const direct = process.env["BENCH_ENTRY_WORKER"] !== "1";
   const server = await startWorker({
-    outputLimit: 200_000,
+    persistDir,
+    direct,
+    outputLimit: PROFILE ? 50_000_000 : 200_000,
     vars: { TRUST_CF_CONNECTING_IP: "true" },
     ratelimits: { ...HARNESS_LIMITS, QUEUE_LIMITER: { simple: { limit: 10, period: 10 } } },
+    ...(inspectorPort !== undefined ? { inspectorPort } : {}),
   });
   const sockets: WebSocket[] = [];
   const started = performance.now();
@@ -124,7 +170,11 @@ async function main(): Promise<void> {
     const api = new Api((input, init) => fetch(input, init), server.base);
     const guests: Guest[] = [];
     for (let i = 0; i < PLAYERS; i += 100) guests.push(...(await Promise.all(Array.from({ length: Math.min(100, PLAYERS - i) }, (_, j) => api.guest(`Bench ${i + j}`)))));
+    const profiler: Profiler | null = inspectorPort !== undefined ? await connectProfiler(inspectorPort) : null;
+    await profiler?.start();
     const cpu0 = process.cpuUsage();
+    const workerd0 = workerdCpuSeconds(server.pid);
+    const output0 = server.output().length;
     const t0 = performance.now();
     const timings = await Promise.all(
       guests.map(async (g, i) => {
@@ -133,7 +183,25 @@ async function main(): Promise<void> {
       }),
     );
     const cpu = process.cpuUsage(cpu0);
-    const loadGenCpuShare = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
+    const burstMs = performance.now() - t0;
+    const loadGenCpuShare = (cpu.user + cpu.system) / 1000 / burstMs;
+    const workerdCpuMs = (workerdCpuSeconds(server.pid) - workerd0) * 1000;
+    if (PROFILE) {
+      // What workerd logged while the players joined, by event (each line is a console.log on its thread).
+      const events = new Map<string, number>();
+      for (const m of server.output().slice(output0).matchAll(/"event":"([^"]+)"/g)) events.set(m[1] ?? "", (events.get(m[1] ?? "") ?? 0) + 1);
+      console.log(`Log lines while players joined: ${[...events].sort((a, b) => b[1] - a[1]).map(([e, n]) => `${e} ${n}`).join(", ")}`);
+    }
+    if (profiler) {
+      const file = join(import.meta.dirname, "results", `matchmaking-${new Date().toISOString().replace(/:/g, "-")}.cpuprofile`);
+      const profile = await profiler.stop(file);
+      const self = selfTimes(profile);
+      console.log(`CPU profile of workerd's isolate while players joined (${(self.totalMs / 1000).toFixed(1)} s sampled over ${((performance.now() - t0) / 1000).toFixed(1)} s), saved to ${file}`);
+      console.log("Self time, ms (share):");
+      for (const r of self.rows.slice(0, 40)) console.log(`  ${r.ms.toFixed(0).padStart(7)}  ${((100 * r.ms) / self.totalMs).toFixed(1).padStart(5)} %  ${r.fn}`);
+      console.log("Total time (self and callees), ms:");
+      for (const r of totalTimes(profile).slice(0, 60)) console.log(`  ${r.ms.toFixed(0).padStart(7)}  ${r.fn}`);
+    }
     const toWelcome = timings.map((t) => t.welcomedAt - t.joinAt);
     const first = Math.min(...timings.map((t) => t.joinAt));
     const last = Math.max(...timings.map((t) => t.matchedAt));
@@ -160,6 +228,9 @@ async function main(): Promise<void> {
       arrivalsPerSecond: RATE === 0 ? "all at once" : RATE,
       // CPU the load generator itself used while players joined, in cores: the rest of 2 is workerd's (and other helpers').
       loadGeneratorCores: loadGenCpuShare,
+      // CPU workerd itself used while players joined (all its threads, from /proc), per player and in cores.
+      workerdCpuMsPerPlayer: workerdCpuMs / PLAYERS,
+      workerdCores: workerdCpuMs / burstMs,
       matches: PLAYERS / 2,
       joinToWelcomeMs: { p50: pct(toWelcome, 50), p99: pct(toWelcome, 99), max: Math.max(...toWelcome) },
       phasesMs: {
@@ -172,8 +243,13 @@ async function main(): Promise<void> {
       matchedPerSecondOneQueue: PLAYERS / ((last - first) / 1000),
       ratings: { playersRatedExactlyOnce: ratedOnce, playersRatedMoreThanOnce: ratedTwice, percentOfMatchesRatedOnce: (100 * ratedOnce) / PLAYERS },
       p99GoalMs: 250,
+      // A profiled run's figures include the sampling cost: not comparable, never saved as latest.
+      profiled: PROFILE,
       benchSeconds: (performance.now() - started) / 1000,
       machine: "2 shared cores, Node 20, one load-generator process and workerd via miniflare on loopback",
+      // Where the Durable Objects' SQLite files were, and whether miniflare's entry worker relayed the traffic.
+      stateDir: stateBase,
+      entryWorker: !direct,
       // The machine is shared: the 1-minute load average at the end says how much else was running.
       loadAverage1m: loadavg()[0] ?? NaN,
     };
@@ -182,7 +258,7 @@ async function main(): Promise<void> {
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores, ${summary.machine}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
@@ -205,12 +281,15 @@ async function main(): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const stamp = summary.at.replace(/:/g, "-");
     writeFileSync(join(dir, `matchmaking-${stamp}.json`), JSON.stringify(summary, null, 2) + "\n");
-    writeFileSync(join(dir, "matchmaking-latest.json"), JSON.stringify(summary, null, 2) + "\n");
-    writeFileSync(join(dir, "matchmaking-latest.md"), md);
+    if (!PROFILE) {
+      writeFileSync(join(dir, "matchmaking-latest.json"), JSON.stringify(summary, null, 2) + "\n");
+      writeFileSync(join(dir, "matchmaking-latest.md"), md);
+    }
     if (ratedOnce !== PLAYERS) throw new Error(`ratings: ${ratedOnce} of ${PLAYERS} players rated exactly once (${ratedTwice} more than once)`);
   } finally {
     for (const s of sockets) s.terminate();
     await server.stop();
+    rmSync(persistDir, { recursive: true, force: true });
   }
 }
 

@@ -15,6 +15,7 @@ import { newMatchId } from "../worker/match-id";
 import { signTicket, randomId, type Player } from "../worker/tokens";
 import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
+import { RatingLookups } from "./rating-lookups";
 import type { QueueMessage } from "../protocol/matchmaking-api";
 
 /** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
@@ -40,10 +41,15 @@ export interface EnqueueRequest {
 
 export class QueueObject extends DurableObject<QueueEnv> {
   private readonly store: QueueStore;
+  private readonly ratings: RatingLookups;
 
   constructor(ctx: DurableObjectState, env: QueueEnv) {
     super(ctx, env);
     this.store = new QueueStore(ctx.storage);
+    this.ratings = new RatingLookups((game, playerIds) => {
+      const ns = env.RATINGS;
+      return ns ? ns.get(ns.idFromName(RATINGS_OBJECT_NAME)).means(game, playerIds) : Promise.resolve([]);
+    });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -73,7 +79,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
 
   /** How many players are waiting (connected or not), for tests and operators. */
   async waiting(): Promise<number> {
-    return this.store.waiting().length;
+    return this.store.waitingCount();
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -93,7 +99,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
     this.ctx.acceptWebSocket(server, [ticketId]);
     server.serializeAttachment({ ticketId });
     this.store.markConnected(ticketId);
-    const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waiting().length };
+    const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waitingCount() };
     server.send(JSON.stringify(hello));
     // The upgrade answers now; the matching pass (and the room creation it may start) runs after it,
     // so opening the queue socket never waits for someone else's room. Its entries are taken out of
@@ -138,7 +144,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
   private async decide(now: number): Promise<void> {
     const config = this.store.config();
     if (config) {
-      const waiting = this.store.waiting().filter((e) => e.connected);
+      const waiting = this.store.connectedWaiting();
       const groups = formGroups(waiting, config.shape, now);
       // Taken out of the queue before any await, so an event that runs meanwhile cannot match them again.
       for (const g of groups) for (const p of g.players) this.store.setState(p.ticketId, "matching");
@@ -195,7 +201,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
   /** One alarm: the next decision moment or the next expiry, whichever is first. */
   private async schedule(now: number): Promise<void> {
     const config = this.store.config();
-    const waiting: Waiting[] = this.store.waiting().filter((e) => e.connected);
+    const waiting: Waiting[] = this.store.connectedWaiting();
     const decision = config ? nextDecisionAt(waiting, config.shape, now) : null;
     const expiry = this.store.nextExpiry();
     const at = Math.min(decision ?? Infinity, expiry ?? Infinity);
@@ -205,9 +211,6 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   private async ratingOf(game: string, playerId: string): Promise<number> {
-    const ns = this.env.RATINGS;
-    if (!ns) return 25;
-    const [mu] = await ns.get(ns.idFromName(RATINGS_OBJECT_NAME)).means(game, [playerId]);
-    return mu ?? 25;
+    return (await this.ratings.mean(game, playerId)) ?? 25;
   }
 }

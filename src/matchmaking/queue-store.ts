@@ -46,6 +46,11 @@ export class QueueStore {
     sql.exec(
       "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
     );
+    // Every connect, join and alarm looks entries up by these; without indexes each look-up scanned the
+    // whole table, and a burst of N joins cost O(N²) (bench/results/matchmaking-profile-2026-12-06.md).
+    sql.exec("CREATE INDEX IF NOT EXISTS entries_player ON entries (player_id)");
+    sql.exec("CREATE INDEX IF NOT EXISTS entries_ready ON entries (state, connected, joined_at)");
+    sql.exec("CREATE INDEX IF NOT EXISTS entries_keep ON entries (keep_until)");
     // "matching" lasts one room creation inside one instance; a new instance finding it means the
     // previous one died mid-way, so those players go back to waiting (their room, if made, is abandoned).
     sql.exec("UPDATE entries SET state = 'waiting' WHERE state = 'matching'");
@@ -60,7 +65,11 @@ export class QueueStore {
   }
 
   setConfig(config: QueueConfig): void {
-    this.storage.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", JSON.stringify(config));
+    const value = JSON.stringify(config);
+    // Every join sends the configuration; it changes only when the deployment does: write it then.
+    const current = this.config();
+    if (current && JSON.stringify(current) === value) return;
+    this.storage.sql.exec("INSERT OR REPLACE INTO config (id, value) VALUES (1, ?)", value);
     this.cachedConfig = config;
   }
 
@@ -89,8 +98,18 @@ export class QueueStore {
     return row ? toEntry(row) : null;
   }
 
-  waiting(): Entry[] {
-    return this.storage.sql.exec<Row>("SELECT * FROM entries WHERE state = 'waiting' ORDER BY joined_at").toArray().map(toEntry);
+  /**
+   * The waiting entries whose socket is open: the only ones a matching pass or the alarm considers.
+   * Filtered in SQL: in a burst most entries have not connected yet, and reading (and decoding) all of
+   * them on every connect made the queue's cost grow with the square of the burst.
+   */
+  connectedWaiting(): Entry[] {
+    return this.storage.sql.exec<Row>("SELECT * FROM entries WHERE state = 'waiting' AND connected = 1 ORDER BY joined_at").toArray().map(toEntry);
+  }
+
+  /** How many entries are waiting, connected or not (the `waiting` of the `queued` frame). */
+  waitingCount(): number {
+    return this.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM entries WHERE state = 'waiting'").one().n;
   }
 
   markConnected(ticketId: string): void {

@@ -5,7 +5,7 @@
  * instantiates a room. Rotating AUTH_SECRET retires existing match ids.
  */
 import * as z from "zod";
-import { base64url } from "./tokens";
+import { base64url, hmacKey } from "./tokens";
 
 export const MatchIdParam = z.string().regex(/^[A-Za-z0-9_-]{32}$/, "match id must be 32 base64url characters");
 
@@ -13,7 +13,7 @@ const RANDOM_BYTES = 16;
 const TAG_BYTES = 8;
 
 async function tag(secret: string, random: Uint8Array): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(`match-id:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await hmacKey(`match-id:${secret}`);
   const mac = await crypto.subtle.sign("HMAC", key, random);
   return new Uint8Array(mac).subarray(0, TAG_BYTES);
 }

@@ -38,9 +38,25 @@ export type Ticket = Player & { readonly role: "player" | "spectator"; readonly 
 
 export type Verified<T> = { ok: true; value: T } | { ok: false; reason: string };
 
+/**
+ * The HMAC-SHA-256 key of a secret, imported once per isolate. Importing on every sign and verify
+ * (what passing the secret as a string to the JWT helper does) is a measurable share of a join under
+ * load. The CryptoKey itself is cached (not the promise of it), so no request awaits another's import.
+ * A handful of secrets at most (tests use several; a deployment one or two while rotating).
+ */
+const hmacKeys = new Map<string, CryptoKey>();
+export async function hmacKey(material: string): Promise<CryptoKey> {
+  const cached = hmacKeys.get(material);
+  if (cached) return cached;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(material), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  if (hmacKeys.size >= 16) hmacKeys.clear();
+  hmacKeys.set(material, key);
+  return key;
+}
+
 export async function signPlayerToken(secret: string, player: Player, ttlSeconds: number, now = nowSeconds()): Promise<{ token: string; exp: number }> {
   const exp = now + ttlSeconds;
-  const token = await sign({ iss: ISSUER, aud: PLAYER_AUDIENCE, sub: player.playerId, name: player.name, iat: now, exp }, secret, ALG);
+  const token = await sign({ iss: ISSUER, aud: PLAYER_AUDIENCE, sub: player.playerId, name: player.name, iat: now, exp }, await hmacKey(secret), ALG);
   return { token, exp };
 }
 
@@ -49,7 +65,7 @@ export async function signTicket(secret: string, matchId: string, player: Player
   const jti = randomId(16);
   const ticket = await sign(
     { iss: ISSUER, aud: matchAudience(matchId), sub: player.playerId, name: player.name, role, jti, iat: now, exp },
-    secret,
+    await hmacKey(secret),
     ALG,
   );
   return { ticket, exp };
@@ -95,7 +111,7 @@ async function verifyClaims<T>(token: string, secret: string, aud: string, schem
   let payload: unknown;
   try {
     // alg pinned: a token whose header says "none" or another algorithm is refused.
-    payload = await verify(token, secret, { alg: ALG, iss: ISSUER, aud });
+    payload = await verify(token, await hmacKey(secret), { alg: ALG, iss: ISSUER, aud });
   } catch (err) {
     return { ok: false, reason: (err instanceof Error && REASONS[err.name]) || "malformed" };
   }

@@ -32,7 +32,7 @@ export interface WorkerOptions extends DevOptions {
    * `base` and `port` then name that socket. Benchmarks use it (the entry worker's relay is local-only cost).
    */
   direct?: boolean;
-  /** Open workerd's V8 inspector on this port (CPU profiles in benchmarks). */
+  /** Open workerd's inspector (Chrome DevTools Protocol) on this loopback port: benchmarks take CPU profiles through it. */
   inspectorPort?: number;
 }
 
@@ -72,7 +72,7 @@ export async function startWorker(opts: WorkerOptions = {}): Promise<WorkerServe
     ratelimits: opts.ratelimits ?? HARNESS_LIMITS,
     host: "127.0.0.1",
     port: opts.direct ? 0 : (opts.port ?? 0),
-    ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
+    ...(opts.inspectorPort !== undefined ? { inspectorPort: opts.inspectorPort } : {}),
     ...(opts.direct ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: opts.port ?? 0 }] } : {}),
     durableObjectsPersist: join(persistDir, "do"),
     cachePersist: join(persistDir, "cache"),

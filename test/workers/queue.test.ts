@@ -26,6 +26,21 @@ describe("quick play queues", () => {
     expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
   });
 
+  it("matches only players whose waiting socket is open, while one who joined without connecting yet counts as waiting", async () => {
+    const [dan, erin] = await Promise.all([api.guest("Dan"), api.guest("Erin")]);
+    const res = await enqueue(erin, { game: "connect-four", aiAfterMs: null });
+    expect(res.status).toBe(201);
+    const late = (await res.json()) as { ticketId: string; url: string };
+    const d = await queueUp(dan, { game: "connect-four", aiAfterMs: null });
+    expect(await d.socket.next("queued")).toMatchObject({ waiting: 2 });
+    // Dan's connect ran a matching pass (its choice is made before the upgrade answers): Erin was not in it.
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(2);
+    const e = await openQueueSocket(late.url);
+    const [md, me] = await Promise.all([d.socket.next("matched"), e.next("matched")]);
+    expect(md.matchId).toBe(me.matchId);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(0);
+  });
+
   it("offers an AI seat, unrated, once a lone player has waited aiAfterMs", async () => {
     const carol = await api.guest("Carol");
     const c = await queueUp(carol, { game: "connect-four", mode: "casual", aiAfterMs: 300 });

@@ -1,5 +1,7 @@
 /** Operator revocation of a player's tokens: refused at the next ticket and match, and open sockets closed. */
+import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { PlayerRecord } from "../../src/worker/player-record";
 import { api, join, twoPlayerMatch } from "./helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
@@ -31,5 +33,23 @@ describe("player revocation", () => {
     const again = await join(bob, matchId);
     await again.next("welcome");
     expect((await revoke("never-seen-player")).status).toBe(200);
+  });
+
+  it("stores nothing for a player who is never revoked, and a new instance of a revoked player's record still refuses", async () => {
+    const carol = await api.guest("Carol");
+    // An authenticated request asks Carol's record whether her token is revoked: one read, no table made.
+    expect((await api.post("/api/matches", { game: "connect-four" }, carol.token)).status).toBe(201);
+    const players = env.PLAYERS;
+    if (!players) throw new Error("the test configuration binds PLAYERS");
+    const record = players.get(players.idFromName(carol.playerId));
+    const tables = () => runInDurableObject(record, (_o: PlayerRecord, state) => state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'").toArray().length);
+    expect(await tables()).toBe(0);
+
+    expect((await revoke(carol.playerId)).status).toBe(200);
+    expect(await tables()).toBe(3);
+    // An instance that has not written yet (as after an eviction) finds the stored revocation.
+    const iat = Math.floor(Date.now() / 1000) - 1;
+    expect(await runInDurableObject(record, (_o: PlayerRecord, state) => new PlayerRecord(state, {}).isRevoked(iat))).toBe(true);
+    expect((await api.post("/api/matches", { game: "connect-four" }, carol.token)).status).toBe(401);
   });
 });
