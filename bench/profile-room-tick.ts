@@ -8,53 +8,15 @@
  * Writes bench/results/room-tick-profile-latest.md.
  */
 import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { resolve } from "node:path";
-import WebSocket from "ws";
 import { Api } from "../test/support/api";
 import { freePort } from "../test/support/wrangler-dev";
 import { startWorker } from "../test/support/worker-server";
 import type { Bot } from "./bot";
+import { connectProfiler, selfTimes } from "./cpu-profile";
 import { cpuMs, findServerTree } from "./proc";
 import { GuestPool, openRooms, SEATS, sleep, waitForSnapshots } from "./rooms";
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  startTime: number;
-  endTime: number;
-  samples?: number[];
-  timeDeltas?: number[];
-}
-
-/** A minimal Chrome DevTools Protocol client over one WebSocket. */
-class Cdp {
-  private next = 1;
-  private readonly waiting = new Map<number, (result: unknown) => void>();
-  private constructor(private readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown };
-      if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result);
-    });
-  }
-  static async open(url: string): Promise<Cdp> {
-    const ws = new WebSocket(url);
-    await new Promise((r, j) => ws.once("open", r).once("error", j));
-    return new Cdp(ws);
-  }
-  call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-    const id = this.next++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((r) => this.waiting.set(id, (x) => r(x as T)));
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
 
 async function main(): Promise<void> {
   const rooms = Number(process.argv[2] ?? 50);
@@ -68,22 +30,16 @@ async function main(): Promise<void> {
     const opened = await openRooms(api, guests, rooms, { durationSeconds: 90 }, (b) => bots.push(b));
     await waitForSnapshots(opened, 30_000);
     await sleep(4_000); // past the countdown: racing
-    const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { id: string; title: string; webSocketDebuggerUrl: string }[];
-    const target = targets.find((t) => /edgeroom/.test(t.title)) ?? targets[0];
-    if (!target) throw new Error("no inspector target");
-    const cdp = await Cdp.open(target.webSocketDebuggerUrl ?? `ws://127.0.0.1:${inspectorPort}/${target.id}`);
-    await cdp.call("Profiler.enable");
-    await cdp.call("Profiler.setSamplingInterval", { interval: 200 });
+    const profiler = await connectProfiler(inspectorPort);
     const pids = findServerTree(server.pid).workerd;
     const cpu0 = cpuMs(pids);
-    await cdp.call("Profiler.start");
+    await profiler.start();
     const t0 = performance.now();
     await sleep(seconds * 1000);
-    const { profile } = await cdp.call<{ profile: Profile }>("Profiler.stop");
+    const profile = await profiler.stop(resolve(tmpdir(), `room-tick-${Date.now()}.cpuprofile`));
     const wallMs = performance.now() - t0;
     const cpu = cpuMs(pids) - cpu0;
-    cdp.close();
-    const report = summarize(profile, { rooms, wallMs, workerdCpuMs: cpu, targets: targets.map((t) => t.title) });
+    const report = summarize(selfTimes(profile), { rooms, wallMs, workerdCpuMs: cpu });
     process.stdout.write(report);
     writeFileSync(resolve(import.meta.dirname, "results", "room-tick-profile-latest.md"), report);
   } finally {
@@ -92,30 +48,15 @@ async function main(): Promise<void> {
   }
 }
 
-function summarize(p: Profile, run: { rooms: number; wallMs: number; workerdCpuMs: number; targets: string[] }): string {
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const self = new Map<number, number>();
-  const samples = p.samples ?? [];
-  const deltas = p.timeDeltas ?? [];
-  samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0)));
-  const byFn = new Map<string, number>();
-  let total = 0;
-  for (const [id, us] of self) {
-    const n = byId.get(id);
-    if (!n) continue;
-    const name = n.callFrame.functionName || "(anonymous)";
-    if (name === "(idle)") continue;
-    total += us;
-    const file = n.callFrame.url.split("/").pop() ?? "";
-    const key = `${name} ${file}:${n.callFrame.lineNumber + 1}`;
-    byFn.set(key, (byFn.get(key) ?? 0) + us);
-  }
+function summarize(times: ReturnType<typeof selfTimes>, run: { rooms: number; wallMs: number; workerdCpuMs: number }): string {
+  const rows = times.rows.filter((r) => !r.fn.startsWith("(idle)"));
+  const total = rows.reduce((n, r) => n + r.ms, 0);
   const roomTicks = (run.rooms * run.wallMs) / 50; // one loop tick per room per 50 ms
-  const top = [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  const top = rows.slice(0, 40);
   const lines = [
     `# Room-tick CPU profile (${new Date().toISOString()})`,
     "",
-    `${run.rooms} runner rooms × 4 bench bots, worker on its own socket, window ${Math.round(run.wallMs)} ms. Inspector targets: ${run.targets.join(", ")}.`,
+    `${run.rooms} runner rooms × 4 bench bots, worker on its own socket, window ${Math.round(run.wallMs)} ms.`,
     "",
     "V8's sampling profiler counts wall time between samples on the isolate's thread, which workerd",
     "shares with its other isolates and which the OS may deschedule: the sampled total is not CPU, so",
@@ -124,11 +65,11 @@ function summarize(p: Profile, run: { rooms: number; wallMs: number; workerdCpuM
     `| Figure | Value |`,
     `|---|---|`,
     `| workerd process CPU in the window (profiler running) | ${Math.round(run.workerdCpuMs)} ms (${((run.workerdCpuMs * 1000) / roomTicks).toFixed(1)} µs per room-tick) |`,
-    `| samples in JavaScript or native calls from it (not idle) | ${Math.round(total / 1000)} ms of wall time |`,
+    `| samples in JavaScript or native calls from it (not idle) | ${Math.round(total)} ms of wall time |`,
     "",
     `| Function (self time) | share of samples |`,
     `|---|---|`,
-    ...top.map(([k, us]) => `| \`${k}\` | ${((100 * us) / Math.max(1, total)).toFixed(1)} % |`),
+    ...top.map((r) => `| \`${r.fn}\` | ${((100 * r.ms) / Math.max(1, total)).toFixed(1)} % |`),
     "",
   ];
   return lines.join("\n");
