@@ -13,6 +13,7 @@ import type { CreateResult, RoomHost } from "../room/host/room-object";
 import { logEvent } from "../shared/log";
 import { newMatchId } from "../worker/match-id";
 import { signTicket, randomId, type Player } from "../worker/tokens";
+import type { PlayerRecord } from "../worker/player-record";
 import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
 import { RatingLookups } from "./rating-lookups";
@@ -21,6 +22,8 @@ import type { QueueMessage } from "../protocol/matchmaking-api";
 /** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
 export interface QueueEnv {
   ROOMS: DurableObjectNamespace<RoomHost>;
+  /** Per-player records (revocation): each quick-play match is noted there, as a worker-minted ticket is. */
+  PLAYERS?: DurableObjectNamespace<PlayerRecord>;
   RATINGS?: DurableObjectNamespace<RatingsObject>;
   AUTH_SECRET?: string;
 }
@@ -180,12 +183,28 @@ export class QueueObject extends DurableObject<QueueEnv> {
     await Promise.all(
       group.players.map(async (p) => {
         const entry = this.store.get(p.ticketId);
+        if (entry) await this.noteMatch(entry.playerId, matchId);
         for (const ws of this.ctx.getWebSockets(p.ticketId)) {
           if (entry) await this.sendMatched(ws, entry);
           ws.close(1000, "Matched.");
         }
       }),
     );
+  }
+
+  /**
+   * Note the match in the player's record before handing over the ticket, so an operator's
+   * revocation reaches this room's sockets (docs/protocol.md §4.6). A record that cannot be reached
+   * is logged, not fatal: the match goes ahead and the room still refuses a revoked player's next ticket.
+   */
+  private async noteMatch(playerId: string, matchId: string): Promise<void> {
+    const ns = this.env.PLAYERS;
+    if (!ns) return;
+    try {
+      await ns.get(ns.idFromName(playerId)).noteMatch(matchId, Math.floor(Date.now() / 1000));
+    } catch (err) {
+      logEvent("error", "queue_note_match_failed", { matchId, playerId, message: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private async sendMatched(ws: WebSocket, entry: Entry): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * One Durable Object per player id (PLAYERS binding, optional): the operator's revocation of that
  * player's tokens, and the matches the player took tickets for, so a revocation can reach open
- * sockets. Every socket needs a ticket and every ticket is minted here first, so this list is
+ * sockets. Every socket needs a ticket and every ticket is minted here first (or, for quick play,
+ * noted here by the queue that signed it, `noteMatch`), so this list is
  * complete for the life of the tickets and tokens it matters for; entries older than the longest
  * token lifetime are dropped.
  *
@@ -57,10 +58,23 @@ export class PlayerRecord extends DurableObject<unknown> {
     this.tables();
     if (await this.isRevoked(iat)) return { revoked: true };
     if (this.sql.exec("SELECT 1 FROM removed WHERE match_id = ?", matchId).toArray().length > 0) return { revoked: false, removed: true };
+    this.remember(matchId, now);
+    return { revoked: false };
+  }
+
+  /**
+   * The matchmaking queue signed a ticket for this player (quick play): remember the match like a
+   * ticket minted by the worker, so a later revocation reaches that room's sockets too.
+   */
+  async noteMatch(matchId: string, now: number): Promise<void> {
+    this.tables();
+    this.remember(matchId, now);
+  }
+
+  private remember(matchId: string, now: number): void {
     this.sql.exec("INSERT INTO matches (match_id, at) VALUES (?, ?) ON CONFLICT(match_id) DO UPDATE SET at = excluded.at", matchId, now);
     this.sql.exec("DELETE FROM matches WHERE at < ?", now - KEEP_SECONDS);
     this.sql.exec("DELETE FROM matches WHERE match_id NOT IN (SELECT match_id FROM matches ORDER BY at DESC LIMIT ?)", MAX_MATCHES);
-    return { revoked: false };
   }
 
   /** The operator removed this player from a match (kept as long as match entries; the room keeps its own list). */

@@ -3,12 +3,29 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PlayerRecord } from "../../src/worker/player-record";
 import { api, join, twoPlayerMatch } from "./helpers";
+import { closeQueueSockets, joinMatched, queueUp } from "./queue-helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
 const revoke = (playerId: string, authorization = `Bearer ${TOKEN}`) =>
   api.fetch(`${api.base}/api/players/${encodeURIComponent(playerId)}/revoke`, { method: "POST", headers: { Authorization: authorization } });
 
 describe("player revocation", () => {
+  it("reaches a room joined through quick play: the queue notes the match in the player's record", async () => {
+    const [dan, eve] = await Promise.all([api.guest("Dan"), api.guest("Eve")]);
+    const qd = await queueUp(dan, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const qe = await queueUp(eve, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const [md, me] = await Promise.all([qd.socket.next("matched"), qe.socket.next("matched")]);
+    const [sd, se] = await Promise.all([joinMatched(md), joinMatched(me)]);
+    await Promise.all([sd.started(), se.started()]);
+    const res = await revoke(dan.playerId);
+    expect(res.status).toBe(200);
+    // Dan never asked the worker for a ticket: only the queue's note can tell the revocation of his room.
+    expect(await res.json()).toMatchObject({ playerId: dan.playerId, rooms: 1, closed: 1 });
+    expect(await sd.closed).toMatchObject({ code: 4009 });
+    await se.nextEvent("playerDisconnected");
+    await closeQueueSockets();
+  });
+
   it("closes the player's open sockets with 4009 and refuses its tokens from then on; others play on", async () => {
     const { alice, bob, matchId, a, b } = await twoPlayerMatch();
     // Refused without the operator token, or for a malformed id: nothing is revoked.
