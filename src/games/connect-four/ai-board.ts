@@ -94,8 +94,8 @@ const CENTRE_BONUS = [0, 1, 2, 4, 2, 1, 0];
  * openings: 80/20 scored 55-7-38 against 40/12 over 100 games; other settings
  * were within noise.
  */
-const THREAT_GOOD_ROW = 80;
-const THREAT_BAD_ROW = 20;
+export const THREAT_GOOD_ROW = 80;
+export const THREAT_BAD_ROW = 20;
 
 /** Zobrist keys (two 32-bit halves per player and cell) from a fixed seed, so hashes are identical everywhere. */
 const ZOBRIST_LO = new Int32Array(2 * CELLS);
@@ -120,21 +120,28 @@ export class SearchBoard {
   private readonly threatValue = new Int32Array(2 * CELLS);
   /** Heuristic score from player 0's point of view. */
   private score = 0;
+  /** Scratch for claimeven(). */
+  private readonly owner = new Int8Array(CELLS);
+  /** Empty cells where each player would complete a line (the exact solver orders moves by it). */
+  private readonly live = new Int32Array(2);
   moves = 0;
   /** Player (seat) to move. */
   side: C4Seat = 0;
   hashLo = 0;
   hashHi = 0;
 
-  /** Rebuild from a rules state, with `side` to move (normally `state.turn`). */
-  static fromState(state: C4State, side: C4Seat): SearchBoard {
+  /**
+   * Rebuild from a rules state, with `side` to move (normally `state.turn`).
+   * `goodRow` and `badRow` value a threat on a row of its owner's parity and on the other parity.
+   */
+  static fromState(state: C4State, side: C4Seat, goodRow = THREAT_GOOD_ROW, badRow = THREAT_BAD_ROW): SearchBoard {
     const b = new SearchBoard();
     // Whoever places the odd-numbered discs: the side to move when an even number is down.
     const oddPlayer: C4Seat = state.moves % 2 === 0 ? side : side === 0 ? 1 : 0;
     for (let p = 0; p < 2; p++) {
       for (let x = 0; x < CELLS; x++) {
         const good = (x % ROWS) % 2 === (p === oddPlayer ? 0 : 1);
-        const v = good ? THREAT_GOOD_ROW : THREAT_BAD_ROW;
+        const v = good ? goodRow : badRow;
         b.threatValue[p * CELLS + x] = p === 0 ? v : -v;
       }
     }
@@ -182,6 +189,62 @@ export class SearchBoard {
     this.remove(column * ROWS + h, this.side);
   }
 
+  /** Empty cells (playable now or not) where `player` would complete a line. */
+  threatCells(player: C4Seat): number {
+    return this.live[player] as number;
+  }
+
+  /**
+   * How many of the side to move's open twos a disc in `column` would turn into
+   * open threes (new threats), read without playing the move: the solver's
+   * move-ordering score (an estimate: two windows may share their empty cell).
+   */
+  threatsMadeBy(column: number): number {
+    const x = column * ROWS + (this.heights[column] as number);
+    const mine = this.side * WINDOW_COUNT;
+    const theirs = (this.side === 0 ? 1 : 0) * WINDOW_COUNT;
+    let n = 0;
+    for (let i = CELL_START[x] as number, end = CELL_START[x + 1] as number; i < end; i++) {
+      const w = WINDOWS_OF[i] as number;
+      if (this.counts[mine + w] === 2 && this.counts[theirs + w] === 0) n++;
+    }
+    return n;
+  }
+
+  /**
+   * Zugzwang by "claimeven" (Allis 1988): when every column has an even number
+   * of empty cells, the player who is not to move can answer every disc by
+   * dropping on top of it, taking the second, fourth and sixth empty cell of
+   * each column while the mover gets the first, third and fifth. The final
+   * board is then fixed, so if the mover's cells hold no line the mover cannot
+   * win, and if the other player's do the mover loses. Returns -2 (the mover
+   * loses), -1 (the mover cannot win), or 0 (nothing proven, including when some
+   * column has an odd number of empty cells).
+   */
+  claimeven(): number {
+    const h = this.heights;
+    for (let c = 0; c < COLUMNS; c++) if ((((h[c] as number) ^ ROWS) & 1) !== 0) return 0;
+    // owner[x]: 1 the mover, 2 the other player, after the board is filled by claimeven.
+    const owner = this.owner;
+    const moverDisc = this.side + 1;
+    for (let c = 0; c < COLUMNS; c++) {
+      const hc = h[c] as number;
+      for (let r = 0; r < ROWS; r++) {
+        const x = c * ROWS + r;
+        owner[x] = r < hc ? (this.cells[x] === moverDisc ? 1 : 2) : ((r - hc) & 1) === 0 ? 1 : 2;
+      }
+    }
+    let otherLine = false;
+    for (let w = 0; w < WINDOW_COUNT; w++) {
+      const o = owner[WINDOW_CELLS[w * 4] as number] as number;
+      if (o === owner[WINDOW_CELLS[w * 4 + 1] as number] && o === owner[WINDOW_CELLS[w * 4 + 2] as number] && o === owner[WINDOW_CELLS[w * 4 + 3] as number]) {
+        if (o === 1) return 0;
+        otherLine = true;
+      }
+    }
+    return otherLine ? -2 : -1;
+  }
+
   /** Static evaluation from the side to move's point of view. */
   evaluate(): number {
     return this.side === 0 ? this.score : -this.score;
@@ -192,8 +255,14 @@ export class SearchBoard {
     const mine = p * WINDOW_COUNT;
     const theirs = q * WINDOW_COUNT;
     // x stops being an empty cell, so threats on it stop counting.
-    if ((this.threats[x] as number) > 0) this.score -= this.threatValue[x] as number;
-    if ((this.threats[CELLS + x] as number) > 0) this.score -= this.threatValue[CELLS + x] as number;
+    if ((this.threats[x] as number) > 0) {
+      this.score -= this.threatValue[x] as number;
+      this.live[0] = (this.live[0] as number) - 1;
+    }
+    if ((this.threats[CELLS + x] as number) > 0) {
+      this.score -= this.threatValue[CELLS + x] as number;
+      this.live[1] = (this.live[1] as number) - 1;
+    }
     this.cells[x] = p + 1;
     for (let i = CELL_START[x] as number, end = CELL_START[x + 1] as number; i < end; i++) {
       const w = WINDOWS_OF[i] as number;
@@ -210,7 +279,10 @@ export class SearchBoard {
         const t = p * CELLS + this.emptyCellOf(w);
         const n = this.threats[t] as number;
         this.threats[t] = n + 1;
-        if (n === 0) this.score += this.threatValue[t] as number;
+        if (n === 0) {
+          this.score += this.threatValue[t] as number;
+          this.live[p] = (this.live[p] as number) + 1;
+        }
       }
     }
     const centre = CENTRE_BONUS[(x / ROWS) | 0] as number;
@@ -232,7 +304,10 @@ export class SearchBoard {
         const t = p * CELLS + this.emptyCellOf(w);
         const n = (this.threats[t] as number) - 1;
         this.threats[t] = n;
-        if (n === 0) this.score -= this.threatValue[t] as number;
+        if (n === 0) {
+          this.score -= this.threatValue[t] as number;
+          this.live[p] = (this.live[p] as number) - 1;
+        }
       }
       const before = p === 0 ? a * 5 + b : b * 5 + a;
       const after = p === 0 ? before - 5 : before - 1;
@@ -240,8 +315,14 @@ export class SearchBoard {
       this.counts[mine + w] = a - 1;
     }
     this.cells[x] = 0;
-    if ((this.threats[x] as number) > 0) this.score += this.threatValue[x] as number;
-    if ((this.threats[CELLS + x] as number) > 0) this.score += this.threatValue[CELLS + x] as number;
+    if ((this.threats[x] as number) > 0) {
+      this.score += this.threatValue[x] as number;
+      this.live[0] = (this.live[0] as number) + 1;
+    }
+    if ((this.threats[CELLS + x] as number) > 0) {
+      this.score += this.threatValue[CELLS + x] as number;
+      this.live[1] = (this.live[1] as number) + 1;
+    }
     const centre = CENTRE_BONUS[(x / ROWS) | 0] as number;
     this.score -= p === 0 ? centre : -centre;
     this.hashLo ^= ZOBRIST_LO[p * CELLS + x] as number;

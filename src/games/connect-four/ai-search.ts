@@ -16,6 +16,8 @@ const ROWS = RULES_ROWS;
 export const MATE = 100_000;
 export const MATE_BOUND = MATE - 100;
 const INF = 1_000_000;
+/** A win proven by claimeven but not yet played out: above any heuristic score, below every counted win. */
+export const ZUGZWANG_WIN = 50_000;
 
 /** Centre columns first: they take part in the most lines, so they cut the search soonest. */
 export const CENTRE_ORDER: readonly number[] = [3, 2, 4, 1, 5, 0, 6];
@@ -57,6 +59,8 @@ export class Searcher {
   constructor(
     private readonly board: SearchBoard,
     private readonly budget: number,
+    /** Score leaves that claimeven proves (SearchBoard.claimeven) as near-certain results. */
+    private readonly zugzwang = false,
   ) {
     ttKey ??= new Int32Array(TT_SIZE);
     ttValue ??= new Int32Array(TT_SIZE);
@@ -119,7 +123,14 @@ export class Searcher {
       b.undo(forced);
       return v;
     }
-    if (depth <= 0) return b.evaluate();
+    if (depth <= 0) {
+      if (this.zugzwang) {
+        const ce = b.claimeven();
+        if (ce === -2) return -ZUGZWANG_WIN;
+        if (ce === -1) return Math.min(b.evaluate(), 0);
+      }
+      return b.evaluate();
+    }
 
     // We cannot win before our move after next, so nothing above that is reachable.
     const ceiling = MATE - ply - 3;

@@ -1,7 +1,8 @@
 /** Connect Four AI levels: iterative-deepening negamax under a per-level node budget, seeded tie-breaking. */
 import { Rng } from "../rng";
-import { SearchBoard } from "./ai-board";
+import { SearchBoard, THREAT_BAD_ROW, THREAT_GOOD_ROW } from "./ai-board";
 import { CENTRE_ORDER, MATE, MATE_BOUND, Searcher, type RootScore } from "./ai-search";
+import { SOLVED_LOSS, Solver, type Solved } from "./ai-solver";
 import { CELLS, ROWS, legalColumns, type C4Seat, type C4State } from "./rules";
 
 export const C4_AI_LEVELS = ["easy", "medium", "hard"] as const;
@@ -19,6 +20,16 @@ export interface LevelConfig {
   readonly nodeBudget: number;
   /** Moves scoring within this many heuristic points of the best are picked from at random (seeded). */
   readonly margin: number;
+  /**
+   * Nodes the exact solver may spend before the heuristic search (0: no solver).
+   * When it finishes, only the moves with the best proven outcome are searched.
+   */
+  readonly solveBudget: number;
+  /** Heuristic value of a threat on a row of its owner's parity, and on the other parity (see ai-board.ts). */
+  readonly threatGoodRow: number;
+  readonly threatBadRow: number;
+  /** Let the heuristic search score claimeven zugzwangs at its leaves (see SearchBoard.claimeven). */
+  readonly zugzwang: boolean;
 }
 
 /*
@@ -28,9 +39,9 @@ export interface LevelConfig {
  * hard: deepens until the budget runs out; random only among exact ties.
  */
 export const LEVEL_CONFIG: Readonly<Record<C4Level, LevelConfig>> = {
-  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25 },
-  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2 },
-  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0 },
+  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25, solveBudget: 0, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: false },
+  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2, solveBudget: 0, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: false },
+  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0, solveBudget: 100_000, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: true },
 };
 
 export interface AiDecision {
@@ -40,6 +51,8 @@ export interface AiDecision {
   /** Deepest fully completed iteration. */
   readonly depth: number;
   readonly nodes: number;
+  /** Proven outcome of the chosen move with perfect play (1 win, 0 draw, -1 loss), or null when not solved. */
+  readonly solved: Solved | null;
 }
 
 export function isLevel(level: string): level is C4Level {
@@ -62,17 +75,32 @@ export function chooseColumn(
   if (legal.length === 0) {
     // Nothing is legal (the game is over): answer with some column and let apply reject it.
     const open = state.heights.findIndex((h) => h < ROWS);
-    return { column: open >= 0 ? open : 0, score: 0, depth: 0, nodes: 0 };
+    return { column: open >= 0 ? open : 0, score: 0, depth: 0, nodes: 0, solved: null };
   }
   const side: C4Seat = seat === 1 ? 1 : 0;
-  const board = SearchBoard.fromState(state, side);
+  const cfg = { ...LEVEL_CONFIG[isLevel(level) ? level : "medium"], ...config };
+  const board = SearchBoard.fromState(state, side, cfg.threatGoodRow, cfg.threatBadRow);
   for (const c of CENTRE_ORDER) {
-    if (board.winsAt(side, c)) return { column: c, score: MATE - 1, depth: 1, nodes: 0 };
+    if (board.winsAt(side, c)) return { column: c, score: MATE - 1, depth: 1, nodes: 0, solved: 1 };
   }
 
-  const cfg = { ...LEVEL_CONFIG[isLevel(level) ? level : "medium"], ...config };
-  const searcher = new Searcher(board, cfg.nodeBudget);
   let order = CENTRE_ORDER.filter((c) => legal.includes(c));
+  let solved: Solved | null = null;
+  let solverNodes = 0;
+  if (cfg.solveBudget > 0) {
+    const solver = new Solver(board, cfg.solveBudget);
+    const values = solver.classify(order);
+    solverNodes = solver.nodes;
+    if (values !== null) {
+      const bestValue = Math.max(...values) as Solved;
+      solved = bestValue;
+      // When every move loses against perfect play, keep them all: the heuristic
+      // search still prefers the longest and trickiest resistance.
+      if (bestValue !== SOLVED_LOSS) order = order.filter((_, i) => values[i] === bestValue);
+    }
+  }
+  if (order.length === 1) return { column: order[0] as number, score: 0, depth: 0, nodes: solverNodes, solved };
+  const searcher = new Searcher(board, cfg.nodeBudget, cfg.zugzwang);
   let completed: RootScore[] | null = null;
   let depth = 0;
   const maxDepth = Math.min(cfg.maxDepth, CELLS - state.moves);
@@ -89,13 +117,13 @@ export function chooseColumn(
   }
   if (completed === null) {
     // Only possible with a budget too small for one ply; fall back to the centre-most move.
-    return { column: order[0] as number, score: 0, depth: 0, nodes: searcher.nodes };
+    return { column: order[0] as number, score: 0, depth: 0, nodes: solverNodes + searcher.nodes, solved };
   }
 
   const best = Math.max(...completed.map((s) => s.score));
   const candidates = completed.filter((s) => s.score >= best - cfg.margin).sort((x, y) => x.column - y.column);
   const pick = candidates.length === 1 ? candidates[0] : candidates[new Rng(seed).int(candidates.length)];
   const chosen = pick ?? (completed[0] as RootScore);
-  return { column: chosen.column, score: chosen.score, depth, nodes: searcher.nodes };
+  return { column: chosen.column, score: chosen.score, depth, nodes: solverNodes + searcher.nodes, solved };
 }
 
