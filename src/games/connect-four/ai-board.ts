@@ -94,8 +94,8 @@ const CENTRE_BONUS = [0, 1, 2, 4, 2, 1, 0];
  * openings: 80/20 scored 55-7-38 against 40/12 over 100 games; other settings
  * were within noise.
  */
-export const THREAT_GOOD_ROW = 80;
-export const THREAT_BAD_ROW = 20;
+const THREAT_GOOD_ROW = 80;
+const THREAT_BAD_ROW = 20;
 
 /** Zobrist keys (two 32-bit halves per player and cell) from a fixed seed, so hashes are identical everywhere. */
 const ZOBRIST_LO = new Int32Array(2 * CELLS);
@@ -130,18 +130,15 @@ export class SearchBoard {
   hashLo = 0;
   hashHi = 0;
 
-  /**
-   * Rebuild from a rules state, with `side` to move (normally `state.turn`).
-   * `goodRow` and `badRow` value a threat on a row of its owner's parity and on the other parity.
-   */
-  static fromState(state: C4State, side: C4Seat, goodRow = THREAT_GOOD_ROW, badRow = THREAT_BAD_ROW): SearchBoard {
+  /** Rebuild from a rules state, with `side` to move (normally `state.turn`). */
+  static fromState(state: C4State, side: C4Seat): SearchBoard {
     const b = new SearchBoard();
     // Whoever places the odd-numbered discs: the side to move when an even number is down.
     const oddPlayer: C4Seat = state.moves % 2 === 0 ? side : side === 0 ? 1 : 0;
     for (let p = 0; p < 2; p++) {
       for (let x = 0; x < CELLS; x++) {
         const good = (x % ROWS) % 2 === (p === oddPlayer ? 0 : 1);
-        const v = good ? goodRow : badRow;
+        const v = good ? THREAT_GOOD_ROW : THREAT_BAD_ROW;
         b.threatValue[p * CELLS + x] = p === 0 ? v : -v;
       }
     }

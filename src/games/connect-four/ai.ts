@@ -1,6 +1,6 @@
-/** Connect Four AI levels: iterative-deepening negamax under a per-level node budget, seeded tie-breaking. */
+/** Connect Four AI levels: exact solver and iterative-deepening negamax under a per-level node budget, seeded tie-breaking. */
 import { Rng } from "../rng";
-import { SearchBoard, THREAT_BAD_ROW, THREAT_GOOD_ROW } from "./ai-board";
+import { SearchBoard } from "./ai-board";
 import { CENTRE_ORDER, MATE, MATE_BOUND, Searcher, type RootScore } from "./ai-search";
 import { SOLVED_LOSS, Solver, type Solved } from "./ai-solver";
 import { CELLS, ROWS, legalColumns, type C4Seat, type C4State } from "./rules";
@@ -12,22 +12,27 @@ export interface LevelConfig {
   /** Deepest iteration, in plies (forced replies are searched on top of this). */
   readonly maxDepth: number;
   /**
-   * Nodes one move may visit. A node count rather than a clock keeps the chosen
-   * move identical on every machine and under any load. The search runs at about
-   * 5 million nodes/s on a 2020s server core, so hard's 100k nodes take about
-   * 20 ms there and stay near 50 ms on a core 2-3x slower (200k took ~40 ms).
+   * Nodes one move may visit, solver and heuristic search together. A node
+   * count rather than a clock keeps the chosen move identical on every machine
+   * and under any load. Both searches run at about 4 million nodes/s on one core
+   * of the 2-core EPYC the benchmarks use, so hard's 100k nodes take about 25 ms
+   * there. Against medium, hard won all 100 bench games with 90k to 120k nodes
+   * and 63 with 80k (its early moves as the second player need the depth).
    */
   readonly nodeBudget: number;
   /** Moves scoring within this many heuristic points of the best are picked from at random (seeded). */
   readonly margin: number;
   /**
-   * Nodes the exact solver may spend before the heuristic search (0: no solver).
-   * When it finishes, only the moves with the best proven outcome are searched.
+   * Nodes of the budget the exact solver (ai-solver.ts) may spend before the
+   * heuristic search, which gets the rest (0: no solver). When it finishes, only
+   * the moves with the best proven outcome (win, else draw) are searched.
    */
   readonly solveBudget: number;
-  /** Heuristic value of a threat on a row of its owner's parity, and on the other parity (see ai-board.ts). */
-  readonly threatGoodRow: number;
-  readonly threatBadRow: number;
+  /**
+   * Discs that must be on the board before the solver is tried: earlier, proofs
+   * take millions of nodes and the budget is better spent on the heuristic search.
+   */
+  readonly solveFrom: number;
   /** Let the heuristic search score claimeven zugzwangs at its leaves (see SearchBoard.claimeven). */
   readonly zugzwang: boolean;
 }
@@ -36,12 +41,15 @@ export interface LevelConfig {
  * easy: sees its own move and the reply (plus forced sequences), and picks
  * loosely among decent moves, so a player who sets up a double threat wins.
  * medium: five plies with the full heuristic, random only among near-ties.
- * hard: deepens until the budget runs out; random only among exact ties.
+ * hard: from 12 discs on, first tries to solve the position exactly (half its
+ * budget); then deepens the heuristic search, with claimeven zugzwangs scored
+ * at its leaves, over the moves with the best proven outcome until the budget
+ * runs out; random only among exact ties.
  */
 export const LEVEL_CONFIG: Readonly<Record<C4Level, LevelConfig>> = {
-  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25, solveBudget: 0, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: false },
-  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2, solveBudget: 0, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: false },
-  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0, solveBudget: 100_000, threatGoodRow: THREAT_GOOD_ROW, threatBadRow: THREAT_BAD_ROW, zugzwang: true },
+  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25, solveBudget: 0, solveFrom: CELLS, zugzwang: false },
+  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2, solveBudget: 0, solveFrom: CELLS, zugzwang: false },
+  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0, solveBudget: 50_000, solveFrom: 12, zugzwang: true },
 };
 
 export interface AiDecision {
@@ -79,7 +87,7 @@ export function chooseColumn(
   }
   const side: C4Seat = seat === 1 ? 1 : 0;
   const cfg = { ...LEVEL_CONFIG[isLevel(level) ? level : "medium"], ...config };
-  const board = SearchBoard.fromState(state, side, cfg.threatGoodRow, cfg.threatBadRow);
+  const board = SearchBoard.fromState(state, side);
   for (const c of CENTRE_ORDER) {
     if (board.winsAt(side, c)) return { column: c, score: MATE - 1, depth: 1, nodes: 0, solved: 1 };
   }
@@ -87,10 +95,10 @@ export function chooseColumn(
   let order = CENTRE_ORDER.filter((c) => legal.includes(c));
   let solved: Solved | null = null;
   let solverNodes = 0;
-  if (cfg.solveBudget > 0) {
-    const solver = new Solver(board, cfg.solveBudget);
+  if (cfg.solveBudget > 0 && state.moves >= cfg.solveFrom) {
+    const solver = new Solver(board, Math.min(cfg.solveBudget, cfg.nodeBudget));
     const values = solver.classify(order);
-    solverNodes = solver.nodes;
+    solverNodes = Math.min(solver.nodes, cfg.nodeBudget);
     if (values !== null) {
       const bestValue = Math.max(...values) as Solved;
       solved = bestValue;
@@ -100,7 +108,7 @@ export function chooseColumn(
     }
   }
   if (order.length === 1) return { column: order[0] as number, score: 0, depth: 0, nodes: solverNodes, solved };
-  const searcher = new Searcher(board, cfg.nodeBudget, cfg.zugzwang);
+  const searcher = new Searcher(board, cfg.nodeBudget - solverNodes, cfg.zugzwang);
   let completed: RootScore[] | null = null;
   let depth = 0;
   const maxDepth = Math.min(cfg.maxDepth, CELLS - state.moves);
