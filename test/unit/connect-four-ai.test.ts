@@ -3,7 +3,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chooseColumn, connectFour, type C4State } from "../../src/games/connect-four";
 import { playSeededGame } from "../../bench/capacity/c4-ai";
+import { CLAIMEVEN_POSITIONS, SOLVED_POSITIONS } from "../support/c4-solved-positions";
 import { SearchBoard } from "../../src/games/connect-four/ai-board";
+import { CLAIMEVEN_LOSS, CLAIMEVEN_NO_WIN, CLAIMEVEN_UNKNOWN, claimeven } from "../../src/games/connect-four/ai-claimeven";
 import { SOLVED_DRAW, SOLVED_LOSS, SOLVED_WIN, Solver } from "../../src/games/connect-four/ai-solver";
 import { COLUMNS, ROWS, cellIndex, createState, dropDisc, legalColumns } from "../../src/games/connect-four/rules";
 import { Rng, mixSeed } from "../../src/games/rng";
@@ -181,7 +183,7 @@ describe("Connect Four AI search board", () => {
     expect(board.evaluate()).toBe(fresh.evaluate());
     expect([board.hashLo, board.hashHi, board.moves, board.side]).toEqual([fresh.hashLo, fresh.hashHi, fresh.moves, fresh.side]);
     expect([board.threatCells(0), board.threatCells(1)]).toEqual([fresh.threatCells(0), fresh.threatCells(1)]);
-    expect(board.claimeven()).toBe(fresh.claimeven());
+    expect(claimeven(board)).toBe(claimeven(fresh));
     for (let col = 0; col < COLUMNS; col++) {
       for (const p of [0, 1] as const) {
         const h = s.heights[col] as number;
@@ -234,86 +236,6 @@ function completesLine(s: C4State, column: number, row: number, disc: number): b
   return false;
 }
 
-/*
- * Positions reached by seeded random play, with every move's exact value from an
- * independent C implementation of Pascal Pons' solver (not part of the repo;
- * positive: the mover wins, 0 draw, negative loses; W an immediate win, - a full column).
- */
-const SOLVED_POSITIONS = [
-  "555121130352661664063: -7 -8 -1 -8 W -8 -8",
-  "45236021665122266234503: -9 -9 - -9 -8 -9 -9",
-  "4542301201242533: -12 0 0 -7 -12 -12 -9",
-  "614561163102315536501050: 8 - -9 W W -9 -9",
-  "321110631516610: 2 - -1 -2 -3 -3 -3",
-  "0061201465104213: 11 W -13 -13 -13 -13 -13",
-  "453056256443000: -13 -2 -13 -13 -13 -13 -13",
-  "6451130064062141066: 4 9 7 9 7 10 4",
-  "56244264525665215452644: -9 -9 -9 -9 - - -9",
-  "003645311140661634: 11 11 11 W 11 W 11",
-  "63133453463242646: -4 -11 -12 -4 -4 -12 -4",
-  "024265312543066: -11 -11 -11 1 -3 1 -3",
-  "23154201124603: 0 0 0 -2 -2 -3 -3",
-  "55025426554032: 8 6 9 5 9 6 6",
-  "5663054642132642: -2 -2 12 12 W -2 -2",
-  "3364433051101362630641251: -1 -8 W - -8 -8 -8",
-  "420654641213551463633: -10 -10 W -10 W W -10",
-  "4005136605624131002315: -10 -10 W -10 -10 -9 -10",
-  "13132046636166254: 11 0 12 W 12 4 4",
-  "02531332533104: -14 -14 -14 -14 11 -14 -14",
-  "13050062504556041: -7 2 -6 -6 2 -7 2",
-  "665201046615410: 0 -13 -13 W -13 -13 -13",
-  "446011110466216: -13 -13 -13 4 -13 -13 -13",
-  "6416414044225234110260262: -4 -4 - W - 0 -4",
-  "46333016500254: -1 2 2 0 1 2 -2",
-  "46101052432244: 0 13 13 W -2 0 -2",
-  "545003156456253161661216045: W 7 7 7 W - -",
-  "1104511163501355663: -3 - -2 4 3 -4 -4",
-  "62542133120320622663165600: -8 -8 - -8 -8 -8 -",
-  "1450662050460600521361653: - -5 2 1 -4 -6 -",
-  "3056312425230030: 12 W W 12 12 12 12",
-  "20005144111165: 12 12 13 W 12 12 12",
-  "312405104063215: 12 2 13 -12 2 2 -3",
-  "12616542220444: -13 -13 -13 -14 -13 -13 -12",
-  "5612021660111340: -8 -5 3 -2 -2 -3 -4",
-  "66560153364460365: -12 -12 -12 -12 -12 -11 -",
-  "24305363641013: -14 -14 -14 -11 -14 -14 -14",
-  "10346652621642112266: -11 -11 -11 3 -11 -11 -",
-  "4461145660222061: -10 12 -2 W 1 -2 12",
-  "31104650443062: 13 -14 W -14 -14 W -14"
-];
-
-/*
- * Positions with an even number of empty cells in every column, what claimeven
- * (SearchBoard.claimeven) says for the side to move, and the position's exact
- * value for the side to move from the same reference solver.
- */
-const CLAIMEVEN_POSITIONS: [moves: string, claimeven: number, exact: number][] = [
-  ["6526245666246244", 0, 4],
-  ["250036366163251221313344", 0, -9],
-  ["4364064104433314", 0, -3],
-  ["6114243142314363525222", 0, -8],
-  ["33014124254056444060", 0, -9],
-  ["5146660364602645110425445013", 0, 4],
-  ["456116350055146202320126", 0, 8],
-  ["16123550122122116230", 0, 10],
-  ["01341244501162511322255644435352", -2, -5],
-  ["43354014400320333251", -1, 0],
-  ["30266014464004560133253163034641", -2, -5],
-  ["6643224316010415300162334341512545", -2, -4],
-  ["1643452236440422636152620346", -2, -5],
-  ["3225426322126563163633604044", -2, -2],
-  ["63136034460231220214603464124623", -2, -2],
-  ["10310031360342646115142446034350", -2, -5],
-  ["1402206204562210256551664164140140", -2, -3],
-  ["6355333221626632023126404655", -1, -2],
-  ["4341265062340130331526300201412621", -1, 0],
-  ["4356463043336534000462564526", -1, -7],
-  ["10352526322111012414233364553040", -1, 0],
-  ["1661551102536215301055024322332436", -1, 0],
-  ["0505465421631610226366051554311432", -1, 0],
-  ["12230036533502022330206111", -1, 0]
-];
-
 describe("Connect Four exact solver", () => {
   it("classifies every move as a win, draw or loss exactly as an independent reference solver does.", () => {
     for (const line of SOLVED_POSITIONS) {
@@ -340,15 +262,15 @@ describe("Connect Four exact solver", () => {
   });
 
   it("proves with claimeven only what the exact value confirms.", () => {
-    for (const [moves, claimeven, exact] of CLAIMEVEN_POSITIONS) {
+    for (const [moves, proven, exact] of CLAIMEVEN_POSITIONS) {
       const s = position(moves);
       expect(s.heights.every((h) => h % 2 === 0)).toBe(true);
-      expect(SearchBoard.fromState(s, s.turn).claimeven(), moves).toBe(claimeven);
-      if (claimeven === -2) expect(exact, moves).toBeLessThan(0);
-      if (claimeven === -1) expect(exact, moves).toBeLessThanOrEqual(0);
+      expect(claimeven(SearchBoard.fromState(s, s.turn)), moves).toBe(proven);
+      if (proven === CLAIMEVEN_LOSS) expect(exact, moves).toBeLessThan(0);
+      if (proven === CLAIMEVEN_NO_WIN) expect(exact, moves).toBeLessThanOrEqual(0);
     }
     // The fixtures cover all three answers.
-    expect(new Set(CLAIMEVEN_POSITIONS.map(([, c]) => c))).toEqual(new Set([0, -1, -2]));
+    expect(new Set(CLAIMEVEN_POSITIONS.map(([, c]) => c))).toEqual(new Set([CLAIMEVEN_UNKNOWN, CLAIMEVEN_NO_WIN, CLAIMEVEN_LOSS]));
   });
 
   it("plays a proven win, and reports it, once enough discs are down for the solver.", () => {

@@ -53,7 +53,7 @@ const WINDOW_LIST = buildWindows();
 /** 69 on a 7x6 board. */
 export const WINDOW_COUNT = WINDOW_LIST.length;
 /** The four cells of window w at [w * 4, w * 4 + 4). */
-const WINDOW_CELLS = Int8Array.from(WINDOW_LIST.flat());
+export const WINDOW_CELLS = Int8Array.from(WINDOW_LIST.flat());
 /** Windows through each cell, CSR layout: WINDOWS_OF[CELL_START[x] .. CELL_START[x + 1]). */
 const CELL_START = new Int16Array(CELLS + 1);
 const WINDOWS_OF = new Int16Array(WINDOW_COUNT * CONNECT);
@@ -120,8 +120,6 @@ export class SearchBoard {
   private readonly threatValue = new Int32Array(2 * CELLS);
   /** Heuristic score from player 0's point of view. */
   private score = 0;
-  /** Scratch for claimeven(). */
-  private readonly owner = new Int8Array(CELLS);
   /** Empty cells where each player would complete a line (the exact solver orders moves by it). */
   private readonly live = new Int32Array(2);
   moves = 0;
@@ -206,40 +204,6 @@ export class SearchBoard {
       if (this.counts[mine + w] === 2 && this.counts[theirs + w] === 0) n++;
     }
     return n;
-  }
-
-  /**
-   * Zugzwang by "claimeven" (Allis 1988): when every column has an even number
-   * of empty cells, the player who is not to move can answer every disc by
-   * dropping on top of it, taking the second, fourth and sixth empty cell of
-   * each column while the mover gets the first, third and fifth. The final
-   * board is then fixed, so if the mover's cells hold no line the mover cannot
-   * win, and if the other player's do the mover loses. Returns -2 (the mover
-   * loses), -1 (the mover cannot win), or 0 (nothing proven, including when some
-   * column has an odd number of empty cells).
-   */
-  claimeven(): number {
-    const h = this.heights;
-    for (let c = 0; c < COLUMNS; c++) if ((((h[c] as number) ^ ROWS) & 1) !== 0) return 0;
-    // owner[x]: 1 the mover, 2 the other player, after the board is filled by claimeven.
-    const owner = this.owner;
-    const moverDisc = this.side + 1;
-    for (let c = 0; c < COLUMNS; c++) {
-      const hc = h[c] as number;
-      for (let r = 0; r < ROWS; r++) {
-        const x = c * ROWS + r;
-        owner[x] = r < hc ? (this.cells[x] === moverDisc ? 1 : 2) : ((r - hc) & 1) === 0 ? 1 : 2;
-      }
-    }
-    let otherLine = false;
-    for (let w = 0; w < WINDOW_COUNT; w++) {
-      const o = owner[WINDOW_CELLS[w * 4] as number] as number;
-      if (o === owner[WINDOW_CELLS[w * 4 + 1] as number] && o === owner[WINDOW_CELLS[w * 4 + 2] as number] && o === owner[WINDOW_CELLS[w * 4 + 3] as number]) {
-        if (o === 1) return 0;
-        otherLine = true;
-      }
-    }
-    return otherLine ? -2 : -1;
   }
 
   /** Static evaluation from the side to move's point of view. */

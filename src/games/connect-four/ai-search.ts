@@ -1,5 +1,6 @@
 /** Negamax with alpha-beta pruning, a transposition table and a deterministic node budget. */
 import type { SearchBoard } from "./ai-board";
+import { CLAIMEVEN_LOSS, CLAIMEVEN_NO_WIN, claimeven } from "./ai-claimeven";
 import { CELLS as RULES_CELLS, COLUMNS as RULES_COLUMNS, ROWS as RULES_ROWS } from "./rules";
 
 // Module-local copies for the hot loops: Vitest (and some bundlers) compile imported
@@ -59,7 +60,7 @@ export class Searcher {
   constructor(
     private readonly board: SearchBoard,
     private readonly budget: number,
-    /** Score leaves that claimeven proves (SearchBoard.claimeven) as near-certain results. */
+    /** Score leaves by what claimeven proves (ai-claimeven.ts). */
     private readonly zugzwang = false,
   ) {
     ttKey ??= new Int32Array(TT_SIZE);
@@ -125,9 +126,9 @@ export class Searcher {
     }
     if (depth <= 0) {
       if (this.zugzwang) {
-        const ce = b.claimeven();
-        if (ce === -2) return -ZUGZWANG_WIN;
-        if (ce === -1) return Math.min(b.evaluate(), 0);
+        const ce = claimeven(b);
+        if (ce === CLAIMEVEN_LOSS) return -ZUGZWANG_WIN;
+        if (ce === CLAIMEVEN_NO_WIN) return Math.min(b.evaluate(), 0);
       }
       return b.evaluate();
     }

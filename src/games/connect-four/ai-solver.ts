@@ -12,6 +12,7 @@
  * upper and lower bounds.
  */
 import type { SearchBoard } from "./ai-board";
+import { CLAIMEVEN_LOSS, CLAIMEVEN_NO_WIN, claimeven } from "./ai-claimeven";
 import { CENTRE_ORDER } from "./ai-search";
 import { CELLS as RULES_CELLS, COLUMNS as RULES_COLUMNS } from "./rules";
 
@@ -142,10 +143,10 @@ export class Solver {
       if (v > 0) hi = Math.min(hi, v - OFFSET);
       else if (v < 0) lo = Math.max(lo, -v - OFFSET);
     }
-    // Zugzwang proven without search (see SearchBoard.claimeven): a bound like the table's.
-    const ce = b.claimeven();
-    if (ce === -2) hi = Math.min(hi, -1);
-    else if (ce === -1) hi = Math.min(hi, 0);
+    // Zugzwang proven without search (ai-claimeven.ts): a bound like the table's.
+    const ce = claimeven(b);
+    if (ce === CLAIMEVEN_LOSS) hi = Math.min(hi, -1);
+    else if (ce === CLAIMEVEN_NO_WIN) hi = Math.min(hi, 0);
     if (alpha < lo) alpha = lo;
     if (beta > hi) beta = hi;
     if (alpha >= beta) return alpha;

@@ -33,7 +33,7 @@ export interface LevelConfig {
    * take millions of nodes and the budget is better spent on the heuristic search.
    */
   readonly solveFrom: number;
-  /** Let the heuristic search score claimeven zugzwangs at its leaves (see SearchBoard.claimeven). */
+  /** Let the heuristic search score claimeven zugzwangs at its leaves (ai-claimeven.ts). */
   readonly zugzwang: boolean;
 }
 
