@@ -182,7 +182,6 @@ describe("Connect Four AI search board", () => {
     const fresh = SearchBoard.fromState(s, s.turn);
     expect(board.evaluate()).toBe(fresh.evaluate());
     expect([board.hashLo, board.hashHi, board.moves, board.side]).toEqual([fresh.hashLo, fresh.hashHi, fresh.moves, fresh.side]);
-    expect([board.threatCells(0), board.threatCells(1)]).toEqual([fresh.threatCells(0), fresh.threatCells(1)]);
     expect(claimeven(board)).toBe(claimeven(fresh));
     for (let col = 0; col < COLUMNS; col++) {
       for (const p of [0, 1] as const) {

@@ -120,8 +120,13 @@ export class SearchBoard {
   private readonly threatValue = new Int32Array(2 * CELLS);
   /** Heuristic score from player 0's point of view. */
   private score = 0;
-  /** Empty cells where each player would complete a line (the exact solver orders moves by it). */
-  private readonly live = new Int32Array(2);
+  /**
+   * False while the exact solver searches: it never reads the score, and skipping
+   * the per-window score update makes its play/undo cheaper. Threat bookkeeping
+   * continues, and play/undo stay exact inverses, so the score is intact again
+   * once every move is taken back.
+   */
+  scoring = true;
   moves = 0;
   /** Player (seat) to move. */
   side: C4Seat = 0;
@@ -184,11 +189,6 @@ export class SearchBoard {
     this.remove(column * ROWS + h, this.side);
   }
 
-  /** Empty cells (playable now or not) where `player` would complete a line. */
-  threatCells(player: C4Seat): number {
-    return this.live[player] as number;
-  }
-
   /**
    * How many of the side to move's open twos a disc in `column` would turn into
    * open threes (new threats), read without playing the move: the solver's
@@ -216,22 +216,18 @@ export class SearchBoard {
     const mine = p * WINDOW_COUNT;
     const theirs = q * WINDOW_COUNT;
     // x stops being an empty cell, so threats on it stop counting.
-    if ((this.threats[x] as number) > 0) {
-      this.score -= this.threatValue[x] as number;
-      this.live[0] = (this.live[0] as number) - 1;
-    }
-    if ((this.threats[CELLS + x] as number) > 0) {
-      this.score -= this.threatValue[CELLS + x] as number;
-      this.live[1] = (this.live[1] as number) - 1;
-    }
+    if ((this.threats[x] as number) > 0) this.score -= this.threatValue[x] as number;
+    if ((this.threats[CELLS + x] as number) > 0) this.score -= this.threatValue[CELLS + x] as number;
     this.cells[x] = p + 1;
     for (let i = CELL_START[x] as number, end = CELL_START[x + 1] as number; i < end; i++) {
       const w = WINDOWS_OF[i] as number;
       const a = this.counts[mine + w] as number;
       const b = this.counts[theirs + w] as number;
-      const before = p === 0 ? a * 5 + b : b * 5 + a;
-      const after = p === 0 ? before + 5 : before + 1;
-      this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      if (this.scoring) {
+        const before = p === 0 ? a * 5 + b : b * 5 + a;
+        const after = p === 0 ? before + 5 : before + 1;
+        this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      }
       this.counts[mine + w] = a + 1;
       // A window going to three-and-empty becomes a threat on its one empty cell.
       // (A threat of the opponent's on x itself just goes stale: x is occupied
@@ -240,10 +236,7 @@ export class SearchBoard {
         const t = p * CELLS + this.emptyCellOf(w);
         const n = this.threats[t] as number;
         this.threats[t] = n + 1;
-        if (n === 0) {
-          this.score += this.threatValue[t] as number;
-          this.live[p] = (this.live[p] as number) + 1;
-        }
+        if (n === 0) this.score += this.threatValue[t] as number;
       }
     }
     const centre = CENTRE_BONUS[(x / ROWS) | 0] as number;
@@ -265,25 +258,18 @@ export class SearchBoard {
         const t = p * CELLS + this.emptyCellOf(w);
         const n = (this.threats[t] as number) - 1;
         this.threats[t] = n;
-        if (n === 0) {
-          this.score -= this.threatValue[t] as number;
-          this.live[p] = (this.live[p] as number) - 1;
-        }
+        if (n === 0) this.score -= this.threatValue[t] as number;
       }
-      const before = p === 0 ? a * 5 + b : b * 5 + a;
-      const after = p === 0 ? before - 5 : before - 1;
-      this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      if (this.scoring) {
+        const before = p === 0 ? a * 5 + b : b * 5 + a;
+        const after = p === 0 ? before - 5 : before - 1;
+        this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      }
       this.counts[mine + w] = a - 1;
     }
     this.cells[x] = 0;
-    if ((this.threats[x] as number) > 0) {
-      this.score += this.threatValue[x] as number;
-      this.live[0] = (this.live[0] as number) + 1;
-    }
-    if ((this.threats[CELLS + x] as number) > 0) {
-      this.score += this.threatValue[CELLS + x] as number;
-      this.live[1] = (this.live[1] as number) + 1;
-    }
+    if ((this.threats[x] as number) > 0) this.score += this.threatValue[x] as number;
+    if ((this.threats[CELLS + x] as number) > 0) this.score += this.threatValue[CELLS + x] as number;
     const centre = CENTRE_BONUS[(x / ROWS) | 0] as number;
     this.score -= p === 0 ? centre : -centre;
     this.hashLo ^= ZOBRIST_LO[p * CELLS + x] as number;

@@ -9,12 +9,14 @@
  * This is how the second player wins positions that only end when the board
  * fills up, far beyond any search horizon.
  */
-import { WINDOW_CELLS, WINDOW_COUNT, type SearchBoard } from "./ai-board";
+import { WINDOW_CELLS as BOARD_WINDOW_CELLS, WINDOW_COUNT as BOARD_WINDOW_COUNT, type SearchBoard } from "./ai-board";
 import { COLUMNS as RULES_COLUMNS, ROWS as RULES_ROWS, CELLS } from "./rules";
 
 // Module-local copies for the hot loops (see ai-search.ts).
 const COLUMNS = RULES_COLUMNS;
 const ROWS = RULES_ROWS;
+const WINDOW_CELLS = BOARD_WINDOW_CELLS;
+const WINDOW_COUNT = BOARD_WINDOW_COUNT;
 
 /** The mover loses. */
 export const CLAIMEVEN_LOSS = -2;

@@ -1,6 +1,5 @@
 /** Negamax with alpha-beta pruning, a transposition table and a deterministic node budget. */
 import type { SearchBoard } from "./ai-board";
-import { CLAIMEVEN_LOSS, CLAIMEVEN_NO_WIN, claimeven } from "./ai-claimeven";
 import { CELLS as RULES_CELLS, COLUMNS as RULES_COLUMNS, ROWS as RULES_ROWS } from "./rules";
 
 // Module-local copies for the hot loops: Vitest (and some bundlers) compile imported
@@ -17,8 +16,6 @@ const ROWS = RULES_ROWS;
 export const MATE = 100_000;
 export const MATE_BOUND = MATE - 100;
 const INF = 1_000_000;
-/** A win proven by claimeven but not yet played out: above any heuristic score, below every counted win. */
-export const ZUGZWANG_WIN = 50_000;
 
 /** Centre columns first: they take part in the most lines, so they cut the search soonest. */
 export const CENTRE_ORDER: readonly number[] = [3, 2, 4, 1, 5, 0, 6];
@@ -60,8 +57,6 @@ export class Searcher {
   constructor(
     private readonly board: SearchBoard,
     private readonly budget: number,
-    /** Score leaves by what claimeven proves (ai-claimeven.ts). */
-    private readonly zugzwang = false,
   ) {
     ttKey ??= new Int32Array(TT_SIZE);
     ttValue ??= new Int32Array(TT_SIZE);
@@ -124,14 +119,7 @@ export class Searcher {
       b.undo(forced);
       return v;
     }
-    if (depth <= 0) {
-      if (this.zugzwang) {
-        const ce = claimeven(b);
-        if (ce === CLAIMEVEN_LOSS) return -ZUGZWANG_WIN;
-        if (ce === CLAIMEVEN_NO_WIN) return Math.min(b.evaluate(), 0);
-      }
-      return b.evaluate();
-    }
+    if (depth <= 0) return b.evaluate();
 
     // We cannot win before our move after next, so nothing above that is reachable.
     const ceiling = MATE - ply - 3;

@@ -12,13 +12,17 @@
  * upper and lower bounds.
  */
 import type { SearchBoard } from "./ai-board";
-import { CLAIMEVEN_LOSS, CLAIMEVEN_NO_WIN, claimeven } from "./ai-claimeven";
-import { CENTRE_ORDER } from "./ai-search";
+import { CLAIMEVEN_LOSS as CE_LOSS, CLAIMEVEN_NO_WIN as CE_NO_WIN, claimeven as claimevenOf } from "./ai-claimeven";
+import { CENTRE_ORDER as SEARCH_CENTRE_ORDER } from "./ai-search";
 import { CELLS as RULES_CELLS, COLUMNS as RULES_COLUMNS } from "./rules";
 
 // Module-local copies for the hot loops (see ai-search.ts).
 const CELLS = RULES_CELLS;
 const COLUMNS = RULES_COLUMNS;
+const CENTRE_ORDER = SEARCH_CENTRE_ORDER;
+const CLAIMEVEN_LOSS = CE_LOSS;
+const CLAIMEVEN_NO_WIN = CE_NO_WIN;
+const claimeven = claimevenOf;
 
 /** Solved value of a root move for the player making it. */
 export const SOLVED_LOSS = -1;

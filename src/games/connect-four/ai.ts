@@ -15,9 +15,10 @@ export interface LevelConfig {
    * Nodes one move may visit, solver and heuristic search together. A node
    * count rather than a clock keeps the chosen move identical on every machine
    * and under any load. Both searches run at about 4 million nodes/s on one core
-   * of the 2-core EPYC the benchmarks use, so hard's 100k nodes take about 25 ms
-   * there. Against medium, hard won all 100 bench games with 90k to 120k nodes
-   * and 63 with 80k (its early moves as the second player need the depth).
+   * of the 2-core EPYC the benchmarks use, so hard's 80k nodes take about 20 ms
+   * there. Against medium (half the solver's share), hard won all 100 bench games
+   * with 70k to 80k nodes and 87 with 60k: its early moves as the second player
+   * need the depth.
    */
   readonly nodeBudget: number;
   /** Moves scoring within this many heuristic points of the best are picked from at random (seeded). */
@@ -33,23 +34,20 @@ export interface LevelConfig {
    * take millions of nodes and the budget is better spent on the heuristic search.
    */
   readonly solveFrom: number;
-  /** Let the heuristic search score claimeven zugzwangs at its leaves (ai-claimeven.ts). */
-  readonly zugzwang: boolean;
 }
 
 /*
  * easy: sees its own move and the reply (plus forced sequences), and picks
  * loosely among decent moves, so a player who sets up a double threat wins.
  * medium: five plies with the full heuristic, random only among near-ties.
- * hard: from 12 discs on, first tries to solve the position exactly (half its
- * budget); then deepens the heuristic search, with claimeven zugzwangs scored
- * at its leaves, over the moves with the best proven outcome until the budget
- * runs out; random only among exact ties.
+ * hard: from 13 discs on, first tries to solve the position exactly (up to half
+ * its budget); then deepens the heuristic search over the moves with the best
+ * proven outcome until the budget runs out; random only among exact ties.
  */
 export const LEVEL_CONFIG: Readonly<Record<C4Level, LevelConfig>> = {
-  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25, solveBudget: 0, solveFrom: CELLS, zugzwang: false },
-  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2, solveBudget: 0, solveFrom: CELLS, zugzwang: false },
-  hard: { maxDepth: CELLS, nodeBudget: 100_000, margin: 0, solveBudget: 50_000, solveFrom: 12, zugzwang: true },
+  easy: { maxDepth: 2, nodeBudget: 5_000, margin: 25, solveBudget: 0, solveFrom: CELLS },
+  medium: { maxDepth: 5, nodeBudget: 20_000, margin: 2, solveBudget: 0, solveFrom: CELLS },
+  hard: { maxDepth: CELLS, nodeBudget: 80_000, margin: 0, solveBudget: 40_000, solveFrom: 13 },
 };
 
 export interface AiDecision {
@@ -97,7 +95,9 @@ export function chooseColumn(
   let solverNodes = 0;
   if (cfg.solveBudget > 0 && state.moves >= cfg.solveFrom) {
     const solver = new Solver(board, Math.min(cfg.solveBudget, cfg.nodeBudget));
+    board.scoring = false;
     const values = solver.classify(order);
+    board.scoring = true;
     solverNodes = Math.min(solver.nodes, cfg.nodeBudget);
     if (values !== null) {
       const bestValue = Math.max(...values) as Solved;
@@ -108,7 +108,7 @@ export function chooseColumn(
     }
   }
   if (order.length === 1) return { column: order[0] as number, score: 0, depth: 0, nodes: solverNodes, solved };
-  const searcher = new Searcher(board, cfg.nodeBudget - solverNodes, cfg.zugzwang);
+  const searcher = new Searcher(board, cfg.nodeBudget - solverNodes);
   let completed: RootScore[] | null = null;
   let depth = 0;
   const maxDepth = Math.min(cfg.maxDepth, CELLS - state.moves);
