@@ -248,8 +248,13 @@ describe("Connect Four exact solver", () => {
         const n = Number(v);
         expected.push(n > 0 ? SOLVED_WIN : n < 0 ? SOLVED_LOSS : SOLVED_DRAW);
       });
-      const solver = new Solver(SearchBoard.fromState(s, s.turn), 10_000_000);
+      const board = SearchBoard.fromState(s, s.turn);
+      const solver = new Solver(board, 10_000_000);
+      // As chooseColumn runs it: without score updates, which must leave the score as it was.
+      board.scoring = false;
       expect(solver.classify(columns), moves).toEqual(expected);
+      board.scoring = true;
+      expect(board.evaluate()).toBe(SearchBoard.fromState(s, s.turn).evaluate());
     }
   });
 

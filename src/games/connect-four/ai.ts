@@ -16,9 +16,9 @@ export interface LevelConfig {
    * count rather than a clock keeps the chosen move identical on every machine
    * and under any load. Both searches run at about 4 million nodes/s on one core
    * of the 2-core EPYC the benchmarks use, so hard's 80k nodes take about 20 ms
-   * there. Against medium (half the solver's share), hard won all 100 bench games
-   * with 70k to 80k nodes and 87 with 60k: its early moves as the second player
-   * need the depth.
+   * there. Against medium, hard with 80k won all 100 bench games and all 100 of
+   * another seeded set; with 60k it won 87 bench games, losing 13 as the second
+   * player, whose early moves need the depth.
    */
   readonly nodeBudget: number;
   /** Moves scoring within this many heuristic points of the best are picked from at random (seeded). */
