@@ -53,7 +53,7 @@ const WINDOW_LIST = buildWindows();
 /** 69 on a 7x6 board. */
 export const WINDOW_COUNT = WINDOW_LIST.length;
 /** The four cells of window w at [w * 4, w * 4 + 4). */
-const WINDOW_CELLS = Int8Array.from(WINDOW_LIST.flat());
+export const WINDOW_CELLS = Int8Array.from(WINDOW_LIST.flat());
 /** Windows through each cell, CSR layout: WINDOWS_OF[CELL_START[x] .. CELL_START[x + 1]). */
 const CELL_START = new Int16Array(CELLS + 1);
 const WINDOWS_OF = new Int16Array(WINDOW_COUNT * CONNECT);
@@ -120,6 +120,13 @@ export class SearchBoard {
   private readonly threatValue = new Int32Array(2 * CELLS);
   /** Heuristic score from player 0's point of view. */
   private score = 0;
+  /**
+   * False while the exact solver searches: it never reads the score, and skipping
+   * the per-window score update makes its play/undo cheaper. Threat bookkeeping
+   * continues, and play/undo stay exact inverses, so the score is intact again
+   * once every move is taken back.
+   */
+  scoring = true;
   moves = 0;
   /** Player (seat) to move. */
   side: C4Seat = 0;
@@ -182,6 +189,23 @@ export class SearchBoard {
     this.remove(column * ROWS + h, this.side);
   }
 
+  /**
+   * How many of the side to move's open twos a disc in `column` would turn into
+   * open threes (new threats), read without playing the move: the solver's
+   * move-ordering score (an estimate: two windows may share their empty cell).
+   */
+  threatsMadeBy(column: number): number {
+    const x = column * ROWS + (this.heights[column] as number);
+    const mine = this.side * WINDOW_COUNT;
+    const theirs = (this.side === 0 ? 1 : 0) * WINDOW_COUNT;
+    let n = 0;
+    for (let i = CELL_START[x] as number, end = CELL_START[x + 1] as number; i < end; i++) {
+      const w = WINDOWS_OF[i] as number;
+      if (this.counts[mine + w] === 2 && this.counts[theirs + w] === 0) n++;
+    }
+    return n;
+  }
+
   /** Static evaluation from the side to move's point of view. */
   evaluate(): number {
     return this.side === 0 ? this.score : -this.score;
@@ -199,9 +223,11 @@ export class SearchBoard {
       const w = WINDOWS_OF[i] as number;
       const a = this.counts[mine + w] as number;
       const b = this.counts[theirs + w] as number;
-      const before = p === 0 ? a * 5 + b : b * 5 + a;
-      const after = p === 0 ? before + 5 : before + 1;
-      this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      if (this.scoring) {
+        const before = p === 0 ? a * 5 + b : b * 5 + a;
+        const after = p === 0 ? before + 5 : before + 1;
+        this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      }
       this.counts[mine + w] = a + 1;
       // A window going to three-and-empty becomes a threat on its one empty cell.
       // (A threat of the opponent's on x itself just goes stale: x is occupied
@@ -234,9 +260,11 @@ export class SearchBoard {
         this.threats[t] = n;
         if (n === 0) this.score -= this.threatValue[t] as number;
       }
-      const before = p === 0 ? a * 5 + b : b * 5 + a;
-      const after = p === 0 ? before - 5 : before - 1;
-      this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      if (this.scoring) {
+        const before = p === 0 ? a * 5 + b : b * 5 + a;
+        const after = p === 0 ? before - 5 : before - 1;
+        this.score += (WINDOW_VALUE[after] as number) - (WINDOW_VALUE[before] as number);
+      }
       this.counts[mine + w] = a - 1;
     }
     this.cells[x] = 0;
