@@ -29,8 +29,15 @@ import type { RoomOps } from "./room-ops";
  * input waits for `snap.dur`. Events (updates) are written at once.
  */
 export const CHECKPOINT_MS = 5_000;
-/** While a real-time match runs the alarm is only a watchdog this far out (one alarm write per period). */
-export const WATCHDOG_MS = 10_000;
+/**
+ * While a real-time match runs the alarm is only a watchdog this far out (one alarm write per period).
+ * It matters only when the instance went away and nothing else wakes the room: connected clients send
+ * a `sync` every second, which wakes an evicted room at once, and grace expiries have alarms of their
+ * own (`timerDeadlines`). 20 s rather than 10 s: a 90 s race costs two alarm writes at its start and
+ * one at its end besides the watchdog's, and at 10 s that averaged 1.5 writes per 10 s of racing in
+ * the capacity bench, above the goal of one (measured 2026-12-06, bench/results/performance-table.md).
+ */
+export const WATCHDOG_MS = 20_000;
 /** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
 export const RECENT_REALTIME = 64;
 /**
