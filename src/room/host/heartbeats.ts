@@ -6,6 +6,27 @@
 import type { RoomCore } from "../core/room-core";
 import type { SocketRegistry } from "./socket-registry";
 
+/**
+ * The real-time loop reads the timestamps at most this often, not at every 50 ms tick: one native call
+ * per socket per tick was 7.5 % of a room-tick's sampled time (bench/results/room-tick-profile-latest.md).
+ * It cannot close a live socket: a client pings every 1–1.5 s and a socket is dead after 3.5 s of
+ * silence, so a reading up to 250 ms old still shows it alive; a dead link's last ping is the same
+ * whenever it is read, so detection is at most this much later.
+ */
+export const PING_READ_MS = 250;
+
+/** When the loop last read the heartbeat timestamps. */
+export class PingReads {
+  private last = 0;
+
+  /** Whether a reading is due at `now` (and if so, it counts as done). */
+  due(now: number): boolean {
+    if (now - this.last < PING_READ_MS) return false;
+    this.last = now;
+    return true;
+  }
+}
+
 /** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
 export function observePings(ctx: DurableObjectState, sockets: SocketRegistry, core: RoomCore): void {
   for (const [ws, info] of sockets.entries()) {

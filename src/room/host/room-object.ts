@@ -18,7 +18,7 @@ import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
 import { alarmTime } from "../core/ticker";
 import { AlarmClock } from "./alarm-clock";
-import { observePings, restoreSockets } from "./heartbeats";
+import { observePings, PingReads, restoreSockets } from "./heartbeats";
 import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
 import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
@@ -62,10 +62,13 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly alarms: AlarmClock;
   /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
   private readonly loop = new RealtimeLoop((core) => {
-    observePings(this.ctx, this.sockets, core);
-    core.advance(Date.now());
-    void this.flush(core);
+    const now = Date.now();
+    if (this.pings.due(now)) observePings(this.ctx, this.sockets, core);
+    core.advance(now);
+    void this.flush(core, true);
   });
+  /** When the loop last read the heartbeat timestamps (heartbeats.ts: every PING_READ_MS, not every tick). */
+  private readonly pings = new PingReads();
   /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
   private readonly watch = new LivenessWatch((core) => {
     this.ops.livenessChecks += 1;
@@ -325,8 +328,13 @@ export class RoomHost extends DurableObject<unknown> {
     return core;
   }
 
-  /** Persist, then send, then close, then log; finally make the alarm match the next deadline. */
-  private async flush(core: RoomCore): Promise<void> {
+  /**
+   * Persist, then send, then close, then log; finally make the alarm match the next deadline. A plain
+   * tick of the real-time loop (`loopTick`: nothing written, nobody closed) changes neither the public
+   * status nor any deadline but the watchdog's (which only moves later), so it skips the directory
+   * digest and the alarm: measured, those were ~3 % of a room-tick (bench/results/room-tick-profile-latest.md).
+   */
+  private async flush(core: RoomCore, loopTick = false): Promise<void> {
     // A timer (loop, watchdog) of a core that has since retired: its room is deleted, touch nothing.
     if (core !== this.core) return;
     const fx = core.drain();
@@ -340,11 +348,12 @@ export class RoomHost extends DurableObject<unknown> {
     for (const { conn, text } of fx.texts) this.out.send(conn, text);
     for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
     for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
-    this.directory.note(core, Date.now());
+    const quiet = loopTick && !fx.persist && fx.closes.length === 0 && !fx.retire;
+    if (!quiet) this.directory.note(core, Date.now());
     if (fx.retire && (await this.retire(core))) return;
     this.loop.ensureLoop(core);
     this.watch.ensure(core);
-    if (core !== this.core) return;
+    if (core !== this.core || quiet) return;
     // One alarm for every timer (alarm-clock.ts: only ever moved earlier).
     await this.alarms.noLaterThan(alarmTime(core.nextWakeAt(Date.now()), Date.now()));
   }
