@@ -10,10 +10,10 @@
  * Run: npx tsx bench/rows.ts
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { scriptedInput, step, type RunnerInput, type RunnerState } from "../src/games/runner";
 import { runner } from "../src/games/runner";
 import { RoomStepper } from "../src/testing/room-stepper";
 import { CHECKPOINT_MS, WATCHDOG_MS } from "../src/room/core/realtime-play";
+import { sendScriptedInputs } from "../test/support/scripted-race";
 
 const HOUR_MS = 3_600_000;
 const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 90 } }, { games: [runner] });
@@ -52,18 +52,7 @@ for (let t = 0; t < HOUR_MS; t += 50) {
     conns.forEach((c, i) => r.send(c, { t: "rematch", id: ++ids[i]! }));
     rounds++;
   } else if (rec.status === "playing") {
-    let state = rec.game as RunnerState;
-    for (let k = 0; k < 3; k++) {
-      const batch: { seat: number; input: RunnerInput }[] = [];
-      conns.forEach((conn, seat) => {
-        const input = scriptedInput(state, seat);
-        if (!input) return;
-        r.send(conn, { t: "input", id: ++ids[seat]!, data: input });
-        batch.push({ seat, input });
-        inputs++;
-      });
-      state = step(state, batch).state;
-    }
+    inputs += sendScriptedInputs(r, conns, ids);
   }
   const alarmsBefore = r.alarmWrites;
   r.advance(50);

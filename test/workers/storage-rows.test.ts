@@ -8,9 +8,10 @@
  */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { runner, scriptedInput, step, type RunnerInput, type RunnerState } from "../../src/games/runner";
+import { runner } from "../../src/games/runner";
 import { RoomStorage } from "../../src/room/host/storage";
 import { RoomStepper } from "../../src/testing/room-stepper";
+import { sendScriptedInputs } from "../support/scripted-race";
 
 const MINUTE_MS = 60_000;
 const ROWS_PER_ROOM_HOUR_GOAL = 2_500;
@@ -29,20 +30,7 @@ function raceMinute(store: RoomStorage) {
   const alarmWindows: number[] = [];
   for (let t = 0; t < MINUTE_MS; t += 50) {
     const rec = r.core.record;
-    if (rec.status === "playing" && rec.rtHold === null) {
-      let state = rec.game as RunnerState;
-      for (let k = 0; k < 3; k++) {
-        const batch: { seat: number; input: RunnerInput }[] = [];
-        conns.forEach((conn, seat) => {
-          const input = scriptedInput(state, seat);
-          if (!input) return;
-          r.send(conn, { t: "input", id: ++ids[seat]!, data: input });
-          batch.push({ seat, input });
-          inputs++;
-        });
-        state = step(state, batch).state;
-      }
-    }
+    if (rec.status === "playing" && rec.rtHold === null) inputs += sendScriptedInputs(r, conns, ids);
     const before = r.alarmWrites;
     r.advance(50);
     const w = Math.floor((r.now - start - 1) / 10_000);
