@@ -25,6 +25,8 @@ export interface CapacityConfig {
   readonly idleSeconds: number;
   readonly aiGames: number;
   readonly heapRooms: number;
+  /** Budget of the workerd floor phase (floor.ts). */
+  readonly floorSeconds: number;
   readonly stateBase: string;
   readonly pin: boolean;
 }
@@ -84,6 +86,7 @@ export function loadCapacityConfig(argv: readonly string[] = process.argv.slice(
     idleSeconds: 15,
     aiGames: Math.floor(num("ai-games", argv, env) ?? (quick ? 20 : 100)),
     heapRooms: quick ? 100 : 400,
+    floorSeconds: quick ? 20 : 100,
     stateBase: env.BENCH_STATE_DIR || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir()),
     pin: env.BENCH_NO_PIN !== "1",
   };

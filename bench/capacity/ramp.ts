@@ -48,7 +48,7 @@ export interface LevelVerdict {
   readonly failed: string | null;
 }
 
-export function judge(w: WindowReduction): LevelVerdict {
+export function judge(w: Pick<WindowReduction, "gapHistogram" | "bots" | "seconds" | "snapshots" | "rooms" | "roomTicks">): LevelVerdict {
   const gapP99Ms = histogramQuantile(w.gapHistogram, 0.99);
   const expected = (w.bots * w.seconds * 1000) / SNAPSHOT_MS;
   const delivered = expected > 0 ? w.snapshots / expected : 0;

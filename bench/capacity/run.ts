@@ -19,6 +19,7 @@ import type { SystemUnderTest } from "../peers/systems";
 import { playAiGames, type AiResult } from "./c4-ai";
 import { loadCapacityConfig, rampOrder, USAGE } from "./config";
 import { Fleet } from "./fleet";
+import { runFloor, type FloorResult } from "./floor";
 import { renderTableFile, saveResults, type CapacityResults } from "./report";
 import { systemFigures, type HeapResult } from "./summary";
 import { rampSystem, type RampResult } from "./system-ramp";
@@ -35,6 +36,7 @@ const NOTES = [
   "Counted operations: Edgeroom's operator metrics (rowsWritten, alarmWrites, messages, awakeMs per Durable Object instance), PartyServer's own counters (bench/peers/partyserver/worker.ts); pooled over clean levels only; priced as bench/peers/README.md says. Colyseus is a Node host, not billed per operation.",
   "Wake: Connect Four rooms where hibernation happens (WAITING for the 2nd player with the creator connected; FINISHED by a resignation with both connected) and rooms in play as the control the liveness watchdog keeps awake; sockets open and pinging (auto-answered without waking), idle together until workerd hibernates them; the first sync frame after it is timed; the room's bornAt (operator metrics) tells whether a new instance answered (only those count). Rebuild: the runtime is SIGKILLed and restarted on the same state; the first status request per room is timed. Both compare the public stateHash.",
   "Heap per room: the room core (RoomCore) of 4-player runner rooms on the in-process stepper, in Node with --expose-gc: heapUsed after GC with N racing rooms minus before, ÷ N. The host's socket attachments and workerd's own objects are not in it; the platform's RSS per room is reported beside it.",
+  "workerd floor (bench/capacity/floor.ts): minimal Durable Objects with the runner's traffic and nothing else (4 hibernatable sockets, a loop on 50 ms boundaries sending an 8-byte frame to each, a 12-byte frame from each client every 750 ms answered with a 6-byte ack; no game, storage or protocol), ramped with the same levels, window, criterion and pinning, its clients in the bench's own process on the load generators' core. What workerd spends on that traffic bounds any workerd room's CPU per room-tick and rooms per core from below and above.",
   "miniflare runs workerd locally; a shared 2-core VM is not the edge. Compare systems with each other in the same run.",
 ];
 
@@ -90,13 +92,14 @@ async function main(): Promise<void> {
 
   // Time reserved for the phases after the ramps (turn-based with its idle wait, heap, AI games).
   // The turn-based phase sets up wake rooms in three states (wake.ts) besides the Connect Four games.
-  const extrasSeconds = cfg.peersOnly ? 0 : 40 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5;
+  const extrasSeconds = cfg.floorSeconds + (cfg.peersOnly ? 0 : 40 + cfg.idleSeconds + cfg.aiGames * 0.5 + 5);
   const order = rampOrder(cfg.systems, cfg.reps);
   log(`ramps: ${order.map((o) => o.system).join(" ")}; from ${cfg.startRooms} rooms, ${cfg.windowSeconds} s windows, ${cfg.loadgens} load generators; budget ${cfg.totalSeconds} s (${extrasSeconds} s kept for the other phases); git ${gitRev.slice(0, 12)}`);
   const ramps: RampResult[] = [];
   let turnBased: TurnBasedResult | null = null;
   let heap: HeapResult | null = null;
   let ai: AiResult | null = null;
+  let floor: FloorResult | null = null;
   try {
     for (const [i, { system, rep }] of order.entries()) {
       const share = ((deadline - performance.now()) / 1000 - extrasSeconds) / (order.length - i);
@@ -116,6 +119,19 @@ async function main(): Promise<void> {
       current = null;
       progress.done();
     }
+    progress.start(`workerd floor: minimal rooms with the runner's traffic, ${cfg.floorSeconds} s`, cfg.floorSeconds);
+    const floorDeadline = performance.now() + cfg.floorSeconds * 1000;
+    floor = await runFloor({
+      startRooms: cfg.startRooms,
+      maxRooms: cfg.maxRooms,
+      windowSeconds: cfg.windowSeconds,
+      stateBase: cfg.stateBase,
+      serverCpus: pinning.server,
+      remaining: () => (floorDeadline - performance.now()) / 1000,
+      log,
+    });
+    log(`  floor: ${floor.cpuUsPerRoomTick ?? "n/a"} µs per room-tick at 50 rooms; ${floor.capacity.roomsPerCore} rooms per core (${floor.capacity.bound}, stop ${floor.stop})`);
+    progress.done();
     if (!cfg.peersOnly) {
       progress.start("Edgeroom turn-based: Connect Four ack and CPU, wake, rebuild", 40 + cfg.idleSeconds);
       turnBased = await runTurnBased(
@@ -154,6 +170,7 @@ async function main(): Promise<void> {
     turnBased,
     heap,
     ai,
+    floor,
     notes: NOTES,
   };
   const path = saveResults(resolve(REPO, "bench/results"), results);

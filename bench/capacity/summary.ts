@@ -8,6 +8,7 @@ import { costFromCounts, poolRates } from "../peers/summary";
 import type { SystemName } from "../peers/systems";
 import { round } from "../stats";
 import type { AiResult } from "./c4-ai";
+import type { FloorResult } from "./floor";
 import { REFERENCE_ROOMS } from "./ramp";
 import type { RampResult } from "./system-ramp";
 import type { TurnBasedResult } from "./turn-based";
@@ -145,6 +146,8 @@ export interface TableInput {
   readonly turnBased: TurnBasedResult | null;
   readonly heap: HeapResult | null;
   readonly ai: AiResult | null;
+  /** workerd's own floor for the same traffic (floor.ts); absent in runs saved before 2026-12-06 19:30. */
+  readonly floor?: Pick<FloorResult, "cpuUsPerRoomTick" | "capacity" | "stop"> | null;
 }
 
 export function performanceRows(input: TableInput): TableRow[] {
@@ -183,6 +186,14 @@ export function performanceRows(input: TableInput): TableRow[] {
   ];
   const tb = input.turnBased;
   const only = (figure: string, value: string, goal: string, ok: boolean | null): TableRow => ({ figure, edgeroom: value, colyseus: "n/a", partyserver: "n/a", vsColyseus: "—", vsPartyServer: "—", goal, verdict: verdict(ok) });
+  const floor = input.floor;
+  if (floor) {
+    // Not a system: what workerd itself spends on the runner's sockets and frame rate, beside the rows it bounds.
+    const at = (figure: string) => rows.findIndex((r) => r.figure.startsWith(figure)) + 1;
+    const cap = floor.capacity;
+    rows.splice(at("server CPU per room-tick"), 0, only("└ workerd floor, same run: minimal rooms with the runner's sockets, 50 ms loop and input rate, no game or storage (bench/capacity/floor.ts), CPU per room-tick at 50 rooms", fmt(floor.cpuUsPerRoomTick, 1, " µs"), "— (under any workerd room)", null));
+    rows.splice(at("rooms per core"), 0, only("└ workerd floor, same run: rooms per core (same ramp and criterion)", `${fmt(cap.roomsPerCore, 0)}${cap.bound === "lower bound" ? ` (lower bound: stopped on ${floor.stop})` : ""}`, "—", null));
+  }
   if (tb) {
     for (const w of wakeFigures(tb.wake)) {
       const met = wakeGoalMet(w);

@@ -228,6 +228,16 @@ describe("the performance table", () => {
     expect(row?.colyseus).toBe("100");
   });
 
+  it("puts workerd's floor right under the CPU and rooms-per-core rows it bounds, with no verdict of its own", () => {
+    const floor = { cpuUsPerRoomTick: 53.3, stop: "unusable" as const, capacity: { lastClean: 233, lastCleanCores: 0.44, roomsPerCore: 233, bound: "lower bound" as const, stop: "unusable" as const } };
+    const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", {}), colyseus: fig("colyseus", {}) }, turnBased: null, heap: null, ai: null, floor });
+    const at = (s: string) => rows.findIndex((r) => r.figure.startsWith(s));
+    expect(rows[at("server CPU per room-tick") + 1]).toMatchObject({ edgeroom: "53.3 µs", colyseus: "n/a", verdict: "—" });
+    expect(rows[at("server CPU per room-tick") + 1]?.figure).toContain("workerd floor");
+    expect(rows[at("rooms per core") + 1]).toMatchObject({ edgeroom: "233 (lower bound: stopped on unusable)", verdict: "—" });
+    expect(performanceRows({ figures: {}, turnBased: null, heap: null, ai: null }).some((r) => r.figure.includes("workerd floor"))).toBe(false);
+  });
+
   it("decides nothing about rooms per core when a ramp only gave a lower bound", () => {
     const rows = performanceRows({ figures: { edgeroom: fig("edgeroom", { capacityBound: "lower bound", stop: "budget" }), colyseus: fig("colyseus", { roomsPerCore: 150 }) }, turnBased: null, heap: null, ai: null });
     expect(rows.find((r) => r.figure.startsWith("rooms per core"))).toMatchObject({ edgeroom: "100 (lower bound: ramp stopped on budget)", verdict: "—" });

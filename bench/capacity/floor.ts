@@ -1,0 +1,254 @@
+/**
+ * workerd's own floor for the runner's traffic, measured in the capacity bench's session: minimal
+ * Durable Objects with no game, no storage and no protocol, each holding 4 hibernatable WebSockets
+ * and, while they are open, a loop on fixed 50 ms boundaries (as Edgeroom's) that sends one 8-byte
+ * frame (the size of Edgeroom's shared delta snapshot) to each socket; every client sends a 12-byte
+ * frame every 750 ms (the bench bots' input rate), answered with a 6-byte ack. Ramped like the
+ * systems (same levels, window, 20 Hz criterion and core pinning): its CPU per room-tick at 50 rooms
+ * and its rooms per core bound what any workerd room with this traffic can reach on the machine.
+ * The clients run in the calling process (pinned with the load generators), counting frames only.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import WebSocket from "ws";
+import { cpuMs, findServerTree, rssBytes } from "../proc";
+import { round } from "../stats";
+import { GAP_BIN_MS, GAP_BINS, TICKS_PER_STATE } from "./protocol";
+import { capacity, judge, loadHealth, rampLevels, REFERENCE_ROOMS, SNAPSHOT_MS, stopAfter, type Capacity, type LevelVerdict, type StopReason } from "./ramp";
+
+export const FLOOR = { frameBytes: 8, ackBytes: 6, inputBytes: 12, inputEveryMs: 750, seats: 4 } as const;
+
+const SCRIPT = `
+import { DurableObject } from "cloudflare:workers";
+const FRAME = new Uint8Array(${FLOOR.frameBytes}).fill(7);
+const ACK = new Uint8Array(${FLOOR.ackBytes}).fill(3);
+export class Room extends DurableObject {
+  timer = null;
+  next = 0;
+  fetch() {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    this.ensure();
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+  ensure() {
+    if (this.timer !== null) return;
+    const now = Date.now();
+    if (this.next <= now) this.next = now + ${SNAPSHOT_MS};
+    this.timer = setTimeout(() => this.tick(), this.next - now);
+  }
+  tick() {
+    this.timer = null;
+    this.next += ${SNAPSHOT_MS};
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) ws.send(FRAME);
+    if (sockets.length > 0) this.ensure();
+  }
+  webSocketMessage(ws) { ws.send(ACK); }
+  webSocketClose(ws, code) { ws.close(code); }
+}
+export default {
+  fetch(request, env) {
+    const room = new URL(request.url).searchParams.get("room") ?? "0";
+    return env.ROOM.get(env.ROOM.idFromName(room)).fetch(request);
+  },
+};
+`;
+
+export interface FloorLevel {
+  readonly rooms: number;
+  readonly seconds: number;
+  readonly verdict: LevelVerdict;
+  readonly server: { readonly cores: number; readonly coresNet: number; readonly usPerRoomTickNet: number; readonly rssMiB: number };
+  readonly clientCores: number;
+  readonly clientEldP99Ms: number;
+  readonly unusable: string | null;
+}
+
+export interface FloorResult {
+  readonly traffic: string;
+  readonly idleCpuMsPerSecond: number;
+  readonly levels: FloorLevel[];
+  readonly stop: StopReason;
+  readonly capacity: Capacity;
+  /** At REFERENCE_ROOMS (null when that level was not reached). */
+  readonly cpuUsPerRoomTick: number | null;
+  readonly error?: string;
+}
+
+export interface FloorOptions {
+  readonly startRooms: number;
+  readonly maxRooms: number;
+  readonly windowSeconds: number;
+  readonly stateBase: string;
+  /** Pin workerd to these CPUs (taskset), as the systems' servers are. */
+  readonly serverCpus: string | null;
+  /** Seconds left in this phase's budget. */
+  readonly remaining: () => number;
+  readonly log: (line: string) => void;
+}
+
+
+/** The clients' arrivals: counts frames of the loop's size, histograms the gaps between them while `counting`. */
+class Streams {
+  readonly hist = new Array<number>(GAP_BINS).fill(0);
+  frames = 0;
+  counting = false;
+
+  /** A loop frame arrived on a socket whose previous one arrived at `last` (0: none); returns its time. */
+  arrived(last: number): number {
+    const now = performance.now();
+    if (this.counting) {
+      this.frames += 1;
+      if (last > 0) {
+        const bin = Math.min(GAP_BINS - 1, Math.floor((now - last) / GAP_BIN_MS));
+        this.hist[bin] = (this.hist[bin] ?? 0) + 1;
+      }
+    }
+    return now;
+  }
+
+  reset(): void {
+    this.hist.fill(0);
+    this.frames = 0;
+  }
+}
+
+async function open(base: string, room: number, streams: Streams): Promise<WebSocket> {
+  const ws = new WebSocket(`${base}/?room=${room}`, { perMessageDeflate: false });
+  let last = 0;
+  ws.on("message", (data: Buffer) => {
+    if (data.length === FLOOR.frameBytes) last = streams.arrived(last);
+  });
+  await new Promise<void>((ok, fail) => {
+    ws.once("open", () => ok());
+    ws.once("error", fail);
+  });
+  return ws;
+}
+
+/**
+ * Every client sends an input every FLOOR.inputEveryMs, spread evenly: one timer sends the next slice of
+ * clients each 50 ms (a timer per client starved the client process's event loop from ~290 rooms on).
+ */
+function startInputs(clients: readonly WebSocket[]): () => void {
+  const payload = Buffer.alloc(FLOOR.inputBytes, 1);
+  const slices = FLOOR.inputEveryMs / SNAPSHOT_MS;
+  let slice = 0;
+  const timer = setInterval(() => {
+    for (let i = slice; i < clients.length; i += slices) clients[i]?.send(payload);
+    slice = (slice + 1) % slices;
+  }, SNAPSHOT_MS);
+  return () => clearInterval(timer);
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+export async function runFloor(opts: FloorOptions): Promise<FloorResult> {
+  const dir = mkdtempSync(join(opts.stateBase, "edgeroom-floor-"));
+  const mf = new Miniflare({
+    modules: [{ type: "ESModule", path: "index.mjs", contents: SCRIPT }],
+    compatibilityDate: "2025-09-01",
+    durableObjects: { ROOM: { className: "Room", useSQLite: true } },
+    durableObjectsPersist: join(dir, "do"),
+    unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
+    log: new Log(LogLevel.WARN),
+  });
+  const clients: WebSocket[] = [];
+  let stopInputs = () => {};
+  const levels: FloorLevel[] = [];
+  let stop: StopReason = null;
+  let idle = 0;
+  let error: string | undefined;
+  try {
+    await mf.ready;
+    const base = (await mf.unsafeGetDirectURL()).origin.replace(/^http/, "ws");
+    const pids = findServerTree(process.pid).workerd;
+    if (pids.length === 0) throw new Error("no workerd process found for the floor");
+    if (opts.serverCpus) for (const pid of pids) execFileSync("taskset", ["-a", "-p", "-c", opts.serverCpus, String(pid)], { stdio: "ignore" });
+    const c0 = cpuMs(pids);
+    const t0 = performance.now();
+    await sleep(2000);
+    idle = (cpuMs(pids) - c0) / ((performance.now() - t0) / 1000);
+    const streams = new Streams();
+    const eld = monitorEventLoopDelay({ resolution: 10 });
+    stopInputs = startInputs(clients);
+    let rooms = 0;
+    for (const target of rampLevels(opts.startRooms, opts.maxRooms)) {
+      if (opts.remaining() < opts.windowSeconds + 3) {
+        stop = "budget";
+        break;
+      }
+      for (; rooms < target; rooms += 1) for (let s = 0; s < FLOOR.seats; s += 1) clients.push(await open(base, rooms, streams));
+      await sleep(1000);
+      streams.reset();
+      eld.reset();
+      eld.enable();
+      const own0 = process.cpuUsage();
+      const cpu0 = cpuMs(pids);
+      const w0 = performance.now();
+      streams.counting = true;
+      await sleep(opts.windowSeconds * 1000);
+      streams.counting = false;
+      const seconds = (performance.now() - w0) / 1000;
+      const cpu = cpuMs(pids) - cpu0;
+      const own = process.cpuUsage(own0);
+      eld.disable();
+      const verdict = judge({
+        seconds,
+        rooms,
+        bots: clients.length,
+        snapshots: streams.frames,
+        gapHistogram: streams.hist,
+        // No simulation runs: each loop turn a client sees stands for the TICKS_PER_STATE ticks of a runner's.
+        roomTicks: (streams.frames / FLOOR.seats) * TICKS_PER_STATE,
+      });
+      const cores = cpu / 1000 / seconds;
+      const coresNet = Math.max(0, (cpu - idle * seconds) / 1000 / seconds);
+      const clientCores = (own.user + own.system) / 1e6 / seconds;
+      const clientEldP99Ms = eld.percentile(99) / 1e6;
+      const health = loadHealth({ loadgenCores: clientCores, loadgenLimitCores: 0.9, eldP99Ms: clientEldP99Ms, failedRooms: 0, rooms });
+      const level: FloorLevel = {
+        rooms,
+        seconds: round(seconds, 2),
+        verdict,
+        server: {
+          cores: round(cores, 3),
+          coresNet: round(coresNet, 3),
+          usPerRoomTickNet: round(((cpu - idle * seconds) * 1000) / Math.max(1, rooms * seconds * (1000 / SNAPSHOT_MS) * TICKS_PER_STATE), 2),
+          rssMiB: round(rssBytes(pids) / 2 ** 20, 1),
+        },
+        clientCores: round(clientCores, 3),
+        clientEldP99Ms: round(clientEldP99Ms, 1),
+        unusable: health.unusable,
+      };
+      levels.push(level);
+      opts.log(`  floor ${rooms} rooms: gap p99 ${verdict.gapP99Ms} ms, delivered ${round(verdict.delivered * 100, 1)} %, server ${level.server.coresNet} cores net, ${level.server.usPerRoomTickNet} µs/room-tick; client ${level.clientCores} cores${health.unusable ? ` (unusable: ${health.unusable})` : ""}`);
+      stop = stopAfter({ rooms, holds20Hz: verdict.holds20Hz, serverCores: cores, serverCoresNet: coresNet, unusable: health.unusable !== null, botsFailed: false });
+      if (stop) break;
+    }
+    if (stop === null) stop = "max-rooms";
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+    stop = "error";
+    opts.log(`  floor failed: ${error}`);
+  } finally {
+    stopInputs();
+    for (const ws of clients) ws.terminate();
+    await mf.dispose().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const points = levels.map((l) => ({ rooms: l.rooms, holds20Hz: l.verdict.holds20Hz, serverCores: l.server.cores, serverCoresNet: l.server.coresNet, unusable: l.unusable !== null, botsFailed: false }));
+  return {
+    traffic: `per room: 4 hibernatable sockets, a loop on 50 ms boundaries sending one ${FLOOR.frameBytes}-byte frame to each, a ${FLOOR.inputBytes}-byte frame from each client every ${FLOOR.inputEveryMs} ms answered with a ${FLOOR.ackBytes}-byte ack; no game, no storage`,
+    idleCpuMsPerSecond: round(idle, 2),
+    levels,
+    stop,
+    capacity: capacity(points, stop),
+    cpuUsPerRoomTick: levels.find((l) => l.rooms === REFERENCE_ROOMS)?.server.usPerRoomTickNet ?? null,
+    ...(error ? { error } : {}),
+  };
+}
