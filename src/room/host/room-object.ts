@@ -8,19 +8,18 @@
 import { DurableObject } from "cloudflare:workers";
 import type { GameRegistry } from "../../games/registry";
 import { CloseCode, encodeFrame } from "../../protocol";
-import { IDENTITY_HEADER, RoomIdentity } from "../../shared/identity";
+import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
 import { logEvent } from "../../shared/log";
-import { newRecord, type Creator } from "../core/record";
+import type { Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
-import { CreateMatchRequest, resolveSettings } from "../core/settings";
 import { RoomStorage } from "./storage";
 import { alarmTime } from "../core/ticker";
 import { AlarmClock } from "./alarm-clock";
 import { observePings, PingReads, restoreSockets } from "./heartbeats";
-import { httpSend, httpStream, type FallbackHost } from "./http-fallback";
-import { countSave, newOpsCounters, opsReport, restoreOps, storedOps } from "./ops-counters";
+import { roomFetch, type UpgradeHost } from "./room-fetch";
+import { countSave, newOpsCounters, opsReport, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { RealtimeLoop } from "./loop-timer";
@@ -28,11 +27,11 @@ import { LivenessWatch } from "./liveness-watch";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
-import { closeQuietly, refuseSocket, safeJson } from "./socket-close";
+import { answerClose, closeQuietly } from "./socket-close";
+import { loadCore, newMatch, replayDocument } from "./match-record";
 import { DirectoryReports } from "./directory-reports";
 import type { RoomIndexObject } from "../../directory/room-index-object";
 
-/** RPC results carry the public status as JSON text: the worker passes it through untouched. */
 /** What the matchmaking queue adds when it creates a match. */
 export interface CreateOptions {
   readonly rated?: boolean;
@@ -78,12 +77,18 @@ export class RoomHost extends DurableObject<unknown> {
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
   private readonly ops = newOpsCounters();
-  /** What the HTTP fallback transport may use of this object; storage stays here. */
-  private readonly fallback: FallbackHost = {
+  /** What the upgrade and the HTTP fallback transport may use of this object; storage stays here. */
+  private readonly fallback: UpgradeHost = {
     sse: this.sse,
     room: () => this.ensureInitialized(),
     useTicket: (id) => this.useTicket(id),
     flush: (core) => this.flush(core),
+    admitSocket: (server, info) => {
+      // Tagged by connection and player: the attachment carries the rest.
+      this.ctx.acceptWebSocket(server, [`conn:${info.connId}`, `player:${info.playerId}`]);
+      this.sockets.add(server, info);
+    },
+    warn: (event, fields) => this.log("warn", event, fields),
   };
 
   constructor(
@@ -107,15 +112,10 @@ export class RoomHost extends DurableObject<unknown> {
 
   async create(matchId: string, request: unknown, creator: Creator, options: CreateOptions = {}): Promise<CreateResult> {
     if (this.ensureInitialized()) return { ok: false, status: 409, message: "A match with this id already exists." };
-    const parsed = CreateMatchRequest.safeParse(request);
-    if (!parsed.success) return { ok: false, status: 400, message: parsed.error.issues[0]?.message ?? "invalid request" };
-    const game = this.games.find(parsed.data.game);
-    if (!game) return { ok: false, status: 400, message: `Unknown game "${parsed.data.game}".` };
-    const resolved = resolveSettings(game, parsed.data);
-    if (!resolved.ok) return { ok: false, status: 400, message: resolved.message };
     const now = Date.now();
-    const secret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const record = newRecord(matchId, resolved.settings, creator, secret, now, retentionMs(this.retention));
+    const made = newMatch(this.games, matchId, request, creator, now, retentionMs(this.retention));
+    if (!made.ok) return made;
+    const { game, record } = made;
     this.core = new RoomCore(game, record);
     this.store.save(record, [], [], (rows) => storedOps(countSave(this.ops, rows)));
     if (options.rated === true) this.reports.markRated();
@@ -128,29 +128,17 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Close a revoked player's connections (operator revocation); the number closed. */
   async kick(playerId: string): Promise<number> {
-    const core = this.ensureInitialized();
-    if (!core) return 0;
-    const n = core.kick(playerId, Date.now());
-    await this.flush(core);
-    return n;
+    return (await this.act((core, now) => core.kick(playerId, now))) ?? 0;
   }
 
   /** The operator closes the room (4011 to everyone, later joins refused); null when no match exists here. */
   async closeByOperator(reason: string): Promise<CloseOutcome | null> {
-    const core = this.ensureInitialized();
-    if (!core) return null;
-    const out = core.closeByOperator(reason, Date.now());
-    await this.flush(core);
-    return out;
+    return this.act((core, now) => core.closeByOperator(reason, now));
   }
 
   /** The operator removes one player (4009, never again in this match); null when no match exists here. */
   async removePlayer(playerId: string, reason: string): Promise<RemoveOutcome | null> {
-    const core = this.ensureInitialized();
-    if (!core) return null;
-    const out = core.removePlayer(playerId, reason, Date.now());
-    await this.flush(core);
-    return out;
+    return this.act((core, now) => core.removePlayer(playerId, reason, now));
   }
 
   /** Public status as JSON text, or null when no match exists here (nothing is written). */
@@ -165,53 +153,16 @@ export class RoomHost extends DurableObject<unknown> {
     return core ? core.record.status === "finished" || core.record.status === "closed" : null;
   }
 
-  /**
-   * The replay document as JSON text (seed, settings, result and the ordered
-   * action log), or null for an unknown match. Text, because game data is
-   * open-ended and RPC types want it closed.
-   */
+  /** The replay document (match-record.ts), or null for an unknown match. */
   async replay(): Promise<string | null> {
     const core = this.ensureInitialized();
-    return core ? this.replayJson(core) : null;
-  }
-
-  private replayJson(core: RoomCore): string {
-    const rec = core.record;
-    return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: [...this.store.actions(), ...rec.pendingLog], closedBy: rec.closedBy });
+    return core ? replayDocument(core.record, this.store.actions()) : null;
   }
 
   // ------------------------------------------------------------ WebSocket upgrade
 
   override async fetch(request: Request): Promise<Response> {
-    const path = new URL(request.url).pathname;
-    if (path === "/send") return httpSend(this.fallback, request);
-    const identity = RoomIdentity.safeParse(safeJson(request.headers.get(IDENTITY_HEADER)));
-    if (!identity.success) return new Response("Missing or invalid identity.", { status: 400 });
-    if (path === "/sse") return httpStream(this.fallback, identity.data);
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("Expected a WebSocket upgrade.", { status: 426 });
-    }
-    const id = identity.data;
-    const { 0: client, 1: server } = new WebSocketPair();
-    const core = this.ensureInitialized();
-    const connId = crypto.randomUUID();
-    if (!core) {
-      refuseSocket(server, CloseCode.MATCH_NOT_FOUND, "No such match.");
-    } else if (!this.useTicket(id)) {
-      this.log("warn", "join_refused", { playerId: id.playerId, reason: "ticket reused" });
-      refuseSocket(server, CloseCode.AUTH_FAILED, "This join ticket was already used.");
-    } else {
-      const newSession = crypto.randomUUID().replace(/-/g, "");
-      const decision = core.connect({ connId, playerId: id.playerId, name: id.name, role: id.role, version: id.version, newSession, resume: id.resume }, Date.now());
-      // Only an admitted socket joins the hibernatable set (tags by connection and player).
-      if (decision.accepted) {
-        this.ctx.acceptWebSocket(server, [`conn:${connId}`, `player:${id.playerId}`]);
-        this.sockets.add(server, decision.info);
-      }
-      await this.flush(core);
-      if (!decision.accepted) refuseSocket(server, decision.code, decision.reason);
-    }
-    return new Response(null, { status: 101, webSocket: client });
+    return roomFetch(this.fallback, request);
   }
 
   // ------------------------------------------------------------ hibernatable WebSocket handlers
@@ -234,12 +185,7 @@ export class RoomHost extends DurableObject<unknown> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
-    // Reciprocate the close frame (required with hibernation); reserved codes cannot be sent back.
-    try {
-      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, "closing");
-    } catch {
-      // Already closed: nothing to complete.
-    }
+    answerClose(ws, code);
     // A socket the room had closed: its client finally answered. The dropped-frame total tells an
     // operator (and the tests) what ignoring the close cost.
     if (this.sockets.info(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
@@ -284,19 +230,24 @@ export class RoomHost extends DurableObject<unknown> {
   }
 
   private onStreamGone(connId: string): void {
-    const core = this.ensureInitialized();
-    if (!core) return;
-    core.disconnect(connId, 1006, Date.now());
-    void this.flush(core);
+    void this.act((core, now) => core.disconnect(connId, 1006, now));
   }
 
   private onGone(ws: WebSocket, code: number): void {
-    const core = this.ensureInitialized();
+    // Initialise first: after hibernation the registry is rebuilt from the runtime's sockets, this one included.
+    this.ensureInitialized();
     const info = this.sockets.info(ws);
     this.sockets.drop(ws);
-    if (!core || !info) return;
-    core.disconnect(info.connId, code, Date.now());
-    void this.flush(core);
+    if (info) void this.act((core, now) => core.disconnect(info.connId, code, now));
+  }
+
+  /** Run one step of the core at the current time and execute what it produced; null when no match exists here. */
+  private async act<T>(step: (core: RoomCore, now: number) => T): Promise<T | null> {
+    const core = this.ensureInitialized();
+    if (!core) return null;
+    const out = step(core, Date.now());
+    await this.flush(core);
+    return out;
   }
 
   /** Spend a join ticket (single use, recorded in storage); false when it was already used. */
@@ -308,19 +259,8 @@ export class RoomHost extends DurableObject<unknown> {
   private ensureInitialized(): RoomCore | null {
     if (this.initialized) return this.core;
     this.initialized = true;
-    const loaded = this.store.load();
-    if (!loaded.ok) {
-      this.log("error", "storage_corrupt", { message: loaded.message });
-      return null;
-    }
-    if (!loaded.record) return null;
-    restoreOps(this.ops, loaded.ops);
-    const game = this.games.find(loaded.record.settings.game);
-    if (!game) {
-      this.log("error", "unknown_game", { game: loaded.record.settings.game });
-      return null;
-    }
-    const core = new RoomCore(game, loaded.record, this.store.journal());
+    const core = loadCore(this.store, this.games, this.ops, (event, fields) => this.log("error", event, fields));
+    if (!core) return null;
     restoreSockets(this.ctx, this.sockets, core);
     core.reconcile(Date.now());
     this.core = core;
@@ -360,7 +300,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
   private async retire(core: RoomCore): Promise<boolean> {
-    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => this.replayJson(core), this.reports.pending().length > 0);
+    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => replayDocument(core.record, this.store.actions()), this.reports.pending().length > 0);
     if (!out.ok) {
       this.log("warn", "retire_postponed", { message: out.message });
       return false;

@@ -7,6 +7,11 @@ export function closeQuietly(ws: WebSocket, code: number, reason: string): void 
   }
 }
 
+/** Reciprocate a client's close frame (required with hibernation); reserved codes cannot be sent back. */
+export function answerClose(ws: WebSocket, code: number): void {
+  closeQuietly(ws, code === 1005 || code === 1006 || code === 1015 ? 1000 : code, "closing");
+}
+
 export function safeJson(text: string | null): unknown {
   if (text === null) return null;
   try {
