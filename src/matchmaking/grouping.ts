@@ -26,8 +26,8 @@ export interface QueueShape {
   readonly readyMs: number;
 }
 
-export interface Group {
-  readonly players: Waiting[];
+export interface Group<W extends Waiting = Waiting> {
+  readonly players: W[];
   readonly mode: "pvp" | "ai";
 }
 
@@ -51,9 +51,9 @@ function compatible(a: Waiting, b: Waiting, now: number): boolean {
 }
 
 /** Groups to start now; every player appears in at most one. Oldest players are served first. */
-export function formGroups(waiting: readonly Waiting[], shape: QueueShape, now: number): Group[] {
+export function formGroups<W extends Waiting>(waiting: readonly W[], shape: QueueShape, now: number): Group<W>[] {
   const pool = [...waiting].sort((a, b) => a.joinedAt - b.joinedAt || (a.ticketId < b.ticketId ? -1 : 1));
-  const groups: Group[] = [];
+  const groups: Group<W>[] = [];
   const taken = new Set<string>();
   for (const anchor of pool) {
     if (taken.has(anchor.ticketId)) continue;
@@ -68,7 +68,7 @@ export function formGroups(waiting: readonly Waiting[], shape: QueueShape, now: 
   return groups;
 }
 
-function pick(anchor: Waiting, others: Waiting[], shape: QueueShape, now: number): Group | null {
+function pick<W extends Waiting>(anchor: W, others: W[], shape: QueueShape, now: number): Group<W> | null {
   const full = shape.seats - 1;
   if (others.length >= full) return { players: [anchor, ...others.slice(0, full)], mode: "pvp" };
   if (shape.kind === "real-time") {

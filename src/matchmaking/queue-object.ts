@@ -13,7 +13,7 @@ import type { CreateResult, RoomHost } from "../room/host/room-object";
 import { logEvent } from "../shared/log";
 import { newMatchId } from "../worker/match-id";
 import { signTicket, randomId, type Player } from "../worker/tokens";
-import type { PlayerRecord } from "../worker/player-record";
+import { playerRecord, type PlayerRecord } from "../worker/player-record";
 import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
 import { RatingLookups } from "./rating-lookups";
@@ -22,7 +22,7 @@ import type { QueueMessage } from "../protocol/matchmaking-api";
 /** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
 export interface QueueEnv {
   ROOMS: DurableObjectNamespace<RoomHost>;
-  /** Per-player records (revocation): each quick-play match is noted there, as a worker-minted ticket is. */
+  /** Player records (revocation): each quick-play ticket is checked and noted there, as a worker-minted ticket is. */
   PLAYERS?: DurableObjectNamespace<PlayerRecord>;
   RATINGS?: DurableObjectNamespace<RatingsObject>;
   AUTH_SECRET?: string;
@@ -37,6 +37,8 @@ export interface EnqueueRequest {
   readonly rated: boolean;
   readonly shape: QueueShape;
   readonly player: Player;
+  /** When the player's token was issued (seconds): checked again for revocation before the queue signs a ticket. */
+  readonly iat: number;
   readonly aiAfterMs: number | null;
   /** ws(s)://host of the worker, for the room URL in the matched frame. */
   readonly wsOrigin: string;
@@ -65,7 +67,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
     const now = Date.now();
     const ticketId = `${req.queueKey}.${randomId(16)}`;
     this.store.setConfig({ game: req.game, rated: req.rated, shape: req.shape, wsOrigin: req.wsOrigin });
-    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS });
+    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, iat: req.iat, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS });
     await this.schedule(now);
     return { ticketId, existing: false };
   }
@@ -91,10 +93,13 @@ export class QueueObject extends DurableObject<QueueEnv> {
     if (!entry) return Response.json({ error: { code: "NOT_FOUND", message: "No such queue entry (cancelled, expired or never created)." } }, { status: 404 });
     const { 0: client, 1: server } = new WebSocketPair();
     if (entry.state === "matched") {
-      // Matched before its socket arrived: hand over a fresh ticket and finish.
+      // Matched before its socket arrived: hand over a fresh ticket (unless the player was revoked since) and finish.
       server.accept();
-      await this.sendMatched(server, entry);
-      server.close(1000, "Matched.");
+      if (entry.match && (await this.revokedSince(entry))) server.close(QueueCloseCode.REVOKED, "Revoked by the server.");
+      else {
+        await this.sendMatched(server, entry);
+        server.close(1000, "Matched.");
+      }
       return new Response(null, { status: 101, webSocket: client });
     }
     // One socket per entry: a newer one (a reload, a second tab) replaces the older.
@@ -156,11 +161,12 @@ export class QueueObject extends DurableObject<QueueEnv> {
     await this.schedule(Date.now());
   }
 
-  private async start(group: Group, config: NonNullable<ReturnType<QueueStore["config"]>>): Promise<void> {
+  private async start(group: Group<Entry>, config: NonNullable<ReturnType<QueueStore["config"]>>): Promise<void> {
     const secret = this.env.AUTH_SECRET ?? "";
     const matchId = await newMatchId(secret);
     const [creator] = group.players;
     if (!creator) return;
+    if (!(await this.admit(group, matchId))) return;
     const seats = config.shape.kind === "real-time" ? group.players.length : config.shape.seats;
     const body = { game: config.game, mode: group.mode, seats, ...(config.shape.kind === "real-time" ? { readyTimeoutMs: 10_000 } : {}) };
     const rated = config.rated && group.mode === "pvp" && group.players.length >= 2;
@@ -183,7 +189,6 @@ export class QueueObject extends DurableObject<QueueEnv> {
     await Promise.all(
       group.players.map(async (p) => {
         const entry = this.store.get(p.ticketId);
-        if (entry) await this.noteMatch(entry.playerId, matchId);
         for (const ws of this.ctx.getWebSockets(p.ticketId)) {
           if (entry) await this.sendMatched(ws, entry);
           ws.close(1000, "Matched.");
@@ -193,18 +198,43 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   /**
-   * Note the match in the player's record before handing over the ticket, so an operator's
-   * revocation reaches this room's sockets (docs/protocol.md §4.6). A record that cannot be reached
-   * is logged, not fatal: the match goes ahead and the room still refuses a revoked player's next ticket.
+   * Before the room exists: each member's ticket is checked against their record like a ticket the
+   * worker mints (refused if their token was revoked since they joined) and the match noted there, so
+   * an operator's revocation reaches this room's sockets (docs/protocol.md §4.6). A revoked member
+   * leaves the queue (socket closed with 4009) and the others wait again, regrouped at once; a record
+   * that cannot be reached sends the group back to waiting, like a room that cannot be created.
+   * True when every member may play.
    */
-  private async noteMatch(playerId: string, matchId: string): Promise<void> {
+  private async admit(group: Group<Entry>, matchId: string): Promise<boolean> {
     const ns = this.env.PLAYERS;
-    if (!ns) return;
+    if (!ns) return true;
+    const now = Math.floor(Date.now() / 1000);
+    let answers: boolean[];
     try {
-      await ns.get(ns.idFromName(playerId)).noteMatch(matchId, Math.floor(Date.now() / 1000));
+      answers = await Promise.all(group.players.map(async (p) => (await playerRecord(ns, p.playerId).ticket(p.playerId, p.iat, matchId, now)).revoked));
     } catch (err) {
-      logEvent("error", "queue_note_match_failed", { matchId, playerId, message: err instanceof Error ? err.message : String(err) });
+      logEvent("error", "queue_admit_failed", { matchId, message: err instanceof Error ? err.message : String(err) });
+      for (const p of group.players) this.store.setState(p.ticketId, "waiting");
+      return false;
     }
+    if (!answers.includes(true)) return true;
+    for (const [i, p] of group.players.entries()) {
+      if (answers[i] !== true) {
+        this.store.setState(p.ticketId, "waiting");
+        continue;
+      }
+      this.store.remove(p.ticketId);
+      for (const ws of this.ctx.getWebSockets(p.ticketId)) ws.close(QueueCloseCode.REVOKED, "Revoked by the server.");
+      logEvent("warn", "queue_revoked", { ticketId: p.ticketId, playerId: p.playerId });
+    }
+    this.ctx.waitUntil(this.decide(Date.now()).catch((err: unknown) => logEvent("error", "queue_decide_failed", { message: err instanceof Error ? err.message : String(err) })));
+    return false;
+  }
+
+  /** A matched entry's player revoked after the match was noted (checked again before a late socket gets a fresh ticket). */
+  private async revokedSince(entry: Entry): Promise<boolean> {
+    const ns = this.env.PLAYERS;
+    return ns ? playerRecord(ns, entry.playerId).isRevoked(entry.playerId, entry.iat) : false;
   }
 
   private async sendMatched(ws: WebSocket, entry: Entry): Promise<void> {

@@ -7,9 +7,10 @@ import type { QueueShape, Waiting } from "./grouping";
 
 /**
  * Close codes of the queue socket (docs/protocol.md §3.13): a replaced socket gets the room protocol's
- * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE.
+ * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE; a player whose
+ * tokens the operator revoked gets the rooms' KICKED (4009) when the queue would have matched them.
  */
-export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006 } as const;
+export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006, REVOKED: 4009 } as const;
 
 export interface QueueConfig {
   readonly game: string;
@@ -19,6 +20,8 @@ export interface QueueConfig {
 }
 
 export interface Entry extends Waiting {
+  /** When the player's token was issued (seconds; 0 when it did not say): the queue checks it for revocation before a ticket. */
+  readonly iat: number;
   readonly state: "waiting" | "matching" | "matched";
   readonly connected: boolean;
   readonly match: { matchId: string; mode: "pvp" | "ai"; rated: boolean } | null;
@@ -35,6 +38,7 @@ interface Row extends Record<string, SqlStorageValue> {
   connected: number;
   keep_until: number;
   match: string | null;
+  iat: number;
 }
 
 export class QueueStore {
@@ -44,8 +48,14 @@ export class QueueStore {
     const sql = storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)");
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
+      "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT, iat INTEGER NOT NULL DEFAULT 0)",
     );
+    // iat was added later: a queue made before has the table without it. An entry from then
+    // counts as issued at 0, so any revocation of its player covers it.
+    const table = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entries'").one().sql;
+    if (!/[(,]\s*iat\s/.test(table)) {
+      sql.exec("ALTER TABLE entries ADD COLUMN iat INTEGER NOT NULL DEFAULT 0");
+    }
     // Every connect, join and alarm looks entries up by these; without indexes each look-up scanned the
     // whole table, and a burst of N joins cost O(N²) (bench/results/matchmaking-profile-2026-12-06.md).
     sql.exec("CREATE INDEX IF NOT EXISTS entries_player ON entries (player_id)");
@@ -73,11 +83,11 @@ export class QueueStore {
     this.cachedConfig = config;
   }
 
-  insert(e: { ticketId: string; playerId: string; name: string; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }): void {
+  insert(e: { ticketId: string; playerId: string; name: string; iat: number; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }): void {
     // A player re-queuing after a match: their old matched entry is replaced.
     this.storage.sql.exec("DELETE FROM entries WHERE player_id = ?", e.playerId);
     this.storage.sql.exec(
-      "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL)",
+      "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match, iat) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL, ?)",
       e.ticketId,
       e.playerId,
       e.name,
@@ -85,6 +95,7 @@ export class QueueStore {
       e.joinedAt,
       e.aiAfterMs,
       e.connectBy,
+      e.iat,
     );
   }
 
@@ -145,6 +156,7 @@ function toEntry(r: Row): Entry {
     ticketId: r.ticket_id,
     playerId: r.player_id,
     name: r.name,
+    iat: r.iat,
     rating: r.rating,
     joinedAt: r.joined_at,
     aiAfterMs: r.ai_after_ms,

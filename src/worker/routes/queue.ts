@@ -59,7 +59,7 @@ export const queue = new Hono<AppEnv>()
     requireSecret(c.env); // the queue signs join tickets with it
     const ws = new URL("/api/queue/ws", c.req.url);
     ws.protocol = ws.protocol === "https:" ? "wss:" : "ws:";
-    const entry = await queueStub(c, key).enqueue({ queueKey: key, game: game.id, rated: body.mode === "ranked", shape, player, aiAfterMs, wsOrigin: ws.origin });
+    const entry = await queueStub(c, key).enqueue({ queueKey: key, game: game.id, rated: body.mode === "ranked", shape, player: { playerId: player.playerId, name: player.name }, iat: player.iat, aiAfterMs, wsOrigin: ws.origin });
     ws.searchParams.set("ticket", entry.ticketId);
     return c.json({ ticketId: entry.ticketId, url: ws.toString(), existing: entry.existing }, entry.existing ? 200 : 201);
   })
