@@ -47,6 +47,11 @@ export interface EnqueueRequest {
 export class QueueObject extends DurableObject<QueueEnv> {
   private readonly store: QueueStore;
   private readonly ratings: RatingLookups;
+  /**
+   * The alarm as this instance last set or read it (undefined: not read yet; null: none). Only this
+   * object sets its alarm, so the copy stays true, and a join or connect needs no storage read for it.
+   */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: QueueEnv) {
     super(ctx, env);
@@ -62,13 +67,14 @@ export class QueueObject extends DurableObject<QueueEnv> {
   async enqueue(req: EnqueueRequest): Promise<{ ticketId: string; existing: boolean }> {
     const rating = await this.ratingOf(req.game, req.player.playerId);
     // No await between the check and the insert: two joins of one player cannot both insert.
-    const existing = this.store.waitingEntryOf(req.player.playerId);
-    if (existing) return { ticketId: existing.ticketId, existing: true };
+    const current = this.store.entryOf(req.player.playerId);
+    if (current && current.state !== "matched") return { ticketId: current.ticketId, existing: true };
     const now = Date.now();
     const ticketId = `${req.queueKey}.${randomId(16)}`;
     this.store.setConfig({ game: req.game, rated: req.rated, shape: req.shape, wsOrigin: req.wsOrigin });
-    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, iat: req.iat, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS });
-    await this.schedule(now);
+    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, iat: req.iat, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS }, current);
+    // A new entry is not connected, so no decision moment changed: only its connect deadline is new.
+    await this.alarmNoLaterThan(now + CONNECT_WITHIN_MS);
     return { ticketId, existing: false };
   }
 
@@ -134,6 +140,8 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   override async alarm(): Promise<void> {
+    // The runtime cleared the alarm that is running.
+    this.alarmAt = null;
     const now = Date.now();
     this.store.expire(now);
     await this.decide(now);
@@ -155,7 +163,7 @@ export class QueueObject extends DurableObject<QueueEnv> {
       const waiting = this.store.connectedWaiting();
       const groups = formGroups(waiting, config.shape, now);
       // Taken out of the queue before any await, so an event that runs meanwhile cannot match them again.
-      for (const g of groups) for (const p of g.players) this.store.setState(p.ticketId, "matching");
+      this.store.setState(groups.flatMap((g) => g.players.map((p) => p.ticketId)), "matching");
       await Promise.all(groups.map((g) => this.start(g, config)));
     }
     await this.schedule(Date.now());
@@ -180,17 +188,18 @@ export class QueueObject extends DurableObject<QueueEnv> {
     if (!created.ok) {
       // Back to waiting: the next decision (the next connect, or the alarm) tries again.
       logEvent("error", "queue_create_failed", { game: config.game, message: created.message });
-      for (const p of group.players) this.store.setState(p.ticketId, "waiting");
+      this.store.setState(ticketIds(group), "waiting");
       return;
     }
     logEvent("info", "queue_matched", { matchId, game: config.game, players: group.players.length, mode: group.mode, rated });
-    for (const p of group.players) this.store.setMatched(p.ticketId, { matchId, mode: group.mode, rated }, Date.now() + CONNECT_WITHIN_MS);
+    const match = { matchId, mode: group.mode, rated };
+    this.store.setMatched(ticketIds(group), match, Date.now() + CONNECT_WITHIN_MS);
     // Every member's ticket is signed at once rather than one after another.
     await Promise.all(
       group.players.map(async (p) => {
-        const entry = this.store.get(p.ticketId);
+        const entry: Entry = { ...p, state: "matched", match };
         for (const ws of this.ctx.getWebSockets(p.ticketId)) {
-          if (entry) await this.sendMatched(ws, entry);
+          await this.sendMatched(ws, entry);
           ws.close(1000, "Matched.");
         }
       }),
@@ -214,15 +223,16 @@ export class QueueObject extends DurableObject<QueueEnv> {
       answers = await Promise.all(group.players.map(async (p) => (await playerRecord(ns, p.playerId).ticket(p.playerId, p.iat, matchId, now)).revoked));
     } catch (err) {
       logEvent("error", "queue_admit_failed", { matchId, message: err instanceof Error ? err.message : String(err) });
-      for (const p of group.players) this.store.setState(p.ticketId, "waiting");
+      this.store.setState(ticketIds(group), "waiting");
       return false;
     }
     if (!answers.includes(true)) return true;
+    this.store.setState(
+      group.players.filter((_, i) => answers[i] !== true).map((p) => p.ticketId),
+      "waiting",
+    );
     for (const [i, p] of group.players.entries()) {
-      if (answers[i] !== true) {
-        this.store.setState(p.ticketId, "waiting");
-        continue;
-      }
+      if (answers[i] !== true) continue;
       this.store.remove(p.ticketId);
       for (const ws of this.ctx.getWebSockets(p.ticketId)) ws.close(QueueCloseCode.REVOKED, "Revoked by the server.");
       logEvent("warn", "queue_revoked", { ticketId: p.ticketId, playerId: p.playerId });
@@ -254,12 +264,26 @@ export class QueueObject extends DurableObject<QueueEnv> {
     const decision = config ? nextDecisionAt(waiting, config.shape, now) : null;
     const expiry = this.store.nextExpiry();
     const at = Math.min(decision ?? Infinity, expiry ?? Infinity);
-    if (at === Infinity) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (at !== Infinity) await this.alarmNoLaterThan(at);
+  }
+
+  private async alarmNoLaterThan(at: number): Promise<void> {
+    if (this.alarmAt === undefined) {
+      const stored = await this.ctx.storage.getAlarm();
+      // Another call may have set it meanwhile: that value is newer than the one read.
+      if (this.alarmAt === undefined) this.alarmAt = stored;
+    }
+    // Compared and lowered without an await in between: the last setAlarm issued is the earliest time.
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   private async ratingOf(game: string, playerId: string): Promise<number> {
     return (await this.ratings.mean(game, playerId)) ?? 25;
   }
+}
+
+function ticketIds(group: Group<Entry>): string[] {
+  return group.players.map((p) => p.ticketId);
 }

@@ -83,9 +83,9 @@ export class QueueStore {
     this.cachedConfig = config;
   }
 
-  insert(e: { ticketId: string; playerId: string; name: string; iat: number; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }): void {
-    // A player re-queuing after a match: their old matched entry is replaced.
-    this.storage.sql.exec("DELETE FROM entries WHERE player_id = ?", e.playerId);
+  /** Add an entry; `replaces` is the player's old (matched) entry, if any (entryOf): a player re-queuing after a match. */
+  insert(e: { ticketId: string; playerId: string; name: string; iat: number; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }, replaces: Entry | null): void {
+    if (replaces) this.remove(replaces.ticketId);
     this.storage.sql.exec(
       "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match, iat) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL, ?)",
       e.ticketId,
@@ -104,8 +104,9 @@ export class QueueStore {
     return row ? toEntry(row) : null;
   }
 
-  waitingEntryOf(playerId: string): Entry | null {
-    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE player_id = ? AND state IN ('waiting', 'matching')", playerId).toArray()[0];
+  /** A player's entry in this queue, in any state (there is at most one: insert replaces the old one). */
+  entryOf(playerId: string): Entry | null {
+    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE player_id = ?", playerId).toArray()[0];
     return row ? toEntry(row) : null;
   }
 
@@ -128,12 +129,16 @@ export class QueueStore {
     this.storage.sql.exec("UPDATE entries SET connected = 1, keep_until = ? WHERE ticket_id = ?", Number.MAX_SAFE_INTEGER, ticketId);
   }
 
-  setState(ticketId: string, state: "waiting" | "matching"): void {
-    this.storage.sql.exec("UPDATE entries SET state = ? WHERE ticket_id = ?", state, ticketId);
+  /** One statement per IN_CHUNK entries (a group is one statement), not one per entry. */
+  setState(ticketIds: readonly string[], state: "waiting" | "matching"): void {
+    for (const part of chunks(ticketIds)) this.storage.sql.exec(`UPDATE entries SET state = ? WHERE ticket_id IN (${placeholders(part.length)})`, state, ...part);
   }
 
-  setMatched(ticketId: string, match: { matchId: string; mode: "pvp" | "ai"; rated: boolean }, keepUntil: number): void {
-    this.storage.sql.exec("UPDATE entries SET state = 'matched', match = ?, keep_until = ? WHERE ticket_id = ?", JSON.stringify(match), keepUntil, ticketId);
+  setMatched(ticketIds: readonly string[], match: { matchId: string; mode: "pvp" | "ai"; rated: boolean }, keepUntil: number): void {
+    const json = JSON.stringify(match);
+    for (const part of chunks(ticketIds)) {
+      this.storage.sql.exec(`UPDATE entries SET state = 'matched', match = ?, keep_until = ? WHERE ticket_id IN (${placeholders(part.length)})`, json, keepUntil, ...part);
+    }
   }
 
   remove(ticketId: string): void {
@@ -149,6 +154,19 @@ export class QueueStore {
     const row = this.storage.sql.exec<{ at: number | null }>("SELECT MIN(keep_until) AS at FROM entries WHERE state != 'matching' AND keep_until < ?", Number.MAX_SAFE_INTEGER).one();
     return row.at;
   }
+}
+
+/** Ids per statement: Durable Object SQL binds at most 100 parameters per query. */
+const IN_CHUNK = 64;
+
+function chunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(ids.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
 }
 
 function toEntry(r: Row): Entry {

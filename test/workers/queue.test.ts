@@ -3,8 +3,10 @@
  * a wait, real-time ready times, cancel, disconnect, duplicate joins, bad input and the per-address cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SELF, evictDurableObject } from "cloudflare:test";
-import { api } from "./helpers";
+import { SELF, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import type { QueueObject } from "../../src/matchmaking/queue-object";
+import { QueueStore } from "../../src/matchmaking/queue-store";
+import { api, upgrade } from "./helpers";
 import { closeQueueSockets, enqueue, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
 
 afterEach(closeQueueSockets);
@@ -126,6 +128,36 @@ describe("quick play queues", () => {
     const m = await queueUp(max, { game: "connect-four", mode: "casual", aiAfterMs: null });
     const [ml, mm] = await Promise.all([l.socket.next("matched"), m.socket.next("matched")]);
     expect(ml.matchId).toBe(mm.matchId);
+  });
+
+  it("lets a matched player queue again: a new entry replaces the matched one, and they are matched again", async () => {
+    const [nia, oto] = await Promise.all([api.guest("Nia"), api.guest("Oto")]);
+    const body = { game: "connect-four", mode: "casual", aiAfterMs: null };
+    const [n1, o1] = [await queueUp(nia, body), await queueUp(oto, body)];
+    const [first] = await Promise.all([n1.socket.next("matched"), o1.socket.next("matched")]);
+    const [n2, o2] = [await queueUp(nia, body), await queueUp(oto, body)];
+    expect(n2.ticketId).not.toBe(n1.ticketId);
+    const [second] = await Promise.all([n2.socket.next("matched"), o2.socket.next("matched")]);
+    expect(second.matchId).not.toBe(first.matchId);
+    // The first entry was replaced: its URL no longer finds it.
+    const gone = await upgrade(n1.url.replace(/^ws/, "http"));
+    expect(gone.status).toBe(404);
+  });
+
+  it("reads a queue stored before entries had the token's issue time: such an entry counts as issued at 0", async () => {
+    const stub = queueStub("connect-four", "casual", 3);
+    const entry = await runInDurableObject(stub, (_q: QueueObject, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE entries");
+      sql.exec(
+        "CREATE TABLE entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
+      );
+      sql.exec("INSERT INTO entries VALUES ('t-old', 'p-old', 'Old', 25, 1, NULL, 'waiting', 0, 99, NULL)");
+      const store = new QueueStore(state.storage);
+      store.insert({ ticketId: "t-new", playerId: "p-new", name: "New", iat: 1234, rating: 25, joinedAt: 2, aiAfterMs: null, connectBy: 99 }, null);
+      return [store.get("t-old")?.iat, store.get("t-new")?.iat];
+    });
+    expect(entry).toEqual([0, 1234]);
   });
 
   it("refuses bad requests with a documented error and queues nobody", async () => {
