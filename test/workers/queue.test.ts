@@ -7,7 +7,7 @@ import { SELF, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import type { QueueObject } from "../../src/matchmaking/queue-object";
 import { QueueStore } from "../../src/matchmaking/queue-store";
 import { api, upgrade } from "./helpers";
-import { closeQueueSockets, enqueue, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
+import { QueueSocket, closeQueueSockets, enqueue, freshAddress, joinMatched, joinProtocols, openQueueSocket, queueStub, queueUp, socketJoin } from "./queue-helpers";
 
 afterEach(closeQueueSockets);
 
@@ -158,6 +158,55 @@ describe("quick play queues", () => {
       return [store.get("t-old")?.iat, store.get("t-new")?.iat];
     });
     expect(entry).toEqual([0, 1234]);
+  });
+
+  it("joins and waits in one upgrade: the token in the bearer subprotocol, the queue's subprotocol answered, matched like a POSTed entry", async () => {
+    const [pia, quin] = await Promise.all([api.guest("Pia"), api.guest("Quin")]);
+    const res = await socketJoin("game=connect-four&mode=casual&aiAfterMs=off", joinProtocols(pia));
+    expect(res.status).toBe(101);
+    expect(res.headers.get("Sec-WebSocket-Protocol")).toBe("edgeroom.queue");
+    const p = new QueueSocket(res.webSocket!);
+    const queued = await p.next("queued");
+    expect(queued.ticketId).toMatch(/^connect-four\.casual\.2\.0\./);
+    const q = await queueUp(quin, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const [mp, mq] = await Promise.all([p.next("matched"), q.socket.next("matched")]);
+    expect(mp.matchId).toBe(mq.matchId);
+    expect(mp).toMatchObject({ mode: "pvp", rated: false });
+    const [rp, rq] = await Promise.all([joinMatched(mp), joinMatched(mq)]);
+    await Promise.all([rp.next("welcome"), rq.next("welcome")]);
+    // Without the queue's subprotocol (a non-browser client with an Authorization header) none is answered.
+    const plain = await upgrade(`${api.base}/api/queue/ws?game=connect-four&mode=casual&aiAfterMs=off`, { Authorization: `Bearer ${pia.token}`, "CF-Connecting-IP": freshAddress() });
+    expect(plain.status).toBe(101);
+    expect(plain.headers.get("Sec-WebSocket-Protocol")).toBeNull();
+    await new QueueSocket(plain.webSocket!).next("queued");
+  });
+
+  it("refuses a bad socket join with a documented HTTP error before any upgrade, and queues nobody", async () => {
+    const rae = await api.guest("Rae");
+    const before = await queueStub("connect-four", "ranked", 2).waiting();
+    const cases: [string, string[], number, string][] = [
+      ["game=connect-four", ["edgeroom.queue"], 401, "UNAUTHORIZED"],
+      ["game=connect-four", ["edgeroom.queue", "edgeroom.bearer.not-a-token"], 401, "UNAUTHORIZED"],
+      ["game=chess", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&seats=7", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&seats=0", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&aiAfterMs=700000", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&aiAfterMs=", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&mode=blitz", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=runner&seats=2", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&ticket=connect-four.ranked.2.0.AAAAAAAAAAAAAAAAAAAAAA", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["mode=ranked", joinProtocols(rae), 400, "BAD_REQUEST"],
+    ];
+    for (const [query, protocols, status, code] of cases) {
+      const res = await socketJoin(query, protocols);
+      expect(res.status, query).toBe(status);
+      expect(await res.json(), query).toMatchObject({ error: { code } });
+    }
+    const foreign = await upgrade(`${api.base}/api/queue/ws?game=connect-four`, { Origin: "https://evil.example", "Sec-WebSocket-Protocol": joinProtocols(rae).join(", ") });
+    expect(foreign.status).toBe(403);
+    const noUpgrade = await SELF.fetch(`${api.base}/api/queue/ws?game=connect-four`, { headers: { Authorization: `Bearer ${rae.token}` } });
+    expect(noUpgrade.status).toBe(426);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(before);
   });
 
   it("refuses bad requests with a documented error and queues nobody", async () => {

@@ -3,7 +3,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { PLAYER_SHARDS, PlayerRecord, playerRecord, playerShard } from "../../src/worker/player-record";
 import { api, join, twoPlayerMatch } from "./helpers";
-import { closeQueueSockets, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
+import { closeQueueSockets, enqueue, joinMatched, joinProtocols, openQueueSocket, queueStub, queueUp, socketJoin } from "./queue-helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
 const revoke = (playerId: string, authorization = `Bearer ${TOKEN}`) =>
@@ -46,6 +46,12 @@ describe("player revocation", () => {
       expect(refused.status, path).toBe(401);
       expect(await refused.json()).toMatchObject({ error: { code: "UNAUTHORIZED", message: "Invalid player token (revoked)." } });
     }
+    // Joining quick play, by POST or in one socket upgrade, is refused too.
+    const posted = await enqueue(alice, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    expect(posted.status).toBe(401);
+    const socketJoined = await socketJoin("game=connect-four&mode=casual", joinProtocols(alice));
+    expect(socketJoined.status).toBe(401);
+    expect(await socketJoined.json()).toMatchObject({ error: { code: "UNAUTHORIZED", message: "Invalid player token (revoked)." } });
     // Bob is untouched.
     const again = await join(bob, matchId);
     await again.next("welcome");
