@@ -7,7 +7,11 @@
  * and saves bench/results/matchmaking-<time>.json and matchmaking-latest.{json,md}. Exits non-zero if
  * any player is not welcomed.
  *
- * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--profile]
+ * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--join post|socket] [--profile]
+ *
+ * --join: how a player joins. `post` (the default): POST /api/queue, then the entry's socket
+ * (GET /api/queue/ws?ticket=…). `socket`: one upgrade, GET /api/queue/ws?game=… with the token in the
+ * edgeroom.bearer subprotocol (one request per player fewer). "join" is the first request either way.
  *
  * Like the capacity benches, the worker's state (every Durable Object's SQLite file) lives on tmpfs
  * (/dev/shm; BENCH_STATE_DIR names another base, e.g. a disk): workerd creates and commits those files
@@ -41,6 +45,12 @@ function arg(name: string, fallback: number): number {
 }
 
 const PLAYERS = arg("players", 1000);
+const JOIN = (() => {
+  const i = process.argv.indexOf("--join");
+  const v = i >= 0 ? process.argv[i + 1] : "post";
+  if (v !== "post" && v !== "socket") throw new Error("--join must be post or socket");
+  return v;
+})();
 /** Arrivals per second; 0 (the default) = every player at once, a burst the whole stack drains. */
 const PROFILE = process.argv.includes("--profile");
 const RATE = (() => {
@@ -94,16 +104,24 @@ interface Timing {
 
 async function onePlayer(base: string, token: string, playerId: string, n: number, sockets: WebSocket[]): Promise<Timing> {
   const joinAt = performance.now();
-  const res = await fetch(`${base}/api/queue`, {
-    method: "POST",
-    // An address per player: the per-address join cap is not what is measured.
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
-    body: JSON.stringify({ game: "connect-four", aiAfterMs: null }),
-  });
-  if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
-  const { url } = (await res.json()) as { url: string };
-  const postedAt = performance.now();
-  const queueSocket = new WebSocket(url);
+  // An address per player: the per-address join cap is not what is measured.
+  const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  let queueSocket: WebSocket;
+  let postedAt = joinAt;
+  if (JOIN === "socket") {
+    const url = `${base.replace(/^http/, "ws")}/api/queue/ws?game=connect-four&aiAfterMs=off`;
+    queueSocket = new WebSocket(url, ["edgeroom.queue", `edgeroom.bearer.${token}`], { headers: { "CF-Connecting-IP": address } });
+  } else {
+    const res = await fetch(`${base}/api/queue`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": address },
+      body: JSON.stringify({ game: "connect-four", aiAfterMs: null }),
+    });
+    if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
+    const { url } = (await res.json()) as { url: string };
+    postedAt = performance.now();
+    queueSocket = new WebSocket(url);
+  }
   sockets.push(queueSocket);
   let queueOpenAt = NaN;
   queueSocket.on("open", () => (queueOpenAt = performance.now()));
@@ -226,6 +244,8 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       players: PLAYERS,
       arrivalsPerSecond: RATE === 0 ? "all at once" : RATE,
+      // post: POST /api/queue then the entry's socket; socket: one upgrade (GET /api/queue/ws?game=…).
+      join: JOIN,
       // CPU the load generator itself used while players joined, in cores: the rest of 2 is workerd's (and other helpers').
       loadGeneratorCores: loadGenCpuShare,
       // CPU workerd itself used while players joined (all its threads, from /proc), per player and in cores.
@@ -258,13 +278,13 @@ async function main(): Promise<void> {
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`}, ${JOIN === "socket" ? "each in one socket upgrade (GET /api/queue/ws?game=…)" : "each by POST /api/queue then the entry's socket"} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
-      `| join (POST /api/queue) → room welcome, p50 / p99 / max | ${summary.joinToWelcomeMs.p50.toFixed(1)} / ${summary.joinToWelcomeMs.p99.toFixed(1)} / ${summary.joinToWelcomeMs.max.toFixed(1)} ms |`,
-      row("POST /api/queue", ph.post),
-      row("queue socket open", ph.queueSocketOpen),
+      `| join (${JOIN === "socket" ? "queue socket upgrade" : "POST /api/queue"}) → room welcome, p50 / p99 / max | ${summary.joinToWelcomeMs.p50.toFixed(1)} / ${summary.joinToWelcomeMs.p99.toFixed(1)} / ${summary.joinToWelcomeMs.max.toFixed(1)} ms |`,
+      ...(JOIN === "post" ? [row("POST /api/queue", ph.post)] : []),
+      row(JOIN === "post" ? "queue socket open" : "queue socket open (join included)", ph.queueSocketOpen),
       row("waiting until matched", ph.waitUntilMatched),
       row("room socket open", ph.roomSocketOpen),
       row("room welcome", ph.welcome),
