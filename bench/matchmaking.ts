@@ -19,7 +19,10 @@
  * a burst of 1,000 players (1,000 player records and 500 rooms created) turned into seconds of stall
  * that Cloudflare's storage does not have. The worker is served on its own socket (miniflare's
  * unsafeDirectSockets), without miniflare's entry worker relaying every request and frame;
- * BENCH_ENTRY_WORKER=1 puts it back (bench/peers/systems.ts does the same).
+ * BENCH_ENTRY_WORKER=1 puts it back (bench/peers/systems.ts does the same). The web client's assets are
+ * left out, as bench/server.ts does for the capacity benches: with them, miniflare runs the asset
+ * router in front of the worker, about 0.13 ms of workerd CPU per request (half of a small API
+ * request's) that on Cloudflare the platform spends outside the worker; BENCH_ASSETS=1 keeps them.
  *
  * --profile: take a CPU profile of workerd's JavaScript while the players join (bench/cpu-profile.ts),
  * save it as bench/results/matchmaking-<time>.cpuprofile and print the functions with the most self
@@ -33,6 +36,7 @@ import WebSocket from "ws";
 import { decodeServerFrame, encodeFrame } from "../src/protocol/codec";
 import type { QueueMessage } from "../src/protocol/matchmaking-api";
 import { Api, type Guest } from "../test/support/api";
+import { projectWorker } from "../test/support/worker-bundle";
 import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 import { freePort } from "../test/support/wrangler-dev";
 import { connectProfiler, selfTimes, totalTimes, type Profiler } from "./cpu-profile";
@@ -174,7 +178,11 @@ async function main(): Promise<void> {
   const stateBase = process.env["BENCH_STATE_DIR"] || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
   const persistDir = mkdtempSync(join(stateBase, "edgeroom-matchmaking-"));
   const direct = process.env["BENCH_ENTRY_WORKER"] !== "1";
+  const assets = process.env["BENCH_ASSETS"] === "1";
+  const bundle = await projectWorker();
+  const { assets: _assets, ...apiOnly } = bundle.workerOptions;
   const server = await startWorker({
+    worker: assets ? bundle : { ...bundle, workerOptions: apiOnly },
     persistDir,
     direct,
     outputLimit: PROFILE ? 50_000_000 : 200_000,
@@ -270,6 +278,8 @@ async function main(): Promise<void> {
       // Where the Durable Objects' SQLite files were, and whether miniflare's entry worker relayed the traffic.
       stateDir: stateBase,
       entryWorker: !direct,
+      // Whether miniflare's asset router ran in front of the worker (BENCH_ASSETS=1).
+      assetRouter: assets,
       // The machine is shared: the 1-minute load average at the end says how much else was running.
       loadAverage1m: loadavg()[0] ?? NaN,
     };
@@ -278,7 +288,7 @@ async function main(): Promise<void> {
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`}, ${JOIN === "socket" ? "each in one socket upgrade (GET /api/queue/ws?game=…)" : "each by POST /api/queue then the entry's socket"} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`}, ${JOIN === "socket" ? "each in one socket upgrade (GET /api/queue/ws?game=…)" : "each by POST /api/queue then the entry's socket"} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}${assets ? ", asset router in front" : ", no asset router"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
