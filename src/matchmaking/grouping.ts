@@ -3,6 +3,7 @@
  * Durable Object calls `formGroups` whenever someone connects and on its alarm, at the time
  * `nextDecisionAt` names.
  */
+import type { QueueShape } from "./queue-join";
 
 export interface Waiting {
   readonly ticketId: string;
@@ -15,16 +16,7 @@ export interface Waiting {
   readonly aiAfterMs: number | null;
 }
 
-export interface QueueShape {
-  readonly kind: "turn-based" | "real-time";
-  /** Seats of a turn-based match; the maximum for a real-time one. */
-  readonly seats: number;
-  /** Fewest players a real-time match starts with. */
-  readonly minSeats: number;
-  readonly hasAi: boolean;
-  /** Real-time: start with whoever is queued once the first of them waited this long. */
-  readonly readyMs: number;
-}
+export type { QueueShape };
 
 export interface Group<W extends Waiting = Waiting> {
   readonly players: W[];

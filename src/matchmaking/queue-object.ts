@@ -12,9 +12,10 @@ import { RATINGS_OBJECT_NAME } from "./ratings-object";
 import type { CreateResult, RoomHost } from "../room/host/room-object";
 import { logEvent } from "../shared/log";
 import { newMatchId } from "../worker/match-id";
-import { signTicket, randomId, type Player } from "../worker/tokens";
+import { signTicket, randomId } from "../worker/tokens";
 import { playerRecord, type PlayerRecord } from "../worker/player-record";
-import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
+import { formGroups, nextDecisionAt, type Group, type Waiting } from "./grouping";
+import { EnqueueRequest, QUEUE_JOIN_HEADER } from "./queue-join";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
 import { RatingLookups } from "./rating-lookups";
 import type { QueueMessage } from "../protocol/matchmaking-api";
@@ -31,18 +32,7 @@ export interface QueueEnv {
 /** A new entry must open its socket within this long; a matched entry's result is kept as long for a late socket. */
 export const CONNECT_WITHIN_MS = 30_000;
 
-export interface EnqueueRequest {
-  readonly queueKey: string;
-  readonly game: string;
-  readonly rated: boolean;
-  readonly shape: QueueShape;
-  readonly player: Player;
-  /** When the player's token was issued (seconds): checked again for revocation before the queue signs a ticket. */
-  readonly iat: number;
-  readonly aiAfterMs: number | null;
-  /** ws(s)://host of the worker, for the room URL in the matched frame. */
-  readonly wsOrigin: string;
-}
+export type { EnqueueRequest };
 
 export class QueueObject extends DurableObject<QueueEnv> {
   private readonly store: QueueStore;
@@ -93,8 +83,18 @@ export class QueueObject extends DurableObject<QueueEnv> {
     return this.store.waitingCount();
   }
 
+  /**
+   * The waiting socket of an entry (`/ws?ticket=`), or a join and its socket in one call (`/join`,
+   * the EnqueueRequest in QUEUE_JOIN_HEADER): the worker's socket join, one event here instead of two.
+   */
   override async fetch(request: Request): Promise<Response> {
-    const ticketId = new URL(request.url).searchParams.get("ticket") ?? "";
+    const url = new URL(request.url);
+    let ticketId = url.searchParams.get("ticket") ?? "";
+    if (url.pathname === "/join") {
+      const join = EnqueueRequest.safeParse(parseJson(request.headers.get(QUEUE_JOIN_HEADER)));
+      if (!join.success) return Response.json({ error: { code: "BAD_REQUEST", message: "Malformed join." } }, { status: 400 });
+      ticketId = (await this.enqueue(join.data)).ticketId;
+    }
     const entry = this.store.get(ticketId);
     if (!entry) return Response.json({ error: { code: "NOT_FOUND", message: "No such queue entry (cancelled, expired or never created)." } }, { status: 404 });
     const { 0: client, 1: server } = new WebSocketPair();
@@ -286,4 +286,12 @@ export class QueueObject extends DurableObject<QueueEnv> {
 
 function ticketIds(group: Group<Entry>): string[] {
   return group.players.map((p) => p.ticketId);
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

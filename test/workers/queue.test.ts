@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SELF, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import type { QueueObject } from "../../src/matchmaking/queue-object";
 import { QueueStore } from "../../src/matchmaking/queue-store";
+import { QUEUE_JOIN_HEADER } from "../../src/matchmaking/queue-join";
 import { api, upgrade } from "./helpers";
 import { QueueSocket, closeQueueSockets, enqueue, freshAddress, joinMatched, joinProtocols, openQueueSocket, queueStub, queueUp, socketJoin } from "./queue-helpers";
 
@@ -207,6 +208,18 @@ describe("quick play queues", () => {
     const noUpgrade = await SELF.fetch(`${api.base}/api/queue/ws?game=connect-four`, { headers: { Authorization: `Bearer ${rae.token}` } });
     expect(noUpgrade.status).toBe(426);
     expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(before);
+  });
+
+  it("refuses a malformed internal join (only the worker sends one) and queues nobody", async () => {
+    const stub = queueStub("connect-four", "ranked", 2);
+    const before = await stub.waiting();
+    for (const header of ["{not json", JSON.stringify({ queueKey: "connect-four.ranked.2.0", game: "connect-four" }), null]) {
+      const headers: Record<string, string> = { Upgrade: "websocket" };
+      if (header !== null) headers[QUEUE_JOIN_HEADER] = header;
+      const res = await stub.fetch(new Request("https://queue.internal/join", { headers }));
+      expect(res.status).toBe(400);
+    }
+    expect(await stub.waiting()).toBe(before);
   });
 
   it("refuses bad requests with a documented error and queues nobody", async () => {

@@ -9,8 +9,7 @@
 import { Hono, type Context } from "hono";
 import { ApiErrorCode } from "../../protocol/codes";
 import { BEARER_SUBPROTOCOL_PREFIX, QUEUE_SUBPROTOCOL, QueueRequest, QueueSocketQuery } from "../../protocol/matchmaking-api";
-import type { QueueShape } from "../../matchmaking/grouping";
-import type { EnqueueRequest } from "../../matchmaking/queue-object";
+import { QUEUE_JOIN_HEADER, type EnqueueRequest, type QueueShape } from "../../matchmaking/queue-join";
 import { queueKey, queueOfTicket } from "../../matchmaking/queue-key";
 import { bearerToken, requirePlayer, type AuthedPlayer } from "../auth";
 import { jsonBody } from "../body";
@@ -116,8 +115,8 @@ export const queue = new Hono<AppEnv>()
     const token = bearerToken(c) ?? offered.token;
     if (token === null) throw unauthorized(`Send a player token as \`Authorization: Bearer <token>\` or in the \`${BEARER_SUBPROTOCOL_PREFIX}<token>\` subprotocol.`);
     const { key, req } = joinRequest(c, await requirePlayer(c, undefined, token), body);
-    const entry = await queueStub(c, key).enqueue(req);
-    const res = await openEntrySocket(c, key, entry.ticketId);
+    // The join and its socket in one call to the queue (its /join), not `enqueue` then the entry's socket.
+    const res = await queueStub(c, key).fetch(new Request("https://queue.internal/join", { headers: { Upgrade: "websocket", [QUEUE_JOIN_HEADER]: JSON.stringify(req) } }));
     // A browser that offered subprotocols fails the handshake unless one is chosen: the queue's, never the token's.
     if (!offered.queue || res.status !== 101 || !res.webSocket) return res;
     return new Response(null, { status: 101, webSocket: res.webSocket, headers: { "Sec-WebSocket-Protocol": QUEUE_SUBPROTOCOL } });
