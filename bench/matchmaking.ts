@@ -29,6 +29,7 @@
  * and total time. Sampling costs some CPU of its own: figures of a profiled run are not comparable.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -156,13 +157,37 @@ const phase = (ts: Timing[], f: (t: Timing) => number) => {
   return { p50: pct(v, 50), p99: pct(v, 99) };
 };
 
+/**
+ * GET a JSON document on a connection of its own. The ratings are read after the burst, when the
+ * connections fetch() kept alive from creating the guests have sat idle for seconds (with --join
+ * socket nothing used them meanwhile): reusing one the server has just closed failed the whole run
+ * with ECONNRESET in 2 of 7 runs.
+ */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on("error", reject);
+  });
+}
+
 /** Every player's rated-match count in Connect Four (0 when never rated). */
 async function matchesOf(base: string, playerIds: string[]): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < playerIds.length; i += 50) {
     const part = await Promise.all(
       playerIds.slice(i, i + 50).map(async (id) => {
-        const body = (await (await fetch(`${base}/api/ratings/${id}`)).json()) as { ratings: { game: string; matches: number }[] };
+        const body = (await getJson(`${base}/api/ratings/${id}`)) as { ratings: { game: string; matches: number }[] };
         return body.ratings.find((r) => r.game === "connect-four")?.matches ?? 0;
       }),
     );
