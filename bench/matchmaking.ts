@@ -7,7 +7,11 @@
  * and saves bench/results/matchmaking-<time>.json and matchmaking-latest.{json,md}. Exits non-zero if
  * any player is not welcomed.
  *
- * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--profile]
+ * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--join post|socket] [--profile]
+ *
+ * --join: how a player joins. `post` (the default): POST /api/queue, then the entry's socket
+ * (GET /api/queue/ws?ticket=…). `socket`: one upgrade, GET /api/queue/ws?game=… with the token in the
+ * edgeroom.bearer subprotocol (one request per player fewer). "join" is the first request either way.
  *
  * Like the capacity benches, the worker's state (every Durable Object's SQLite file) lives on tmpfs
  * (/dev/shm; BENCH_STATE_DIR names another base, e.g. a disk): workerd creates and commits those files
@@ -15,13 +19,17 @@
  * a burst of 1,000 players (1,000 player records and 500 rooms created) turned into seconds of stall
  * that Cloudflare's storage does not have. The worker is served on its own socket (miniflare's
  * unsafeDirectSockets), without miniflare's entry worker relaying every request and frame;
- * BENCH_ENTRY_WORKER=1 puts it back (bench/peers/systems.ts does the same).
+ * BENCH_ENTRY_WORKER=1 puts it back (bench/peers/systems.ts does the same). The web client's assets are
+ * left out, as bench/server.ts does for the capacity benches: with them, miniflare runs the asset
+ * router in front of the worker, about 0.13 ms of workerd CPU per request (half of a small API
+ * request's) that on Cloudflare the platform spends outside the worker; BENCH_ASSETS=1 keeps them.
  *
  * --profile: take a CPU profile of workerd's JavaScript while the players join (bench/cpu-profile.ts),
  * save it as bench/results/matchmaking-<time>.cpuprofile and print the functions with the most self
  * and total time. Sampling costs some CPU of its own: figures of a profiled run are not comparable.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -29,6 +37,7 @@ import WebSocket from "ws";
 import { decodeServerFrame, encodeFrame } from "../src/protocol/codec";
 import type { QueueMessage } from "../src/protocol/matchmaking-api";
 import { Api, type Guest } from "../test/support/api";
+import { projectWorker } from "../test/support/worker-bundle";
 import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 import { freePort } from "../test/support/wrangler-dev";
 import { connectProfiler, selfTimes, totalTimes, type Profiler } from "./cpu-profile";
@@ -41,6 +50,12 @@ function arg(name: string, fallback: number): number {
 }
 
 const PLAYERS = arg("players", 1000);
+const JOIN = (() => {
+  const i = process.argv.indexOf("--join");
+  const v = i >= 0 ? process.argv[i + 1] : "post";
+  if (v !== "post" && v !== "socket") throw new Error("--join must be post or socket");
+  return v;
+})();
 /** Arrivals per second; 0 (the default) = every player at once, a burst the whole stack drains. */
 const PROFILE = process.argv.includes("--profile");
 const RATE = (() => {
@@ -94,16 +109,24 @@ interface Timing {
 
 async function onePlayer(base: string, token: string, playerId: string, n: number, sockets: WebSocket[]): Promise<Timing> {
   const joinAt = performance.now();
-  const res = await fetch(`${base}/api/queue`, {
-    method: "POST",
-    // An address per player: the per-address join cap is not what is measured.
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
-    body: JSON.stringify({ game: "connect-four", aiAfterMs: null }),
-  });
-  if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
-  const { url } = (await res.json()) as { url: string };
-  const postedAt = performance.now();
-  const queueSocket = new WebSocket(url);
+  // An address per player: the per-address join cap is not what is measured.
+  const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  let queueSocket: WebSocket;
+  let postedAt = joinAt;
+  if (JOIN === "socket") {
+    const url = `${base.replace(/^http/, "ws")}/api/queue/ws?game=connect-four&aiAfterMs=off`;
+    queueSocket = new WebSocket(url, ["edgeroom.queue", `edgeroom.bearer.${token}`], { headers: { "CF-Connecting-IP": address } });
+  } else {
+    const res = await fetch(`${base}/api/queue`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, "CF-Connecting-IP": address },
+      body: JSON.stringify({ game: "connect-four", aiAfterMs: null }),
+    });
+    if (res.status !== 201) throw new Error(`queue: ${res.status} ${await res.text()}`);
+    const { url } = (await res.json()) as { url: string };
+    postedAt = performance.now();
+    queueSocket = new WebSocket(url);
+  }
   sockets.push(queueSocket);
   let queueOpenAt = NaN;
   queueSocket.on("open", () => (queueOpenAt = performance.now()));
@@ -134,13 +157,37 @@ const phase = (ts: Timing[], f: (t: Timing) => number) => {
   return { p50: pct(v, 50), p99: pct(v, 99) };
 };
 
+/**
+ * GET a JSON document on a connection of its own. The ratings are read after the burst, when the
+ * connections fetch() kept alive from creating the guests have sat idle for seconds (with --join
+ * socket nothing used them meanwhile): reusing one the server has just closed failed the whole run
+ * with ECONNRESET in 2 of 7 runs.
+ */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent: false }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      });
+    });
+    req.on("error", reject);
+  });
+}
+
 /** Every player's rated-match count in Connect Four (0 when never rated). */
 async function matchesOf(base: string, playerIds: string[]): Promise<number[]> {
   const out: number[] = [];
   for (let i = 0; i < playerIds.length; i += 50) {
     const part = await Promise.all(
       playerIds.slice(i, i + 50).map(async (id) => {
-        const body = (await (await fetch(`${base}/api/ratings/${id}`)).json()) as { ratings: { game: string; matches: number }[] };
+        const body = (await getJson(`${base}/api/ratings/${id}`)) as { ratings: { game: string; matches: number }[] };
         return body.ratings.find((r) => r.game === "connect-four")?.matches ?? 0;
       }),
     );
@@ -156,7 +203,11 @@ async function main(): Promise<void> {
   const stateBase = process.env["BENCH_STATE_DIR"] || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir());
   const persistDir = mkdtempSync(join(stateBase, "edgeroom-matchmaking-"));
   const direct = process.env["BENCH_ENTRY_WORKER"] !== "1";
+  const assets = process.env["BENCH_ASSETS"] === "1";
+  const bundle = await projectWorker();
+  const { assets: _assets, ...apiOnly } = bundle.workerOptions;
   const server = await startWorker({
+    worker: assets ? bundle : { ...bundle, workerOptions: apiOnly },
     persistDir,
     direct,
     outputLimit: PROFILE ? 50_000_000 : 200_000,
@@ -226,6 +277,8 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       players: PLAYERS,
       arrivalsPerSecond: RATE === 0 ? "all at once" : RATE,
+      // post: POST /api/queue then the entry's socket; socket: one upgrade (GET /api/queue/ws?game=…).
+      join: JOIN,
       // CPU the load generator itself used while players joined, in cores: the rest of 2 is workerd's (and other helpers').
       loadGeneratorCores: loadGenCpuShare,
       // CPU workerd itself used while players joined (all its threads, from /proc), per player and in cores.
@@ -250,6 +303,8 @@ async function main(): Promise<void> {
       // Where the Durable Objects' SQLite files were, and whether miniflare's entry worker relayed the traffic.
       stateDir: stateBase,
       entryWorker: !direct,
+      // Whether miniflare's asset router ran in front of the worker (BENCH_ASSETS=1).
+      assetRouter: assets,
       // The machine is shared: the 1-minute load average at the end says how much else was running.
       loadAverage1m: loadavg()[0] ?? NaN,
     };
@@ -258,13 +313,13 @@ async function main(): Promise<void> {
     const md = [
       `# Matchmaking benchmark (${summary.at})`,
       "",
-      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
+      `${PLAYERS} players joining one ranked Connect Four queue ${RATE === 0 ? "at once" : `at ${RATE} per second`}, ${JOIN === "socket" ? "each in one socket upgrade (GET /api/queue/ws?game=…)" : "each by POST /api/queue then the entry's socket"} (${summary.matches} matches, each finished by a resignation), load generator using ${loadGenCpuShare.toFixed(2)} cores and workerd ${summary.workerdCores.toFixed(2)} (${summary.workerdCpuMsPerPlayer.toFixed(1)} ms of CPU per player), ${summary.machine}; state on ${stateBase}, ${direct ? "worker on its own socket" : "through miniflare's entry worker"}${assets ? ", asset router in front" : ", no asset router"}; load average ${summary.loadAverage1m.toFixed(1)} at the end.`,
       "",
       "| Figure | Value |",
       "|---|---|",
-      `| join (POST /api/queue) → room welcome, p50 / p99 / max | ${summary.joinToWelcomeMs.p50.toFixed(1)} / ${summary.joinToWelcomeMs.p99.toFixed(1)} / ${summary.joinToWelcomeMs.max.toFixed(1)} ms |`,
-      row("POST /api/queue", ph.post),
-      row("queue socket open", ph.queueSocketOpen),
+      `| join (${JOIN === "socket" ? "queue socket upgrade" : "POST /api/queue"}) → room welcome, p50 / p99 / max | ${summary.joinToWelcomeMs.p50.toFixed(1)} / ${summary.joinToWelcomeMs.p99.toFixed(1)} / ${summary.joinToWelcomeMs.max.toFixed(1)} ms |`,
+      ...(JOIN === "post" ? [row("POST /api/queue", ph.post)] : []),
+      row(JOIN === "post" ? "queue socket open" : "queue socket open (join included)", ph.queueSocketOpen),
       row("waiting until matched", ph.waitUntilMatched),
       row("room socket open", ph.roomSocketOpen),
       row("room welcome", ph.welcome),

@@ -20,9 +20,11 @@ import { gzipSync } from "node:zlib";
  * ~4 KiB more (the close/remove routes, their schemas and OpenAPI text, the core's operator part, R2
  * archiving, the stored counters): 189.7 KiB together. Raised to 200 so the real-time work that
  * follows (binary snapshots, liveness) fits; look at what grew (esbuild --metafile) before raising it
- * again. Cloudflare's limit is 3 MiB gzip (free plan).
+ * again. Cloudflare's limit is 3 MiB gzip (free plan). Raised to 205 when main stood at 199.0: the
+ * matchmaking burst work (sharded player records, the one-upgrade queue join with its query schema
+ * and OpenAPI text, the queue's ticket check) adds 2.4 KiB gzip.
  */
-export const BUDGET_KIB = 200;
+export const BUDGET_KIB = 205;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);

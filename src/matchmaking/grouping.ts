@@ -3,6 +3,7 @@
  * Durable Object calls `formGroups` whenever someone connects and on its alarm, at the time
  * `nextDecisionAt` names.
  */
+import type { QueueShape } from "./queue-join";
 
 export interface Waiting {
   readonly ticketId: string;
@@ -15,19 +16,10 @@ export interface Waiting {
   readonly aiAfterMs: number | null;
 }
 
-export interface QueueShape {
-  readonly kind: "turn-based" | "real-time";
-  /** Seats of a turn-based match; the maximum for a real-time one. */
-  readonly seats: number;
-  /** Fewest players a real-time match starts with. */
-  readonly minSeats: number;
-  readonly hasAi: boolean;
-  /** Real-time: start with whoever is queued once the first of them waited this long. */
-  readonly readyMs: number;
-}
+export type { QueueShape };
 
-export interface Group {
-  readonly players: Waiting[];
+export interface Group<W extends Waiting = Waiting> {
+  readonly players: W[];
   readonly mode: "pvp" | "ai";
 }
 
@@ -51,9 +43,9 @@ function compatible(a: Waiting, b: Waiting, now: number): boolean {
 }
 
 /** Groups to start now; every player appears in at most one. Oldest players are served first. */
-export function formGroups(waiting: readonly Waiting[], shape: QueueShape, now: number): Group[] {
+export function formGroups<W extends Waiting>(waiting: readonly W[], shape: QueueShape, now: number): Group<W>[] {
   const pool = [...waiting].sort((a, b) => a.joinedAt - b.joinedAt || (a.ticketId < b.ticketId ? -1 : 1));
-  const groups: Group[] = [];
+  const groups: Group<W>[] = [];
   const taken = new Set<string>();
   for (const anchor of pool) {
     if (taken.has(anchor.ticketId)) continue;
@@ -68,7 +60,7 @@ export function formGroups(waiting: readonly Waiting[], shape: QueueShape, now: 
   return groups;
 }
 
-function pick(anchor: Waiting, others: Waiting[], shape: QueueShape, now: number): Group | null {
+function pick<W extends Waiting>(anchor: W, others: W[], shape: QueueShape, now: number): Group<W> | null {
   const full = shape.seats - 1;
   if (others.length >= full) return { players: [anchor, ...others.slice(0, full)], mode: "pvp" };
   if (shape.kind === "real-time") {

@@ -12,9 +12,10 @@ import { RATINGS_OBJECT_NAME } from "./ratings-object";
 import type { CreateResult, RoomHost } from "../room/host/room-object";
 import { logEvent } from "../shared/log";
 import { newMatchId } from "../worker/match-id";
-import { signTicket, randomId, type Player } from "../worker/tokens";
-import type { PlayerRecord } from "../worker/player-record";
-import { formGroups, nextDecisionAt, type Group, type QueueShape, type Waiting } from "./grouping";
+import { signTicket, randomId } from "../worker/tokens";
+import { playerRecord, type PlayerRecord } from "../worker/player-record";
+import { formGroups, nextDecisionAt, type Group, type Waiting } from "./grouping";
+import { EnqueueRequest, QUEUE_JOIN_HEADER } from "./queue-join";
 import { QueueCloseCode, QueueStore, type Entry } from "./queue-store";
 import { RatingLookups } from "./rating-lookups";
 import type { QueueMessage } from "../protocol/matchmaking-api";
@@ -22,7 +23,7 @@ import type { QueueMessage } from "../protocol/matchmaking-api";
 /** The bindings a queue uses (a subset of the worker's Env, declared here to keep imports one-way). */
 export interface QueueEnv {
   ROOMS: DurableObjectNamespace<RoomHost>;
-  /** Per-player records (revocation): each quick-play match is noted there, as a worker-minted ticket is. */
+  /** Player records (revocation): each quick-play ticket is checked and noted there, as a worker-minted ticket is. */
   PLAYERS?: DurableObjectNamespace<PlayerRecord>;
   RATINGS?: DurableObjectNamespace<RatingsObject>;
   AUTH_SECRET?: string;
@@ -31,20 +32,16 @@ export interface QueueEnv {
 /** A new entry must open its socket within this long; a matched entry's result is kept as long for a late socket. */
 export const CONNECT_WITHIN_MS = 30_000;
 
-export interface EnqueueRequest {
-  readonly queueKey: string;
-  readonly game: string;
-  readonly rated: boolean;
-  readonly shape: QueueShape;
-  readonly player: Player;
-  readonly aiAfterMs: number | null;
-  /** ws(s)://host of the worker, for the room URL in the matched frame. */
-  readonly wsOrigin: string;
-}
+export type { EnqueueRequest };
 
 export class QueueObject extends DurableObject<QueueEnv> {
   private readonly store: QueueStore;
   private readonly ratings: RatingLookups;
+  /**
+   * The alarm as this instance last set or read it (undefined: not read yet; null: none). Only this
+   * object sets its alarm, so the copy stays true, and a join or connect needs no storage read for it.
+   */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: QueueEnv) {
     super(ctx, env);
@@ -60,13 +57,14 @@ export class QueueObject extends DurableObject<QueueEnv> {
   async enqueue(req: EnqueueRequest): Promise<{ ticketId: string; existing: boolean }> {
     const rating = await this.ratingOf(req.game, req.player.playerId);
     // No await between the check and the insert: two joins of one player cannot both insert.
-    const existing = this.store.waitingEntryOf(req.player.playerId);
-    if (existing) return { ticketId: existing.ticketId, existing: true };
+    const current = this.store.entryOf(req.player.playerId);
+    if (current && current.state !== "matched") return { ticketId: current.ticketId, existing: true };
     const now = Date.now();
     const ticketId = `${req.queueKey}.${randomId(16)}`;
     this.store.setConfig({ game: req.game, rated: req.rated, shape: req.shape, wsOrigin: req.wsOrigin });
-    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS });
-    await this.schedule(now);
+    this.store.insert({ ticketId, playerId: req.player.playerId, name: req.player.name, iat: req.iat, rating, joinedAt: now, aiAfterMs: req.aiAfterMs, connectBy: now + CONNECT_WITHIN_MS }, current);
+    // A new entry is not connected, so no decision moment changed: only its connect deadline is new.
+    await this.alarmNoLaterThan(now + CONNECT_WITHIN_MS);
     return { ticketId, existing: false };
   }
 
@@ -85,16 +83,29 @@ export class QueueObject extends DurableObject<QueueEnv> {
     return this.store.waitingCount();
   }
 
+  /**
+   * The waiting socket of an entry (`/ws?ticket=`), or a join and its socket in one call (`/join`,
+   * the EnqueueRequest in QUEUE_JOIN_HEADER): the worker's socket join, one event here instead of two.
+   */
   override async fetch(request: Request): Promise<Response> {
-    const ticketId = new URL(request.url).searchParams.get("ticket") ?? "";
+    const url = new URL(request.url);
+    let ticketId = url.searchParams.get("ticket") ?? "";
+    if (url.pathname === "/join") {
+      const join = EnqueueRequest.safeParse(parseJson(request.headers.get(QUEUE_JOIN_HEADER)));
+      if (!join.success) return Response.json({ error: { code: "BAD_REQUEST", message: "Malformed join." } }, { status: 400 });
+      ticketId = (await this.enqueue(join.data)).ticketId;
+    }
     const entry = this.store.get(ticketId);
     if (!entry) return Response.json({ error: { code: "NOT_FOUND", message: "No such queue entry (cancelled, expired or never created)." } }, { status: 404 });
     const { 0: client, 1: server } = new WebSocketPair();
     if (entry.state === "matched") {
-      // Matched before its socket arrived: hand over a fresh ticket and finish.
+      // Matched before its socket arrived: hand over a fresh ticket (unless the player was revoked since) and finish.
       server.accept();
-      await this.sendMatched(server, entry);
-      server.close(1000, "Matched.");
+      if (entry.match && (await this.revokedSince(entry))) server.close(QueueCloseCode.REVOKED, "Revoked by the server.");
+      else {
+        await this.sendMatched(server, entry);
+        server.close(1000, "Matched.");
+      }
       return new Response(null, { status: 101, webSocket: client });
     }
     // One socket per entry: a newer one (a reload, a second tab) replaces the older.
@@ -129,6 +140,8 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   override async alarm(): Promise<void> {
+    // The runtime cleared the alarm that is running.
+    this.alarmAt = null;
     const now = Date.now();
     this.store.expire(now);
     await this.decide(now);
@@ -150,17 +163,18 @@ export class QueueObject extends DurableObject<QueueEnv> {
       const waiting = this.store.connectedWaiting();
       const groups = formGroups(waiting, config.shape, now);
       // Taken out of the queue before any await, so an event that runs meanwhile cannot match them again.
-      for (const g of groups) for (const p of g.players) this.store.setState(p.ticketId, "matching");
+      this.store.setState(groups.flatMap((g) => g.players.map((p) => p.ticketId)), "matching");
       await Promise.all(groups.map((g) => this.start(g, config)));
     }
     await this.schedule(Date.now());
   }
 
-  private async start(group: Group, config: NonNullable<ReturnType<QueueStore["config"]>>): Promise<void> {
+  private async start(group: Group<Entry>, config: NonNullable<ReturnType<QueueStore["config"]>>): Promise<void> {
     const secret = this.env.AUTH_SECRET ?? "";
     const matchId = await newMatchId(secret);
     const [creator] = group.players;
     if (!creator) return;
+    if (!(await this.admit(group, matchId))) return;
     const seats = config.shape.kind === "real-time" ? group.players.length : config.shape.seats;
     const body = { game: config.game, mode: group.mode, seats, ...(config.shape.kind === "real-time" ? { readyTimeoutMs: 10_000 } : {}) };
     const rated = config.rated && group.mode === "pvp" && group.players.length >= 2;
@@ -174,18 +188,18 @@ export class QueueObject extends DurableObject<QueueEnv> {
     if (!created.ok) {
       // Back to waiting: the next decision (the next connect, or the alarm) tries again.
       logEvent("error", "queue_create_failed", { game: config.game, message: created.message });
-      for (const p of group.players) this.store.setState(p.ticketId, "waiting");
+      this.store.setState(ticketIds(group), "waiting");
       return;
     }
     logEvent("info", "queue_matched", { matchId, game: config.game, players: group.players.length, mode: group.mode, rated });
-    for (const p of group.players) this.store.setMatched(p.ticketId, { matchId, mode: group.mode, rated }, Date.now() + CONNECT_WITHIN_MS);
+    const match = { matchId, mode: group.mode, rated };
+    this.store.setMatched(ticketIds(group), match, Date.now() + CONNECT_WITHIN_MS);
     // Every member's ticket is signed at once rather than one after another.
     await Promise.all(
       group.players.map(async (p) => {
-        const entry = this.store.get(p.ticketId);
-        if (entry) await this.noteMatch(entry.playerId, matchId);
+        const entry: Entry = { ...p, state: "matched", match };
         for (const ws of this.ctx.getWebSockets(p.ticketId)) {
-          if (entry) await this.sendMatched(ws, entry);
+          await this.sendMatched(ws, entry);
           ws.close(1000, "Matched.");
         }
       }),
@@ -193,18 +207,44 @@ export class QueueObject extends DurableObject<QueueEnv> {
   }
 
   /**
-   * Note the match in the player's record before handing over the ticket, so an operator's
-   * revocation reaches this room's sockets (docs/protocol.md §4.6). A record that cannot be reached
-   * is logged, not fatal: the match goes ahead and the room still refuses a revoked player's next ticket.
+   * Before the room exists: each member's ticket is checked against their record like a ticket the
+   * worker mints (refused if their token was revoked since they joined) and the match noted there, so
+   * an operator's revocation reaches this room's sockets (docs/protocol.md §4.6). A revoked member
+   * leaves the queue (socket closed with 4009) and the others wait again, regrouped at once; a record
+   * that cannot be reached sends the group back to waiting, like a room that cannot be created.
+   * True when every member may play.
    */
-  private async noteMatch(playerId: string, matchId: string): Promise<void> {
+  private async admit(group: Group<Entry>, matchId: string): Promise<boolean> {
     const ns = this.env.PLAYERS;
-    if (!ns) return;
+    if (!ns) return true;
+    const now = Math.floor(Date.now() / 1000);
+    let answers: boolean[];
     try {
-      await ns.get(ns.idFromName(playerId)).noteMatch(matchId, Math.floor(Date.now() / 1000));
+      answers = await Promise.all(group.players.map(async (p) => (await playerRecord(ns, p.playerId).ticket(p.playerId, p.iat, matchId, now)).revoked));
     } catch (err) {
-      logEvent("error", "queue_note_match_failed", { matchId, playerId, message: err instanceof Error ? err.message : String(err) });
+      logEvent("error", "queue_admit_failed", { matchId, message: err instanceof Error ? err.message : String(err) });
+      this.store.setState(ticketIds(group), "waiting");
+      return false;
     }
+    if (!answers.includes(true)) return true;
+    this.store.setState(
+      group.players.filter((_, i) => answers[i] !== true).map((p) => p.ticketId),
+      "waiting",
+    );
+    for (const [i, p] of group.players.entries()) {
+      if (answers[i] !== true) continue;
+      this.store.remove(p.ticketId);
+      for (const ws of this.ctx.getWebSockets(p.ticketId)) ws.close(QueueCloseCode.REVOKED, "Revoked by the server.");
+      logEvent("warn", "queue_revoked", { ticketId: p.ticketId, playerId: p.playerId });
+    }
+    this.ctx.waitUntil(this.decide(Date.now()).catch((err: unknown) => logEvent("error", "queue_decide_failed", { message: err instanceof Error ? err.message : String(err) })));
+    return false;
+  }
+
+  /** A matched entry's player revoked after the match was noted (checked again before a late socket gets a fresh ticket). */
+  private async revokedSince(entry: Entry): Promise<boolean> {
+    const ns = this.env.PLAYERS;
+    return ns ? playerRecord(ns, entry.playerId).isRevoked(entry.playerId, entry.iat) : false;
   }
 
   private async sendMatched(ws: WebSocket, entry: Entry): Promise<void> {
@@ -224,12 +264,34 @@ export class QueueObject extends DurableObject<QueueEnv> {
     const decision = config ? nextDecisionAt(waiting, config.shape, now) : null;
     const expiry = this.store.nextExpiry();
     const at = Math.min(decision ?? Infinity, expiry ?? Infinity);
-    if (at === Infinity) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (at !== Infinity) await this.alarmNoLaterThan(at);
+  }
+
+  private async alarmNoLaterThan(at: number): Promise<void> {
+    if (this.alarmAt === undefined) {
+      const stored = await this.ctx.storage.getAlarm();
+      // Another call may have set it meanwhile: that value is newer than the one read.
+      if (this.alarmAt === undefined) this.alarmAt = stored;
+    }
+    // Compared and lowered without an await in between: the last setAlarm issued is the earliest time.
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   private async ratingOf(game: string, playerId: string): Promise<number> {
     return (await this.ratings.mean(game, playerId)) ?? 25;
+  }
+}
+
+function ticketIds(group: Group<Entry>): string[] {
+  return group.players.map((p) => p.ticketId);
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
   }
 }

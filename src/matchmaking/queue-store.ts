@@ -7,9 +7,10 @@ import type { QueueShape, Waiting } from "./grouping";
 
 /**
  * Close codes of the queue socket (docs/protocol.md §3.13): a replaced socket gets the room protocol's
- * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE.
+ * SESSION_REPLACED (same meaning); 4000, unused by rooms, says the player left by DELETE; a player whose
+ * tokens the operator revoked gets the rooms' KICKED (4009) when the queue would have matched them.
  */
-export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006 } as const;
+export const QueueCloseCode = { CANCELLED: 4000, REPLACED: 4006, REVOKED: 4009 } as const;
 
 export interface QueueConfig {
   readonly game: string;
@@ -19,6 +20,8 @@ export interface QueueConfig {
 }
 
 export interface Entry extends Waiting {
+  /** When the player's token was issued (seconds; 0 when it did not say): the queue checks it for revocation before a ticket. */
+  readonly iat: number;
   readonly state: "waiting" | "matching" | "matched";
   readonly connected: boolean;
   readonly match: { matchId: string; mode: "pvp" | "ai"; rated: boolean } | null;
@@ -35,6 +38,7 @@ interface Row extends Record<string, SqlStorageValue> {
   connected: number;
   keep_until: number;
   match: string | null;
+  iat: number;
 }
 
 export class QueueStore {
@@ -44,8 +48,14 @@ export class QueueStore {
     const sql = storage.sql;
     sql.exec("CREATE TABLE IF NOT EXISTS config (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)");
     sql.exec(
-      "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
+      "CREATE TABLE IF NOT EXISTS entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT, iat INTEGER NOT NULL DEFAULT 0)",
     );
+    // iat was added later: a queue made before has the table without it. An entry from then
+    // counts as issued at 0, so any revocation of its player covers it.
+    const table = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'entries'").one().sql;
+    if (!/[(,]\s*iat\s/.test(table)) {
+      sql.exec("ALTER TABLE entries ADD COLUMN iat INTEGER NOT NULL DEFAULT 0");
+    }
     // Every connect, join and alarm looks entries up by these; without indexes each look-up scanned the
     // whole table, and a burst of N joins cost O(N²) (bench/results/matchmaking-profile-2026-12-06.md).
     sql.exec("CREATE INDEX IF NOT EXISTS entries_player ON entries (player_id)");
@@ -73,11 +83,11 @@ export class QueueStore {
     this.cachedConfig = config;
   }
 
-  insert(e: { ticketId: string; playerId: string; name: string; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }): void {
-    // A player re-queuing after a match: their old matched entry is replaced.
-    this.storage.sql.exec("DELETE FROM entries WHERE player_id = ?", e.playerId);
+  /** Add an entry; `replaces` is the player's old (matched) entry, if any (entryOf): a player re-queuing after a match. */
+  insert(e: { ticketId: string; playerId: string; name: string; iat: number; rating: number; joinedAt: number; aiAfterMs: number | null; connectBy: number }, replaces: Entry | null): void {
+    if (replaces) this.remove(replaces.ticketId);
     this.storage.sql.exec(
-      "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL)",
+      "INSERT INTO entries (ticket_id, player_id, name, rating, joined_at, ai_after_ms, state, connected, keep_until, match, iat) VALUES (?, ?, ?, ?, ?, ?, 'waiting', 0, ?, NULL, ?)",
       e.ticketId,
       e.playerId,
       e.name,
@@ -85,6 +95,7 @@ export class QueueStore {
       e.joinedAt,
       e.aiAfterMs,
       e.connectBy,
+      e.iat,
     );
   }
 
@@ -93,8 +104,9 @@ export class QueueStore {
     return row ? toEntry(row) : null;
   }
 
-  waitingEntryOf(playerId: string): Entry | null {
-    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE player_id = ? AND state IN ('waiting', 'matching')", playerId).toArray()[0];
+  /** A player's entry in this queue, in any state (there is at most one: insert replaces the old one). */
+  entryOf(playerId: string): Entry | null {
+    const row = this.storage.sql.exec<Row>("SELECT * FROM entries WHERE player_id = ?", playerId).toArray()[0];
     return row ? toEntry(row) : null;
   }
 
@@ -117,12 +129,16 @@ export class QueueStore {
     this.storage.sql.exec("UPDATE entries SET connected = 1, keep_until = ? WHERE ticket_id = ?", Number.MAX_SAFE_INTEGER, ticketId);
   }
 
-  setState(ticketId: string, state: "waiting" | "matching"): void {
-    this.storage.sql.exec("UPDATE entries SET state = ? WHERE ticket_id = ?", state, ticketId);
+  /** One statement per IN_CHUNK entries (a group is one statement), not one per entry. */
+  setState(ticketIds: readonly string[], state: "waiting" | "matching"): void {
+    for (const part of chunks(ticketIds)) this.storage.sql.exec(`UPDATE entries SET state = ? WHERE ticket_id IN (${placeholders(part.length)})`, state, ...part);
   }
 
-  setMatched(ticketId: string, match: { matchId: string; mode: "pvp" | "ai"; rated: boolean }, keepUntil: number): void {
-    this.storage.sql.exec("UPDATE entries SET state = 'matched', match = ?, keep_until = ? WHERE ticket_id = ?", JSON.stringify(match), keepUntil, ticketId);
+  setMatched(ticketIds: readonly string[], match: { matchId: string; mode: "pvp" | "ai"; rated: boolean }, keepUntil: number): void {
+    const json = JSON.stringify(match);
+    for (const part of chunks(ticketIds)) {
+      this.storage.sql.exec(`UPDATE entries SET state = 'matched', match = ?, keep_until = ? WHERE ticket_id IN (${placeholders(part.length)})`, json, keepUntil, ...part);
+    }
   }
 
   remove(ticketId: string): void {
@@ -140,11 +156,25 @@ export class QueueStore {
   }
 }
 
+/** Ids per statement: Durable Object SQL binds at most 100 parameters per query. */
+const IN_CHUNK = 64;
+
+function chunks(ids: readonly string[]): string[][] {
+  const out: string[][] = [];
+  for (let i = 0; i < ids.length; i += IN_CHUNK) out.push(ids.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
+}
+
 function toEntry(r: Row): Entry {
   return {
     ticketId: r.ticket_id,
     playerId: r.player_id,
     name: r.name,
+    iat: r.iat,
     rating: r.rating,
     joinedAt: r.joined_at,
     aiAfterMs: r.ai_after_ms,

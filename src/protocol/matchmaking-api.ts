@@ -56,8 +56,25 @@ export const QueueMessage = z
   .meta({ id: "QueueMessage" });
 export type QueueMessage = z.infer<typeof QueueMessage>;
 
-/** Query of GET /api/queue/ws. */
-export const QueueSocketQuery = z.object({ ticket: z.string().min(1).max(200) });
+/**
+ * Query of GET /api/queue/ws: either `ticket` (an entry from POST /api/queue), or `game` and the other
+ * fields of QueueRequest to join and wait in one upgrade (the player token then travels in the
+ * `edgeroom.bearer.<token>` subprotocol or an Authorization header, never in the URL).
+ */
+export const QueueSocketQuery = z
+  .object({
+    ticket: z.string().min(1).max(200).optional(),
+    game: z.string().min(1).max(32).optional(),
+    mode: z.enum(QUEUE_MODES).optional(),
+    /** As in QueueRequest, in decimal: 1 to 16. */
+    seats: z.string().regex(/^([1-9]|1[0-6])$/, "seats: 1 to 16").optional(),
+    /** As in QueueRequest, in decimal ms (0 to 600000), or "off": never offer an AI (null in the JSON body). */
+    aiAfterMs: z.string().regex(/^(off|0|[1-9]\d{0,5})$/, 'aiAfterMs: 0 to 600000, or "off"').optional(),
+  });
+
+/** The subprotocol a socket join asks for and the server answers with, and the prefix of the one carrying the player token. */
+export const QUEUE_SUBPROTOCOL = "edgeroom.queue";
+export const BEARER_SUBPROTOCOL_PREFIX = "edgeroom.bearer.";
 
 export const PlayerRating = z
   .object({

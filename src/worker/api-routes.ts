@@ -216,9 +216,19 @@ export const API_ROUTES: readonly RouteConfig[] = [
     method: "get",
     path: "/api/queue/ws",
     tags: ["matchmaking"],
-    summary: "The waiting connection (WebSocket, JSON text frames `queued` then `matched`; closing it leaves the queue)",
+    summary:
+      "The waiting connection (WebSocket, JSON text frames `queued` then `matched`; closing it leaves the queue): of an entry (`ticket`), or join and wait in one upgrade (`game`, … as POST /api/queue; the player token in the `edgeroom.bearer.<token>` subprotocol, answered with `edgeroom.queue`, or an Authorization header)",
     request: { query: QueueSocketQuery },
-    responses: { 101: { description: "Upgraded" }, 400: error("BAD_REQUEST"), 403: error("FORBIDDEN_ORIGIN"), 404: error("NOT_FOUND: no such entry"), 426: error("UPGRADE_REQUIRED") },
+    responses: {
+      101: { description: "Upgraded" },
+      400: error("BAD_REQUEST"),
+      401: error("UNAUTHORIZED: joining without a valid player token"),
+      403: error("FORBIDDEN_ORIGIN"),
+      404: error("NOT_FOUND: no such entry"),
+      426: error("UPGRADE_REQUIRED"),
+      429: error("RATE_LIMITED: too many joins from this address (Retry-After)"),
+      503: error("SERVER_MISCONFIGURED: no AUTH_SECRET or no QUEUES binding"),
+    },
   }),
   route({
     method: "delete",

@@ -22,14 +22,20 @@ import { queue } from "./routes/queue";
 import { ratings } from "./routes/ratings";
 import { rooms } from "./routes/rooms";
 
-/** Paths and the methods they allow, for 405 answers with an Allow header: the documented routes. */
-function allowedMethods(): Map<string, string[]> {
+/**
+ * The documented paths, as patterns, with the methods each allows: for 405 answers with an Allow
+ * header. One fallback route answers them (after every real route), not a catch-all per path: a
+ * per-path `app.all` made two of them overlap (`/api/queue/ws` and `/api/queue/:ticketId`), which
+ * Hono's RegExpRouter cannot compile, and the app fell back to its slower trie router on every
+ * request (bench/results/matchmaking-profile-2026-12-06.md).
+ */
+function allowedMethods(): { path: string; pattern: RegExp; methods: string[] }[] {
   const byPath = new Map<string, string[]>();
   for (const r of API_ROUTES) {
     const path = honoPath(r.path);
     byPath.set(path, [...(byPath.get(path) ?? []), r.method.toUpperCase()]);
   }
-  return byPath;
+  return [...byPath].map(([path, methods]) => ({ path, methods, pattern: new RegExp(`^${path.replace(/[.]/g, "\\.").replace(/:\w+/g, "[^/]+")}$`) }));
 }
 
 export function createApp(games: GameRegistry): Hono<AppEnv> {
@@ -70,12 +76,14 @@ export function createApp(games: GameRegistry): Hono<AppEnv> {
   app.route("/", codesRoute);
   app.route("/", rooms);
   app.route("/", docs);
-  for (const [path, methods] of allowedMethods()) {
-    app.all(path, (c) => {
-      if (c.req.method === "OPTIONS") return c.body(null, 204);
-      throw new ApiError(405, ApiErrorCode.METHOD_NOT_ALLOWED, `Use ${methods.join(" or ")} for ${path}.`, { Allow: methods.join(", ") });
-    });
-  }
+  const documented = allowedMethods();
+  // Reached only when no route above answered: a documented path with another method, or nothing.
+  app.all("*", (c) => {
+    const known = documented.find((d) => d.pattern.test(c.req.path));
+    if (!known) return c.json(errorBody(ApiErrorCode.NOT_FOUND, "Not found."), 404);
+    if (c.req.method === "OPTIONS") return c.body(null, 204);
+    throw new ApiError(405, ApiErrorCode.METHOD_NOT_ALLOWED, `Use ${known.methods.join(" or ")} for ${known.path}.`, { Allow: known.methods.join(", ") });
+  });
   app.notFound((c) => c.json(errorBody(ApiErrorCode.NOT_FOUND, "Not found."), 404));
   app.onError((err, c) => {
     if (err instanceof ApiError) {

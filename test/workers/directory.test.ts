@@ -204,6 +204,16 @@ describe("rooms reporting to the directory", () => {
     // The creator holds seat 0 from the start; nobody is connected yet.
     await settled();
     expect(await find()).toMatchObject({ state: "waiting", listed: true, seats: { total: 2, open: 1 }, players: [{ playerId: alice.playerId, connected: false }] });
+    // storageRows is every row of the room's own tables, counted here one table at a time.
+    const rowsNow = () =>
+      runInDurableObject(room, (_o: RoomHost, state) => {
+        const sql = state.storage.sql;
+        const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+        return tables.reduce((n, t) => n + sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${t.name}"`).one().n, 0);
+      });
+    const rows = await rowsNow();
+    expect(rows).toBeGreaterThan(1);
+    expect((await find())?.storageRows).toBe(rows);
 
     const a = await join(alice, matchId);
     await a.next("welcome");

@@ -3,6 +3,7 @@ import { env, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
 import { GamesResponse } from "../../src/protocol/http-api";
+import { createApp } from "../../src/worker/app";
 
 describe("HTTP API", () => {
   it("reports health as ok when the secret is configured", async () => {
@@ -36,6 +37,31 @@ describe("HTTP API", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("POST");
     expect(await res.json()).toMatchObject({ error: { code: "METHOD_NOT_ALLOWED" } });
+    // Paths with parameters, and two documented paths that overlap: the first documented one answers.
+    for (const [method, path, allow] of [
+      ["PUT", "/api/matches/abc", "GET"],
+      ["GET", "/api/matches/abc/send", "POST"],
+      ["POST", "/api/queue/ws", "GET"],
+      ["GET", "/api/queue/some-entry", "DELETE"],
+      ["DELETE", "/api/admin/rooms/abc/players/p1/remove", "POST"],
+    ] as const) {
+      const wrong = await api.fetch(`${api.base}${path}`, { method });
+      expect(wrong.status, `${method} ${path}`).toBe(405);
+      expect(wrong.headers.get("Allow"), `${method} ${path}`).toBe(allow);
+    }
+    const preflight = await api.fetch(`${api.base}/api/queue`, { method: "OPTIONS" });
+    expect(preflight.status).toBe(204);
+    for (const path of ["/api/nothing", "/api/matches/abc/nothing", "/api/openapi-json"]) {
+      const missing = await api.fetch(`${api.base}${path}`);
+      expect(missing.status, path).toBe(404);
+      expect(await missing.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
+  });
+
+  it("routes with Hono's RegExpRouter (the trie fallback cost a measurable share of every request)", async () => {
+    const app = createApp(appGames);
+    await app.request("https://edgeroom.test/health", {}, env);
+    expect(app.router.name).toBe("SmartRouter + RegExpRouter");
   });
 
   it("lists every game of the app's list, in its order, with what a lobby needs to offer it", async () => {

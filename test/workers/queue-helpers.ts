@@ -72,6 +72,12 @@ export async function queueUp(guest: Guest, body: Record<string, unknown>) {
   return { ...entry, socket };
 }
 
+/** Join and wait in one upgrade (GET /api/queue/ws?game=…), the token in the bearer subprotocol unless `protocols` says otherwise. */
+export function socketJoin(query: string, protocols: string[]): Promise<Response> {
+  return upgrade(`${api.base}/api/queue/ws?${query}`, { "Sec-WebSocket-Protocol": protocols.join(", "), "CF-Connecting-IP": freshAddress() });
+}
+export const joinProtocols = (guest: Guest) => ["edgeroom.queue", `edgeroom.bearer.${guest.token}`];
+
 /** Open the room socket with the ticket the queue sent. */
 export async function joinMatched(matched: Extract<QueueMessage, { type: "matched" }>): Promise<TestSocket> {
   const res = await upgrade(matched.url.replace(/^ws/, "http"));

@@ -3,9 +3,12 @@
  * a wait, real-time ready times, cancel, disconnect, duplicate joins, bad input and the per-address cap.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { SELF, evictDurableObject } from "cloudflare:test";
-import { api } from "./helpers";
-import { closeQueueSockets, enqueue, joinMatched, openQueueSocket, queueStub, queueUp } from "./queue-helpers";
+import { SELF, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import type { QueueObject } from "../../src/matchmaking/queue-object";
+import { QueueStore } from "../../src/matchmaking/queue-store";
+import { QUEUE_JOIN_HEADER } from "../../src/matchmaking/queue-join";
+import { api, upgrade } from "./helpers";
+import { QueueSocket, closeQueueSockets, enqueue, freshAddress, joinMatched, joinProtocols, openQueueSocket, queueStub, queueUp, socketJoin } from "./queue-helpers";
 
 afterEach(closeQueueSockets);
 
@@ -126,6 +129,97 @@ describe("quick play queues", () => {
     const m = await queueUp(max, { game: "connect-four", mode: "casual", aiAfterMs: null });
     const [ml, mm] = await Promise.all([l.socket.next("matched"), m.socket.next("matched")]);
     expect(ml.matchId).toBe(mm.matchId);
+  });
+
+  it("lets a matched player queue again: a new entry replaces the matched one, and they are matched again", async () => {
+    const [nia, oto] = await Promise.all([api.guest("Nia"), api.guest("Oto")]);
+    const body = { game: "connect-four", mode: "casual", aiAfterMs: null };
+    const [n1, o1] = [await queueUp(nia, body), await queueUp(oto, body)];
+    const [first] = await Promise.all([n1.socket.next("matched"), o1.socket.next("matched")]);
+    const [n2, o2] = [await queueUp(nia, body), await queueUp(oto, body)];
+    expect(n2.ticketId).not.toBe(n1.ticketId);
+    const [second] = await Promise.all([n2.socket.next("matched"), o2.socket.next("matched")]);
+    expect(second.matchId).not.toBe(first.matchId);
+    // The first entry was replaced: its URL no longer finds it.
+    const gone = await upgrade(n1.url.replace(/^ws/, "http"));
+    expect(gone.status).toBe(404);
+  });
+
+  it("reads a queue stored before entries had the token's issue time: such an entry counts as issued at 0", async () => {
+    const stub = queueStub("connect-four", "casual", 3);
+    const entry = await runInDurableObject(stub, (_q: QueueObject, state) => {
+      const sql = state.storage.sql;
+      sql.exec("DROP TABLE entries");
+      sql.exec(
+        "CREATE TABLE entries (ticket_id TEXT PRIMARY KEY, player_id TEXT NOT NULL, name TEXT NOT NULL, rating REAL NOT NULL, joined_at INTEGER NOT NULL, ai_after_ms INTEGER, state TEXT NOT NULL, connected INTEGER NOT NULL, keep_until INTEGER NOT NULL, match TEXT)",
+      );
+      sql.exec("INSERT INTO entries VALUES ('t-old', 'p-old', 'Old', 25, 1, NULL, 'waiting', 0, 99, NULL)");
+      const store = new QueueStore(state.storage);
+      store.insert({ ticketId: "t-new", playerId: "p-new", name: "New", iat: 1234, rating: 25, joinedAt: 2, aiAfterMs: null, connectBy: 99 }, null);
+      return [store.get("t-old")?.iat, store.get("t-new")?.iat];
+    });
+    expect(entry).toEqual([0, 1234]);
+  });
+
+  it("joins and waits in one upgrade: the token in the bearer subprotocol, the queue's subprotocol answered, matched like a POSTed entry", async () => {
+    const [pia, quin] = await Promise.all([api.guest("Pia"), api.guest("Quin")]);
+    const res = await socketJoin("game=connect-four&mode=casual&aiAfterMs=off", joinProtocols(pia));
+    expect(res.status).toBe(101);
+    expect(res.headers.get("Sec-WebSocket-Protocol")).toBe("edgeroom.queue");
+    const p = new QueueSocket(res.webSocket!);
+    const queued = await p.next("queued");
+    expect(queued.ticketId).toMatch(/^connect-four\.casual\.2\.0\./);
+    const q = await queueUp(quin, { game: "connect-four", mode: "casual", aiAfterMs: null });
+    const [mp, mq] = await Promise.all([p.next("matched"), q.socket.next("matched")]);
+    expect(mp.matchId).toBe(mq.matchId);
+    expect(mp).toMatchObject({ mode: "pvp", rated: false });
+    const [rp, rq] = await Promise.all([joinMatched(mp), joinMatched(mq)]);
+    await Promise.all([rp.next("welcome"), rq.next("welcome")]);
+    // Without the queue's subprotocol (a non-browser client with an Authorization header) none is answered.
+    const plain = await upgrade(`${api.base}/api/queue/ws?game=connect-four&mode=casual&aiAfterMs=off`, { Authorization: `Bearer ${pia.token}`, "CF-Connecting-IP": freshAddress() });
+    expect(plain.status).toBe(101);
+    expect(plain.headers.get("Sec-WebSocket-Protocol")).toBeNull();
+    await new QueueSocket(plain.webSocket!).next("queued");
+  });
+
+  it("refuses a bad socket join with a documented HTTP error before any upgrade, and queues nobody", async () => {
+    const rae = await api.guest("Rae");
+    const before = await queueStub("connect-four", "ranked", 2).waiting();
+    const cases: [string, string[], number, string][] = [
+      ["game=connect-four", ["edgeroom.queue"], 401, "UNAUTHORIZED"],
+      ["game=connect-four", ["edgeroom.queue", "edgeroom.bearer.not-a-token"], 401, "UNAUTHORIZED"],
+      ["game=chess", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&seats=7", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&seats=0", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&aiAfterMs=700000", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&aiAfterMs=", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&mode=blitz", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=runner&seats=2", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["game=connect-four&ticket=connect-four.ranked.2.0.AAAAAAAAAAAAAAAAAAAAAA", joinProtocols(rae), 400, "BAD_REQUEST"],
+      ["mode=ranked", joinProtocols(rae), 400, "BAD_REQUEST"],
+    ];
+    for (const [query, protocols, status, code] of cases) {
+      const res = await socketJoin(query, protocols);
+      expect(res.status, query).toBe(status);
+      expect(await res.json(), query).toMatchObject({ error: { code } });
+    }
+    const foreign = await upgrade(`${api.base}/api/queue/ws?game=connect-four`, { Origin: "https://evil.example", "Sec-WebSocket-Protocol": joinProtocols(rae).join(", ") });
+    expect(foreign.status).toBe(403);
+    const noUpgrade = await SELF.fetch(`${api.base}/api/queue/ws?game=connect-four`, { headers: { Authorization: `Bearer ${rae.token}` } });
+    expect(noUpgrade.status).toBe(426);
+    expect(await queueStub("connect-four", "ranked", 2).waiting()).toBe(before);
+  });
+
+  it("refuses a malformed internal join (only the worker sends one) and queues nobody", async () => {
+    const stub = queueStub("connect-four", "ranked", 2);
+    const before = await stub.waiting();
+    for (const header of ["{not json", JSON.stringify({ queueKey: "connect-four.ranked.2.0", game: "connect-four" }), null]) {
+      const headers: Record<string, string> = { Upgrade: "websocket" };
+      if (header !== null) headers[QUEUE_JOIN_HEADER] = header;
+      const res = await stub.fetch(new Request("https://queue.internal/join", { headers }));
+      expect(res.status).toBe(400);
+    }
+    expect(await stub.waiting()).toBe(before);
   });
 
   it("refuses bad requests with a documented error and queues nobody", async () => {

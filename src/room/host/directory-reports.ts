@@ -182,7 +182,9 @@ function digest(core: RoomCore): string {
 function storageRows(storage: DurableObjectStorage): number {
   const sql = storage.sql;
   const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
-  let rows = 0;
-  for (const { name } of tables) rows += sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).one().n;
-  return rows;
+  if (tables.length === 0) return 0;
+  // One statement for all the tables, not one each: every new room reports at once, so in a join
+  // burst these counts ran for every room (bench/results/matchmaking-profile-2026-12-06.md).
+  const sum = tables.map(({ name }) => `(SELECT count(*) FROM "${name.replace(/"/g, '""')}")`).join(" + ");
+  return sql.exec<{ n: number }>(`SELECT ${sum} AS n`).one().n;
 }

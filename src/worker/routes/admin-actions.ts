@@ -9,6 +9,7 @@ import { genuineMatchId } from "../auth";
 import { jsonBody } from "../body";
 import type { AppEnv } from "../env";
 import { badRequest, notFound } from "../errors";
+import { playerRecord } from "../player-record";
 import { PlayerId } from "../tokens";
 import { requireOperator } from "./operator";
 
@@ -37,7 +38,7 @@ export const adminActions = new Hono<AppEnv>()
     if (!out.found) throw notFound("No such player in this room (never seated or connected).");
     // The player's record refuses new tickets for this match from now on (the room refuses the join as well).
     const players = c.env.PLAYERS;
-    if (players) await players.get(players.idFromName(playerId)).removeFrom(matchId, Math.floor(Date.now() / 1000));
+    if (players) await playerRecord(players, playerId).removeFrom(playerId, matchId, Math.floor(Date.now() / 1000));
     logEvent("warn", "operator_action", { action: "remove_player", matchId, playerId, reason, at: Date.now(), operator: OPERATOR, alreadyRemoved: out.alreadyRemoved, seat: out.seat, seatOutcome: out.seatOutcome });
     return c.json({ matchId, playerId, removed: true as const, alreadyRemoved: out.alreadyRemoved, seat: out.seat, seatOutcome: out.seatOutcome, connectionsClosed: out.connectionsClosed });
   });

@@ -29,7 +29,7 @@ export const matches = new Hono<AppEnv>()
     const matchId = await newMatchId(requireSecret(c.env));
     const stub = c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId));
     // Public matches are listed in the room directory; private ones (join code) and quick play are not.
-    const created = await stub.create(matchId, body, player, { listed: !body.private });
+    const created = await stub.create(matchId, body, { playerId: player.playerId, name: player.name }, { listed: !body.private });
     if (!created.ok) {
       if (created.status === 400) throw badRequest(created.message);
       throw new ApiError(409, ApiErrorCode.CONFLICT, created.message);

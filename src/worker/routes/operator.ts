@@ -5,6 +5,7 @@ import { ApiErrorCode } from "../../protocol/codes";
 import { genuineMatchId } from "../auth";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest, notFound, unauthorized } from "../errors";
+import { playerRecord } from "../player-record";
 import { PlayerId } from "../tokens";
 import { logEvent } from "../../shared/log";
 
@@ -37,7 +38,7 @@ export const operator = new Hono<AppEnv>()
     const revokedBefore = Math.floor(Date.now() / 1000);
     // Stored first: from here on no ticket is minted for this player's older tokens, so no new socket
     // can open; then every room the player took a ticket for closes the sockets already open.
-    const matches = await players.get(players.idFromName(id.data)).revoke(revokedBefore);
+    const matches = await playerRecord(players, id.data).revoke(id.data, revokedBefore);
     const kicked = await Promise.all(matches.map((m) => c.env.ROOMS.get(c.env.ROOMS.idFromName(m)).kick(id.data)));
     logEvent("warn", "player_revoked", { playerId: id.data, matches: matches.length });
     return c.json({ playerId: id.data, revokedBefore: revokedBefore * 1000, rooms: matches.length, closed: kicked.reduce((a, b) => a + b, 0) });
