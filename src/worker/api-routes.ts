@@ -270,6 +270,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     responses: {
       200: json(PublicRoomsResponse, "One page; pass `nextCursor` back as `cursor` for the next (null: last page)"),
       400: error("BAD_REQUEST: malformed game, cursor or limit"),
+      429: error("RATE_LIMITED: too many directory reads from this address (Retry-After)"),
       503: error("SERVER_MISCONFIGURED: no ROOM_INDEX binding"),
     },
   }),

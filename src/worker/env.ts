@@ -22,6 +22,7 @@ export interface Env {
   /** Rate Limiting bindings: queue joins and code lookups per client address. */
   QUEUE_LIMITER?: RateLimit;
   CODE_LIMITER?: RateLimit;
+  ROOMS_LIMITER?: RateLimit;
   /** Default wait before a turn-based queue offers an AI, in ms ("off" never offers one). Default 20000. */
   QUEUE_AI_AFTER_MS?: string;
   /** Real-time queues start with whoever is waiting once the first has waited this long, in ms. Default 5000. */

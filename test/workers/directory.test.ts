@@ -174,6 +174,24 @@ describe("room index", () => {
     }
   });
 
+  it("caps public reads per address: 429 with Retry-After and the RATE_LIMITED body beyond 300 a minute", async () => {
+    const read = () => api.fetch(`${api.base}/api/rooms?limit=1`, { headers: { "CF-Connecting-IP": "203.0.113.77" } });
+    const statuses: number[] = [];
+    let limited: Response | undefined;
+    for (let i = 0; i < 302; i++) {
+      const res = await read();
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+      else await res.body?.cancel();
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(300);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    expect(limited?.headers.get("Retry-After")).toBe("60");
+    expect(((await limited?.json()) as { error: { code: string; message: string } }).error).toEqual({ code: "RATE_LIMITED", message: "Too many room directory reads from this address; retry in 60 seconds." });
+    // Another address is not affected.
+    expect((await api.fetch(`${api.base}/api/rooms?limit=1`)).status).toBe(200);
+  });
+
   it("answers the operator list only to the operator token (401 otherwise)", async () => {
     for (const auth of [undefined, "Bearer wrong-token-0123456789abcdef0000", `Basic ${TOKEN}`]) {
       const res = await api.fetch(`${api.base}/api/admin/rooms`, { headers: auth ? { Authorization: auth } : {} });

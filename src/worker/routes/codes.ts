@@ -9,9 +9,8 @@ import { ApiErrorCode } from "../../protocol/codes";
 import { CODE_ALPHABET, JoinCode } from "../../protocol/matchmaking-api";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
-import { limitByAddress } from "../limits";
+import { enforceLimit } from "../rate-limit";
 
-export const CODE_LIMIT_PERIOD_SECONDS = 60;
 /** Attempts at drawing an unused code; with ~7×10⁸ codes a collision is rare, five in a row is an outage. */
 const CODE_DRAWS = 5;
 
@@ -41,7 +40,7 @@ export async function claimCode(env: Env, matchId: string): Promise<string> {
 }
 
 export const codesRoute = new Hono<AppEnv>().get("/api/codes/:code", async (c) => {
-  await limitByAddress(c, c.env.CODE_LIMITER, "code lookup", CODE_LIMIT_PERIOD_SECONDS);
+  await enforceLimit(c, "CODE_LIMITER");
   const code = JoinCode.safeParse((c.req.param("code") ?? "").toUpperCase());
   if (!code.success) throw badRequest(`Invalid join code: 6 characters of ${CODE_ALPHABET}.`);
   const ns = codes(c.env);

@@ -16,11 +16,10 @@ import { jsonBody } from "../body";
 import { requireSecret } from "../config";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest, notFound, unauthorized } from "../errors";
-import { limitByAddress } from "../limits";
+import { enforceLimit } from "../rate-limit";
 import { checkOrigin } from "../origin";
 import { namedStub } from "../../shared/object-ids";
 
-export const QUEUE_LIMIT_PERIOD_SECONDS = 10;
 
 function queues(env: Env): DurableObjectNamespace<import("../../matchmaking/queue-object").QueueObject> {
   if (!env.QUEUES) throw new ApiError(503, ApiErrorCode.SERVER_MISCONFIGURED, "Matchmaking is not configured (no QUEUES Durable Object binding).");
@@ -85,7 +84,7 @@ function offeredProtocols(c: Context<AppEnv>): { queue: boolean; token: string |
 
 export const queue = new Hono<AppEnv>()
   .post("/api/queue", async (c) => {
-    await limitByAddress(c, c.env.QUEUE_LIMITER, "queue join", QUEUE_LIMIT_PERIOD_SECONDS);
+    await enforceLimit(c, "QUEUE_LIMITER");
     const player = await requirePlayer(c);
     const { key, req } = joinRequest(c, player, await jsonBody(c, QueueRequest));
     const entry = await queueStub(c, key).enqueue(req);
@@ -110,7 +109,7 @@ export const queue = new Hono<AppEnv>()
     if (ai !== undefined && ai !== null && ai > 600_000) throw badRequest('Invalid query: aiAfterMs is 0 to 600000, or "off".');
     const body: QueueRequest = { game, mode: mode ?? "ranked", ...(seats !== undefined ? { seats: Number(seats) } : {}), ...(ai !== undefined ? { aiAfterMs: ai } : {}) };
     // Join and wait in one upgrade: POST /api/queue's checks, in its order, then the entry's socket.
-    await limitByAddress(c, c.env.QUEUE_LIMITER, "queue join", QUEUE_LIMIT_PERIOD_SECONDS);
+    await enforceLimit(c, "QUEUE_LIMITER");
     const offered = offeredProtocols(c);
     const token = bearerToken(c) ?? offered.token;
     if (token === null) throw unauthorized(`Send a player token as \`Authorization: Bearer <token>\` or in the \`${BEARER_SUBPROTOCOL_PREFIX}<token>\` subprotocol.`);

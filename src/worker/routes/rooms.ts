@@ -9,6 +9,7 @@ import { RoomsQuery } from "../../protocol/directory-api";
 import { ROOM_INDEX_NAME } from "../../directory/room-index-object";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest } from "../errors";
+import { enforceLimit } from "../rate-limit";
 import { requireOperator } from "./operator";
 
 function roomIndex(env: Env) {
@@ -29,6 +30,8 @@ function query(raw: Record<string, string>): RoomsQuery {
 
 export const rooms = new Hono<AppEnv>()
   .get("/api/rooms", async (c) => {
+    // Every read reaches the one room index object: a client polling in a loop is capped before it.
+    await enforceLimit(c, "ROOMS_LIMITER");
     const q = query(c.req.query());
     // A few seconds of staleness is fine for a lobby and lets shared caches absorb polling.
     c.header("Cache-Control", "public, max-age=2");
