@@ -8,7 +8,9 @@
  *   PID_FILE the workerd pids are written when the window opens (for `perf record -p` alongside).
  *   Lines the worker logs that contain DIAG_ (a temporary probe patched into the loop) or that V8
  *   prints for --trace-gc/--trace-gc-nvp (EDGEROOM_V8_FLAGS, see the results file) are kept: the last
- *   ones printed, all of them written to DIAG_FILE / GC_FILE.
+ *   ones printed, all of them written to DIAG_FILE / GC_FILE. With BURSTS_FILE the thread-wide stalls
+ *   the clients saw are written as wall-clock windows (epoch ms, one "from to rooms" line each), for
+ *   `bench/perf-stalls.ts` to say what ran on the server's core during each.
  * - HEAP=1: Runtime.getHeapUsage every 10 ms: collections, allocation rate, used size after each.
  * - ALLOC=all|survivors|live: allocation sampling (bench/alloc-profile.ts); ALLOC_ROOTS=n groups by
  *   the first n frames, ALLOC_UNDER=fn by the frames below fn; SAMPLING=bytes (default 8192).
@@ -26,7 +28,7 @@ import { heapSummary, pollHeap, sampleAllocations, snapshotSummary } from "./all
 import type { Bot } from "./bot";
 import { cpuMs, findServerTree } from "./proc";
 import { GuestPool, openRooms, SEATS, sleep, waitForSnapshots } from "./rooms";
-import { lateness, latenessText } from "./stalls";
+import { burstWindows, lateness, latenessText } from "./stalls";
 
 const env = (name: string): string | undefined => process.env[name];
 const mb = (b: number) => (b / 1e6).toFixed(1);
@@ -102,15 +104,16 @@ async function measure(port: number, rooms: number, seconds: number, bots: reado
   const gcFile = env("GC_FILE");
   if (diagFile) writeFileSync(diagFile, diag.join("\n"));
   if (gcFile) writeFileSync(gcFile, gc.join("\n"));
+  const drivenStates = drivers.map((b) => (b ? b.snaps.filter((x) => x.at >= t0) : []));
+  const burstsFile = env("BURSTS_FILE");
+  // performance.now() + timeOrigin is wall-clock time, as perf's CLOCK_REALTIME stamps are.
+  if (burstsFile) writeFileSync(burstsFile, burstWindows(drivenStates).map((w) => `${(performance.timeOrigin + w.from).toFixed(1)} ${(performance.timeOrigin + w.to).toFixed(1)} ${w.rooms}`).join("\n"));
   const report = [
     `# State lateness under ${rooms} runner rooms (${new Date().toISOString()})`,
     "",
     `Window ${Math.round(wallMs)} ms; workerd CPU ${Math.round(cpu)} ms (${(cpu / wallMs).toFixed(2)} core).`,
     `Client gaps (bots in this process, indicative): p50 ${p(0.5).toFixed(1)}, p99 ${p(0.99).toFixed(1)}, p99.9 ${p(0.999).toFixed(1)}, max ${p(1).toFixed(1)} ms over ${gaps.length}.`,
-    latenessText(
-      lateness(drivers.map((b) => (b ? b.snaps.filter((x) => x.at >= t0) : []))),
-      rooms,
-    ),
+    latenessText(lateness(drivenStates), rooms),
     ...(diag.length > 0 ? ["", "Server probe (last lines):", ...diag.slice(-10).map((l) => l.replace(/ late=.*/, ""))] : []),
     ...(gc.length > 0 ? ["", `V8 GC trace: ${gc.length} lines${gcFile ? ` in ${gcFile}` : ""}.`] : []),
     "",

@@ -64,6 +64,39 @@ export function lateness(rooms: readonly (readonly StateArrival[])[]): Lateness 
   return { states: all.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), late: all.filter((x) => x.late > LATE_MS).length, lateInBursts, worst };
 }
 
+/**
+ * The stalls as time windows in the clients' clock: every state of a burst bin (≥ BURST_ROOMS rooms
+ * late in it) spans from where it was due (arrival − lateness) to its arrival; overlapping spans merge.
+ */
+export function burstWindows(rooms: readonly (readonly StateArrival[])[]): { from: number; to: number; rooms: number }[] {
+  const late: { from: number; to: number; room: number }[] = [];
+  const bins = new Map<number, Set<number>>();
+  rooms.forEach((states, room) => {
+    if (states.length < 10) return;
+    let base = Infinity;
+    for (const s of states) base = Math.min(base, s.at - s.tick * STEP_MS);
+    for (const s of states) {
+      const l = s.at - s.tick * STEP_MS - base;
+      if (l <= LATE_MS) continue;
+      late.push({ from: s.at - l, to: s.at, room });
+      const b = Math.floor(s.at / BIN_MS);
+      const set = bins.get(b) ?? new Set<number>();
+      set.add(room);
+      bins.set(b, set);
+    }
+  });
+  const inBurst = late.filter((x) => (bins.get(Math.floor(x.to / BIN_MS))?.size ?? 0) >= BURST_ROOMS).sort((a, b) => a.from - b.from);
+  const out: { from: number; to: number; rooms: Set<number> }[] = [];
+  for (const x of inBurst) {
+    const last = out.at(-1);
+    if (last && x.from <= last.to) {
+      last.to = Math.max(last.to, x.to);
+      last.rooms.add(x.room);
+    } else out.push({ from: x.from, to: x.to, rooms: new Set([x.room]) });
+  }
+  return out.map((w) => ({ from: w.from, to: w.to, rooms: w.rooms.size }));
+}
+
 export function latenessText(l: Lateness, rooms: number): string {
   return [
     `State lateness (vs each room's most punctual state): p50 ${l.p50.toFixed(1)}, p90 ${l.p90.toFixed(1)}, p99 ${l.p99.toFixed(1)}, p99.9 ${l.p999.toFixed(1)} ms over ${l.states} states of ${rooms} rooms.`,

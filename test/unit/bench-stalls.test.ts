@@ -4,7 +4,7 @@
  * from one room's own delay.
  */
 import { describe, expect, it } from "vitest";
-import { lateness } from "../../bench/stalls";
+import { burstWindows, lateness } from "../../bench/stalls";
 
 const STATE_MS = 50;
 const TICKS_PER_STATE = 3;
@@ -35,5 +35,16 @@ describe("state lateness", () => {
     const l = lateness(arrivals(20, (r, i) => (r === 3 && i % 10 === 5 ? 40 : 0)));
     expect(l.late).toBe(10);
     expect(l.lateInBursts).toBe(0);
+  });
+});
+
+describe("stall windows", () => {
+  it("span from when the held states were due to when the last arrived, one window per stall", () => {
+    // States 50 of every room 30 ms late (one stall); room 3 alone late at state 80 (not a stall).
+    const w = burstWindows(arrivals(20, (r, i) => (i === 50 ? 30 : r === 3 && i === 80 ? 40 : 0)));
+    expect(w).toHaveLength(1);
+    expect(w[0]?.rooms).toBe(20);
+    expect(w[0]?.from).toBeCloseTo(1000 + 50 * STATE_MS, 6);
+    expect(w[0]?.to).toBeCloseTo(1000 + 19 + 50 * STATE_MS + 30, 6);
   });
 });
