@@ -5,7 +5,8 @@
  * garbage from the project's. FRAME picks what the loop sends: the floor's one constant 8-byte array
  * (const), a new 100- or 8-byte array per tick (fresh, fresh8), its ArrayBuffer (buffer), a view of a
  * long-lived 1 MiB buffer (ring) or a copy (copy). workerd is pinned to CPU 1 (run this under
- * `taskset -c 0`). Usage: ROOMS=150 SECONDS=10 [FLAGS=edgeroom] [FRAME=fresh] npx tsx bench/floor-heap.ts
+ * `taskset -c 0`). JUNK=n adds n small objects of garbage per tick (a chain, dead after the tick).
+ * Usage: ROOMS=150 SECONDS=10 [FLAGS=edgeroom] [FRAME=fresh] [JUNK=n] npx tsx bench/floor-heap.ts
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,6 +22,8 @@ const seconds = Number(process.env["SECONDS"] ?? 10);
 const edgeroomFlags = process.env["FLAGS"] === "edgeroom";
 // What the loop sends (see the header).
 const mode = process.env["FRAME"] ?? "const";
+// JUNK=n: each tick also allocates n small short-lived objects (~40 B each), as a room's own per-tick garbage.
+const junk = Number(process.env["JUNK"] ?? 0);
 const FRAME_EXPR: Record<string, string> = {
   const: "FRAME",
   fresh: "new Uint8Array(100).fill(this.next & 255)",
@@ -65,6 +68,8 @@ export class Room extends DurableObject {
     this.next += 50;
     const sockets = this.ctx.getWebSockets();
     const frame = ${FRAME_EXPR[mode] ?? "FRAME"};
+    let junk = null;
+    for (let i = 0; i < ${junk}; i++) junk = { i, next: this.next, prev: junk };
     for (const ws of sockets) ws.send(frame);
     if (sockets.length > 0) this.ensure();
   }
