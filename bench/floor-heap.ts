@@ -4,7 +4,7 @@
  * (FLAGS=edgeroom: compatibility_date 2026-04-20, nodejs_compat), to tell the runtime's share of the
  * garbage from the project's. FRAME picks what the loop sends: the floor's one constant 8-byte array
  * (const), a new 100- or 8-byte array per tick (fresh, fresh8), its ArrayBuffer (buffer), a view of a
- * long-lived 1 MiB buffer (ring) or a copy (copy). workerd is pinned to CPU 1 (run this under
+ * long-lived 1 MiB buffer (ring), a copy (copy), a 100-character string (text), or nothing at all (none: the loop runs, nothing is sent). workerd is pinned to CPU 1 (run this under
  * `taskset -c 0`). JUNK=n adds n small objects of garbage per tick (a chain, dead after the tick).
  * Usage: ROOMS=150 SECONDS=10 [FLAGS=edgeroom] [FRAME=fresh] [JUNK=n] npx tsx bench/floor-heap.ts
  */
@@ -31,6 +31,8 @@ const FRAME_EXPR: Record<string, string> = {
   buffer: "new Uint8Array(100).fill(this.next & 255).buffer",
   ring: "ringFrame(100, this.next & 255)",
   copy: "copyOf(new Uint8Array(100).fill(this.next & 255))",
+  none: "null",
+  text: "String(this.next).padEnd(100, \"x\")",
 };
 const SCRIPT = `
 import { DurableObject } from "cloudflare:workers";
@@ -70,7 +72,7 @@ export class Room extends DurableObject {
     const frame = ${FRAME_EXPR[mode] ?? "FRAME"};
     let junk = null;
     for (let i = 0; i < ${junk}; i++) junk = { i, next: this.next, prev: junk };
-    for (const ws of sockets) ws.send(frame);
+    if (frame !== null) for (const ws of sockets) ws.send(frame);
     if (sockets.length > 0) this.ensure();
   }
   webSocketMessage(ws) { ws.send(ACK); }
