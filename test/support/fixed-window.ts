@@ -5,6 +5,8 @@
  * it; an attempt whose two readings fall in different windows may belong to either, and both
  * readings are tried.
  */
+import { expect } from "vitest";
+
 export interface Attempt {
   readonly before: number;
   readonly after: number;
@@ -45,4 +47,26 @@ export async function attemptUntilLimited(max: number, attempt: () => Promise<bo
     if (limited && out.filter((a) => a.limited).length === 2) break;
   }
   return out;
+}
+
+/**
+ * The whole check of one cap: attempts until two are refused (at most 10 × limit); a refused one must
+ * be 429 with `Retry-After: <period>` and the RATE_LIMITED body naming the period, an allowed one must
+ * answer `okStatus` (or one of them); and the outcomes must be exactly a fixed window's of `limit` per `periodSeconds`.
+ */
+export async function expectFixedWindowCap(limit: number, periodSeconds: number, okStatus: number | readonly number[], attempt: () => Promise<Response>): Promise<Attempt[]> {
+  const attempts = await attemptUntilLimited(10 * limit, async () => {
+    const res = await attempt();
+    if (res.status !== 429) {
+      expect(typeof okStatus === "number" ? [okStatus] : okStatus).toContain(res.status);
+      await res.body?.cancel();
+      return false;
+    }
+    expect(res.headers.get("Retry-After")).toBe(String(periodSeconds));
+    expect(await res.json()).toMatchObject({ error: { code: "RATE_LIMITED", message: expect.stringContaining(`${periodSeconds} seconds`) } });
+    return true;
+  });
+  expect(attempts.filter((a) => a.limited)).toHaveLength(2);
+  expect(fixedWindowMismatch(attempts, limit, periodSeconds)).toBeNull();
+  return attempts;
 }
