@@ -13,8 +13,9 @@ describe("room storage", () => {
   it("reads the action log in order from rows written before batching and from batches written after", async () => {
     const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-legacy-and-batches"));
     const actions = await runInDurableObject(stub, (_o, state) => {
-      // A room written by an older build: its `room` table has no `ops` column yet.
+      // A room written by an older build: its `room` table has no `ops` column yet, and it logged one row per action.
       state.storage.sql.exec("CREATE TABLE room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
+      state.storage.sql.exec("CREATE TABLE actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)");
       const store = new RoomStorage(state.storage);
       const legacy = [1, 2].map((n) => ({ round: 1, kind: "input", at: n, n }));
       for (const a of legacy) {

@@ -22,6 +22,7 @@ import type { RoomIndexObject } from "../../directory/room-index-object";
 import { ROOM_INDEX_NAME } from "../../directory/room-index-object";
 import type { RoomReport } from "../../protocol/directory-api";
 import type { RoomCore } from "../core/room-core";
+import { ROOM_FLAGS_TABLE, type TableSet } from "./table-set";
 
 export const REPORT_MIN_INTERVAL_MS = 1_000;
 export const REFRESH_MS = 60_000;
@@ -44,6 +45,8 @@ export class DirectoryReports {
 
   constructor(
     private readonly storage: DurableObjectStorage,
+    /** The room's tables (table-set.ts): which exist, without reading `sqlite_master` per report. */
+    private readonly tables: TableSet,
     private readonly index: DurableObjectNamespace<RoomIndexObject> | undefined,
     private readonly current: () => RoomCore | null,
     private readonly log: Log,
@@ -56,14 +59,14 @@ export class DirectoryReports {
 
   /** Set at creation: this room appears in the public directory (POST /api/matches without `private`). */
   markListed(): void {
-    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    this.tables.ensure({ room_flags: ROOM_FLAGS_TABLE });
     this.count(this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('listed', '1')"));
     this.listedFlag = true;
   }
 
   private listed(): boolean {
     this.listedFlag ??=
-      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_flags'").toArray().length > 0 &&
+      this.tables.has("room_flags") &&
       this.storage.sql.exec("SELECT 1 FROM room_flags WHERE key = 'listed'").toArray().length > 0;
     return this.listedFlag;
   }
@@ -146,7 +149,7 @@ export class DirectoryReports {
       spectators: core.conns.spectatorCount(),
       createdAt: rec.createdAt,
       inputsPerSecond: prev && seconds > 0 ? Math.round(((rec.actions - prev.count) / seconds) * 100) / 100 : 0,
-      storageRows: storageRows(this.storage),
+      storageRows: storageRows(this.storage, this.tables),
       refreshBy: refreshBy(core, now),
     };
   }
@@ -179,9 +182,9 @@ function digest(core: RoomCore): string {
 }
 
 /** Rows stored in this room's SQLite, every table of ours (the runtime's own `_cf_` tables excluded). */
-function storageRows(storage: DurableObjectStorage): number {
+function storageRows(storage: DurableObjectStorage, known: TableSet): number {
   const sql = storage.sql;
-  const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+  const tables = known.all().map((name) => ({ name }));
   if (tables.length === 0) return 0;
   // One statement for all the tables, not one each: every new room reports at once, so in a join
   // burst these counts ran for every room (bench/results/matchmaking-profile-2026-12-06.md).
