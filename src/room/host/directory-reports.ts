@@ -4,7 +4,10 @@
  *
  * - Batched: after every event the host calls `note()`; a report goes out only when the public part
  *   changed (or a refresh is due), at most one per MIN_INTERVAL_MS, built when it is sent, so changes
- *   in between coalesce into one.
+ *   in between coalesce into one. A new room's first report also waits MIN_INTERVAL_MS (`created()`):
+ *   its players usually join within that second (quick play: both at once), and their joins go out
+ *   in the same report instead of a second one. Each report is an RPC, an index write and a row count
+ *   here, ~0.3 ms of workerd CPU in all (bench/results/matchmaking-profile-2026-12-06.md, third pass).
  * - Idempotent: each report carries a version above the previous one (max(previous + 1, now), so it
  *   also grows across evictions without a storage write); the index ignores anything not newer.
  * - Never in the way of play: sending is fire-and-forget from an in-memory timer; a failure is logged
@@ -42,6 +45,10 @@ export class DirectoryReports {
   private failures = 0;
   private listedFlag: boolean | undefined;
   private waiters: (() => void)[] = [];
+  /** Reports this instance delivered (the room's metrics: benchmarks and tests count them). */
+  delivered = 0;
+  /** When the waiting report is due (ms since epoch); null when none waits. */
+  dueAt: number | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -71,6 +78,12 @@ export class DirectoryReports {
     return this.listedFlag;
   }
 
+  /** The match was just created here: note it, with the first report one interval out (see the header). */
+  created(core: RoomCore, now: number): void {
+    this.sentAt = now;
+    this.note(core, now);
+  }
+
   /** After an event: report if the public status changed or the refresh is due. Never throws. */
   note(core: RoomCore, now: number): void {
     if (!this.index) return;
@@ -87,8 +100,10 @@ export class DirectoryReports {
   private schedule(now: number): void {
     if (this.inFlight || this.timer !== null) return;
     const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now);
+    this.dueAt = now + wait;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.dueAt = null;
       void this.send();
     }, wait);
   }
@@ -111,6 +126,7 @@ export class DirectoryReports {
       this.promisedBy = report.refreshBy;
       this.sentActions = { at: now, count: core.record.actions };
       this.failures = 0;
+      this.delivered += 1;
     } catch (err) {
       this.failures += 1;
       this.log("warn", "directory_report_failed", { attempt: this.failures, message: err instanceof Error ? err.message : String(err) });
