@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { RoomHost } from "../../src/room/host/room-object";
 import { IDENTITY_HEADER } from "../../src/shared/identity";
-import { REPORT_MIN_INTERVAL_MS } from "../../src/room/host/directory-reports";
+import { REPORT_MIN_INTERVAL_MS, UNLISTED_FIRST_REPORT_MS } from "../../src/room/host/directory-reports";
 import { ENTRY_GRACE_MS, MAX_QUIET_MS, type RoomIndexObject } from "../../src/directory/room-index-object";
 import type { AdminRoomsResponse, PublicRoomsResponse, RoomReport } from "../../src/protocol/directory-api";
 import { api, join, twoPlayerMatch } from "./helpers";
@@ -186,7 +186,7 @@ describe("room index", () => {
 });
 
 describe("rooms reporting to the directory", () => {
-  it("sends a new room's first report one interval after its creation, so a player who joins right away goes out in that same report", async () => {
+  it("sends a listed room's first report one interval after its creation, so a player who joins right away goes out in that same report", async () => {
     const matchId = uid().padEnd(32, "0");
     const room = env.ROOMS.get(env.ROOMS.idFromName(matchId));
     const out = await runInDurableObject(room, async (o: RoomHost) => {
@@ -205,6 +205,16 @@ describe("rooms reporting to the directory", () => {
     });
     expect(out).toEqual({ created: true, firstDueIn: REPORT_MIN_INTERVAL_MS, status: 101, reports: 1 });
     expect(await adminEntry(matchId)).toMatchObject({ state: "waiting", players: [{ playerId: "p-first", connected: true }] });
+  });
+
+  it("sends an unlisted room's first report later, since only operators see it", async () => {
+    const matchId = uid().padEnd(32, "1");
+    const out = await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)), async (o: RoomHost) => {
+      await o.create(matchId, { game: "connect-four" }, { playerId: "p-first", name: "First" }, { rated: true });
+      const host = o as unknown as { core: { record: { createdAt: number } }; directory: { dueAt: number | null } };
+      return (host.directory.dueAt ?? NaN) - host.core.record.createdAt;
+    });
+    expect(out).toBe(UNLISTED_FIRST_REPORT_MS);
   });
 
   it("a public room appears when created, shows a player and a spectator joining and leaving, and leaves the public list when full", async () => {

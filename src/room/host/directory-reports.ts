@@ -4,10 +4,13 @@
  *
  * - Batched: after every event the host calls `note()`; a report goes out only when the public part
  *   changed (or a refresh is due), at most one per MIN_INTERVAL_MS, built when it is sent, so changes
- *   in between coalesce into one. A new room's first report also waits MIN_INTERVAL_MS (`created()`):
- *   its players usually join within that second (quick play: both at once), and their joins go out
- *   in the same report instead of a second one. Each report is an RPC, an index write and a row count
- *   here, ~0.3 ms of workerd CPU in all (bench/results/matchmaking-profile-2026-12-06.md, third pass).
+ *   in between coalesce into one. A new room's first report waits too (`created()`): MIN_INTERVAL_MS
+ *   for a listed room (the public list shows it a second after its creation, as any change), and
+ *   UNLISTED_FIRST_REPORT_MS for the others (quick play, private), which only operators see. Their
+ *   players usually join within that time (quick play: both at once, even in a burst that delays
+ *   them), so the joins go out in the first report instead of a second one. Each report is an RPC, an
+ *   index write and a row count here, ~0.3 ms of workerd CPU in all
+ *   (bench/results/matchmaking-profile-2026-12-06.md, third pass).
  * - Idempotent: each report carries a version above the previous one (max(previous + 1, now), so it
  *   also grows across evictions without a storage write); the index ignores anything not newer.
  * - Never in the way of play: sending is fire-and-forget from an in-memory timer; a failure is logged
@@ -29,6 +32,8 @@ import { ROOM_FLAGS_TABLE, type TableSet } from "./table-set";
 
 export const REPORT_MIN_INTERVAL_MS = 1_000;
 export const REFRESH_MS = 60_000;
+/** How long after its creation an unlisted room (quick play, private) first reports (see the header). */
+export const UNLISTED_FIRST_REPORT_MS = 5_000;
 /** Delays before re-sending after consecutive failures (the last one repeats). */
 const RETRY_MS = [2_000, 5_000, 15_000, 60_000] as const;
 
@@ -38,6 +43,8 @@ export class DirectoryReports {
   private version = 0;
   private sentDigest: string | null = null;
   private sentAt = 0;
+  /** No report before this time (a new room's first report: `created()`). */
+  private notBefore = 0;
   private promisedBy = 0;
   private sentActions: { at: number; count: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -79,8 +86,8 @@ export class DirectoryReports {
   }
 
   /** The match was just created here: note it, with the first report one interval out (see the header). */
-  created(core: RoomCore, now: number): void {
-    this.sentAt = now;
+  created(core: RoomCore, now: number, listed: boolean): void {
+    this.notBefore = now + (listed ? REPORT_MIN_INTERVAL_MS : UNLISTED_FIRST_REPORT_MS);
     this.note(core, now);
   }
 
@@ -99,7 +106,7 @@ export class DirectoryReports {
 
   private schedule(now: number): void {
     if (this.inFlight || this.timer !== null) return;
-    const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now);
+    const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now, this.notBefore - now);
     this.dueAt = now + wait;
     this.timer = setTimeout(() => {
       this.timer = null;

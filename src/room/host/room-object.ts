@@ -120,7 +120,7 @@ export class RoomHost extends DurableObject<unknown> {
     this.store.save(record, [], [], (rows) => storedOps(countSave(this.ops, rows)));
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
-    this.directory.created(this.core, now);
+    this.directory.created(this.core, now, options.listed === true);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
     this.alarms.noneStored(); // no `getAlarm` round trip for a new room (alarm-clock.ts)
     await this.alarms.noLaterThan(alarmTime(this.core.nextWakeAt(now), now));
