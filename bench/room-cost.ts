@@ -10,7 +10,9 @@
  * - `create`: POST /api/matches (a public Connect Four match: the worker, the new room object, its
  *   tables, first save, directory report, alarm);
  * - `join 1`, `join 2`: the room socket upgrade of the first and second player of each room, until
- *   the welcome (the second one starts the match); tickets are minted before the phase.
+ *   the welcome (the second one starts the match); tickets are minted before the phase;
+ * - `quick`: a room's whole start as quick play has it, per room: created, then both players'
+ *   tickets and sockets at once (so the room's first directory report can carry both joins).
  *
  * `--profile create|join1|join2`: take a CPU profile of workerd's isolate over that phase
  * (bench/cpu-profile.ts), saved as bench/results/room-cost-<phase>-<time>.cpuprofile; the figures of
@@ -129,34 +131,41 @@ async function main(): Promise<void> {
     const ticketUrls = async (seat: 0 | 1) => batched(ROOMS, async (i) => (await api.ticket(guests[seat === 0 ? i : ROOMS + i]?.token ?? "", matchIds[i] ?? "")).url);
     const urls0 = await ticketUrls(0);
     const urls1 = await ticketUrls(1);
-    const joinPhase = async (name: string, urls: string[]): Promise<number> =>
-      measure(name, () =>
-        batched(ROOMS, (i) => {
-          const ws = new WebSocket(urls[i] ?? "");
-          sockets.push(ws);
-          return new Promise<void>((resolve, reject) => {
-            ws.on("message", (d: Buffer) => {
-              const frame = decodeServerFrame(new Uint8Array(d));
-              if (!frame.ok || frame.value.t !== "welcome") return;
-              // The heartbeat the room asks for (answered by the runtime's auto-response), so no socket times out mid-run.
-              const every = frame.value.heartbeat.pingIntervalMs;
-              timers.push(setInterval(() => ws.send("ping"), every));
-              resolve();
-            });
-            ws.on("error", reject);
-            ws.on("close", (code) => reject(new Error(`closed ${code} before the welcome`)));
-          });
-        }),
-      );
+    const openUntilWelcome = (url: string) => {
+      const ws = new WebSocket(url);
+      sockets.push(ws);
+      return new Promise<void>((resolve, reject) => {
+        ws.on("message", (d: Buffer) => {
+          const frame = decodeServerFrame(new Uint8Array(d));
+          if (!frame.ok || frame.value.t !== "welcome") return;
+          // The heartbeat the room asks for (answered by the runtime's auto-response), so no socket times out mid-run.
+          const every = frame.value.heartbeat.pingIntervalMs;
+          timers.push(setInterval(() => ws.send("ping"), every));
+          resolve();
+        });
+        ws.on("error", reject);
+        ws.on("close", (code) => reject(new Error(`closed ${code} before the welcome`)));
+      });
+    };
+    const joinPhase = async (name: string, urls: string[]): Promise<number> => measure(name, () => batched(ROOMS, (i) => openUntilWelcome(urls[i] ?? "")));
     const join1 = await joinPhase("join 1", urls0);
     const join2 = await joinPhase("join 2", urls1);
+    const quick = await measure("quick", () =>
+      batched(ROOMS, async (i) => {
+        const a = guests[i];
+        const b = guests[ROOMS + i];
+        if (!a || !b) throw new Error("missing guest");
+        const matchId = await api.createMatch(a.token, { game: "connect-four" });
+        await Promise.all([a, b].map(async (g) => openUntilWelcome((await api.ticket(g.token, matchId)).url)));
+      }),
+    );
     const per = (ms: number) => Math.round(((ms - idle) / ROOMS) * 1000) / 1000;
     const summary = {
       at: new Date().toISOString(),
       rooms: ROOMS,
       loadAverage1m: loadavg()[0] ?? NaN,
       idleMsPerPhase: Math.round(idle),
-      workerdCpuMsPer: { request: per(request), create: per(create), join1: per(join1), join2: per(join2) },
+      workerdCpuMsPer: { request: per(request), create: per(create), join1: per(join1), join2: per(join2), quick: per(quick) },
     };
     console.log(JSON.stringify(summary, null, 2));
     writeFileSync(join(import.meta.dirname, "results", `room-cost-${summary.at.replace(/:/g, "-")}.json`), `${JSON.stringify(summary, null, 2)}\n`);
