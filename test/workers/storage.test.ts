@@ -46,6 +46,40 @@ describe("room storage", () => {
   });
 });
 
+describe("room storage tables and tickets", () => {
+  it("creates a new room's tables at its first write without the older layouts' tables, and spends each ticket once, also from a later instance", async () => {
+    const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-new-layout"));
+    const out = await runInDurableObject(stub, (_o, state) => {
+      const tablesNow = () => state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name").toArray().map((r) => r.name);
+      const store = new RoomStorage(state.storage);
+      const before = tablesNow();
+      const settings = resolveSettings(runner, CreateMatchRequest.parse({ game: "runner", seats: 2 }));
+      if (!settings.ok) throw new Error(settings.message);
+      store.save(newRecord("t".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, "0".repeat(64), 1), [], []);
+      const after = tablesNow();
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      const first = store.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      const again = store.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      // A later instance (after an eviction) reads the same tables and the same spent tickets.
+      const later = new RoomStorage(state.storage);
+      const laterAgain = later.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      const laterOther = later.useTicket("jti-two", exp, Math.floor(Date.now() / 1000));
+      return { before, after, first, again, laterAgain, laterOther, loaded: later.load().ok, journal: later.journal(), actions: later.actions() };
+    });
+    expect(out).toEqual({
+      before: [],
+      after: ["action_batches", "journal_ring", "room", "tickets"],
+      first: true,
+      again: false,
+      laterAgain: false,
+      laterOther: true,
+      loaded: true,
+      journal: [],
+      actions: [],
+    });
+  });
+});
+
 describe("room storage rows and layout (issue 12)", () => {
   it("counts the rows SQLite wrote, keeps the journal as a ring of the last JOURNAL_SIZE updates, and numbers batches around the entries the record carries", async () => {
     const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-rows-ring"));
