@@ -59,13 +59,18 @@ export class RoomIndexObject extends DurableObject<unknown> {
     if (!parsed.success) return "invalid";
     const r = parsed.data;
     const sql = this.ctx.storage.sql;
-    const held = sql.exec<{ version: number }>("SELECT version FROM rooms WHERE match_id = ?", r.matchId).toArray()[0];
-    if (held && held.version >= r.version) return "stale";
     const now = Date.now();
     const over = r.state === "finished" || r.state === "closed";
-    sql.exec(
-      `INSERT OR REPLACE INTO rooms (match_id, version, live, game, listed, state, open_seats, created_at, updated_at, expires_at, report)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    // One statement: the row is written only if it is new or this version is newer than the one held
+    // (an upsert whose update is conditional), so a stale report writes nothing and reads nothing more.
+    // Reports from every room land here; a look-up and a replace were two statements and a delete.
+    const written = sql.exec(
+      `INSERT INTO rooms (match_id, version, live, game, listed, state, open_seats, created_at, updated_at, expires_at, report)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(match_id) DO UPDATE SET version = excluded.version, live = excluded.live, game = excluded.game, listed = excluded.listed,
+         state = excluded.state, open_seats = excluded.open_seats, created_at = excluded.created_at, updated_at = excluded.updated_at,
+         expires_at = excluded.expires_at, report = excluded.report
+       WHERE excluded.version > rooms.version`,
       r.matchId,
       r.version,
       over ? 0 : 1,
@@ -77,7 +82,8 @@ export class RoomIndexObject extends DurableObject<unknown> {
       now,
       over ? now + TOMBSTONE_MS : Math.min(Math.max(r.refreshBy, now), now + MAX_QUIET_MS) + ENTRY_GRACE_MS,
       JSON.stringify(r),
-    );
+    ).rowsWritten;
+    if (written === 0) return "stale";
     await this.ensureSweep();
     return over ? "removed" : "stored";
   }

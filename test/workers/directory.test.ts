@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { RoomHost } from "../../src/room/host/room-object";
+import { IDENTITY_HEADER } from "../../src/shared/identity";
+import { REPORT_MIN_INTERVAL_MS, UNLISTED_FIRST_REPORT_MS } from "../../src/room/host/directory-reports";
 import { ENTRY_GRACE_MS, MAX_QUIET_MS, type RoomIndexObject } from "../../src/directory/room-index-object";
 import type { AdminRoomsResponse, PublicRoomsResponse, RoomReport } from "../../src/protocol/directory-api";
 import { expectFixedWindowCap } from "../support/fixed-window";
@@ -193,6 +195,37 @@ describe("room index", () => {
 });
 
 describe("rooms reporting to the directory", () => {
+  it("sends a listed room's first report one interval after its creation, so a player who joins right away goes out in that same report", async () => {
+    const matchId = uid().padEnd(32, "0");
+    const room = env.ROOMS.get(env.ROOMS.idFromName(matchId));
+    const out = await runInDurableObject(room, async (o: RoomHost) => {
+      const created = await o.create(matchId, { game: "connect-four" }, { playerId: "p-first", name: "First" }, { listed: true });
+      // The first report is due one interval after the creation, not at once.
+      const host = o as unknown as { core: { record: { createdAt: number } }; directory: { dueAt: number | null } };
+      const firstDueIn = (host.directory.dueAt ?? NaN) - host.core.record.createdAt;
+      // The creator connects at once (the identity the worker would have verified and forwarded).
+      const identity = { playerId: "p-first", name: "First", role: "player", jti: `jti-${matchId}`, exp: Math.floor(Date.now() / 1000) + 60, version: 1, resume: null };
+      const res = await o.fetch(new Request(`https://room/${matchId}/ws`, { headers: { Upgrade: "websocket", [IDENTITY_HEADER]: JSON.stringify(identity) } }));
+      res.webSocket?.accept();
+      await o.directoryIdle();
+      const metrics = await o.metrics();
+      res.webSocket?.close(1000, "done");
+      return { created: created.ok, firstDueIn, status: res.status, reports: metrics["directoryReports"] };
+    });
+    expect(out).toEqual({ created: true, firstDueIn: REPORT_MIN_INTERVAL_MS, status: 101, reports: 1 });
+    expect(await adminEntry(matchId)).toMatchObject({ state: "waiting", players: [{ playerId: "p-first", connected: true }] });
+  });
+
+  it("sends an unlisted room's first report later, since only operators see it", async () => {
+    const matchId = uid().padEnd(32, "1");
+    const out = await runInDurableObject(env.ROOMS.get(env.ROOMS.idFromName(matchId)), async (o: RoomHost) => {
+      await o.create(matchId, { game: "connect-four" }, { playerId: "p-first", name: "First" }, { rated: true });
+      const host = o as unknown as { core: { record: { createdAt: number } }; directory: { dueAt: number | null } };
+      return (host.directory.dueAt ?? NaN) - host.core.record.createdAt;
+    });
+    expect(out).toBe(UNLISTED_FIRST_REPORT_MS);
+  });
+
   it("a public room appears when created, shows a player and a spectator joining and leaving, and leaves the public list when full", async () => {
     const [alice, bob] = await Promise.all([api.guest("Alice"), api.guest("Bob")]);
     const matchId = await api.createMatch(alice.token, { game: "connect-four", mode: "pvp" });

@@ -13,8 +13,9 @@ describe("room storage", () => {
   it("reads the action log in order from rows written before batching and from batches written after", async () => {
     const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-legacy-and-batches"));
     const actions = await runInDurableObject(stub, (_o, state) => {
-      // A room written by an older build: its `room` table has no `ops` column yet.
+      // A room written by an older build: its `room` table has no `ops` column yet, and it logged one row per action.
       state.storage.sql.exec("CREATE TABLE room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL)");
+      state.storage.sql.exec("CREATE TABLE actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)");
       const store = new RoomStorage(state.storage);
       const legacy = [1, 2].map((n) => ({ round: 1, kind: "input", at: n, n }));
       for (const a of legacy) {
@@ -42,6 +43,40 @@ describe("room storage", () => {
       return { loaded, tables: state.storage.sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'").toArray().length };
     });
     expect(tables).toEqual({ loaded: { ok: true, record: null, ops: null }, tables: 0 });
+  });
+});
+
+describe("room storage tables and tickets", () => {
+  it("creates a new room's tables at its first write without the older layouts' tables, and spends each ticket once, also from a later instance", async () => {
+    const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-new-layout"));
+    const out = await runInDurableObject(stub, (_o, state) => {
+      const tablesNow = () => state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' ORDER BY name").toArray().map((r) => r.name);
+      const store = new RoomStorage(state.storage);
+      const before = tablesNow();
+      const settings = resolveSettings(runner, CreateMatchRequest.parse({ game: "runner", seats: 2 }));
+      if (!settings.ok) throw new Error(settings.message);
+      store.save(newRecord("t".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, "0".repeat(64), 1), [], []);
+      const after = tablesNow();
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      const first = store.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      const again = store.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      // A later instance (after an eviction) reads the same tables and the same spent tickets.
+      const later = new RoomStorage(state.storage);
+      const laterAgain = later.useTicket("jti-one", exp, Math.floor(Date.now() / 1000));
+      const laterOther = later.useTicket("jti-two", exp, Math.floor(Date.now() / 1000));
+      return { before, after, first, again, laterAgain, laterOther, loaded: later.load().ok, journal: later.journal(), actions: later.actions() };
+    });
+    expect(out).toEqual({
+      before: [],
+      after: ["action_batches", "journal_ring", "room", "tickets"],
+      first: true,
+      again: false,
+      laterAgain: false,
+      laterOther: true,
+      loaded: true,
+      journal: [],
+      actions: [],
+    });
   });
 });
 

@@ -21,6 +21,15 @@ export class AlarmClock {
     this.at = null;
   }
 
+  /**
+   * A match is being created here: no alarm is stored (a room sets one only while it holds a match,
+   * and deletes it with the match), so the first `noLaterThan` need not read it. Were one left over
+   * anyway, it is simply replaced by the new match's deadline.
+   */
+  noneStored(): void {
+    this.at = null;
+  }
+
   /** Make the alarm fire no later than `wanted` (null: nothing is due; the stored alarm stays). */
   async noLaterThan(wanted: number | null): Promise<void> {
     if (this.at === undefined) this.at = await this.storage.getAlarm();

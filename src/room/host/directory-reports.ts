@@ -4,7 +4,13 @@
  *
  * - Batched: after every event the host calls `note()`; a report goes out only when the public part
  *   changed (or a refresh is due), at most one per MIN_INTERVAL_MS, built when it is sent, so changes
- *   in between coalesce into one.
+ *   in between coalesce into one. A new room's first report waits too (`created()`): MIN_INTERVAL_MS
+ *   for a listed room (the public list shows it a second after its creation, as any change), and
+ *   UNLISTED_FIRST_REPORT_MS for the others (quick play, private), which only operators see. Their
+ *   players usually join within that time (quick play: both at once, even in a burst that delays
+ *   them), so the joins go out in the first report instead of a second one. Each report is an RPC, an
+ *   index write and a row count here, ~0.3 ms of workerd CPU in all
+ *   (bench/results/matchmaking-profile-2026-12-06.md, third pass).
  * - Idempotent: each report carries a version above the previous one (max(previous + 1, now), so it
  *   also grows across evictions without a storage write); the index ignores anything not newer.
  * - Never in the way of play: sending is fire-and-forget from an in-memory timer; a failure is logged
@@ -22,9 +28,12 @@ import type { RoomIndexObject } from "../../directory/room-index-object";
 import { ROOM_INDEX_NAME } from "../../directory/room-index-object";
 import type { RoomReport } from "../../protocol/directory-api";
 import type { RoomCore } from "../core/room-core";
+import { ROOM_FLAGS_TABLE, type TableSet } from "./table-set";
 
 export const REPORT_MIN_INTERVAL_MS = 1_000;
 export const REFRESH_MS = 60_000;
+/** How long after its creation an unlisted room (quick play, private) first reports (see the header). */
+export const UNLISTED_FIRST_REPORT_MS = 5_000;
 /** Delays before re-sending after consecutive failures (the last one repeats). */
 const RETRY_MS = [2_000, 5_000, 15_000, 60_000] as const;
 
@@ -34,6 +43,8 @@ export class DirectoryReports {
   private version = 0;
   private sentDigest: string | null = null;
   private sentAt = 0;
+  /** No report before this time (a new room's first report: `created()`). */
+  private notBefore = 0;
   private promisedBy = 0;
   private sentActions: { at: number; count: number } | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -41,9 +52,15 @@ export class DirectoryReports {
   private failures = 0;
   private listedFlag: boolean | undefined;
   private waiters: (() => void)[] = [];
+  /** Reports this instance delivered (the room's metrics: benchmarks and tests count them). */
+  delivered = 0;
+  /** When the waiting report is due (ms since epoch); null when none waits. */
+  dueAt: number | null = null;
 
   constructor(
     private readonly storage: DurableObjectStorage,
+    /** The room's tables (table-set.ts): which exist, without reading `sqlite_master` per report. */
+    private readonly tables: TableSet,
     private readonly index: DurableObjectNamespace<RoomIndexObject> | undefined,
     private readonly current: () => RoomCore | null,
     private readonly log: Log,
@@ -56,16 +73,22 @@ export class DirectoryReports {
 
   /** Set at creation: this room appears in the public directory (POST /api/matches without `private`). */
   markListed(): void {
-    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
+    this.tables.ensure({ room_flags: ROOM_FLAGS_TABLE });
     this.count(this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('listed', '1')"));
     this.listedFlag = true;
   }
 
   private listed(): boolean {
     this.listedFlag ??=
-      this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room_flags'").toArray().length > 0 &&
+      this.tables.has("room_flags") &&
       this.storage.sql.exec("SELECT 1 FROM room_flags WHERE key = 'listed'").toArray().length > 0;
     return this.listedFlag;
+  }
+
+  /** The match was just created here: note it, with the first report one interval out (see the header). */
+  created(core: RoomCore, now: number, listed: boolean): void {
+    this.notBefore = now + (listed ? REPORT_MIN_INTERVAL_MS : UNLISTED_FIRST_REPORT_MS);
+    this.note(core, now);
   }
 
   /** After an event: report if the public status changed or the refresh is due. Never throws. */
@@ -83,9 +106,11 @@ export class DirectoryReports {
 
   private schedule(now: number): void {
     if (this.inFlight || this.timer !== null) return;
-    const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now);
+    const wait = Math.max(0, this.sentAt + REPORT_MIN_INTERVAL_MS - now, this.notBefore - now);
+    this.dueAt = now + wait;
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.dueAt = null;
       void this.send();
     }, wait);
   }
@@ -108,6 +133,7 @@ export class DirectoryReports {
       this.promisedBy = report.refreshBy;
       this.sentActions = { at: now, count: core.record.actions };
       this.failures = 0;
+      this.delivered += 1;
     } catch (err) {
       this.failures += 1;
       this.log("warn", "directory_report_failed", { attempt: this.failures, message: err instanceof Error ? err.message : String(err) });
@@ -146,7 +172,7 @@ export class DirectoryReports {
       spectators: core.conns.spectatorCount(),
       createdAt: rec.createdAt,
       inputsPerSecond: prev && seconds > 0 ? Math.round(((rec.actions - prev.count) / seconds) * 100) / 100 : 0,
-      storageRows: storageRows(this.storage),
+      storageRows: storageRows(this.storage, this.tables),
       refreshBy: refreshBy(core, now),
     };
   }
@@ -179,9 +205,9 @@ function digest(core: RoomCore): string {
 }
 
 /** Rows stored in this room's SQLite, every table of ours (the runtime's own `_cf_` tables excluded). */
-function storageRows(storage: DurableObjectStorage): number {
+function storageRows(storage: DurableObjectStorage, known: TableSet): number {
   const sql = storage.sql;
-  const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").toArray();
+  const tables = known.all().map((name) => ({ name }));
   if (tables.length === 0) return 0;
   // One statement for all the tables, not one each: every new room reports at once, so in a join
   // burst these counts ran for every room (bench/results/matchmaking-profile-2026-12-06.md).

@@ -8,35 +8,32 @@ import type { RoundReport } from "../../matchmaking/ratings";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { RATINGS_OBJECT_NAME } from "../../matchmaking/ratings-object";
 import type { RoomRecord } from "../core/record";
+import { ROOM_FLAGS_TABLE, type TableSet } from "./table-set";
 
 /** Delay before re-sending an unacknowledged report (the alarm carries it across hibernation). */
 export const REPORT_RETRY_MS = 2_000;
 
 export class RatingReports {
   private rated: boolean | undefined;
-  /** Whether the tables exist: created when a match is marked rated, so other rooms (and deleted ones) write nothing here. */
-  private ready: boolean;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly ratings: DurableObjectNamespace<RatingsObject> | undefined,
+    /** The room's tables: `rating_reports` is created when a match is marked rated, so other rooms (and deleted ones) write nothing here. */
+    private readonly tables: TableSet,
     /** Adds a write's rows to the room's SQLite-counted total (RoomStorage.count). */
     private readonly count: (cursor: { readonly rowsWritten: number }) => void = () => {},
-  ) {
-    this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rating_reports'").toArray().length > 0;
-  }
+  ) {}
 
   /** Set at creation by the matchmaking queue: this match's rounds are rated. */
   markRated(): void {
-    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS room_flags (key TEXT PRIMARY KEY, value TEXT NOT NULL)"));
-    this.count(this.storage.sql.exec("CREATE TABLE IF NOT EXISTS rating_reports (round INTEGER PRIMARY KEY, report TEXT NOT NULL, acked INTEGER NOT NULL)"));
-    this.ready = true;
+    this.tables.ensure({ room_flags: ROOM_FLAGS_TABLE, rating_reports: "CREATE TABLE IF NOT EXISTS rating_reports (round INTEGER PRIMARY KEY, report TEXT NOT NULL, acked INTEGER NOT NULL)" });
     this.count(this.storage.sql.exec("INSERT OR REPLACE INTO room_flags (key, value) VALUES ('rated', '1')"));
     this.rated = true;
   }
 
   isRated(): boolean {
-    if (!this.ready) return false;
+    if (!this.tables.has("rating_reports")) return false;
     this.rated ??= this.storage.sql.exec("SELECT 1 FROM room_flags WHERE key = 'rated'").toArray().length > 0;
     return this.rated;
   }
@@ -61,7 +58,7 @@ export class RatingReports {
   }
 
   pending(): { round: number; report: RoundReport }[] {
-    if (!this.ready) return [];
+    if (!this.tables.has("rating_reports")) return [];
     const rows = this.storage.sql.exec<{ round: number; report: string }>("SELECT round, report FROM rating_reports WHERE acked = 0 ORDER BY round").toArray();
     return rows.map((r) => ({ round: r.round, report: JSON.parse(r.report) as RoundReport }));
   }

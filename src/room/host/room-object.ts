@@ -98,9 +98,9 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
-    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.count);
+    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.tables, this.store.count);
     const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
-    this.directory = new DirectoryReports(ctx.storage, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
+    this.directory = new DirectoryReports(ctx.storage, this.store.tables, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
     this.retention = env as RetentionEnv | null;
     this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
     this.alarms = new AlarmClock(ctx.storage, () => (this.ops.alarmWrites += 1));
@@ -120,8 +120,9 @@ export class RoomHost extends DurableObject<unknown> {
     this.store.save(record, [], [], (rows) => storedOps(countSave(this.ops, rows)));
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
-    this.directory.note(this.core, now);
+    this.directory.created(this.core, now, options.listed === true);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
+    this.alarms.noneStored(); // no `getAlarm` round trip for a new room (alarm-clock.ts)
     await this.alarms.noLaterThan(alarmTime(this.core.nextWakeAt(now), now));
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
   }
@@ -226,7 +227,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Billable-operation counters of this instance (benchmarks and the cost model). */
   async metrics(): Promise<Record<string, number>> {
-    return opsReport(this.ops, this.ensureInitialized(), this.store.rowsWritten);
+    return { ...opsReport(this.ops, this.ensureInitialized(), this.store.rowsWritten), directoryReports: this.directory.delivered };
   }
 
   private onStreamGone(connId: string): void {

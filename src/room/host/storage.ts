@@ -9,11 +9,31 @@ import { JournalEntry } from "../../protocol";
 import { JOURNAL_SIZE } from "../core/journal";
 import type { ActionEntry, RoomRecord } from "../core/record";
 import { RoomRecordSchema } from "../core/record";
+import { TableSet } from "./table-set";
 
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 
 export type LoadResult = { ok: true; record: RoomRecord | null; ops: unknown } | { ok: false; message: string };
+
+/**
+ * The tables a room writes, created together by its first write. `actions` and `journal`, the
+ * layouts before action batches and the journal ring, are no longer created: rooms written before
+ * the change still have them, and they are read when present.
+ */
+const ROOM_TABLES = {
+  // `ops`: the host's operation counters (JSON), written in the same row as the record, so keeping
+  // them across evictions costs no extra row. Added by ALTER to rooms created before it.
+  room: "CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)",
+  // The action log is written one row per save (a batch of consecutive entries) since rows are what
+  // SQLite storage bills: a real-time room applies several inputs a second but saves once per
+  // snapshot interval at most.
+  action_batches: "CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)",
+  tickets: "CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)",
+  // The journal as a ring of JOURNAL_SIZE slots overwritten in place: one row written per update, where
+  // insert-then-prune wrote two (deleted rows count as written).
+  journal_ring: "CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)",
+} as const;
 
 export class RoomStorage {
   /** Whether the tables exist. They are created by the first write, not by construction: a room that deleted its storage (retention) stays empty when a later request constructs it again. */
@@ -26,8 +46,12 @@ export class RoomStorage {
     this.rowsWritten += cursor.rowsWritten;
   };
 
+  /** The room's tables (one `sqlite_master` read per instance), shared with the host's other writers. */
+  readonly tables: TableSet;
+
   constructor(private readonly storage: DurableObjectStorage) {
-    this.ready = storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray().length > 0;
+    this.tables = new TableSet(storage, this.count);
+    this.ready = this.tables.has("room");
     if (this.ready) this.createTables();
   }
 
@@ -36,32 +60,17 @@ export class RoomStorage {
     if (!this.ready) this.createTables();
   }
 
+  /** A new room's tables in one call; for an older room, only what it lacks (the `ops` column, newer tables). */
   private createTables(): void {
-    const sql = this.storage.sql;
     this.ready = true;
-    // Schema statements are writes too (the first write of a room creates the tables): counted like any other.
-    // `ops`: the host's operation counters (JSON), written in the same row as the record, so keeping
-    // them across evictions costs no extra row. Added by ALTER to rooms created before it.
-    this.count(sql.exec("CREATE TABLE IF NOT EXISTS room (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL, ops TEXT)"));
-    const roomSql = sql.exec<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'room'").toArray()[0]?.sql ?? "";
-    if (!/\bops\b/.test(roomSql)) this.count(sql.exec("ALTER TABLE room ADD COLUMN ops TEXT"));
-    this.count(
-      sql.exec("CREATE TABLE IF NOT EXISTS actions (n INTEGER PRIMARY KEY, round INTEGER NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL, entry BLOB NOT NULL)"),
-    );
-    // The action log is written one row per save (a batch of consecutive entries) since rows are what
-    // SQLite storage bills: a real-time room applies several inputs a second but saves once per
-    // snapshot interval at most. `actions` above is kept for rooms written before the change.
-    this.count(sql.exec("CREATE TABLE IF NOT EXISTS action_batches (first INTEGER PRIMARY KEY, entries BLOB NOT NULL)"));
-    this.count(sql.exec("CREATE TABLE IF NOT EXISTS tickets (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL)"));
-    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, entry BLOB NOT NULL)"));
-    // The journal as a ring of JOURNAL_SIZE slots overwritten in place: one row written per update, where
-    // insert-then-prune wrote two (deleted rows count as written). `journal` above holds older rooms' entries.
-    this.count(sql.exec("CREATE TABLE IF NOT EXISTS journal_ring (slot INTEGER PRIMARY KEY, seq INTEGER NOT NULL, entry BLOB NOT NULL)"));
+    if (this.tables.has("room") && !/\bops\b/.test(this.tables.schemaOf("room"))) this.count(this.storage.sql.exec("ALTER TABLE room ADD COLUMN ops TEXT"));
+    this.tables.ensure(ROOM_TABLES);
   }
 
   /** The object's storage was deleted (retention): nothing is read or written from here on. */
   forget(): void {
     this.ready = false;
+    this.tables.clear();
   }
 
   load(): LoadResult {
@@ -121,8 +130,9 @@ export class RoomStorage {
   journal(): JournalEntry[] {
     if (!this.ready) return [];
     const sql = this.storage.sql;
+    // `journal`: the layout before the ring, in rooms written before it.
     const rows = [
-      ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal").toArray(),
+      ...(this.tables.has("journal") ? sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal").toArray() : []),
       ...sql.exec<{ seq: number; entry: ArrayBuffer }>("SELECT seq, entry FROM journal_ring").toArray(),
     ].sort((a, b) => a.seq - b.seq);
     const newest = rows.at(-1)?.seq ?? 0;
@@ -147,7 +157,9 @@ export class RoomStorage {
     const sql = this.storage.sql;
     const numbered: Array<[number, unknown]> = [];
     if (!this.ready) return [];
-    for (const r of sql.exec<{ n: number; entry: ArrayBuffer }>("SELECT n, entry FROM actions ORDER BY n").toArray()) {
+    // `actions`: one row per entry, in rooms written before batches.
+    const single = this.tables.has("actions") ? sql.exec<{ n: number; entry: ArrayBuffer }>("SELECT n, entry FROM actions ORDER BY n").toArray() : [];
+    for (const r of single) {
       numbered.push([r.n, unpackr.unpack(new Uint8Array(r.entry))]);
     }
     for (const r of sql.exec<{ first: number; entries: ArrayBuffer }>("SELECT first, entries FROM action_batches ORDER BY first").toArray()) {
@@ -165,8 +177,9 @@ export class RoomStorage {
     if (!this.ready) this.createTables();
     const sql = this.storage.sql;
     this.rowsWritten += sql.exec("DELETE FROM tickets WHERE exp < ?", nowSeconds).rowsWritten;
-    if (sql.exec("SELECT 1 FROM tickets WHERE jti = ?", jti).toArray().length > 0) return false;
-    this.rowsWritten += sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?)", jti, exp).rowsWritten;
-    return true;
+    // The insert is the check: a jti already there writes no row (one statement where a look-up and an insert were two).
+    const inserted = sql.exec("INSERT INTO tickets (jti, exp) VALUES (?, ?) ON CONFLICT(jti) DO NOTHING", jti, exp).rowsWritten;
+    this.rowsWritten += inserted;
+    return inserted > 0;
   }
 }
