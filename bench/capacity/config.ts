@@ -86,7 +86,7 @@ export function loadCapacityConfig(argv: readonly string[] = process.argv.slice(
     idleSeconds: 15,
     aiGames: Math.floor(num("ai-games", argv, env) ?? (quick ? 20 : 100)),
     heapRooms: quick ? 100 : 400,
-    floorSeconds: quick ? 20 : 100,
+    floorSeconds: quick ? 20 : 150,
     stateBase: env.BENCH_STATE_DIR || (existsSync("/dev/shm") ? "/dev/shm" : tmpdir()),
     pin: env.BENCH_NO_PIN !== "1",
   };
