@@ -15,6 +15,7 @@ import { Log, LogLevel, Miniflare } from "miniflare";
 import WebSocket from "ws";
 import { freePort } from "../test/support/wrangler-dev";
 import { heapSummary, pollHeap, sampleAllocations } from "./alloc-profile";
+import { floorScript } from "./capacity/floor";
 import { findServerTree } from "./proc";
 
 const rooms = Number(process.env["ROOMS"] ?? 150);
@@ -34,10 +35,8 @@ const FRAME_EXPR: Record<string, string> = {
   none: "null",
   text: "String(this.next).padEnd(100, \"x\")",
 };
-const SCRIPT = `
-import { DurableObject } from "cloudflare:workers";
-const FRAME = new Uint8Array(8).fill(7);
-const ACK = new Uint8Array(6).fill(3);
+// The ring buffer and copy helpers some FRAME modes call.
+const PRELUDE = `
 const RING = new Uint8Array(1 << 20);
 let ringAt = 0;
 function ringFrame(n, v) {
@@ -50,41 +49,8 @@ function ringFrame(n, v) {
 function copyOf(bytes) {
   return bytes.slice();
 }
-export class Room extends DurableObject {
-  timer = null;
-  next = 0;
-  fetch() {
-    const pair = new WebSocketPair();
-    this.ctx.acceptWebSocket(pair[1]);
-    this.ensure();
-    return new Response(null, { status: 101, webSocket: pair[0] });
-  }
-  ensure() {
-    if (this.timer !== null) return;
-    const now = Date.now();
-    if (this.next <= now) this.next = now + 50;
-    this.timer = setTimeout(() => this.tick(), this.next - now);
-  }
-  tick() {
-    this.timer = null;
-    this.next += 50;
-    const sockets = this.ctx.getWebSockets();
-    const frame = ${FRAME_EXPR[mode] ?? "FRAME"};
-    let junk = null;
-    for (let i = 0; i < ${junk}; i++) junk = { i, next: this.next, prev: junk };
-    if (frame !== null) for (const ws of sockets) ws.send(frame);
-    if (sockets.length > 0) this.ensure();
-  }
-  webSocketMessage(ws) { ws.send(ACK); }
-  webSocketClose(ws, code) { ws.close(code); }
-}
-export default {
-  fetch(request, env) {
-    const room = new URL(request.url).searchParams.get("room") ?? "0";
-    return env.ROOM.get(env.ROOM.idFromName(room)).fetch(request);
-  },
-};
 `;
+const SCRIPT = floorScript({ prelude: PRELUDE, frame: FRAME_EXPR[mode] ?? "FRAME", junkPerTick: junk });
 
 const dir = mkdtempSync(join("/dev/shm", "floor-heap-"));
 const inspectorPort = await freePort();

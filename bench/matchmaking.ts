@@ -28,7 +28,7 @@
  * save it as bench/results/matchmaking-<time>.cpuprofile and print the functions with the most self
  * and total time. Sampling costs some CPU of its own: figures of a profiled run are not comparable.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
@@ -40,6 +40,7 @@ import { Api, type Guest } from "../test/support/api";
 import { projectWorker } from "../test/support/worker-bundle";
 import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 import { freePort } from "../test/support/wrangler-dev";
+import { workerdCpuSeconds } from "./proc";
 import { connectProfiler, selfTimes, totalTimes, type Profiler } from "./cpu-profile";
 
 function arg(name: string, fallback: number): number {
@@ -64,30 +65,6 @@ const RATE = (() => {
   if (!Number.isFinite(v) || v < 0) throw new Error("--rate must be a number ≥ 0 (players per second; 0 = all at once)");
   return v;
 })();
-
-/**
- * CPU seconds (user + system) used so far by the workerd processes under `rootPid` (miniflare's
- * process), from /proc; NaN where /proc is missing. Divided by the wall time of the burst it says
- * whether workerd had a core to itself or shared it with other work on the machine.
- */
-function workerdCpuSeconds(rootPid: number): number {
-  if (!existsSync("/proc")) return NaN;
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // Fields after comm: state ppid ... utime (14th field overall = index 11 here) stime (index 12).
-    if (comm.includes("workerd") && Number(f[1]) === rootPid) total += (Number(f[11]) + Number(f[12])) / ticks;
-  }
-  return total;
-}
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);

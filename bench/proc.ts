@@ -5,7 +5,7 @@
  * description.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
 
 export interface ProcInfo {
@@ -97,6 +97,12 @@ export function cpuMs(pids: readonly number[]): number {
     if (parsed) ticks += parsed.ticks;
   }
   return (ticks * 1000) / CLK_TCK;
+}
+
+/** CPU seconds (user + system) used so far by the workerd processes under `rootPid`; NaN without /proc. */
+export function workerdCpuSeconds(rootPid: number): number {
+  if (!existsSync("/proc")) return NaN;
+  return cpuMs(findServerTree(rootPid).workerd) / 1000;
 }
 
 export function rssBytes(pids: readonly number[]): number {

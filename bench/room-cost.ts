@@ -21,7 +21,7 @@
  * Prints ms of workerd CPU per operation and saves bench/results/room-cost-<time>.json. Figures move
  * with the machine's load (2 shared cores): compare runs made close together.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 import WebSocket from "ws";
@@ -30,6 +30,7 @@ import { Api, type Guest } from "../test/support/api";
 import { projectWorker } from "../test/support/worker-bundle";
 import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 import { freePort } from "../test/support/wrangler-dev";
+import { workerdCpuSeconds } from "./proc";
 import { connectProfiler, selfTimes } from "./cpu-profile";
 
 const ROOMS = (() => {
@@ -45,23 +46,6 @@ const PROFILE = (() => {
 const BATCH = 50;
 /** Longer than the directory report's minimum interval (1 s), so each phase's reports land in it. */
 const SETTLE_MS = 1_300;
-
-/** CPU seconds used so far by the workerd processes whose parent is `rootPid` (miniflare's process). */
-function workerdCpuSeconds(rootPid: number): number {
-  let total = 0;
-  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (comm.includes("workerd") && Number(f[1]) === rootPid) total += (Number(f[11]) + Number(f[12])) / 100;
-  }
-  return total;
-}
 
 async function batched<T>(n: number, one: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = [];

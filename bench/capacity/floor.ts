@@ -23,10 +23,24 @@ const ELD_RESOLUTION_MS = 2;
 
 export const FLOOR = { frameBytes: 8, ackBytes: 6, inputBytes: 12, inputEveryMs: 750, seats: 4 } as const;
 
-const SCRIPT = `
+/** Variations of the floor's room for the heap probes (bench/floor-heap.ts); the bench uses the defaults. */
+export interface FloorScriptOptions {
+  /** Module-level code before the class (helpers `frame` may call). */
+  readonly prelude?: string;
+  /** What each tick sends to every socket, as a JS expression (`null`: nothing); default the constant FRAME. */
+  readonly frame?: string;
+  /** Small short-lived objects allocated per tick, as a room's own garbage would be. */
+  readonly junkPerTick?: number;
+}
+
+/** The worker module of the floor's rooms. */
+export function floorScript(opts: FloorScriptOptions = {}): string {
+  const junk = opts.junkPerTick ? `\n    let junk = null;\n    for (let i = 0; i < ${opts.junkPerTick}; i++) junk = { i, next: this.next, prev: junk };` : "";
+  return `
 import { DurableObject } from "cloudflare:workers";
 const FRAME = new Uint8Array(${FLOOR.frameBytes}).fill(7);
 const ACK = new Uint8Array(${FLOOR.ackBytes}).fill(3);
+${opts.prelude ?? ""}
 export class Room extends DurableObject {
   timer = null;
   next = 0;
@@ -46,7 +60,8 @@ export class Room extends DurableObject {
     this.timer = null;
     this.next += ${SNAPSHOT_MS};
     const sockets = this.ctx.getWebSockets();
-    for (const ws of sockets) ws.send(FRAME);
+    const frame = ${opts.frame ?? "FRAME"};${junk}
+    if (frame !== null) for (const ws of sockets) ws.send(frame);
     if (sockets.length > 0) this.ensure();
   }
   webSocketMessage(ws) { ws.send(ACK); }
@@ -59,6 +74,7 @@ export default {
   },
 };
 `;
+}
 
 export interface FloorLevel {
   readonly rooms: number;
@@ -152,7 +168,7 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 export async function runFloor(opts: FloorOptions): Promise<FloorResult> {
   const dir = mkdtempSync(join(opts.stateBase, "edgeroom-floor-"));
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.mjs", contents: SCRIPT }],
+    modules: [{ type: "ESModule", path: "index.mjs", contents: floorScript() }],
     compatibilityDate: "2025-09-01",
     durableObjects: { ROOM: { className: "Room", useSQLite: true } },
     durableObjectsPersist: join(dir, "do"),
