@@ -40,6 +40,8 @@ export type TransportFactory = (url: string, handlers: TransportHandlers, contex
 /** The part of the WHATWG WebSocket API the client uses (browsers, Node's `ws`, undici, Deno, Bun). */
 export interface WebSocketLike {
   binaryType: string;
+  /** 0 connecting, 1 open, 2 closing, 3 closed (the WHATWG constants). */
+  readonly readyState: number;
   send(data: Uint8Array | string): void;
   close(code?: number, reason?: string): void;
   // Listener methods (not on* properties): method parameters are checked bivariantly, so the
@@ -51,6 +53,8 @@ export interface WebSocketLike {
 }
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+const WS_CLOSING = 2;
 
 /** A TransportFactory over a WebSocket implementation (binary frames as ArrayBuffer). */
 export function webSocketTransport(WebSocketImpl: WebSocketConstructor): TransportFactory {
@@ -88,7 +92,10 @@ export function webSocketTransport(WebSocketImpl: WebSocketConstructor): Transpo
     return {
       kind: "websocket",
       send: (data) => {
-        if (done) return;
+        // Closing (the peer's close frame arrived, its close event has not run yet) or closed: the close
+        // event is on its way and ends the link. Browsers only log "WebSocket is already in CLOSING or
+        // CLOSED state" for such a send and drop the frame; unacknowledged inputs are resent on resume.
+        if (done || ws.readyState >= WS_CLOSING) return;
         try {
           ws.send(data);
         } catch (err) {

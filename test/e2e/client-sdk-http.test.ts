@@ -41,6 +41,7 @@ interface Player {
 function blockedWebSocket(attempts: string[]) {
   return class BlockedWebSocket implements WebSocketLike {
     binaryType = "blob";
+    readyState = 0;
     private readonly listeners = new Map<string, ((ev: never) => void)[]>();
     constructor(url: string) {
       attempts.push(url);

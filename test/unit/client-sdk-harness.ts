@@ -25,7 +25,9 @@ type Listener = (ev: never) => void;
 
 export class FakeSocket implements WebSocketLike {
   binaryType = "blob";
+  readyState = 0;
   readonly sent: (string | Uint8Array)[] = [];
+  readonly sentWhileClosing: (string | Uint8Array)[] = [];
   closedByClient: { code: number | undefined; reason: string | undefined } | null = null;
   private readonly listeners = new Map<string, ((ev: unknown) => void)[]>();
 
@@ -40,15 +42,19 @@ export class FakeSocket implements WebSocketLike {
   throwOnSend = false;
 
   send(data: Uint8Array | string): void {
+    // A browser logs an error and drops the frame; recording it lets tests see the client tried.
+    if (this.readyState >= 2) this.sentWhileClosing.push(data);
     if (this.throwOnSend) throw new Error("socket is broken");
     this.sent.push(data);
   }
   close(code?: number, reason?: string): void {
+    this.readyState = 2;
     this.closedByClient = { code, reason };
   }
 
   // ---- the server side
   open(): void {
+    this.readyState = 1;
     this.fire("open", {});
   }
   deliver(frame: ServerFrame): void {
@@ -58,10 +64,16 @@ export class FakeSocket implements WebSocketLike {
   deliverRaw(data: unknown): void {
     this.fire("message", { data });
   }
+  /** The server's close frame arrived; the close event has not been dispatched yet. */
+  serverClosing(): void {
+    this.readyState = 2;
+  }
   serverClose(code: number, reason = ""): void {
+    this.readyState = 3;
     this.fire("close", { code, reason });
   }
   fail(): void {
+    this.readyState = 3;
     this.fire("error", {});
     this.fire("close", { code: 1006, reason: "" });
   }

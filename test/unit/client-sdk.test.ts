@@ -466,6 +466,21 @@ describe("GameClient<unknown> against a scripted server", () => {
     expect(rateLimitBackoff({ burst: 10, perSecond: 0 }, 1, 0)).toBe(RATE_LIMIT_MAX_BACKOFF_MS);
   });
 
+  it("sends nothing on a socket the server has begun to close, and resends the input after resuming", async () => {
+    const h = harness();
+    const s = await connectWith(h, welcome());
+    s.serverClosing();
+    const result = h.client.send("z");
+    h.timers.advance(6_000); // past a ping interval: the heartbeat's ping must not go out either
+    expect(s.sentWhileClosing).toEqual([]);
+    s.serverClose(1006, "");
+    h.timers.runDue();
+    const next = await connectWith(h, welcome({ lastInputId: 0, resume: { status: "replayed", fromSeq: 0 } }));
+    expect(next.inputs()).toEqual([{ t: "input", id: 1, data: "z" }]);
+    next.deliver({ t: "ack", id: 1, seq: 1, dup: false });
+    await expect(result).resolves.toMatchObject({ ok: true });
+  });
+
   it("treats a socket that throws on send as a dropped connection, without throwing into the game", async () => {
     const h = harness();
     const s = await connectWith(h, welcome());

@@ -20,6 +20,8 @@ export interface SocketLink {
   closedByClient(socket: ConditionedSocket, code: number, reason: string): void;
 }
 
+const READY_STATE: Record<SocketState, number> = { connecting: 0, open: 1, closing: 2, closed: 3 };
+
 export class ConditionedSocket implements WebSocketLike {
   binaryType = "blob";
   state: SocketState = "connecting";
@@ -31,6 +33,10 @@ export class ConditionedSocket implements WebSocketLike {
   upAt = 0;
   downAt = 0;
   private readonly listeners = new Map<string, ((ev: unknown) => void)[]>();
+
+  get readyState(): number {
+    return READY_STATE[this.state];
+  }
 
   constructor(
     readonly url: string,
