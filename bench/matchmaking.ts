@@ -7,7 +7,11 @@
  * and saves bench/results/matchmaking-<time>.json and matchmaking-latest.{json,md}. Exits non-zero if
  * any player is not welcomed.
  *
- * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--join post|socket] [--profile]
+ * Usage: npm run bench:matchmaking [-- --players 1000] [--rate <players per second; 0 = all at once>] [--join post|socket] [--profile] [--no-floor]
+ *
+ * A burst (the default rate) is preceded, in the same session, by workerd's floor for the same flow
+ * (bench/matchmaking-floor.ts: the same players at once against a minimal queue and room with no
+ * project code); its p99 and CPU per player are printed beside Edgeroom's. --no-floor skips it.
  *
  * --join: how a player joins. `post` (the default): POST /api/queue, then the entry's socket
  * (GET /api/queue/ws?ticket=…). `socket`: one upgrade, GET /api/queue/ws?game=… with the token in the
@@ -42,6 +46,7 @@ import { HARNESS_LIMITS, startWorker } from "../test/support/worker-server";
 import { freePort } from "../test/support/wrangler-dev";
 import { workerdCpuSeconds } from "./proc";
 import { connectProfiler, selfTimes, totalTimes, type Profiler } from "./cpu-profile";
+import { runMatchmakingFloor, type MatchmakingFloor } from "./matchmaking-floor";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -181,6 +186,8 @@ async function main(): Promise<void> {
   const persistDir = mkdtempSync(join(stateBase, "edgeroom-matchmaking-"));
   const direct = process.env["BENCH_ENTRY_WORKER"] !== "1";
   const assets = process.env["BENCH_ASSETS"] === "1";
+  // The floor first, alone on the machine (its own workerd, gone before the project's starts).
+  const floor: MatchmakingFloor | null = RATE === 0 && !process.argv.includes("--no-floor") && !PROFILE ? await runMatchmakingFloor(PLAYERS, stateBase) : null;
   const bundle = await projectWorker();
   const { assets: _assets, ...apiOnly } = bundle.workerOptions;
   const server = await startWorker({
@@ -273,6 +280,8 @@ async function main(): Promise<void> {
       matchedPerSecondOneQueue: PLAYERS / ((last - first) / 1000),
       ratings: { playersRatedExactlyOnce: ratedOnce, playersRatedMoreThanOnce: ratedTwice, percentOfMatchesRatedOnce: (100 * ratedOnce) / PLAYERS },
       p99GoalMs: 250,
+      // workerd's own floor for the same flow and burst, measured just before (null: not run).
+      floor,
       // A profiled run's figures include the sampling cost: not comparable, never saved as latest.
       profiled: PROFILE,
       benchSeconds: (performance.now() - started) / 1000,
@@ -303,9 +312,16 @@ async function main(): Promise<void> {
       `| players matched per second by one queue object | ${summary.matchedPerSecondOneQueue.toFixed(0)} |`,
       `| players whose one rated match was applied exactly once | ${ratedOnce} / ${PLAYERS} (${summary.ratings.percentOfMatchesRatedOnce.toFixed(1)} %), more than once: ${ratedTwice} |`,
       `| p99 goal (≤ 250 ms) | ${summary.joinToWelcomeMs.p99 <= 250 ? "met" : "missed"} |`,
+      ...(floor
+        ? [
+            `| workerd's floor for the same burst: join → welcome, p50 / p99 / max | ${floor.joinToWelcomeMs.p50.toFixed(1)} / ${floor.joinToWelcomeMs.p99.toFixed(1)} / ${floor.joinToWelcomeMs.max.toFixed(1)} ms |`,
+            `| workerd's floor: CPU per player; Edgeroom's above it | ${floor.workerdCpuMsPerPlayer.toFixed(2)} ms; ${(summary.workerdCpuMsPerPlayer - floor.workerdCpuMsPerPlayer).toFixed(2)} ms |`,
+          ]
+        : []),
       "",
       "Both figures are of the whole local stack (worker, queue, ratings store and rooms share one workerd",
       "process on 2 shared cores): they bound the queue object from below, they do not isolate it.",
+      ...(floor ? ["", `The floor (measured first, in this session): ${floor.traffic}.`] : []),
       "",
     ].join("\n");
     console.log(md);
