@@ -4,16 +4,9 @@
  */
 import { rate, rating as newRating, ordinal } from "openskill";
 import type { MatchResult } from "../games/types";
+import type { RoundReport } from "../protocol/matchmaking-api";
 
-/** What a room tells the ratings store when a rated round ends: the key (matchId, round) makes it idempotent. */
-export interface RoundReport {
-  readonly matchId: string;
-  readonly round: number;
-  readonly game: string;
-  /** Player id of each seat, by seat index. */
-  readonly players: readonly string[];
-  readonly result: MatchResult;
-}
+export type { RoundReport };
 
 export interface StoredRating {
   readonly mu: number;

@@ -4,6 +4,7 @@
  * from them.
  */
 import * as z from "zod";
+import { MatchResultSchema } from "./schemas";
 
 /** Queue modes: "ranked" matches are rated; "casual" ones are not. Matches with an AI seat are never rated. */
 export const QUEUE_MODES = ["ranked", "casual"] as const;
@@ -95,3 +96,17 @@ export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 export const JoinCode = z.string().regex(new RegExp(`^[${CODE_ALPHABET}]{6}$`), "a join code is 6 characters of 2-9 and A-Z without I, L, O, U");
 
 export const CodeResponse = z.object({ code: z.string(), matchId: z.string() }).meta({ id: "JoinCode" });
+
+/**
+ * What a room tells the ratings store when a rated round ends (RPC to the ratings object; kept as JSON
+ * in the room's `rating_reports` table until acknowledged). The key (matchId, round) makes it idempotent.
+ */
+export const RoundReport = z.object({
+  matchId: z.string().min(1),
+  round: z.number().int().min(0),
+  game: z.string().min(1),
+  /** Player id of each seat, by seat index. */
+  players: z.array(z.string()),
+  result: MatchResultSchema,
+});
+export type RoundReport = z.infer<typeof RoundReport>;

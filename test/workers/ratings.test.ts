@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import type { RoomHost } from "../../src/room/host/room-object";
-import type { RoundReport } from "../../src/matchmaking/ratings";
+import { RoundReport } from "../../src/protocol/matchmaking-api";
+import { REPORT_RETRY_MS } from "../../src/room/host/rating-reports";
 import type { TestSocket } from "../support/test-socket";
 import { api } from "./helpers";
 import { closeQueueSockets, joinMatched, queueUp } from "./queue-helpers";
@@ -30,6 +31,20 @@ async function play(first: TestSocket, second: TestSocket, columns: number[]): P
     const settled = await s.settle(id);
     if (settled.t !== "ack") throw new Error(`move ${i} refused: ${JSON.stringify(settled)}`);
   }
+}
+
+/** Two guests quick-play a ranked Connect Four match; seat 0 (the first queued) wins with a vertical four. */
+async function rankedMatchPlayed(names: [string, string]) {
+  const [win, lose] = await Promise.all([api.guest(names[0]), api.guest(names[1])]);
+  const w = await queueUp(win, { game: "connect-four", aiAfterMs: null });
+  const l = await queueUp(lose, { game: "connect-four", aiAfterMs: null });
+  const [mw, ml] = await Promise.all([w.socket.next("matched"), l.socket.next("matched")]);
+  const [sw, sl] = await Promise.all([joinMatched(mw), joinMatched(ml)]);
+  await Promise.all([sw.next("welcome"), sl.next("welcome")]);
+  await sw.started();
+  await play(sw, sl, [0, 1, 0, 1, 0, 1, 0]);
+  await sl.nextEvent("matchEnded");
+  return { win, lose, room: env.ROOMS.get(env.ROOMS.idFromName(mw.matchId)) };
 }
 
 describe("ratings", () => {
@@ -68,11 +83,31 @@ describe("ratings", () => {
     const pending = await runInDurableObject(room, (_o: RoomHost, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rating_reports WHERE acked = 0").one().n);
     expect(pending).toBe(0);
     // And the very same report straight to the store.
-    expect(await ratingsStore().record(JSON.parse(report) as RoundReport)).toEqual({ applied: false, reason: "duplicate" });
+    expect(await ratingsStore().record(RoundReport.parse(JSON.parse(report)))).toEqual({ applied: false, reason: "duplicate" });
 
     expect(await ratingsStore().appliedCount()).toBe(applied);
     expect(await ratingsOf(win.playerId)).toEqual([rw]);
     expect(await ratingsOf(lose.playerId)).toEqual([rl]);
+  });
+
+  it("leaves a stored report that no longer reads back unsent, and changes no rating with it", async () => {
+    const { win, room } = await rankedMatchPlayed(["Intact", "Broken"]);
+    await runDurableObjectAlarm(room);
+    const before = await ratingsOf(win.playerId);
+    expect(before).toMatchObject([{ matches: 1 }]);
+    const applied = await ratingsStore().appliedCount();
+    // As if the row were damaged and its delivery not yet acknowledged: valid JSON, not a report.
+    await runInDurableObject(room, (_o: RoomHost, state) => {
+      state.storage.sql.exec(`UPDATE rating_reports SET acked = 0, report = '{"matchId":"x","round":"one"}'`);
+    });
+    await runDurableObjectAlarm(room);
+    expect(await ratingsStore().appliedCount()).toBe(applied);
+    expect(await ratingsOf(win.playerId)).toEqual(before);
+    const left = await runInDurableObject(room, (_o: RoomHost, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM rating_reports WHERE acked = 0").one().n);
+    expect(left).toBe(1);
+    // Nothing is sent, so no re-send is scheduled: the next alarm is one of the finished room's own timers, not REPORT_RETRY_MS away.
+    const alarm = await runInDurableObject(room, (_o: RoomHost, state) => state.storage.getAlarm());
+    expect(alarm === null || alarm - Date.now() > REPORT_RETRY_MS).toBe(true);
   });
 
   it("an unrated (casual) match reports nothing", async () => {

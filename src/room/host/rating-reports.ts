@@ -4,7 +4,8 @@
  * delivered by RPC; an unacknowledged report is re-sent from the room's alarm until the store answers.
  * The store de-duplicates by (matchId, round), so a report delivered twice counts once.
  */
-import type { RoundReport } from "../../matchmaking/ratings";
+import { RoundReport } from "../../protocol/matchmaking-api";
+import { logEvent } from "../../shared/log";
 import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { RATINGS_OBJECT_NAME } from "../../matchmaking/ratings-object";
 import type { RoomRecord } from "../core/record";
@@ -60,7 +61,13 @@ export class RatingReports {
   pending(): { round: number; report: RoundReport }[] {
     if (!this.tables.has("rating_reports")) return [];
     const rows = this.storage.sql.exec<{ round: number; report: string }>("SELECT round, report FROM rating_reports WHERE acked = 0 ORDER BY round").toArray();
-    return rows.map((r) => ({ round: r.round, report: JSON.parse(r.report) as RoundReport }));
+    return rows.flatMap((r) => {
+      const report = readReport(r.report);
+      if (report) return [{ round: r.round, report }];
+      // Only this file writes the column; a row that does not read back is logged and left unsent (never retried forever).
+      logEvent("error", "rating_report_unreadable", { round: r.round });
+      return [];
+    });
   }
 
   /** Send every unacknowledged report; true when none is left. */
@@ -79,4 +86,15 @@ export class RatingReports {
     }
     return allDone;
   }
+}
+
+function readReport(text: string): RoundReport | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = RoundReport.safeParse(raw);
+  return parsed.success ? parsed.data : null;
 }
