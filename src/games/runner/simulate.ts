@@ -77,10 +77,10 @@ export function mergeInputs(inputs: readonly TickInput<RunnerControls>[], seatCo
 }
 
 /**
- * The `events` of every tick that emits none (nearly all of them): one shared, frozen array, so a
- * quiet tick allocates none (issue 12: the room's per-tick garbage).
+ * The `events` of every tick (and accepted input) that emits none, nearly all of them: one shared,
+ * frozen array, so a quiet tick allocates none (issue 12: the room's per-tick garbage).
  */
-const NO_EVENTS: readonly GameEvent[] = Object.freeze([]);
+export const NO_EVENTS: readonly GameEvent[] = Object.freeze([]);
 
 function withEvent(events: GameEvent[] | null, event: GameEvent): GameEvent[] {
   if (events === null) return [event];
