@@ -7,21 +7,25 @@
  * that saw one is measured again). Deterministic, unlike sampling the whole server
  * (bench/profile-stalls.ts ALLOC=all), so before/after comparisons of the game alone are exact.
  *
- * Usage: node --expose-gc --max-semi-space-size=64 --import tsx bench/runner-alloc.ts
+ * Usage: node --expose-gc --min-semi-space-size=64 --max-semi-space-size=64 --import tsx bench/runner-alloc.ts
  * Writes bench/results/runner-alloc-latest.md.
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { getHeapStatistics } from "node:v8";
+import { getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
 import { COUNTDOWN_TICKS, runner, scriptedInput, type RunnerInput, type RunnerState } from "../src/games/runner";
 import type { TickInput } from "../src/games/types";
 
 const SEATS = 4;
 const SEED = 4242;
-const CHUNK = 500;
+/** Ticks per measurement: large, so V8's allocation-buffer granularity (a few KB) is noise below 1 B per tick. */
+const CHUNK = 6000;
+const ROUNDS = 7;
 const rt = runner.realtime;
 const gc = (globalThis as { gc?: () => void }).gc;
 if (rt === undefined || gc === undefined) throw new Error("runner-alloc: run with node --expose-gc (see the header)");
+const young = getHeapSpaceStatistics().find((s) => s.space_name === "new_space")?.space_size ?? 0;
+if (young < 32 * 2 ** 20) throw new Error("runner-alloc: run with --min-semi-space-size=64 (see the header): a collection inside a measurement hides garbage");
 
 /** The race with each tick's inputs, as the room would pass them (recorded, so the replay allocates none). */
 function record(): { start: RunnerState; inputs: TickInput<RunnerInput>[][] } {
@@ -43,8 +47,15 @@ function record(): { start: RunnerState; inputs: TickInput<RunnerInput>[][] } {
 
 const used = (): number => getHeapStatistics().used_heap_size;
 
-/** Bytes per call of `fn(i)` for i in [from, to), chunk by chunk, minus the probe's own cost. */
+/** Bytes per call of `fn(i)` for i in [0, count), chunk by chunk, minus the probe's own cost: the median of ROUNDS. */
 function perCall(count: number, fn: (i: number) => void): number {
+  const rounds: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) rounds.push(oneRound(count, fn));
+  rounds.sort((a, b) => a - b);
+  return rounds[ROUNDS >> 1]!;
+}
+
+function oneRound(count: number, fn: (i: number) => void): number {
   let total = 0;
   for (let from = 0; from < count; from += CHUNK) {
     const to = Math.min(count, from + CHUNK);
@@ -81,10 +92,13 @@ function main(): void {
   for (let w = 0; w < 20; w++) for (const s of states) rt!.quantize(s);
   let s = start;
   const stepBytes = perCall(ticks, (i) => {
+    if (i === 0) s = start;
     s = rt!.step(s, inputs[i]!).state;
   });
+  // Kept, as the room keeps the last three it sent (so the optimiser cannot drop an unused array).
+  const sent: number[][] = [[], [], []];
   const quantBytes = perCall(states.length, (i) => {
-    rt!.quantize(states[i]!);
+    sent[i % 3] = rt!.quantize(states[i]!);
   });
   // Per room-tick of the server (60 steps and 20 snapshots per second), and at 150 rooms.
   const perSecond = 60 * stepBytes + 20 * quantBytes;
