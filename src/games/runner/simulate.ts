@@ -61,7 +61,7 @@ export function speedAt(t: number): number {
   return Math.min(MAX_SPEED, START_SPEED + SPEED_STEP * steps);
 }
 
-/** Merge one tick's inputs per seat; seats out of range are ignored. */
+/** Merge one tick's inputs per seat; seats out of range are ignored. (`step` applies the same rule in place, without the commands.) */
 export function mergeInputs(inputs: readonly TickInput<RunnerControls>[], seatCount: number): (SeatCommand | null)[] {
   const out: (SeatCommand | null)[] = new Array<SeatCommand | null>(seatCount).fill(null);
   for (const { seat, input } of inputs) {
