@@ -24,7 +24,7 @@ import { isDucking } from "./physics";
 import { phaseOf, quantize, type RunnerPhase } from "./quantize";
 import { runnerResult } from "./ranking";
 import { matchTicks, runnerInputSchema, runnerOptionsSchema, type RunnerInput, type RunnerOptions } from "./schema";
-import { createRunnerState, forfeitSeat, step } from "./simulate";
+import { createRunnerState, forfeitSeat, NO_EVENTS, step } from "./simulate";
 
 export * from "./constants";
 export { decodeQuantized, encodeFrame, frameOf, quantize, quantizedLength, type RunnerFrame, type RunnerPhase } from "./quantize";
@@ -93,7 +93,7 @@ export const runner = defineGame<RunnerState, RunnerInput, RunnerOptions, Runner
     const p = state.players[seat];
     if (p === undefined) return reject(RUNNER_ERRORS.NOT_A_RUNNER, `Seat ${seat} has no runner in this match.`);
     if (p.outAt !== null) return reject(RUNNER_ERRORS.KNOCKED_OUT, `Seat ${seat} was knocked out at tick ${p.outAt}.`);
-    return { ok: true, state, events: [] };
+    return { ok: true, state, events: NO_EVENTS };
   },
 
   turn() {

@@ -52,10 +52,19 @@ export function bodyHeight(p: RunnerPlayer): number {
 
 /** Advance a standing runner by one racing tick at `speed` (mu per tick). Pure. */
 export function movePlayer(p: RunnerPlayer, cmd: SeatCommand | null, speed: number): RunnerPlayer {
-  const duck = cmd !== null && cmd.duck !== null ? cmd.duck : p.duck;
+  return cmd === null ? advanceRunner(p, false, null, 0, speed) : advanceRunner(p, cmd.jump, cmd.duck, cmd.count, speed);
+}
+
+/**
+ * `movePlayer` with the command's fields passed separately, so the simulation can merge a seat's
+ * inputs without building a SeatCommand (step runs 60 times a second per room; issue 12). Builds
+ * exactly one new runner, fields in the order of RunnerPlayer (the state hash encodes that order).
+ */
+export function advanceRunner(p: RunnerPlayer, jump: boolean, duckCmd: boolean | null, count: number, speed: number): RunnerPlayer {
+  const duck = duckCmd !== null ? duckCmd : p.duck;
   let y = p.y;
   let vy = p.vy;
-  if (cmd !== null && cmd.jump && y === 0 && !duck) vy = JUMP_VELOCITY;
+  if (jump && y === 0 && !duck) vy = JUMP_VELOCITY;
   if (y > 0 || vy > 0) {
     vy = vy - (duck ? FAST_FALL_GRAVITY : GRAVITY);
     y = y + vy;
@@ -64,14 +73,12 @@ export function movePlayer(p: RunnerPlayer, cmd: SeatCommand | null, speed: numb
       vy = 0;
     }
   }
-  return {
-    x: p.x + speed,
-    y,
-    vy,
-    duck,
-    inputs: p.inputs + (cmd === null ? 0 : cmd.count),
-    outAt: p.outAt,
-  };
+  return { x: p.x + speed, y, vy, duck, inputs: p.inputs + count, outAt: p.outAt };
+}
+
+/** The runner knocked out at `tick`, frozen where it is (same field order as every other runner). */
+export function knockedOut(p: RunnerPlayer, tick: number): RunnerPlayer {
+  return { x: p.x, y: p.y, vy: 0, duck: p.duck, inputs: p.inputs, outAt: tick };
 }
 
 /** Does the runner's body overlap any obstacle? */
@@ -80,7 +87,9 @@ export function collides(p: RunnerPlayer, obstacles: readonly RunnerObstacle[]):
   const right = p.x + PLAYER_WIDTH;
   const bottom = p.y;
   const top = p.y + bodyHeight(p);
-  for (const o of obstacles) {
+  // An index loop: for-of may allocate an iterator before the function is optimised.
+  for (let i = 0; i < obstacles.length; i++) {
+    const o = obstacles[i] as RunnerObstacle;
     if (o.x >= right) break; // sorted by x: nothing further can touch
     const box = obstacleBox(o.kind);
     if (left < o.x + box.width && bottom < box.top && box.bottom < top) return true;

@@ -26,6 +26,8 @@ import {
   QUANT_OBSTACLE_SLOTS,
   QUANT_OBSTACLES,
   type ObstacleKind,
+  type RunnerObstacle,
+  type RunnerPlayer,
   type RunnerState,
 } from "./constants";
 import { isDucking } from "./physics";
@@ -92,8 +94,44 @@ export function frameOf(state: RunnerState): RunnerFrame {
   };
 }
 
+/**
+ * `encodeFrame(frameOf(state))` written straight into one array of the exact length: the frame's
+ * objects and the growing array cost ~1 KB per snapshot, this ~0.1 KB (issue 12). A new array every
+ * call: the room keeps the last ones it sent to compute deltas (snapshot-fanout.ts).
+ */
 export function quantize(state: RunnerState): number[] {
-  return encodeFrame(frameOf(state));
+  const players = state.players;
+  const out = new Array<number>(quantizedLength(players.length));
+  out[0] = state.tick;
+  out[1] = state.speed;
+  out[2] = PHASES.indexOf(phaseOf(state));
+  for (let i = 0; i < players.length; i++) {
+    const p = players[i] as RunnerPlayer;
+    const base = QUANT_HEADER + QUANT_PER_SEAT * i;
+    out[base] = q(p.x);
+    out[base + 1] = q(p.y);
+    out[base + 2] = playerFlags(p.outAt === null, isDucking(p), p.y === 0, p.duck);
+  }
+  const at = QUANT_HEADER + QUANT_PER_SEAT * players.length;
+  for (let k = 0; k < QUANT_PER_OBSTACLE * QUANT_OBSTACLE_SLOTS; k++) out[at + k] = 0;
+  const obstacles = state.obstacles;
+  for (let k = 0; k < obstacles.length && k < QUANT_OBSTACLES; k++) {
+    const o = obstacles[k] as RunnerObstacle;
+    placeObstacle(out, at, o.kind, q(o.x));
+  }
+  return out;
+}
+
+function playerFlags(standing: boolean, ducking: boolean, grounded: boolean, duckHeld: boolean): number {
+  return (standing ? FLAG_STANDING : 0) | (ducking ? FLAG_DUCKING : 0) | (grounded ? FLAG_GROUNDED : 0) | (duckHeld ? FLAG_DUCK_HELD : 0);
+}
+
+/** Put an obstacle in its slot (see the header) of the zeroed slots starting at `at`. */
+function placeObstacle(out: number[], at: number, kind: ObstacleKind, qx: number): void {
+  let slot = Math.floor(qx / OBSTACLE_SLOT_SPAN_CU) % QUANT_OBSTACLE_SLOTS;
+  for (let probe = 0; probe < QUANT_OBSTACLE_SLOTS && out[at + QUANT_PER_OBSTACLE * slot] !== 0; probe++) slot = (slot + 1) % QUANT_OBSTACLE_SLOTS;
+  out[at + QUANT_PER_OBSTACLE * slot] = kind === "low" ? 1 : 2;
+  out[at + QUANT_PER_OBSTACLE * slot + 1] = qx;
 }
 
 /** Read a quantised frame back. Throws on a length that fits no seat count (1..4). */
@@ -130,19 +168,9 @@ export function decodeQuantized(frame: readonly number[]): RunnerFrame {
  */
 export function encodeFrame(frame: RunnerFrame): number[] {
   const out: number[] = [frame.tick, frame.speed, PHASES.indexOf(frame.phase)];
-  for (const p of frame.players) {
-    const flags =
-      (p.standing ? FLAG_STANDING : 0) | (p.ducking ? FLAG_DUCKING : 0) | (p.grounded ? FLAG_GROUNDED : 0) | (p.duckHeld ? FLAG_DUCK_HELD : 0);
-    out.push(q(p.x), q(p.y), flags);
-  }
+  for (const p of frame.players) out.push(q(p.x), q(p.y), playerFlags(p.standing, p.ducking, p.grounded, p.duckHeld));
   const at = out.length;
   for (let k = 0; k < QUANT_OBSTACLE_SLOTS; k++) out.push(0, 0);
-  for (const o of frame.obstacles.slice(0, QUANT_OBSTACLES)) {
-    const qx = q(o.x);
-    let slot = Math.floor(qx / OBSTACLE_SLOT_SPAN_CU) % QUANT_OBSTACLE_SLOTS;
-    for (let probe = 0; probe < QUANT_OBSTACLE_SLOTS && out[at + QUANT_PER_OBSTACLE * slot] !== 0; probe++) slot = (slot + 1) % QUANT_OBSTACLE_SLOTS;
-    out[at + QUANT_PER_OBSTACLE * slot] = o.kind === "low" ? 1 : 2;
-    out[at + QUANT_PER_OBSTACLE * slot + 1] = qx;
-  }
+  for (const o of frame.obstacles.slice(0, QUANT_OBSTACLES)) placeObstacle(out, at, o.kind, q(o.x));
   return out;
 }

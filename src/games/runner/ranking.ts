@@ -33,7 +33,8 @@ export function rankSeats(players: readonly RunnerPlayer[]): Seat[] {
 
 export function standingCount(players: readonly RunnerPlayer[]): number {
   let n = 0;
-  for (const p of players) if (p.outAt === null) n++;
+  // An index loop: this runs every tick, and for-of allocated an iterator here (issue 12's profile).
+  for (let i = 0; i < players.length; i++) if ((players[i] as RunnerPlayer).outAt === null) n++;
   return n;
 }
 

@@ -25,12 +25,13 @@ import {
   SPEED_STEP,
   START_SPEED,
   TICK_HZ,
+  type RunnerObstacle,
   type RunnerPlayer,
   type RunnerState,
 } from "./constants";
 import { extendCourse, pruneCourse } from "./course";
-import { collides, movePlayer, type SeatCommand } from "./physics";
-import { settleEnd } from "./ranking";
+import { advanceRunner, collides, knockedOut, type SeatCommand } from "./physics";
+import { endOf, settleEnd } from "./ranking";
 
 /** The fields of an input the simulation reads (the tick is the room's business). */
 export interface RunnerControls {
@@ -60,7 +61,7 @@ export function speedAt(t: number): number {
   return Math.min(MAX_SPEED, START_SPEED + SPEED_STEP * steps);
 }
 
-/** Merge one tick's inputs per seat; seats out of range are ignored. */
+/** Merge one tick's inputs per seat; seats out of range are ignored. (`step` applies the same rule in place, without the commands.) */
 export function mergeInputs(inputs: readonly TickInput<RunnerControls>[], seatCount: number): (SeatCommand | null)[] {
   const out: (SeatCommand | null)[] = new Array<SeatCommand | null>(seatCount).fill(null);
   for (const { seat, input } of inputs) {
@@ -75,53 +76,100 @@ export function mergeInputs(inputs: readonly TickInput<RunnerControls>[], seatCo
   return out;
 }
 
-export function step(state: RunnerState, inputs: readonly TickInput<RunnerControls>[]): { state: RunnerState; events: GameEvent[] } {
-  if (state.end !== null) return { state, events: [] };
+/**
+ * The `events` of every tick (and accepted input) that emits none, nearly all of them: one shared,
+ * frozen array, so a quiet tick allocates none (issue 12: the room's per-tick garbage).
+ */
+export const NO_EVENTS: readonly GameEvent[] = Object.freeze([]);
+
+function withEvent(events: GameEvent[] | null, event: GameEvent): GameEvent[] {
+  if (events === null) return [event];
+  events.push(event);
+  return events;
+}
+
+/** Every state the simulation builds comes from this one literal: one shape (hidden class), fields in the hashed order. */
+function makeState(
+  tick: number,
+  maxTicks: number,
+  speed: number,
+  rng: number,
+  nextObstacleX: number,
+  players: readonly RunnerPlayer[],
+  obstacles: readonly RunnerObstacle[],
+): RunnerState {
+  return { tick, maxTicks, speed, rng, nextObstacleX, players, obstacles, end: null };
+}
+
+/** The step's result: `next`, settled (gameOver) when an end condition holds. */
+function finish(next: RunnerState, events: GameEvent[] | null): { state: RunnerState; events: readonly GameEvent[] } {
+  if (endOf(next) === null) return { state: next, events: events ?? NO_EVENTS };
+  const out = events ?? [];
+  return { state: settleEnd(next, out), events: out };
+}
+
+/**
+ * One tick. Pure: `state` is never mutated, and whatever did not change is shared with it (the
+ * players array during the countdown, knocked-out runners, the obstacles until the course is
+ * extended or pruned). Built in one pass without intermediate arrays, commands or closures; a
+ * racing tick of n standing runners allocates the result, the state, the players array and n
+ * runners, plus an events array on the rare ticks that have events.
+ */
+export function step(state: RunnerState, inputs: readonly TickInput<RunnerControls>[]): { state: RunnerState; events: readonly GameEvent[] } {
+  if (state.end !== null) return { state, events: NO_EVENTS };
   const t = state.tick;
-  const events: GameEvent[] = [];
+  let events: GameEvent[] | null = null;
 
   if (t < COUNTDOWN_TICKS) {
-    if (t % TICK_HZ === 0) events.push({ type: "countdown", remaining: Math.trunc((COUNTDOWN_TICKS - t + TICK_HZ - 1) / TICK_HZ) });
-    return { state: settleEnd({ ...state, tick: t + 1 }, events), events };
+    if (t % TICK_HZ === 0) events = [{ type: "countdown", remaining: Math.trunc((COUNTDOWN_TICKS - t + TICK_HZ - 1) / TICK_HZ) }];
+    return finish(makeState(t + 1, state.maxTicks, state.speed, state.rng, state.nextObstacleX, state.players, state.obstacles), events);
   }
 
-  if (t === COUNTDOWN_TICKS) events.push({ type: "raceStarted" });
+  if (t === COUNTDOWN_TICKS) events = withEvent(events, { type: "raceStarted" });
   const speed = speedAt(t);
-  if (speed > state.speed) events.push({ type: "speedUp", speed });
+  if (speed > state.speed) events = withEvent(events, { type: "speedUp", speed });
 
-  const commands = mergeInputs(inputs, state.players.length);
+  // Every standing runner moves forward by exactly `speed`, so the leader after the move (which
+  // decides how far the course is generated, before collisions are tested) is known beforehand.
+  const before = state.players;
   let leader = 0;
-  const moved = state.players.map((p, seat) => {
-    if (p.outAt !== null) return p;
-    const next = movePlayer(p, commands[seat] ?? null, speed);
-    if (next.x > leader) leader = next.x;
-    return next;
-  });
-
+  for (let seat = 0; seat < before.length; seat++) {
+    const p = before[seat] as RunnerPlayer;
+    if (p.outAt === null && p.x + speed > leader) leader = p.x + speed;
+  }
   const course = extendCourse(state, speed, leader);
-  let rear = -1;
-  const players = moved.map((p, seat: Seat) => {
-    if (p.outAt !== null) return p;
-    if (collides(p, course.obstacles)) {
-      events.push({ type: "knockedOut", seat, tick: t, distance: p.x, cause: "collision" });
-      return { ...p, vy: 0, outAt: t };
-    }
-    if (rear < 0 || p.x < rear) rear = p.x;
-    return p;
-  });
 
-  const next: RunnerState = {
-    tick: t + 1,
-    maxTicks: state.maxTicks,
-    speed,
-    rng: course.rng,
-    nextObstacleX: course.nextObstacleX,
-    players,
-    // With nobody standing the match is over; keep the course as it was for the final frame.
-    obstacles: rear < 0 ? course.obstacles : pruneCourse(course.obstacles, rear),
-    end: null,
-  };
-  return { state: settleEnd(next, events), events };
+  // Copied on the first change (this step's own array, so filling it in is not a mutation of `state`).
+  let players: RunnerPlayer[] | null = null;
+  let rear = -1;
+  for (let seat = 0; seat < before.length; seat++) {
+    const p = before[seat] as RunnerPlayer;
+    if (p.outAt !== null) continue;
+    // This seat's inputs merged in place (mergeInputs' rule: per field the last value wins; other seats, out of range or not, never match).
+    let jump = false;
+    let duck: boolean | null = null;
+    let count = 0;
+    for (let k = 0; k < inputs.length; k++) {
+      const ti = inputs[k] as TickInput<RunnerControls>;
+      if (ti.seat !== seat) continue;
+      count++;
+      if (ti.input.jump !== undefined) jump = ti.input.jump === true;
+      if (ti.input.duck !== undefined) duck = ti.input.duck === true;
+    }
+    let q = advanceRunner(p, jump, duck, count, speed);
+    if (collides(q, course.obstacles)) {
+      events = withEvent(events, { type: "knockedOut", seat, tick: t, distance: q.x, cause: "collision" });
+      q = knockedOut(q, t);
+    } else if (rear < 0 || q.x < rear) {
+      rear = q.x;
+    }
+    players ??= before.slice();
+    players[seat] = q;
+  }
+
+  // With nobody standing the match is over; keep the course as it was for the final frame.
+  const obstacles = rear < 0 ? course.obstacles : pruneCourse(course.obstacles, rear);
+  return finish(makeState(t + 1, state.maxTicks, speed, course.rng, course.nextObstacleX, players ?? before, obstacles), events);
 }
 
 /** Knock `seat` out where it stands (forfeit, timeout, resignation); the others race on. */
@@ -129,6 +177,6 @@ export function forfeitSeat(state: RunnerState, seat: Seat): { state: RunnerStat
   const p = state.players[seat];
   if (state.end !== null || p === undefined || p.outAt !== null) return { state, events: [] };
   const events: GameEvent[] = [{ type: "knockedOut", seat, tick: state.tick, distance: p.x, cause: "forfeit" }];
-  const players = state.players.map((q, i) => (i === seat ? { ...q, vy: 0, outAt: state.tick } : q));
+  const players = state.players.map((q, i) => (i === seat ? knockedOut(q, state.tick) : q));
   return { state: settleEnd({ ...state, players }, events), events };
 }
