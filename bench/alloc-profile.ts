@@ -1,8 +1,10 @@
 /**
  * The heap of workerd's isolate through its inspector (Chrome DevTools Protocol), for the tick-jitter
  * investigation (bench/profile-stalls.ts, bench/floor-heap.ts): allocation sampling, the heap's used
- * size over time (each drop is a collection), and a heap snapshot summarised by constructor.
+ * size over time (each drop is a collection), and a heap snapshot summarised by constructor (with
+ * SNAPSHOT_FILE the raw snapshot is also written there, for bench/heap-snapshot.ts).
  */
+import { writeFileSync } from "node:fs";
 import WebSocket from "ws";
 
 interface Inspector {
@@ -153,7 +155,10 @@ export async function snapshotSummary(port: number): Promise<{ total: number; ro
   await cdp.call("HeapProfiler.enable");
   await cdp.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
   cdp.close();
-  const snap = JSON.parse(chunks.join("")) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const text = chunks.join("");
+  const file = process.env["SNAPSHOT_FILE"];
+  if (file) writeFileSync(file, text);
+  const snap = JSON.parse(text) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
   const fields = snap.snapshot.meta.node_fields;
   const width = fields.length;
   const [iType, iName, iSize] = [fields.indexOf("type"), fields.indexOf("name"), fields.indexOf("self_size")];

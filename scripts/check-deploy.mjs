@@ -3,7 +3,8 @@
 // (`wrangler deploy --dry-run`, which also runs the [build] command and reads every binding of
 // wrangler.toml), fail on any bundling or configuration error, then measure the gzip size of the
 // bundle and fail when it exceeds the budget. The budget keeps cold starts and upload size in check:
-// a dependency that drags in a large library shows up here, not in production.
+// a dependency that drags in a large library shows up here, not in production. It also fails on a
+// bundle that is not pure ASCII (the live heap holds the source text; see below).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +60,15 @@ try {
   console.log(`check-deploy: worker bundle ${raw.toFixed(1)} KiB, gzip ${gz.toFixed(1)} KiB (budget ${budget} KiB gzip)`);
   if (gz > budget) {
     console.error(`check-deploy: the gzip size ${gz.toFixed(1)} KiB exceeds the budget of ${budget} KiB. Find what grew (esbuild --metafile) or raise BUDGET_KIB in scripts/check-deploy.mjs with a reason.`);
+    process.exit(1);
+  }
+  // The isolate keeps the source text live as long as it runs; one character outside ASCII makes V8
+  // hold all of it two bytes a character (1.7 MB instead of 0.9 before minify = true; see
+  // bench/results/heap-live-2026-12-06.md). Minified, esbuild escapes them.
+  const wide = bundle.findIndex((b) => b > 0x7f);
+  if (wide >= 0) {
+    const line = bundle.subarray(0, wide).toString("latin1").split("\n").length;
+    console.error(`check-deploy: the bundle has a non-ASCII character (line ${line} of ${scripts[0]}); the runtime would hold its whole source two bytes a character. Keep minify = true in wrangler.toml (it escapes them).`);
     process.exit(1);
   }
 } finally {

@@ -23,6 +23,7 @@ export interface WorkerConfig {
 /** Bundle `main` of the project's wrangler.toml (or `configPath`) into a fresh temporary directory. */
 export async function bundleWorker(configPath = join(REPO, "wrangler.toml")): Promise<WorkerConfig> {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
+  const config = unstable_readConfig({ config: configPath });
   if (!main) throw new Error(`${configPath} has no "main" entry`);
   const outdir = mkdtempSync(join(tmpdir(), "edgeroom-bundle-"));
   const scriptPath = join(outdir, "index.js");
@@ -39,13 +40,17 @@ export async function bundleWorker(configPath = join(REPO, "wrangler.toml")): Pr
     // nodejs_compat: workerd provides node:* itself.
     external: ["cloudflare:*", "node:*"],
     define,
+    // As `wrangler deploy` bundles, so tests and benchmarks run what deploys: wrangler.toml's minify
+    // and keep_names, with wrangler's defaults (not minified, names kept).
+    minify: config.minify ?? false,
+    keepNames: config.keep_names ?? true,
     logLevel: "warning",
   });
   // `bindings` as derived also holds a developer's .dev.vars (wrangler dev semantics): keep only the
   // config's [vars] (the production defaults), so tests never depend on a local file; each server
   // adds its own values on top (worker-server.ts).
   const { assets, bindings: _withDevVars, ...rest } = workerOptions as Record<string, unknown> & { assets?: { directory?: string } };
-  const bindings = unstable_readConfig({ config: configPath }).vars;
+  const bindings = config.vars;
   const withAssets = assets?.directory && existsSync(assets.directory) ? { assets } : {};
   return { scriptPath, workerOptions: { ...rest, bindings, ...withAssets } };
 }
