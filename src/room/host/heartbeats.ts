@@ -29,9 +29,12 @@ export class PingReads {
 
 /** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
 export function observePings(ctx: DurableObjectState, sockets: SocketRegistry, core: RoomCore): void {
-  for (const [ws, info] of sockets.entries()) {
+  // By socket, then its connection: a map's entries iterator makes a [socket, info] pair per socket, and
+  // this runs four times a second per real-time room (the runtime's Date per socket is not ours to save).
+  for (const ws of sockets.all()) {
     const pinged = ctx.getWebSocketAutoResponseTimestamp(ws);
-    if (pinged) core.observeSeen(info.connId, pinged.getTime());
+    const info = pinged ? sockets.info(ws) : null;
+    if (pinged && info) core.observeSeen(info.connId, pinged.getTime());
   }
 }
 
