@@ -84,7 +84,7 @@ function decodeWith<T>(
   }
   const checked = check(raw);
   if (!checked.ok) return fail(ErrorCode.INVALID_FRAME, `Frame is not valid${checked.message}.`, readId(raw));
-  return { ok: true, value: checked.value };
+  return checked; // the check's own result: no second object per frame (issue 12)
 }
 
 function fail(code: ErrorCode, message: string, id: number | null = null): DecodeResult<never> {
