@@ -8,7 +8,7 @@
  * its promise, the alarm's awaited promise chain; /work/helpers/alloc-baseline-2150.txt). The host
  * now runs these steps without a promise and returns one only when there is storage work to await.
  */
-import { encodeFrame } from "../../protocol";
+import { encodeFrameToSend } from "../../protocol";
 import type { Effects } from "../core/effects";
 import type { RoomCore } from "../core/room-core";
 import type { Outbound } from "./outbound";
@@ -20,7 +20,7 @@ export function deliver(fx: Effects, out: Outbound, log: Log): void {
   const frames = fx.frames;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i];
-    if (f !== undefined) out.send(f.conn, f.frame instanceof Uint8Array ? f.frame : encodeFrame(f.frame));
+    if (f !== undefined) out.send(f.conn, f.frame instanceof Uint8Array ? f.frame : encodeFrameToSend(f.frame));
   }
   const texts = fx.texts;
   for (let i = 0; i < texts.length; i++) {
