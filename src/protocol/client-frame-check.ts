@@ -37,7 +37,8 @@ export function checkClientFrame(raw: unknown): ClientFrameCheck {
   const t = raw.t;
   const fields = typeof t === "string" && Object.hasOwn(FIELDS, t) ? FIELDS[t] : undefined;
   if (fields === undefined || typeof t !== "string") return bad("t", "unknown frame type");
-  for (const key of Object.keys(raw)) if (!fields.includes(key)) return bad(key, "unrecognized key");
+  // for…in with an own-key test is Object.keys without the array of keys per frame (issue 12).
+  for (const key in raw) if (Object.hasOwn(raw, key) && !fields.includes(key)) return bad(key, "unrecognized key");
   switch (t) {
     case "input":
       if (!inputId(raw.id)) return bad("id", "expected an integer input id ≥ 1");

@@ -4,7 +4,8 @@
  * earlier alarm, which then fires, finds little to do and re-arms. Each `setAlarm` is a billed row
  * write, so this keeps alarm writes to about one per timer instead of one per frame or tick.
  */
-import { alarmNeedsWrite } from "../core/ticker";
+import type { RoomCore } from "../core/room-core";
+import { alarmNeedsWrite, alarmTime } from "../core/ticker";
 
 export class AlarmClock {
   /** The alarm time last set or read; undefined until read from storage. */
@@ -30,12 +31,27 @@ export class AlarmClock {
     this.at = null;
   }
 
-  /** Make the alarm fire no later than `wanted` (null: nothing is due; the stored alarm stays). */
-  async noLaterThan(wanted: number | null): Promise<void> {
-    if (this.at === undefined) this.at = await this.storage.getAlarm();
+  /**
+   * Make the alarm fire no later than `wanted` (null: nothing is due; the stored alarm stays). Not
+   * `async`: the host asks after most events, and usually nothing is to be written (see the header);
+   * then no promise is made. A promise only when storage is read (once per instance) or written.
+   */
+  noLaterThan(wanted: number | null): Promise<void> | undefined {
+    if (this.at === undefined) return this.readThenSet(wanted);
     if (!alarmNeedsWrite(this.at, wanted)) return;
     this.at = wanted;
     this.written();
-    await this.storage.setAlarm(wanted);
+    return this.storage.setAlarm(wanted);
+  }
+
+  /** The alarm the core's next deadline needs (its deadlines, or the real-time loop's watchdog). */
+  follow(core: RoomCore): Promise<void> | undefined {
+    const now = Date.now();
+    return this.noLaterThan(alarmTime(core.nextWakeAt(now), now));
+  }
+
+  private async readThenSet(wanted: number | null): Promise<void> {
+    this.at = await this.storage.getAlarm();
+    await this.noLaterThan(wanted);
   }
 }

@@ -27,9 +27,21 @@ export class PingReads {
   }
 }
 
-/** Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. */
+/**
+ * Feed the runtime's heartbeat auto-response timestamps to the core's liveness check. A connection
+ * heard from (any frame) within half the heartbeat timeout is skipped: this check cannot find it
+ * silent whatever its last ping, and every check reads it again once it is older, long before it
+ * could be. Each reading makes a Date (the runtime's), which at 150 real-time rooms of clients
+ * sending inputs was most of what the loop tick allocated itself (issue 12).
+ */
 export function observePings(ctx: DurableObjectState, sockets: SocketRegistry, core: RoomCore): void {
-  for (const [ws, info] of sockets.entries()) {
+  const now = Date.now();
+  const fresh = core.record.settings.heartbeatTimeoutMs / 2;
+  // By socket, then its connection: a map's entries iterator makes a [socket, info] pair per socket.
+  for (const ws of sockets.all()) {
+    const info = sockets.info(ws);
+    const conn = info === null ? undefined : core.conns.get(info.connId);
+    if (info === null || conn === undefined || now - conn.lastSeenAt < fresh) continue;
     const pinged = ctx.getWebSocketAutoResponseTimestamp(ws);
     if (pinged) core.observeSeen(info.connId, pinged.getTime());
   }

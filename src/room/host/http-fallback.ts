@@ -13,7 +13,7 @@ export interface FallbackHost {
   /** Spend the identity's single-use join ticket; false when it was already used. */
   useTicket(id: RoomIdentity): boolean;
   /** Execute what the core produced (persist, send, close, log, alarm). */
-  flush(core: RoomCore): Promise<void>;
+  flush(core: RoomCore): Promise<void> | undefined;
 }
 
 export async function httpStream(host: FallbackHost, id: RoomIdentity): Promise<Response> {

@@ -7,7 +7,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { GameRegistry } from "../../games/registry";
-import { CloseCode, encodeFrame } from "../../protocol";
+import { CloseCode } from "../../protocol";
 import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
@@ -15,7 +15,6 @@ import { logEvent } from "../../shared/log";
 import type { Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { RoomStorage } from "./storage";
-import { alarmTime } from "../core/ticker";
 import { AlarmClock } from "./alarm-clock";
 import { observePings, PingReads, restoreSockets } from "./heartbeats";
 import { roomFetch, type UpgradeHost } from "./room-fetch";
@@ -30,6 +29,7 @@ import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { answerClose, closeQuietly } from "./socket-close";
 import { loadCore, newMatch, replayDocument } from "./match-record";
 import { DirectoryReports } from "./directory-reports";
+import { deliver, quietFlush } from "./flush-steps";
 import type { RoomIndexObject } from "../../directory/room-index-object";
 
 /** What the matchmaking queue adds when it creates a match. */
@@ -57,6 +57,8 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly sockets = new SocketRegistry();
   private core: RoomCore | null = null;
   private initialized = false;
+  private readonly log = (level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void =>
+    logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   /** The one alarm (alarm-clock.ts). */
   private readonly alarms: AlarmClock;
   /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
@@ -77,6 +79,8 @@ export class RoomHost extends DurableObject<unknown> {
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
   private readonly ops = newOpsCounters();
+  /** The counters' stored text for a save (one function, not a closure per save). */
+  private readonly opsText = (rows: number): string => storedOps(countSave(this.ops, rows));
   /** What the upgrade and the HTTP fallback transport may use of this object; storage stays here. */
   private readonly fallback: UpgradeHost = {
     sse: this.sse,
@@ -117,13 +121,13 @@ export class RoomHost extends DurableObject<unknown> {
     if (!made.ok) return made;
     const { game, record } = made;
     this.core = new RoomCore(game, record);
-    this.store.save(record, [], [], (rows) => storedOps(countSave(this.ops, rows)));
+    this.store.save(record, [], [], this.opsText);
     if (options.rated === true) this.reports.markRated();
     if (options.listed === true) this.directory.markListed();
     this.directory.created(this.core, now, options.listed === true);
     this.log("info", "match_created", { game: game.id, mode: record.settings.mode, seats: record.settings.seats, creator: creator.playerId });
     this.alarms.noneStored(); // no `getAlarm` round trip for a new room (alarm-clock.ts)
-    await this.alarms.noLaterThan(alarmTime(this.core.nextWakeAt(now), now));
+    await this.alarms.follow(this.core);
     return { ok: true, statusJson: JSON.stringify(this.core.status()) };
   }
 
@@ -168,7 +172,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
-  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | void {
     const info = this.sockets.info(ws);
     const core = info ? this.ensureInitialized() : null;
     if (info && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
@@ -182,7 +186,8 @@ export class RoomHost extends DurableObject<unknown> {
     }
     this.ops.messages += 1;
     core.message(info.connId, message, Date.now());
-    await this.flush(core);
+    // Not `async`: a promise per frame only when the flush has storage work (flush-steps.ts).
+    return this.flush(core, true);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
@@ -270,33 +275,32 @@ export class RoomHost extends DurableObject<unknown> {
   }
 
   /**
-   * Persist, then send, then close, then log; finally make the alarm match the next deadline. A plain
-   * tick of the real-time loop (`loopTick`: nothing written, nobody closed) changes neither the public
-   * status nor any deadline but the watchdog's (which only moves later), so it skips the directory
-   * digest and the alarm: measured, those were ~3 % of a room-tick (bench/results/room-tick-profile-latest.md).
+   * Persist, then send, then close, then log; finally make the alarm match the next deadline, unless the
+   * flush is quiet (flush-steps.ts). Not `async`: it runs at every tick and frame, so it returns a
+   * promise only when storage work is left to await (retiring, an alarm write; flush-steps.ts).
    */
-  private async flush(core: RoomCore, loopTick = false): Promise<void> {
+  private flush(core: RoomCore, plain = false): Promise<void> | undefined {
     // A timer (loop, watchdog) of a core that has since retired: its room is deleted, touch nothing.
     if (core !== this.core) return;
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
-      this.store.save(core.record, fx.actions, fx.journal, (rows) => storedOps(countSave(this.ops, rows)));
+      this.store.save(core.record, fx.actions, fx.journal, this.opsText);
       // Same event as the save: a finished round's rating report is exactly as durable as its result.
       if (this.reports.noteEnd(core.record)) void this.deliverReports();
     }
-    for (const { conn, frame } of fx.frames) this.out.send(conn, frame instanceof Uint8Array ? frame : encodeFrame(frame));
-    for (const { conn, text } of fx.texts) this.out.send(conn, text);
-    for (const { conn, code, reason } of fx.closes) this.out.close(conn, code, reason);
-    for (const { level, event, ...fields } of fx.logs) this.log(level, event, fields);
-    const quiet = loopTick && !fx.persist && fx.closes.length === 0 && !fx.retire;
+    deliver(fx, this.out, this.log);
+    const quiet = quietFlush(fx, plain, core);
     if (!quiet) this.directory.note(core, Date.now());
-    if (fx.retire && (await this.retire(core))) return;
+    if (fx.retire) return this.retire(core).then((gone) => (gone ? undefined : this.rearm(core, false)));
+    return this.rearm(core, quiet);
+  }
+
+  /** Restart the in-memory timers; unless quiet, move the one alarm earlier if a deadline needs it (alarm-clock.ts). */
+  private rearm(core: RoomCore, quiet: boolean): Promise<void> | undefined {
     this.loop.ensureLoop(core);
     this.watch.ensure(core);
-    if (core !== this.core || quiet) return;
-    // One alarm for every timer (alarm-clock.ts: only ever moved earlier).
-    await this.alarms.noLaterThan(alarmTime(core.nextWakeAt(Date.now()), Date.now()));
+    return core !== this.core || quiet ? undefined : this.alarms.follow(core);
   }
 
   /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
@@ -317,9 +321,5 @@ export class RoomHost extends DurableObject<unknown> {
   private async deliverReports(): Promise<void> {
     if (await this.reports.deliver()) return;
     await this.alarms.noLaterThan(Date.now() + REPORT_RETRY_MS);
-  }
-
-  private log(level: "info" | "warn" | "error", event: string, fields: Record<string, unknown> = {}): void {
-    logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   }
 }

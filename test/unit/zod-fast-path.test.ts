@@ -1,0 +1,76 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import * as z from "zod";
+import { c4InputSchema } from "../../src/games/connect-four";
+import { liarsDiceInputSchema } from "../../src/games/liars-dice/schema";
+import { runnerInputSchema } from "../../src/games/runner/schema";
+import { acceptsAsIs } from "../../src/protocol/zod-fast-path";
+
+/** What zod says: accepted and returned unchanged (deep-equal), the fast path's one claim. */
+function zodAsIs(schema: z.ZodType, value: unknown): boolean {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) return false;
+  try {
+    expect(parsed.data).toStrictEqual(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Values near the shapes (right keys, wrong keys, extra keys, edge numbers) and anything at all. */
+const edgeNumber = fc.oneof(
+  fc.constantFrom(0, -0, 1, -1, 5400, 5401, 0.5, -1000, 1000, 1001, Number.MAX_SAFE_INTEGER, 2 ** 53, NaN, Infinity, -Infinity, 1e300),
+  fc.integer({ min: -2000, max: 6000 }),
+  fc.double(),
+);
+const fieldValue = fc.oneof(edgeNumber, fc.boolean(), fc.constantFrom("dropDisc", "bid", "liar", "", null, undefined), fc.constant([]), fc.constant({}));
+const nearShape = fc.dictionary(fc.constantFrom("tick", "jump", "duck", "type", "column", "count", "face", "extra", "__x"), fieldValue, { maxKeys: 5 });
+/** Runner-like inputs: mostly the right keys, sometimes a wrong value or an extra key. */
+const runnerLike = fc
+  .record(
+    { tick: fc.oneof(fc.integer({ min: 0, max: 5400 }), edgeNumber), jump: fc.oneof(fc.boolean(), fieldValue), duck: fc.oneof(fc.boolean(), fieldValue), extra: fieldValue },
+    { requiredKeys: [] },
+  );
+/** Values for the synthetic enum/bounds schema below: its bounds are -1 and 10, both exclusive. */
+const synthLike = fc.record(
+  { e: fc.oneof(fc.constantFrom("a", "b", "c"), fieldValue), n: fc.oneof(fc.constantFrom(-1, -0.5, 0, 9.5, 10, 11), edgeNumber), s: fc.oneof(fc.string(), fieldValue) },
+  { requiredKeys: ["e", "n"] },
+);
+const anyValue = fc.oneof(nearShape, runnerLike, synthLike, fc.anything(), fc.constant(new Uint8Array(2)), fc.constant(Object.create(null)));
+
+const SCHEMAS: [string, z.ZodType][] = [
+  ["runner input (strict object)", runnerInputSchema],
+  ["connect-four input (stripping object with a literal)", c4InputSchema],
+  ["liar's dice input (discriminated union: left to zod)", liarsDiceInputSchema],
+  ["enum, gt/lt bounds, string", z.object({ e: z.enum(["a", "b"]), n: z.number().gt(-1).lt(10), s: z.string().optional() }).strict()],
+  ["a refinement (left to zod)", z.object({ n: z.number().refine((n) => n !== 3) }).strict()],
+];
+
+describe("the zod fast path", () => {
+  for (const [name, schema] of SCHEMAS) {
+    it(`accepts a value as is only when zod accepts it unchanged: ${name}`, () => {
+      fc.assert(
+        fc.property(anyValue, (value) => {
+          if (acceptsAsIs(schema, value)) expect(zodAsIs(schema, value)).toBe(true);
+        }),
+        { numRuns: 5000 },
+      );
+    });
+  }
+
+  it("takes the fast path for every runner input zod accepts unchanged, so zod runs only for bad inputs", () => {
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.oneof(runnerLike, nearShape), (value) => {
+        const asIs = zodAsIs(runnerInputSchema, value);
+        expect(acceptsAsIs(runnerInputSchema, value)).toBe(asIs);
+        if (asIs) fast += 1;
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(fast).toBeGreaterThan(100);
+    expect(acceptsAsIs(runnerInputSchema, { tick: 12, jump: true })).toBe(true);
+    expect(acceptsAsIs(c4InputSchema, { type: "dropDisc", column: 3 })).toBe(true);
+  });
+});
