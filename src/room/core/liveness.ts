@@ -35,6 +35,14 @@ export function watchdogNeeded(room: RoomState): boolean {
 export function closeSilent(room: RoomOps, now: number): number {
   const timeout = room.record.settings.heartbeatTimeoutMs;
   let closed = 0;
+  // This runs every real-time tick: look without a copy first (closing below removes from the list, hence the copy then).
+  const live = room.conns.list();
+  let silent = false;
+  for (let i = 0; i < live.length && !silent; i++) {
+    const c = live[i];
+    if (c !== undefined && c.lastSeenAt + timeout <= now) silent = true;
+  }
+  if (!silent) return 0;
   for (const c of room.conns.all()) {
     if (c.lastSeenAt + timeout > now) continue;
     room.close(c, CloseCode.HEARTBEAT_TIMEOUT, "No heartbeat received in time.");
