@@ -37,10 +37,11 @@ export function closeSilent(room: RoomOps, now: number): number {
   let closed = 0;
   // This runs every real-time tick: look without a copy first (closing below removes from the list, hence the copy then).
   const live = room.conns.list();
+  const cutoff = now - timeout;
   let silent = false;
   for (let i = 0; i < live.length && !silent; i++) {
     const c = live[i];
-    if (c !== undefined && c.lastSeenAt + timeout <= now) silent = true;
+    if (c !== undefined && c.lastSeenAt <= cutoff) silent = true;
   }
   if (!silent) return 0;
   for (const c of room.conns.all()) {
