@@ -62,7 +62,8 @@ type InputFrame = Extract<ClientFrame, { t: "input" }>;
 export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
   const rt = core.rt;
   if (!rt) return;
-  const known = seatRec.recent.find((r) => r[0] === frame.id);
+  // Index loops and no closures on this per-input path (issue 12).
+  const known = recentOutcome(seatRec, frame.id);
   if (known) {
     answer(core, seat, known, true);
     return;
@@ -78,25 +79,24 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
     core.send(c.connId, { t: "ack", id: frame.id, seq: null, dup: true });
     return;
   }
-  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message], true);
   const rec = core.record;
   if (rec.status !== "playing") {
-    if (rec.status === "waiting") refuse(RoomErrorCode.NOT_STARTED, "The match has not started yet.");
-    else refuse(RoomErrorCode.MATCH_OVER, "The match is over.");
+    if (rec.status === "waiting") settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.NOT_STARTED, "The match has not started yet."], true);
+    else settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.MATCH_OVER, "The match is over."], true);
     return;
   }
   const parsed = core.game.inputSchema.safeParse(frame.data);
   if (!parsed.success) {
-    refuse(RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
+    settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`], true);
     return;
   }
   const check = core.game.apply(rec.game, parsed.data, { seat, by: "human" });
   if (!check.ok) {
-    refuse(check.code, check.message);
+    settle(core, seat, seatRec, [frame.id, null, check.code, check.message], true);
     return;
   }
   const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
-  if (!admission.ok) refuse(admission.code, admission.message);
+  if (!admission.ok) settle(core, seat, seatRec, [frame.id, null, admission.code, admission.message], true);
   // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
   else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
 }
@@ -185,7 +185,21 @@ function answer(core: RoomOps, seat: Seat, [id, tick, code, message]: RecentOutc
 
 /** Send a frame to every connection holding the seat (the one that sent the input may have been replaced). */
 function answerSeat(core: RoomOps, seat: Seat, frame: ServerFrame): void {
-  for (const c of core.conns.all()) if (c.role === "player" && c.seat === seat) core.send(c.connId, frame);
+  const conns = core.conns.list();
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
+    if (c !== undefined && c.role === "player" && c.seat === seat) core.send(c.connId, frame);
+  }
+}
+
+/** The remembered outcome of this input id, if any. */
+function recentOutcome(seatRec: SeatRecord, id: number): RecentOutcome | undefined {
+  const recent = seatRec.recent;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (r !== undefined && r[0] === id) return r;
+  }
+  return undefined;
 }
 
 /**
