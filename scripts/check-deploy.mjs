@@ -22,9 +22,12 @@ import { gzipSync } from "node:zlib";
  * follows (binary snapshots, liveness) fits; look at what grew (esbuild --metafile) before raising it
  * again. Cloudflare's limit is 3 MiB gzip (free plan). Raised to 205 when main stood at 199.0: the
  * matchmaking burst work (sharded player records, the one-upgrade queue join with its query schema
- * and OpenAPI text, the queue's ticket check) adds 2.4 KiB gzip.
+ * and OpenAPI text, the queue's ticket check) adds 2.4 KiB gzip. Raised to 207 when main stood at
+ * 202.7: the allocation-free real-time loop (issue 12: reused effect batches, the snapshot writer's
+ * views and the fan-out's array pool, the flat input queue) adds 2.3 KiB gzip: code, and the comments
+ * that say why each reused buffer exists (the bundle keeps comments: it is not minified).
  */
-export const BUDGET_KIB = 205;
+export const BUDGET_KIB = 207;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const budget = Number(process.env["EDGEROOM_BUNDLE_BUDGET_KIB"] ?? BUDGET_KIB);
