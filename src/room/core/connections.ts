@@ -107,6 +107,8 @@ export class Connections {
     return this.all().filter((c) => c.playerId === playerId && c.role === role);
   }
   spectatorCount(): number {
-    return this.all().filter((c) => c.role === "spectator").length;
+    let n = 0;
+    for (let i = 0; i < this.ordered.length; i++) if (this.ordered[i]?.role === "spectator") n++;
+    return n;
   }
 }

@@ -3,13 +3,13 @@
  *
  * Inputs are buffered by the tick they are applied at (the client's tick,
  * or the next one if it arrives a little late) and the simulation advances by
- * whole steps owed by the wall clock since the round's anchor (`planSteps`):
+ * whole steps owed by the wall clock since the round's anchor (`stepsOwed`, ticker.ts):
  * a late wake runs the missed steps, capped, and time never drifts. The
  * simulation itself is the game's pure `step`, so a restart can rebuild the
  * exact state from the seed and the logged inputs.
  */
 import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../../games/types";
-import { planSteps } from "./ticker";
+import { stepsOwed } from "./ticker";
 import type { RoomRecord } from "./record";
 
 /** At most this many steps run in one wake; beyond it the anchor moves (time is dropped, not replayed). */
@@ -121,9 +121,12 @@ export class FixedStep {
     clear(out.applied);
     if (rec.rtAnchor === null || rec.status !== "playing") return out;
     const tick = this.tick(rec);
-    const plan = planSteps(rec.rtAnchor + tick * this.stepMs, now, this.stepMs, MAX_CATCH_UP_STEPS);
+    // planSteps' arithmetic without its result object (this runs every loop tick).
+    const owed = stepsOwed(rec.rtAnchor + tick * this.stepMs, now, this.stepMs);
+    const planned = Math.min(owed, MAX_CATCH_UP_STEPS);
+    const dropped = owed - planned;
     let steps = 0;
-    for (; steps < plan.steps; steps++) {
+    for (; steps < planned; steps++) {
       const inputs = this.takeTick(this.tick(rec));
       const stepped = this.spec.step(rec.game, inputs);
       rec.game = stepped.state;
@@ -141,9 +144,9 @@ export class FixedStep {
       }
     }
     // Time beyond the catch-up cap is skipped: the anchor moves so the next wake does not owe it again.
-    if (plan.dropped > 0) rec.rtAnchor += plan.dropped * this.stepMs;
+    if (dropped > 0) rec.rtAnchor += dropped * this.stepMs;
     out.steps = steps;
-    out.dropped = plan.dropped;
+    out.dropped = dropped;
     return out;
   }
 

@@ -64,8 +64,14 @@ export function closeSilent(room: RoomOps, now: number): number {
  */
 export const BACKSTOP_SLACK_MS = 30_000;
 
-/** Each connection's liveness deadline for the alarm: its timeout plus the backstop slack. */
-export function livenessDeadlines(room: RoomState): { key: string; at: number }[] {
+/** The earliest connection's liveness deadline for the alarm (its timeout plus the backstop slack), or null without connections. */
+export function nextLivenessDeadline(room: RoomState): number | null {
   const after = room.record.settings.heartbeatTimeoutMs + BACKSTOP_SLACK_MS;
-  return room.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + after }));
+  const conns = room.conns.list();
+  let earliest: number | null = null;
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
+    if (c !== undefined && (earliest === null || c.lastSeenAt < earliest)) earliest = c.lastSeenAt;
+  }
+  return earliest === null ? null : earliest + after;
 }

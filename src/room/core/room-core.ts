@@ -18,7 +18,7 @@ import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
-import { closeSilent, livenessDeadlines, watchdogNeeded } from "./liveness";
+import { closeSilent, nextLivenessDeadline, watchdogNeeded } from "./liveness";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
@@ -210,9 +210,10 @@ export class RoomCore implements RoomOps {
    * is only ever moved earlier, that is one alarm write per WATCHDOG_MS.
    */
   nextWakeAt(now: number): number | null {
-    if (this.realtimeLive()) return nextWake([...timerDeadlines(this.record), { key: "watchdog", at: now + WATCHDOG_MS }]);
+    const timers = nextWake(timerDeadlines(this.record));
     // The liveness backstop (liveness.ts): in play the loop or the host's watchdog finds silent sockets.
-    return nextWake([...timerDeadlines(this.record), ...livenessDeadlines(this)]);
+    const other = this.realtimeLive() ? now + WATCHDOG_MS : nextLivenessDeadline(this);
+    return timers === null || (other !== null && other < timers) ? other : timers;
   }
 
   status(): PublicStatus {
