@@ -106,6 +106,23 @@ describe("the real-time loop's reused memory", () => {
     expect(rt.drain().map((p) => [p.seat, p.inputId])).toEqual([[0, 2]]);
   });
 
+  it("still closes a connection silent since before the last liveness check when it is restored after that check", () => {
+    const r = new RoomStepper({ game: "runner", seats: 2, options: { durationSeconds: 10 } }, { games: [runner], seed: 9 });
+    r.connect("c0", "p0");
+    r.connect("c1", "p1");
+    const core = r.core;
+    const timeout = core.record.settings.heartbeatTimeoutMs;
+    const now = r.now + 1_000;
+    core.observeSeen("c0", now);
+    core.observeSeen("c1", now);
+    core.checkLiveness(now);
+    core.drain();
+    // A socket that survived hibernation, last seen long ago: silent at once.
+    core.restore({ connId: "old", playerId: "p9", name: "p9", role: "spectator", seat: null, connectedAt: 0 }, now - timeout - 1);
+    core.checkLiveness(now + 1);
+    expect(core.drain().closes.map((c) => c.conn)).toEqual(["old"]);
+  });
+
   it("keeps a view intact when the writer grows, and hands out a view again for the same place", () => {
     const w = new SnapWriter(4);
     w.byte(1);

@@ -35,15 +35,18 @@ export function watchdogNeeded(room: RoomState): boolean {
 export function closeSilent(room: RoomOps, now: number): number {
   const timeout = room.record.settings.heartbeatTimeoutMs;
   let closed = 0;
-  // This runs every real-time tick: look without a copy first (closing below removes from the list, hence the copy then).
-  const live = room.conns.list();
-  const cutoff = now - timeout;
-  let silent = false;
-  for (let i = 0; i < live.length && !silent; i++) {
+  // This runs every real-time tick: nothing to read before the earliest possible silence (Connections.silentFrom),
+  // then look without a copy (closing below removes from the list, hence the copy then).
+  const conns = room.conns;
+  if (now < conns.silentFrom) return 0;
+  const live = conns.list();
+  let earliest = Infinity;
+  for (let i = 0; i < live.length; i++) {
     const c = live[i];
-    if (c !== undefined && c.lastSeenAt <= cutoff) silent = true;
+    if (c !== undefined && c.lastSeenAt < earliest) earliest = c.lastSeenAt;
   }
-  if (!silent) return 0;
+  conns.silentFrom = earliest + timeout;
+  if (now < conns.silentFrom) return 0;
   for (const c of room.conns.all()) {
     if (c.lastSeenAt + timeout > now) continue;
     room.close(c, CloseCode.HEARTBEAT_TIMEOUT, "No heartbeat received in time.");

@@ -162,6 +162,7 @@ export class RoomCore implements RoomOps {
     // A socket the core no longer tracks (refused, replaced or policy-closed, its close still in flight): nothing to do.
     if (!c) return;
     this.metrics.messages += 1;
+    if (now < c.lastSeenAt) this.conns.silentFrom = -Infinity;
     c.lastSeenAt = now;
     handleFrame(this, c, data, now);
   }
