@@ -107,7 +107,10 @@ export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
   tick(state: S): number;
   /** The tick an input names (the client's simulation tick when it was made). */
   inputTick(input: I): number;
-  /** Advance exactly one tick, applying `inputs` at that tick. Pure; must not mutate `state`. */
+  /**
+   * Advance exactly one tick, applying `inputs` at that tick. Pure; must not mutate `state`. The room
+   * reuses the `inputs` list (not its entries) for the next step: read it, do not keep it.
+   */
   step(state: S, inputs: readonly TickInput<I>[]): { state: S; events: readonly E[] };
   /**
    * The state quantised to a flat array of integers with a fixed layout for a
@@ -117,7 +120,8 @@ export interface RealtimeSpec<S, I, E extends GameEvent = GameEvent> {
    * integers within ±2^50. The wire sends only what linear extrapolation of the
    * last two snapshots misses (docs/protocol.md §14, Snapshots): a layout where
    * values stay put or move steadily, and where an entity keeps its slot while
-   * it lives, costs least.
+   * it lives, costs least. The room copies the result before its next call, so a game may return the
+   * same (overwritten) array every call and allocate none per tick.
    */
   quantize(state: S, viewer?: Seat | null): number[];
   /**

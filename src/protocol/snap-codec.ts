@@ -48,10 +48,33 @@ export type SnapDecodeResult = { readonly ok: true; readonly value: DecodedSnap 
 
 // ------------------------------------------------------------------------------------------ encoding
 
-/** A growable byte buffer reused across encodes (the room encodes every tick without new scratch space). */
+/** Views `SnapWriter.view` keeps for reuse. */
+const VIEW_CACHE = 16;
+
+/**
+ * A growable byte buffer reused across encodes: the room encodes every tick without new scratch space
+ * (issue 12: the two copies per frame this once made were ~0.5 KB per room-tick at 150 rooms).
+ * Growing replaces the buffer, so a `view` taken before stays intact (it keeps the old buffer).
+ */
 export class SnapWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   private n = 0;
+  /**
+   * Views handed out before, for `view` to hand out again when a later frame lands on the same bytes
+   * (a room's shared delta is mostly the same few bytes at the same place every tick): a view object
+   * per frame was ~0.1 KB per room-tick at 150 rooms (issue 12). Emptied when the buffer grows.
+   */
+  private views: Uint8Array[] = [];
+  private nextView = 0;
+
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Bytes written since the last reset. */
+  get length(): number {
+    return this.n;
+  }
 
   reset(): void {
     this.n = 0;
@@ -60,6 +83,26 @@ export class SnapWriter {
   /** A copy of what was written (callers keep it; the scratch buffer is reused). */
   take(): Uint8Array {
     return this.buf.slice(0, this.n);
+  }
+
+  /**
+   * The bytes from `start` to the end, without copying: valid until the writer is reset and written
+   * over. The same view object may come back for a later frame at the same offset and length.
+   */
+  view(start: number): Uint8Array {
+    const len = this.n - start;
+    const views = this.views;
+    for (let i = 0; i < views.length; i++) {
+      const v = views[i];
+      if (v !== undefined && v.byteOffset === start && v.byteLength === len) return v;
+    }
+    const v = this.buf.subarray(start, this.n);
+    if (views.length < VIEW_CACHE) views.push(v);
+    else {
+      views[this.nextView] = v;
+      this.nextView = (this.nextView + 1) % VIEW_CACHE;
+    }
+    return v;
   }
 
   byte(b: number): void {
@@ -87,21 +130,39 @@ export class SnapWriter {
     this.n += b.length;
   }
 
+  /** Append everything `other` holds (a byte loop: no view object for `set`). */
+  append(other: SnapWriter): void {
+    const len = other.n;
+    while (this.n + len > this.buf.length) this.grow();
+    const from = other.buf;
+    const to = this.buf;
+    let at = this.n;
+    for (let i = 0; i < len; i++) to[at++] = from[i] ?? 0;
+    this.n = at;
+  }
+
   private grow(): void {
     const next = new Uint8Array(this.buf.length * 2);
     next.set(this.buf);
     this.buf = next;
+    this.views = [];
+    this.nextView = 0;
   }
 }
 
 const scratch = new SnapWriter();
 
+/** Write the shared body of a keyframe. */
+export function writeKeyBody(w: SnapWriter, tick: number, values: readonly number[]): void {
+  w.varint(tick);
+  w.varint(values.length);
+  for (let i = 0; i < values.length; i++) w.zigzag(values[i] ?? 0);
+}
+
 /** The shared body of a keyframe. */
 export function encodeKeyBody(tick: number, values: readonly number[]): Uint8Array {
   scratch.reset();
-  scratch.varint(tick);
-  scratch.varint(values.length);
-  for (let i = 0; i < values.length; i++) scratch.zigzag(values[i] ?? 0);
+  writeKeyBody(scratch, tick, values);
   return scratch.take();
 }
 
@@ -110,28 +171,38 @@ export function predictValue(older: number, prev: number, base: number): number 
   return base - prev === prev - older ? 2 * base - prev : base;
 }
 
-/** The shared body of a delta from a receiver whose last three arrays are `older`, `prev` and `base` (same length as `next`). */
-export function encodeDeltaBody(tick: number, older: readonly number[], prev: readonly number[], base: readonly number[], next: readonly number[]): Uint8Array {
-  scratch.reset();
-  scratch.varint(tick);
+/** Write the shared body of a delta from a receiver whose last three arrays are `older`, `prev` and `base` (same length as `next`). */
+export function writeDeltaBody(w: SnapWriter, tick: number, older: readonly number[], prev: readonly number[], base: readonly number[], next: readonly number[]): void {
+  w.varint(tick);
   let last = -1;
   for (let i = 0; i < next.length; i++) {
     const residual = (next[i] ?? 0) - predictValue(older[i] ?? 0, prev[i] ?? 0, base[i] ?? 0);
     if (residual === 0) continue;
-    scratch.varint(i - last - 1);
-    scratch.zigzag(residual);
+    w.varint(i - last - 1);
+    w.zigzag(residual);
     last = i;
   }
+}
+
+/** The shared body of a delta (see `writeDeltaBody`). */
+export function encodeDeltaBody(tick: number, older: readonly number[], prev: readonly number[], base: readonly number[], next: readonly number[]): Uint8Array {
+  scratch.reset();
+  writeDeltaBody(scratch, tick, older, prev, base, next);
   return scratch.take();
+}
+
+/** Write one recipient's header (`ack`/`durable` null: not sent); the shared body follows it. */
+export function writeSnapHeader(w: SnapWriter, key: boolean, ack: number | null, durable: number | null): void {
+  w.byte(SNAP_TAG);
+  w.byte((key ? SNAP_KEY : 0) | (ack !== null ? SNAP_ACK : 0) | (durable !== null ? SNAP_DURABLE : 0));
+  if (ack !== null) w.varint(ack);
+  if (durable !== null) w.varint(durable);
 }
 
 /** The frame for one recipient: its header, then a shared body. */
 export function encodeSnapFrame(key: boolean, header: SnapHeader, body: Uint8Array): Uint8Array {
   scratch.reset();
-  scratch.byte(SNAP_TAG);
-  scratch.byte((key ? SNAP_KEY : 0) | (header.ack !== null ? SNAP_ACK : 0) | (header.durable !== null ? SNAP_DURABLE : 0));
-  if (header.ack !== null) scratch.varint(header.ack);
-  if (header.durable !== null) scratch.varint(header.durable);
+  writeSnapHeader(scratch, key, header.ack, header.durable);
   scratch.bytes(body);
   return scratch.take();
 }

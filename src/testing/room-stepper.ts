@@ -208,9 +208,16 @@ export class RoomStepper {
   private deliver(fx: Effects) {
     if (fx.persist) this.persisted(fx);
     this.logged.push(...fx.actions);
+    // The core reuses its snapshot bytes at the next drain (effects.ts): listeners get copies, one per
+    // distinct frame, so bytes shared by many connections stay one shared object as the host sends them.
+    const copies = new Map<Uint8Array, Uint8Array>();
     for (const { conn, frame } of fx.frames) {
       // Round-trip through the codec, as a client would see it.
-      const bytes = frame instanceof Uint8Array ? frame : encodeFrame(frame);
+      let bytes: Uint8Array;
+      if (frame instanceof Uint8Array) {
+        bytes = copies.get(frame) ?? frame.slice();
+        copies.set(frame, bytes);
+      } else bytes = encodeFrame(frame);
       const decoded = decodeServerFrame(bytes);
       if (!decoded.ok) throw new Error(`server produced an invalid frame: ${decoded.message}`);
       const list = this.inbox.get(conn) ?? [];
@@ -224,7 +231,8 @@ export class RoomStepper {
   private pump() {
     const fx: Effects = this.core.drain();
     this.deliver(fx);
-    for (const c of fx.closes) {
+    // Copied: the drains below reuse the lists of the one before them (effects.ts).
+    for (const c of [...fx.closes]) {
       this.closed.set(c.conn, { code: c.code, reason: c.reason });
       this.emit({ kind: "close", conn: c.conn, code: c.code, reason: c.reason });
       this.core.disconnect(c.conn, c.code, this.now);

@@ -3,13 +3,13 @@
  *
  * Inputs are buffered by the tick they are applied at (the client's tick,
  * or the next one if it arrives a little late) and the simulation advances by
- * whole steps owed by the wall clock since the round's anchor (`planSteps`):
+ * whole steps owed by the wall clock since the round's anchor (`stepsOwed`, ticker.ts):
  * a late wake runs the missed steps, capped, and time never drifts. The
  * simulation itself is the game's pure `step`, so a restart can rebuild the
  * exact state from the seed and the logged inputs.
  */
 import type { AnyGame, GameEvent, RealtimeSpec, Seat } from "../../games/types";
-import { planSteps } from "./ticker";
+import { stepsOwed } from "./ticker";
 import type { RoomRecord } from "./record";
 
 /** At most this many steps run in one wake; beyond it the anchor moves (time is dropped, not replayed). */
@@ -39,7 +39,11 @@ export const RealtimeErrorCode = {
 } as const;
 
 export class FixedStep {
-  private readonly buffer = new Map<number, PendingInput[]>();
+  /**
+   * Buffered inputs in application order: by tick, then arrival. A flat array rather than a map of
+   * per-tick lists: stepping takes its front without a list, a Map iterator or a copy per step (issue 12).
+   */
+  private readonly queue: PendingInput[] = [];
   /**
    * Per seat, the tick of its latest buffered input. A seat's inputs are applied in id order (a later
    * id never goes to an earlier tick than the one before it), so every id at or below the seat's
@@ -54,6 +58,10 @@ export class FixedStep {
    * so the re-sent inputs of the lost span are applied at their own ticks and the race replays as it was.
    */
   private rewoundUntil: number | null = null;
+  /** One step's inputs, handed to the game's `step` (which only reads them during the call); reused every step. */
+  private readonly stepInputs: PendingInput[] = [];
+  /** What `advance` returns, reused by the next call (its caller reads it at once): no result, list or spread per tick. */
+  private readonly result: { steps: number; dropped: number; events: GameEvent[]; applied: PendingInput[] } = { steps: 0, dropped: 0, events: [], applied: [] };
 
   constructor(
     private readonly game: AnyGame,
@@ -80,40 +88,90 @@ export class FixedStep {
       return { ok: false, code: RealtimeErrorCode.INPUT_TOO_EARLY, message: `Input for tick ${inputTick} is more than ${this.spec.aheadWindowTicks} ticks ahead of tick ${current}.` };
     }
     const applyTick = Math.max(inputTick, current, this.lastQueuedTick.get(seat) ?? 0);
-    const queued = this.buffer.get(applyTick) ?? [];
-    if (queued.filter((p) => p.seat === seat).length >= this.spec.maxInputsPerTick) {
+    // From the back: where the input goes (after every input of its tick) and how many of its seat's that tick holds.
+    const queue = this.queue;
+    let at = queue.length;
+    let seatInputs = 0;
+    for (let i = queue.length - 1; i >= 0; i--) {
+      const p = queue[i];
+      if (p === undefined) continue;
+      if (p.applyTick > applyTick) at = i;
+      else if (p.applyTick < applyTick) break;
+      else if (p.seat === seat) seatInputs++;
+    }
+    if (seatInputs >= this.spec.maxInputsPerTick) {
       return { ok: false, code: RealtimeErrorCode.INPUT_BUDGET, message: `At most ${this.spec.maxInputsPerTick} inputs per player per tick.` };
     }
-    queued.push({ seat, input, inputId, applyTick, at: now });
-    this.buffer.set(applyTick, queued);
+    const pending: PendingInput = { seat, input, inputId, applyTick, at: now };
+    if (at === queue.length) queue.push(pending);
+    else queue.splice(at, 0, pending);
     this.lastQueuedTick.set(seat, applyTick);
     return { ok: true, applyTick };
   }
 
-  /** Run every step owed at `now` (capped), applying buffered inputs at their ticks; stops at the end of the match. */
+  /**
+   * Run every step owed at `now` (capped), applying buffered inputs at their ticks; stops at the end of
+   * the match. The result and its lists are reused by the next call: read them before advancing again.
+   */
   advance(rec: RoomRecord, now: number): AdvanceResult {
-    const events: GameEvent[] = [];
-    const applied: PendingInput[] = [];
-    if (rec.rtAnchor === null || rec.status !== "playing") return { steps: 0, dropped: 0, events, applied };
+    const out = this.result;
+    out.steps = 0;
+    out.dropped = 0;
+    clear(out.events);
+    clear(out.applied);
+    if (rec.rtAnchor === null || rec.status !== "playing") return out;
     const tick = this.tick(rec);
-    const plan = planSteps(rec.rtAnchor + tick * this.stepMs, now, this.stepMs, MAX_CATCH_UP_STEPS);
+    // planSteps' arithmetic without its result object (this runs every loop tick).
+    const owed = stepsOwed(rec.rtAnchor + tick * this.stepMs, now, this.stepMs);
+    const planned = Math.min(owed, MAX_CATCH_UP_STEPS);
+    const dropped = owed - planned;
     let steps = 0;
-    for (; steps < plan.steps; steps++) {
-      const t = this.tick(rec);
-      const inputs = this.buffer.get(t) ?? [];
-      this.buffer.delete(t);
-      const out = this.spec.step(rec.game, inputs.map((p) => ({ seat: p.seat, input: p.input })));
-      rec.game = out.state;
-      events.push(...out.events);
-      applied.push(...inputs);
+    for (; steps < planned; steps++) {
+      const inputs = this.takeTick(this.tick(rec));
+      const stepped = this.spec.step(rec.game, inputs);
+      rec.game = stepped.state;
+      for (let i = 0; i < stepped.events.length; i++) {
+        const e = stepped.events[i];
+        if (e !== undefined) out.events.push(e);
+      }
+      for (let i = 0; i < inputs.length; i++) {
+        const p = inputs[i];
+        if (p !== undefined) out.applied.push(p);
+      }
       if (this.game.result(rec.game)) {
         steps++;
         break;
       }
     }
     // Time beyond the catch-up cap is skipped: the anchor moves so the next wake does not owe it again.
-    if (plan.dropped > 0) rec.rtAnchor += plan.dropped * this.stepMs;
-    return { steps, dropped: plan.dropped, events, applied };
+    if (dropped > 0) rec.rtAnchor += dropped * this.stepMs;
+    out.steps = steps;
+    out.dropped = dropped;
+    return out;
+  }
+
+  /** Move the inputs buffered for tick `t` out of the queue into the step scratch list, in arrival order. */
+  private takeTick(t: number): PendingInput[] {
+    const inputs = this.stepInputs;
+    clear(inputs);
+    const queue = this.queue;
+    let from = 0;
+    while (from < queue.length && (queue[from]?.applyTick ?? t) < t) from++;
+    let to = from;
+    while (to < queue.length) {
+      const p = queue[to];
+      if (p === undefined || p.applyTick !== t) break;
+      inputs.push(p);
+      to++;
+    }
+    const n = to - from;
+    if (n === 0) return inputs;
+    for (let i = to; i < queue.length; i++) {
+      const p = queue[i];
+      if (p !== undefined) queue[i - n] = p;
+    }
+    for (let i = 0; i < n; i++) queue.pop();
+    return inputs;
   }
 
   /** The room was rebuilt at tick `tick`, which may be up to `spanMs` behind what clients saw (see `rewoundUntil`). */
@@ -131,24 +189,34 @@ export class FixedStep {
 
   /** The tick this seat's input `inputId` is buffered for, or null when it is not buffered. */
   pendingTick(seat: Seat, inputId: number): number | null {
-    for (const queued of this.buffer.values()) for (const p of queued) if (p.seat === seat && p.inputId === inputId) return p.applyTick;
+    const queue = this.queue;
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i];
+      if (p !== undefined && p.seat === seat && p.inputId === inputId) return p.applyTick;
+    }
     return null;
   }
 
   /** The lowest buffered input id of a seat, or null when none is waiting. */
   lowestPending(seat: Seat): number | null {
     let low: number | null = null;
-    for (const queued of this.buffer.values()) {
-      for (const p of queued) if (p.seat === seat && p.inputId !== null && (low === null || p.inputId < low)) low = p.inputId;
+    const queue = this.queue;
+    for (let i = 0; i < queue.length; i++) {
+      const p = queue[i];
+      if (p !== undefined && p.seat === seat && p.inputId !== null && (low === null || p.inputId < low)) low = p.inputId;
     }
     return low;
   }
 
   /** Take every input still buffered (the round ended before their ticks), in application order. */
   drain(): PendingInput[] {
-    const out = [...this.buffer.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, queued]) => queued);
-    this.buffer.clear();
+    const out = this.queue.splice(0);
     this.lastQueuedTick.clear();
     return out;
   }
+}
+
+/** Empty a reused list by popping (`length = 0` would drop its backing store and regrow it next time). */
+function clear(list: unknown[]): void {
+  while (list.length > 0) list.pop();
 }

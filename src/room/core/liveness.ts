@@ -35,6 +35,18 @@ export function watchdogNeeded(room: RoomState): boolean {
 export function closeSilent(room: RoomOps, now: number): number {
   const timeout = room.record.settings.heartbeatTimeoutMs;
   let closed = 0;
+  // This runs every real-time tick: nothing to read before the earliest possible silence (Connections.silentFrom),
+  // then look without a copy (closing below removes from the list, hence the copy then).
+  const conns = room.conns;
+  if (now < conns.silentFrom) return 0;
+  const live = conns.list();
+  let earliest = Infinity;
+  for (let i = 0; i < live.length; i++) {
+    const c = live[i];
+    if (c !== undefined && c.lastSeenAt < earliest) earliest = c.lastSeenAt;
+  }
+  conns.silentFrom = earliest + timeout;
+  if (now < conns.silentFrom) return 0;
   for (const c of room.conns.all()) {
     if (c.lastSeenAt + timeout > now) continue;
     room.close(c, CloseCode.HEARTBEAT_TIMEOUT, "No heartbeat received in time.");
@@ -55,8 +67,14 @@ export function closeSilent(room: RoomOps, now: number): number {
  */
 export const BACKSTOP_SLACK_MS = 30_000;
 
-/** Each connection's liveness deadline for the alarm: its timeout plus the backstop slack. */
-export function livenessDeadlines(room: RoomState): { key: string; at: number }[] {
+/** The earliest connection's liveness deadline for the alarm (its timeout plus the backstop slack), or null without connections. */
+export function nextLivenessDeadline(room: RoomState): number | null {
   const after = room.record.settings.heartbeatTimeoutMs + BACKSTOP_SLACK_MS;
-  return room.conns.all().map((c) => ({ key: "heartbeat", at: c.lastSeenAt + after }));
+  const conns = room.conns.list();
+  let earliest: number | null = null;
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
+    if (c !== undefined && (earliest === null || c.lastSeenAt < earliest)) earliest = c.lastSeenAt;
+  }
+  return earliest === null ? null : earliest + after;
 }

@@ -62,7 +62,8 @@ type InputFrame = Extract<ClientFrame, { t: "input" }>;
 export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatRec: SeatRecord, frame: InputFrame, now: number): void {
   const rt = core.rt;
   if (!rt) return;
-  const known = seatRec.recent.find((r) => r[0] === frame.id);
+  // Index loops and no closures on this per-input path (issue 12).
+  const known = recentOutcome(seatRec, frame.id);
   if (known) {
     answer(core, seat, known, true);
     return;
@@ -78,25 +79,24 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
     core.send(c.connId, { t: "ack", id: frame.id, seq: null, dup: true });
     return;
   }
-  const refuse = (code: string, message: string) => settle(core, seat, seatRec, [frame.id, null, code, message], true);
   const rec = core.record;
   if (rec.status !== "playing") {
-    if (rec.status === "waiting") refuse(RoomErrorCode.NOT_STARTED, "The match has not started yet.");
-    else refuse(RoomErrorCode.MATCH_OVER, "The match is over.");
+    if (rec.status === "waiting") settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.NOT_STARTED, "The match has not started yet."], true);
+    else settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.MATCH_OVER, "The match is over."], true);
     return;
   }
   const parsed = core.game.inputSchema.safeParse(frame.data);
   if (!parsed.success) {
-    refuse(RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`);
+    settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`], true);
     return;
   }
   const check = core.game.apply(rec.game, parsed.data, { seat, by: "human" });
   if (!check.ok) {
-    refuse(check.code, check.message);
+    settle(core, seat, seatRec, [frame.id, null, check.code, check.message], true);
     return;
   }
   const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
-  if (!admission.ok) refuse(admission.code, admission.message);
+  if (!admission.ok) settle(core, seat, seatRec, [frame.id, null, admission.code, admission.message], true);
   // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
   else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
 }
@@ -114,9 +114,11 @@ export function advanceRealtime(core: RoomOps, now: number): void {
   core.metrics.steps += out.steps;
   core.metrics.droppedSteps += out.dropped;
   let lagging = false;
-  for (const p of out.applied) {
-    const seatRec = rec.seats[p.seat];
-    if (!seatRec || p.inputId === null) continue;
+  // Index loops here and in `settle`: an array iterator per tick showed in the allocation profile (issue 12).
+  for (let i = 0; i < out.applied.length; i++) {
+    const p = out.applied[i];
+    const seatRec = p === undefined ? undefined : rec.seats[p.seat];
+    if (p === undefined || !seatRec || p.inputId === null) continue;
     // Written with the next write (an event, the checkpoint, or DURABLE_LAG_INPUTS of one seat); `snap.dur` covers it only after that.
     const waiting = core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
     if (waiting >= DURABLE_LAG_INPUTS) lagging = true;
@@ -124,8 +126,9 @@ export function advanceRealtime(core: RoomOps, now: number): void {
     settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
   }
   // Events a client derives from the snapshot (RealtimeSpec.derivedEvents) are neither sent nor written.
+  // `out.events` is reused by the next advance: the update gets its own list (filtered, or copied below).
   const derived = rt.spec.derivedEvents;
-  const events = derived && derived.length > 0 ? out.events.filter((e) => !derived.includes(e.type)) : out.events;
+  const events = out.events.length > 0 && derived && derived.length > 0 ? out.events.filter((e) => !derived.includes(e.type)) : out.events;
   if (events.length > 0 || core.game.result(rec.game)) {
     // The update's write carries everything applied so far: the next checkpoint is due CHECKPOINT_MS after it.
     core.commit(settleRealtime(rec, core.game, now, [...events]));
@@ -161,11 +164,16 @@ function answerDiscarded(core: RoomOps, p: PendingInput): void {
  * (refusals and discards) tell the seat. Applied inputs are not answered here: their admission ack was.
  */
 function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome, tell: boolean): void {
-  seatRec.recent.push(outcome);
-  if (seatRec.recent.length > RECENT_REALTIME) seatRec.recent.splice(0, seatRec.recent.length - RECENT_REALTIME);
+  const recent = seatRec.recent;
+  recent.push(outcome);
+  // `shift`, not `splice`: splice returns a new array of what it removed, one per applied input.
+  while (recent.length > RECENT_REALTIME) recent.shift();
   const low = core.rt?.lowestPending(seat) ?? null;
   let settledMax = seatRec.lastInputId;
-  for (const r of seatRec.recent) if (r[0] > settledMax) settledMax = r[0];
+  for (let i = 0; i < recent.length; i++) {
+    const id = recent[i]?.[0] ?? settledMax;
+    if (id > settledMax) settledMax = id;
+  }
   seatRec.lastInputId = low === null ? settledMax : Math.min(settledMax, low - 1);
   if (tell) answer(core, seat, outcome, false);
 }
@@ -177,7 +185,21 @@ function answer(core: RoomOps, seat: Seat, [id, tick, code, message]: RecentOutc
 
 /** Send a frame to every connection holding the seat (the one that sent the input may have been replaced). */
 function answerSeat(core: RoomOps, seat: Seat, frame: ServerFrame): void {
-  for (const c of core.conns.all()) if (c.role === "player" && c.seat === seat) core.send(c.connId, frame);
+  const conns = core.conns.list();
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
+    if (c !== undefined && c.role === "player" && c.seat === seat) core.send(c.connId, frame);
+  }
+}
+
+/** The remembered outcome of this input id, if any. */
+function recentOutcome(seatRec: SeatRecord, id: number): RecentOutcome | undefined {
+  const recent = seatRec.recent;
+  for (let i = 0; i < recent.length; i++) {
+    const r = recent[i];
+    if (r !== undefined && r[0] === id) return r;
+  }
+  return undefined;
 }
 
 /**

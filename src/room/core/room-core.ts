@@ -6,9 +6,9 @@
  * Durable Object in production.
  */
 import type { AnyGame, GameEvent, Seat } from "../../games/types";
-import { CloseCode, type JournalEntry, type ServerFrame } from "../../protocol";
+import { CloseCode, type JournalEntry, type ServerFrame, type SnapWriter } from "../../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
-import { emptyEffects, type Effects, type LogEntry } from "./effects";
+import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
 import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
@@ -18,7 +18,7 @@ import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
-import { closeSilent, livenessDeadlines, watchdogNeeded } from "./liveness";
+import { closeSilent, nextLivenessDeadline, watchdogNeeded } from "./liveness";
 import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
@@ -45,7 +45,11 @@ export class RoomCore implements RoomOps {
   readonly fanout = new SnapshotFanout();
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
-  private fx: Effects = emptyEffects();
+  /** What the core produced since the last drain, in two batches used in turn (effects.ts). */
+  private readonly out = new EffectsBuffers();
+  private get fx(): Effects {
+    return this.out.fx;
+  }
   /** Real-time inputs' log entries waiting for a write, and what is durable (deferred-log.ts). */
   private readonly deferredLog: DeferredLog;
 
@@ -76,10 +80,9 @@ export class RoomCore implements RoomOps {
     return this.rt && this.realtimeLive() ? this.rt.nextSnapshotAt(this.record, now) : null;
   }
 
-  /** Take what the core produced since the last drain. */
+  /** Take what the core produced since the last drain: valid until the next drain (see Effects). */
   drain(): Effects {
-    const out = this.fx;
-    this.fx = emptyEffects();
+    const out = this.out.swap();
     if (out.persist) this.deferredLog.written(this.record, out.actions, this.realtimeLive());
     return out;
   }
@@ -159,6 +162,7 @@ export class RoomCore implements RoomOps {
     // A socket the core no longer tracks (refused, replaced or policy-closed, its close still in flight): nothing to do.
     if (!c) return;
     this.metrics.messages += 1;
+    if (now < c.lastSeenAt) this.conns.silentFrom = -Infinity;
     c.lastSeenAt = now;
     handleFrame(this, c, data, now);
   }
@@ -207,9 +211,10 @@ export class RoomCore implements RoomOps {
    * is only ever moved earlier, that is one alarm write per WATCHDOG_MS.
    */
   nextWakeAt(now: number): number | null {
-    if (this.realtimeLive()) return nextWake([...timerDeadlines(this.record), { key: "watchdog", at: now + WATCHDOG_MS }]);
+    const timers = nextWake(timerDeadlines(this.record));
     // The liveness backstop (liveness.ts): in play the loop or the host's watchdog finds silent sockets.
-    return nextWake([...timerDeadlines(this.record), ...livenessDeadlines(this)]);
+    const other = this.realtimeLive() ? now + WATCHDOG_MS : nextLivenessDeadline(this);
+    return timers === null || (other !== null && other < timers) ? other : timers;
   }
 
   status(): PublicStatus {
@@ -287,7 +292,11 @@ export class RoomCore implements RoomOps {
   }
 
   send(conn: string, frame: ServerFrame | Uint8Array): void {
-    this.fx.frames.push({ conn, frame });
+    this.out.send(conn, frame);
+  }
+
+  frameBytes(): SnapWriter {
+    return this.out.bytes;
   }
 
   sendText(conn: string, text: string): void {

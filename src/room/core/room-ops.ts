@@ -5,7 +5,7 @@
  * through RoomCore, down into a part, out through these calls into the drained Effects.
  */
 import type { AnyGame, GameEvent } from "../../games/types";
-import type { ServerFrame } from "../../protocol";
+import type { ServerFrame, SnapWriter } from "../../protocol";
 import type { Connections, LiveConn } from "./connections";
 import type { LogEntry } from "./effects";
 import type { FixedStep } from "./fixed-step";
@@ -31,6 +31,11 @@ export interface RoomState {
 export interface RoomOutput {
   /** A binary frame to one connection: a frame to encode, or bytes already encoded (snapshots, shared by many connections). */
   send(conn: string, frame: ServerFrame | Uint8Array): void;
+  /**
+   * Where snapshot frames are encoded before `send`ing views of them: the bytes live as long as the
+   * drained effects they go out with (effects.ts), so nothing is copied per tick.
+   */
+  frameBytes(): SnapWriter;
   /** A text frame (only the heartbeat "pong"). */
   sendText(conn: string, text: string): void;
   /** Close a connection (after the frames queued before it). */

@@ -6,15 +6,31 @@
  * per-connection header differs, and only when that seat's `ack` changed, so most ticks send one
  * shared frame to everyone. Games with secrets (`secrets()`) quantise and encode per viewer.
  */
-import { encodeDeltaBody, encodeKeyBody, encodeSnapFrame } from "../../protocol";
+import { SnapWriter, writeDeltaBody, writeKeyBody, writeSnapHeader } from "../../protocol";
 import type { LiveConn } from "./connections";
 import type { RoomOps, SnapshotSender } from "./room-ops";
+
+/**
+ * Quantised arrays the fan-out keeps at most (its three, and three per connection that fell out of
+ * step); beyond it a tick's array is a fresh copy, never reused.
+ */
+const POOL_LIMIT = 64;
 
 /** What the room broadcast last (compared by reference with each connection's baseline). */
 export class SnapshotFanout implements SnapshotSender {
   private base: number[] | null = null;
   private prev: number[] | null = null;
   private older: number[] | null = null;
+  /**
+   * The quantised arrays, owned here: `quantize`'s result is copied into one no baseline refers to any
+   * more, so a game may hand out the same scratch array every call and the room allocates no array per
+   * tick (issue 12). Baselines are compared by reference, so an array is reused only once nothing holds it.
+   */
+  private readonly pool: number[][] = [];
+  /** Bodies encoded once per tick (scratch: they are copied behind each frame's header in `frameBytes`). */
+  private readonly keyBody = new SnapWriter();
+  private readonly deltaBody = new SnapWriter();
+  private readonly ownBody = new SnapWriter();
 
   /** Send the snapshot of the current state: keyframes to connections without one, deltas to the rest. `newOnly`: keyframes only. */
   send(core: RoomOps, newOnly: boolean): void {
@@ -22,34 +38,51 @@ export class SnapshotFanout implements SnapshotSender {
     const state = core.record.game;
     if (!rt || state === null) return;
     const tick = rt.spec.tick(state);
+    const conns = core.conns.list();
     if (core.game.secrets !== undefined) {
-      for (const c of core.conns.values()) {
-        if (newOnly && c.lastSnap !== null) continue;
-        sendOne(core, c, tick, rt.spec.quantize(state, c.seat), null);
+      for (let i = 0; i < conns.length; i++) {
+        const c = conns[i];
+        if (c === undefined || (newOnly && c.lastSnap !== null)) continue;
+        this.sendOne(core, c, tick, this.own(core, rt.spec.quantize(state, c.seat)), null);
       }
       return;
     }
-    const q = rt.spec.quantize(state, null);
-    let keyBody: Uint8Array | null = null;
-    let deltaBody: Uint8Array | null = null;
+    const q = this.own(core, rt.spec.quantize(state, null));
+    let keyReady = false;
+    let deltaReady = false;
     let sharedFrame: Uint8Array | null = null;
-    for (const c of core.conns.values()) {
-      if (newOnly && c.lastSnap !== null) continue;
+    for (let i = 0; i < conns.length; i++) {
+      const c = conns[i];
+      if (c === undefined || (newOnly && c.lastSnap !== null)) continue;
       if (c.lastSnap === null || c.lastSnap.length !== q.length) {
-        keyBody ??= encodeKeyBody(tick, q);
-        sendOne(core, c, tick, q, keyBody);
+        if (!keyReady) {
+          this.keyBody.reset();
+          writeKeyBody(this.keyBody, tick, q);
+          keyReady = true;
+        }
+        this.sendOne(core, c, tick, q, this.keyBody);
       } else if (c.lastSnap === this.base && c.prevSnap === this.prev && c.olderSnap === this.older && this.prev !== null && this.older !== null) {
-        deltaBody ??= encodeDeltaBody(tick, this.older, this.prev, c.lastSnap, q);
+        if (!deltaReady) {
+          this.deltaBody.reset();
+          writeDeltaBody(this.deltaBody, tick, this.older, this.prev, c.lastSnap, q);
+          deltaReady = true;
+        }
         if (ackOf(core, c) === c.snapAck && durableOf(core, c) === c.snapDurable) {
           // Nothing per-connection to say: everyone in this case gets the very same bytes.
-          sharedFrame ??= encodeSnapFrame(false, { ack: null, durable: null }, deltaBody);
+          if (sharedFrame === null) {
+            const w = core.frameBytes();
+            const start = w.length;
+            writeSnapHeader(w, false, null, null);
+            w.append(this.deltaBody);
+            sharedFrame = w.view(start);
+          }
           core.send(c.connId, sharedFrame);
           advanceConn(c, q);
         } else {
-          sendOne(core, c, tick, q, deltaBody);
+          this.sendOne(core, c, tick, q, this.deltaBody);
         }
       } else {
-        sendOne(core, c, tick, q, null);
+        this.sendOne(core, c, tick, q, null);
       }
     }
     if (!newOnly) {
@@ -58,6 +91,52 @@ export class SnapshotFanout implements SnapshotSender {
       this.base = q;
     }
   }
+
+  /** One connection's frame: `body` when already encoded for its case, else encoded for it alone. */
+  private sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: SnapWriter | null): void {
+    const key = c.lastSnap === null || c.lastSnap.length !== q.length;
+    const ack = ackOf(core, c);
+    const durable = durableOf(core, c);
+    let b = body;
+    if (b === null) {
+      b = this.ownBody;
+      b.reset();
+      if (key) writeKeyBody(b, tick, q);
+      else writeDeltaBody(b, tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q);
+    }
+    const w = core.frameBytes();
+    const start = w.length;
+    writeSnapHeader(w, key, key || ack !== c.snapAck ? ack : null, durable !== null && (key || durable !== c.snapDurable) ? durable : null);
+    w.append(b);
+    core.send(c.connId, w.view(start));
+    advanceConn(c, q);
+    c.snapAck = ack;
+    c.snapDurable = durable;
+  }
+
+  /** `q` copied into an array of the pool that no baseline holds (or a new one). */
+  private own(core: RoomOps, q: readonly number[]): number[] {
+    const pool = this.pool;
+    for (let i = 0; i < pool.length; i++) {
+      const a = pool[i];
+      if (a === undefined || a.length !== q.length || a === this.base || a === this.prev || a === this.older || heldByConn(core, a)) continue;
+      for (let j = 0; j < q.length; j++) a[j] = q[j] ?? 0;
+      return a;
+    }
+    const fresh = q.slice();
+    if (pool.length < POOL_LIMIT) pool.push(fresh);
+    return fresh;
+  }
+}
+
+/** Whether a connection's baseline is this array. */
+function heldByConn(core: RoomOps, a: number[]): boolean {
+  const conns = core.conns.list();
+  for (let i = 0; i < conns.length; i++) {
+    const c = conns[i];
+    if (c !== undefined && (c.lastSnap === a || c.prevSnap === a || c.olderSnap === a)) return true;
+  }
+  return false;
 }
 
 /** The header's `ack`: the highest input id of the connection's seat applied (0 for spectators). */
@@ -73,19 +152,6 @@ function ackOf(core: RoomOps, c: LiveConn): number {
  */
 function durableOf(core: RoomOps, c: LiveConn): number | null {
   return c.seat === null ? null : core.durableInputId(c.seat);
-}
-
-/** One connection's frame: `body` when already encoded for its case, else encoded for it alone. */
-function sendOne(core: RoomOps, c: LiveConn, tick: number, q: number[], body: Uint8Array | null): void {
-  const key = c.lastSnap === null || c.lastSnap.length !== q.length;
-  const ack = ackOf(core, c);
-  const durable = durableOf(core, c);
-  const b = body ?? (key ? encodeKeyBody(tick, q) : encodeDeltaBody(tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q));
-  const header = { ack: key || ack !== c.snapAck ? ack : null, durable: durable !== null && (key || durable !== c.snapDurable) ? durable : null };
-  core.send(c.connId, encodeSnapFrame(key, header, b));
-  advanceConn(c, q);
-  c.snapAck = ack;
-  c.snapDurable = durable;
 }
 
 function advanceConn(c: LiveConn, q: number[]): void {

@@ -70,9 +70,14 @@ export interface StepPlan {
  * forward so time never drifts and a step is never run twice.
  */
 export function planSteps(anchor: number, now: number, stepMs: number, maxCatchUp: number): StepPlan {
-  if (!(stepMs > 0)) throw new RangeError("stepMs must be positive");
-  if (now <= anchor) return { steps: 0, anchor, dropped: 0 };
-  const owed = Math.floor((now - anchor) / stepMs);
+  const owed = stepsOwed(anchor, now, stepMs);
+  if (owed === 0) return { steps: 0, anchor, dropped: 0 };
   const steps = Math.min(owed, maxCatchUp);
   return { steps, anchor: anchor + owed * stepMs, dropped: owed - steps };
+}
+
+/** The whole steps of `stepMs` from `anchor` to `now` (the count `planSteps` plans from; no object, for the per-tick loop). */
+export function stepsOwed(anchor: number, now: number, stepMs: number): number {
+  if (!(stepMs > 0)) throw new RangeError("stepMs must be positive");
+  return now <= anchor ? 0 : Math.floor((now - anchor) / stepMs);
 }

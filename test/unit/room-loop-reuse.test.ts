@@ -1,0 +1,144 @@
+/**
+ * The real-time loop reuses its memory (issue 12): drained effects and their snapshot bytes are the
+ * core's scratch until the next drain, the fan-out keeps quantised arrays of its own (a game may
+ * return one scratch array every call), and the snapshot writer's views survive its growth. These
+ * check what the reuse must not change: bytes a host is still sending, and the bytes on the wire.
+ */
+import { describe, expect, it } from "vitest";
+import { runner, type RunnerState } from "../../src/games/runner";
+import type { AnyGame } from "../../src/games/types";
+import { SnapWriter } from "../../src/protocol";
+import { RoomStepper, type StepperOutput } from "../../src/testing/room-stepper";
+import { sendScriptedInputs } from "../support/scripted-race";
+
+/** Every frame's bytes (copied as delivered) per connection, for a scripted race of `game`. */
+function raceBytes(game: AnyGame, seats: number, seed: number): Map<string, number[][]> {
+  const r = new RoomStepper({ game: "runner", seats, options: { durationSeconds: 10 } }, { games: [game], seed });
+  const out = new Map<string, number[][]>();
+  r.tap((o: StepperOutput) => {
+    if (o.kind === "frame") out.set(o.conn, [...(out.get(o.conn) ?? []), Array.from(o.bytes)]);
+  });
+  const conns = Array.from({ length: seats }, (_, i) => `c${i}`);
+  conns.forEach((c, i) => r.connect(c, `p${i}`));
+  const ids = conns.map(() => 0);
+  for (let k = 0; r.core.record.status === "playing" && k < 400; k++) {
+    sendScriptedInputs(r, conns, ids);
+    r.advance(50);
+    // A spectator joins mid-race (a keyframe beside the shared deltas).
+    if (k === 60) r.connect("s", "spectator", "spectator");
+  }
+  return out;
+}
+
+describe("the real-time loop's reused memory", () => {
+  it("keeps a drained batch's snapshot bytes intact while the core produces the next batch", () => {
+    const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 10 } }, { games: [runner], seed: 3 });
+    for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);
+    r.advance(1_000);
+    const core = r.core;
+    let now = r.now;
+    core.advance((now += 50));
+    const fx = core.drain();
+    const snaps = fx.frames.filter((f) => f.frame instanceof Uint8Array);
+    expect(snaps.length).toBe(4);
+    const copies = snaps.map((f) => (f.frame instanceof Uint8Array ? Array.from(f.frame) : []));
+    // More ticks before the host is done with `fx`: their snapshots go to the other batch.
+    core.advance((now += 50));
+    core.advance((now += 50));
+    expect(snaps.map((f) => (f.frame instanceof Uint8Array ? Array.from(f.frame) : []))).toEqual(copies);
+    // The next drain hands out the other batch; the one before is cleared for reuse.
+    const next = core.drain();
+    expect(next).not.toBe(fx);
+    expect(next.frames.length).toBeGreaterThan(0);
+    expect(fx.frames).toHaveLength(0);
+  });
+
+  it("sends the very same bytes for a game whose quantize returns one scratch array every call", () => {
+    const rt = runner.realtime;
+    if (!rt) throw new Error("runner is real-time");
+    let scratch: number[] = [];
+    const scratchRunner: AnyGame = {
+      ...runner,
+      realtime: {
+        ...rt,
+        quantize: (state: RunnerState, viewer?: number | null) => {
+          const q = rt.quantize(state, viewer);
+          scratch.length = q.length;
+          for (let i = 0; i < q.length; i++) scratch[i] = q[i] ?? 0;
+          return scratch;
+        },
+      },
+    };
+    const plain = raceBytes(runner, 3, 11);
+    scratch = [];
+    const reused = raceBytes(scratchRunner, 3, 11);
+    expect([...reused.keys()]).toEqual([...plain.keys()]);
+    for (const [conn, frames] of plain) expect(reused.get(conn)).toEqual(frames);
+    expect(plain.get("s")?.length ?? 0).toBeGreaterThan(10);
+  });
+
+  it("applies buffered inputs by tick, then in arrival order, whatever order their ticks arrived in", () => {
+    const r = new RoomStepper({ game: "runner", seats: 2, options: { durationSeconds: 10 } }, { games: [runner], seed: 5 });
+    r.connect("c0", "p0");
+    r.connect("c1", "p1");
+    const rt = r.core.rt;
+    const rec = r.core.record;
+    if (!rt || rec.rtAnchor === null) throw new Error("the race runs");
+    const t = rt.tick(rec);
+    const admitted = [
+      rt.admit(rec, 0, { tick: t + 3, jump: true }, 1, t + 3, r.now),
+      rt.admit(rec, 1, { tick: t + 1, jump: true }, 1, t + 1, r.now),
+      rt.admit(rec, 1, { tick: t + 3 }, 2, t + 3, r.now),
+      rt.admit(rec, 0, { tick: t + 5 }, 2, t + 5, r.now),
+    ];
+    expect(admitted.map((a) => (a.ok ? a.applyTick - t : a.code))).toEqual([3, 1, 3, 5]);
+    // Steps for ticks t .. t+3.
+    const out = rt.advance(rec, rec.rtAnchor + (t + 4) * rt.stepMs);
+    expect(out.steps).toBe(4);
+    expect(out.applied.map((p) => [p.seat, p.inputId, p.applyTick - t])).toEqual([
+      [1, 1, 1],
+      [0, 1, 3],
+      [1, 2, 3],
+    ]);
+    expect(rt.pendingTick(0, 2)).toBe(t + 5);
+    expect(rt.lowestPending(0)).toBe(2);
+    expect(rt.lowestPending(1)).toBeNull();
+    expect(rt.drain().map((p) => [p.seat, p.inputId])).toEqual([[0, 2]]);
+  });
+
+  it("still closes a connection silent since before the last liveness check when it is restored after that check", () => {
+    const r = new RoomStepper({ game: "runner", seats: 2, options: { durationSeconds: 10 } }, { games: [runner], seed: 9 });
+    r.connect("c0", "p0");
+    r.connect("c1", "p1");
+    const core = r.core;
+    const timeout = core.record.settings.heartbeatTimeoutMs;
+    const now = r.now + 1_000;
+    core.observeSeen("c0", now);
+    core.observeSeen("c1", now);
+    core.checkLiveness(now);
+    core.drain();
+    // A socket that survived hibernation, last seen long ago: silent at once.
+    core.restore({ connId: "old", playerId: "p9", name: "p9", role: "spectator", seat: null, connectedAt: 0 }, now - timeout - 1);
+    core.checkLiveness(now + 1);
+    expect(core.drain().closes.map((c) => c.conn)).toEqual(["old"]);
+  });
+
+  it("keeps a view intact when the writer grows, and hands out a view again for the same place", () => {
+    const w = new SnapWriter(4);
+    w.byte(1);
+    w.byte(2);
+    const first = w.view(0);
+    for (let i = 0; i < 100; i++) w.byte(9);
+    expect(Array.from(first)).toEqual([1, 2]);
+    w.reset();
+    w.byte(7);
+    w.byte(8);
+    const again = w.view(0);
+    expect(Array.from(again)).toEqual([7, 8]);
+    w.reset();
+    w.byte(5);
+    w.byte(6);
+    expect(w.view(0)).toBe(again);
+    expect(Array.from(again)).toEqual([5, 6]);
+  });
+});
