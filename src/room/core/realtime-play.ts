@@ -15,6 +15,7 @@
  * does not know (admitted by an instance that died before writing it) is
  * admitted afresh.
  */
+import { acceptsAsIs } from "../../protocol/zod-fast-path";
 import { RoomErrorCode, type ClientFrame, type ServerFrame } from "../../protocol";
 import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
@@ -85,17 +86,22 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
     else settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.MATCH_OVER, "The match is over."], true);
     return;
   }
-  const parsed = core.game.inputSchema.safeParse(frame.data);
-  if (!parsed.success) {
-    settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`], true);
-    return;
+  // zod only when the precompiled check cannot vouch for the input as is (zod-fast-path.ts: verdicts and error texts stay zod's).
+  let input: unknown = frame.data;
+  if (!acceptsAsIs(core.game.inputSchema, input)) {
+    const parsed = core.game.inputSchema.safeParse(input);
+    if (!parsed.success) {
+      settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`], true);
+      return;
+    }
+    input = parsed.data;
   }
-  const check = core.game.apply(rec.game, parsed.data, { seat, by: "human" });
+  const check = core.game.apply(rec.game, input, { seat, by: "human" });
   if (!check.ok) {
     settle(core, seat, seatRec, [frame.id, null, check.code, check.message], true);
     return;
   }
-  const admission = rt.admit(rec, seat, parsed.data, frame.id, rt.spec.inputTick(parsed.data), now);
+  const admission = rt.admit(rec, seat, input, frame.id, rt.spec.inputTick(input), now);
   if (!admission.ok) settle(core, seat, seatRec, [frame.id, null, admission.code, admission.message], true);
   // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
   else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
