@@ -5,21 +5,20 @@
  * alarm, which is why it can be stepped by hand in unit tests and hosted by a
  * Durable Object in production.
  */
-import type { AnyGame, GameEvent, Seat } from "../../games/types";
+import type { AnyGame, GameEvent } from "../../games/types";
 import { CloseCode, type JournalEntry, type ServerFrame, type SnapWriter } from "../../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
-import { closeRoom, snapshot, timerDeadlines, type Step } from "./lifecycle";
+import { closeRoom, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { entryFor, eventsFor } from "./audience";
+import { forgetAcked, rememberCritical, sendUpdate } from "./updates";
 import { FixedStep } from "./fixed-step";
 import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
 import { startAbsence } from "./absence";
 import { closeSilent, nextLivenessDeadline, watchdogNeeded } from "./liveness";
-import { MAX_UNACKED } from "./welcome";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
 import { runTimer } from "./timers";
@@ -235,35 +234,15 @@ export class RoomCore implements RoomOps {
     this.journal.append(entry);
     this.fx.journal.push(entry);
     const critical = isCritical(events);
-    if (critical) {
-      rec.seats.forEach((s, seat) => {
-        if (s.kind !== "human" || s.playerId === null) return;
-        // A seat keeps (and is re-delivered) only what it was allowed to see.
-        s.unacked.push(entryFor(entry, seat));
-        if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
-      });
-    }
-    // One frame per distinct recipient view: the snapshot and the events both depend only on the seat.
-    const cache = new Map<Seat | null, ServerFrame>();
-    for (const c of this.conns.all()) {
-      if (c.connId === exclude) continue;
-      let frame = cache.get(c.seat);
-      if (!frame) {
-        frame = { t: "update", seq: rec.seq, events: eventsFor(events, c.seat), critical, room: snapshot(rec, this.game, c.seat, (s) => this.conns.seatConnected(s)) };
-        cache.set(c.seat, frame);
-      }
-      this.send(c.connId, frame);
-    }
+    if (critical) rememberCritical(rec, entry);
+    sendUpdate(this, entry, critical, exclude);
     return rec.seq;
   }
 
   /** A player acknowledged a critical update: stop re-delivering it. */
   ackCritical(conn: LiveConn, seq: number): void {
     const seatRec = conn.seat === null ? undefined : this.record.seats[conn.seat];
-    if (!seatRec) return;
-    const before = seatRec.unacked.length;
-    seatRec.unacked = seatRec.unacked.filter((e) => e.seq !== seq);
-    if (seatRec.unacked.length !== before) this.fx.persist = true;
+    if (seatRec && forgetAcked(seatRec, seq)) this.fx.persist = true;
   }
 
   /** Apply a lifecycle step's effects: its log entries, its broadcast, and the end-of-match log. */

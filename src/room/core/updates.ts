@@ -1,0 +1,51 @@
+/**
+ * Updates (`t: "update"`, one seq each) as the recipients get them: one frame per distinct recipient
+ * view (the snapshot and the events both depend only on the seat), and critical updates kept per
+ * human seat, in that seat's own view, until the seat acknowledges them (re-delivered on resume).
+ */
+import type { AnyGame, Seat } from "../../games/types";
+import type { JournalEntry, ServerFrame } from "../../protocol";
+import { entryFor, eventsFor } from "./audience";
+import type { Connections } from "./connections";
+import { snapshot } from "./lifecycle";
+import type { RoomRecord, SeatRecord } from "./record";
+import { MAX_UNACKED } from "./welcome";
+
+/** What sending an update needs of the core. */
+export interface UpdateTarget {
+  readonly record: RoomRecord;
+  readonly game: AnyGame;
+  readonly conns: Connections;
+  send(conn: string, frame: ServerFrame): void;
+}
+
+/** Send update `entry` to every connection but `exclude`, building each distinct view once. */
+export function sendUpdate(target: UpdateTarget, entry: JournalEntry, critical: boolean, exclude?: string): void {
+  const { record: rec, game, conns } = target;
+  const cache = new Map<Seat | null, ServerFrame>();
+  for (const c of conns.all()) {
+    if (c.connId === exclude) continue;
+    let frame = cache.get(c.seat);
+    if (!frame) {
+      frame = { t: "update", seq: entry.seq, events: eventsFor(entry.events, c.seat), critical, room: snapshot(rec, game, c.seat, (s) => conns.seatConnected(s)) };
+      cache.set(c.seat, frame);
+    }
+    target.send(c.connId, frame);
+  }
+}
+
+/** A critical update: every human seat keeps what it was allowed to see of it (the newest MAX_UNACKED). */
+export function rememberCritical(rec: RoomRecord, entry: JournalEntry): void {
+  rec.seats.forEach((s, seat) => {
+    if (s.kind !== "human" || s.playerId === null) return;
+    s.unacked.push(entryFor(entry, seat));
+    if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
+  });
+}
+
+/** A seat acknowledged critical update `seq`: stop re-delivering it. True when the record changed. */
+export function forgetAcked(seatRec: SeatRecord, seq: number): boolean {
+  const before = seatRec.unacked.length;
+  seatRec.unacked = seatRec.unacked.filter((e) => e.seq !== seq);
+  return seatRec.unacked.length !== before;
+}
