@@ -24,15 +24,14 @@ import { scriptedInput, step, type RunnerInput, type RunnerState } from "../src/
 import type { AnyGame, TickInput } from "../src/games/types";
 import { encodeFrame } from "../src/protocol";
 import type { Effects } from "../src/room/core/effects";
-import { newRecord } from "../src/room/core/record";
-import { RoomCore } from "../src/room/core/room-core";
-import { CreateMatchRequest, resolveSettings } from "../src/room/core/settings";
+import type { RoomCore } from "../src/room/core/room-core";
+import { RUNNER_SEATS, runnerCore } from "./runner-core";
 
 const ROOMS = Number(process.env.ROOMS ?? 50);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 600);
 const SAMPLING = Number(process.env.SAMPLING ?? 128);
 const SCRATCH = process.env.SCRATCH_QUANTIZE === "1";
-const SEATS = 4;
+const SEATS = RUNNER_SEATS;
 const GAME_FILES = /\/src\/games\/runner\//;
 
 interface SamplingNode {
@@ -61,13 +60,7 @@ function runnerGame(): AnyGame {
 }
 
 function makeRoom(game: AnyGame, seed: number, now: number): RoomCore {
-  const req = CreateMatchRequest.parse({ game: "runner", seats: SEATS, options: { durationSeconds: 90 } });
-  const settings = resolveSettings(game, req);
-  if (!settings.ok) throw new Error(settings.message);
-  const core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), now));
-  for (let i = 0; i < SEATS; i++) core.connect({ connId: `c${i}`, playerId: `p${i}`, name: `p${i}`, role: "player", version: 1, newSession: `s${i}`, resume: null }, now);
-  core.drain();
-  return core;
+  return runnerCore(game, seed, now, 90);
 }
 
 /** As the host's flush: bytes go out as they are, other frames are msgpack-encoded. */

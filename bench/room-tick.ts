@@ -15,14 +15,13 @@ import { games } from "../src/app/games";
 import { scriptedInput, step, type RunnerInput, type RunnerState } from "../src/games/runner";
 import { GameRegistry } from "../src/games/registry";
 import { encodeFrame } from "../src/protocol";
-import { newRecord } from "../src/room/core/record";
-import { RoomCore } from "../src/room/core/room-core";
-import { CreateMatchRequest, resolveSettings } from "../src/room/core/settings";
+import type { RoomCore } from "../src/room/core/room-core";
+import { RUNNER_SEATS, runnerCore } from "./runner-core";
 
 const ROOMS = Number(process.env.ROOMS ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 30);
 const REPEATS = Number(process.env.REPEATS ?? 3);
-const SEATS = 4;
+const SEATS = RUNNER_SEATS;
 
 interface Run {
   readonly usPerRoomTick: number;
@@ -32,15 +31,9 @@ interface Run {
 }
 
 function makeRoom(registry: GameRegistry, seed: number, now: number): RoomCore {
-  const req = CreateMatchRequest.parse({ game: "runner", seats: SEATS, options: { durationSeconds: Math.min(90, SECONDS + 5) } });
   const game = registry.find("runner");
   if (!game) throw new Error("runner is not registered");
-  const settings = resolveSettings(game, req);
-  if (!settings.ok) throw new Error(settings.message);
-  const core = new RoomCore(game, newRecord("m".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, seed.toString(16).padStart(64, "0"), now));
-  for (let i = 0; i < SEATS; i++) core.connect({ connId: `c${i}`, playerId: `p${i}`, name: `p${i}`, role: "player", version: 1, newSession: `s${i}`, resume: null }, now);
-  core.drain();
-  return core;
+  return runnerCore(game, seed, now, Math.min(90, SECONDS + 5));
 }
 
 function isSnap(frame: unknown): boolean {
