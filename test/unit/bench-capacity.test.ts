@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
-import { capacity, judge, loadHealth, MAX_STEP, rampLevels, stopAfter } from "../../bench/capacity/ramp";
+import { capacity, judge, loadHealth, MAX_STEP, needsConfirmation, poolWindows, rampLevels, stopAfter } from "../../bench/capacity/ramp";
 import { levelStatus } from "../../bench/capacity/report";
 import { performanceRows, renderPerformanceTable, wakeFigures, type SystemFigures } from "../../bench/capacity/summary";
 import type { TurnBasedResult } from "../../bench/capacity/turn-based";
@@ -64,6 +64,52 @@ describe("the 20 Hz criterion", () => {
     const v = judge(steadyWindow(5, 4, 50, 2));
     expect(v.holds20Hz).toBe(false);
     expect(v.failed).toMatch(/simulation/);
+  });
+});
+
+describe("a confirmation window", () => {
+  /** A steady 50 ms window in which `late` of each client's gaps were 130 ms instead (a burst of another process). */
+  function windowWithLateGaps(seconds: number, late: number): WindowReduction {
+    const w = steadyWindow(5, seconds, 50);
+    const gapHistogram = [...w.gapHistogram];
+    const steadyBin = Math.floor(50 / GAP_BIN_MS);
+    const lateBin = Math.floor(130 / GAP_BIN_MS);
+    gapHistogram[steadyBin] = (gapHistogram[steadyBin] ?? 0) - late * w.bots;
+    gapHistogram[lateBin] = (gapHistogram[lateBin] ?? 0) + late * w.bots;
+    return { ...w, gapHistogram };
+  }
+
+  it("is asked for only when a level fails the criterion while its load generators and bots were sound", () => {
+    const failed = judge(windowWithLateGaps(6, 2));
+    const held = judge(steadyWindow(5, 6, 50));
+    const sound = { unusable: null, botsFailed: null };
+    expect(failed.holds20Hz).toBe(false);
+    expect(needsConfirmation(failed, sound)).toBe(true);
+    expect(needsConfirmation(held, sound)).toBe(false);
+    expect(needsConfirmation(failed, { unusable: "load generators used 1.2 cores", botsFailed: null })).toBe(false);
+    expect(needsConfirmation(failed, { unusable: null, botsFailed: "bots failed in 9 of 50 rooms" })).toBe(false);
+  });
+
+  it("pools with the first window into one longer window: one burst in 12 s passes where it failed 6 s", () => {
+    const first = windowWithLateGaps(6, 2);
+    const pooled = poolWindows([first, steadyWindow(5, 6, 50)]);
+    expect(pooled.seconds).toBe(12);
+    expect(pooled.snapshots).toBe(first.snapshots * 2);
+    expect(judge(first).holds20Hz).toBe(false);
+    expect(judge(pooled).holds20Hz).toBe(true);
+    // The same expected states and ticks as each window's own: a steady pair judges as one steady window.
+    const steady = judge(poolWindows([steadyWindow(5, 6, 50), steadyWindow(5, 6, 50)]));
+    expect(steady).toEqual(judge(steadyWindow(5, 6, 50)));
+  });
+
+  it("still fails a level whose second window is as late as its first", () => {
+    expect(judge(poolWindows([windowWithLateGaps(6, 2), windowWithLateGaps(6, 2)])).holds20Hz).toBe(false);
+  });
+
+  it("weights each window's clients by its length when rooms ended between them", () => {
+    const pooled = poolWindows([steadyWindow(4, 6, 50), steadyWindow(2, 3, 50)]);
+    expect(pooled.bots).toBeCloseTo((16 * 6 + 8 * 3) / 9);
+    expect(judge(pooled).delivered).toBeCloseTo(judge(steadyWindow(4, 6, 50)).delivered, 2);
   });
 });
 
