@@ -110,8 +110,8 @@ export class QueueObject extends DurableObject<QueueEnv> {
     }
     // One socket per entry: a newer one (a reload, a second tab) replaces the older.
     for (const old of this.ctx.getWebSockets(ticketId)) old.close(QueueCloseCode.REPLACED, "Replaced by a newer connection.");
+    // The ticket id is the socket's one tag: it survives hibernation, and `gone` reads it back with getTags.
     this.ctx.acceptWebSocket(server, [ticketId]);
-    server.serializeAttachment({ ticketId });
     this.store.markConnected(ticketId);
     const hello: QueueMessage = { type: "queued", ticketId, waiting: this.store.waitingCount() };
     server.send(JSON.stringify(hello));
@@ -149,8 +149,8 @@ export class QueueObject extends DurableObject<QueueEnv> {
 
   /** A waiting player's only socket closed: they left the queue. */
   private gone(ws: WebSocket): void {
-    const ticketId = (ws.deserializeAttachment() as { ticketId?: string } | null)?.ticketId;
-    if (!ticketId) return;
+    const [ticketId] = this.ctx.getTags(ws);
+    if (ticketId === undefined) return;
     if (this.ctx.getWebSockets(ticketId).some((other) => other !== ws && other.readyState === WebSocket.OPEN)) return;
     if (this.store.get(ticketId)?.state !== "waiting") return;
     this.store.remove(ticketId);

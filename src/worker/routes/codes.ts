@@ -6,10 +6,14 @@
  */
 import { Hono } from "hono";
 import { ApiErrorCode } from "../../protocol/codes";
+import { PublicStatus } from "../../protocol/http-api";
 import { CODE_ALPHABET, JoinCode } from "../../protocol/matchmaking-api";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { enforceLimit } from "../rate-limit";
+
+/** The one field of the room's public status a lookup reads. */
+const StatusField = PublicStatus.pick({ status: true });
 
 /** Attempts at drawing an unused code; with ~7×10⁸ codes a collision is rare, five in a row is an outage. */
 const CODE_DRAWS = 5;
@@ -48,7 +52,7 @@ export const codesRoute = new Hono<AppEnv>().get("/api/codes/:code", async (c) =
   const matchId = await holder.resolve();
   if (matchId === null) throw notFound("No match has this code (wrong, or the match is over).");
   const status = await c.env.ROOMS.get(c.env.ROOMS.idFromName(matchId)).status();
-  const closed = status === null || (JSON.parse(status) as { status?: string }).status === "closed";
+  const closed = status === null || StatusField.safeParse(JSON.parse(status)).data?.status === "closed";
   if (closed) {
     await holder.release();
     throw notFound("No match has this code (wrong, or the match is over).");
