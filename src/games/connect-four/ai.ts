@@ -62,10 +62,11 @@ export interface AiDecision {
 }
 
 /*
- * The root move lists are built by pushing into an empty array, never with
- * Array.prototype.map: once V8 optimises chooseColumn, its inlined map
- * preallocates the result, which gives the array a different (holey) elements
- * kind from the one the search was compiled for. That deoptimised chooseColumn,
+ * The root move lists are built by pushing into an empty array (filter would
+ * do too; these helpers keep one way). Not with Array.prototype.map: once V8
+ * optimises chooseColumn, its inlined map preallocates the result, which gives
+ * the array a different (holey) elements kind from the one the search was
+ * compiled for. That deoptimised chooseColumn,
  * and V8 then recompiled it with the whole search inlined, 30 to 40 ms of
  * compiler-thread CPU each time, twice more in a 100-game bench run, landing
  * inside hard moves (issue 12).
