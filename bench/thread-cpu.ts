@@ -7,9 +7,10 @@
  * it: exported `now()` calls clock_time_get(3, 1, 0) and returns the i64 of
  * nanoseconds written at address 0. On this machine it agreed with the
  * thread's own /proc/thread-self/schedstat to 0.1 ms over 300 ms of busy loop,
- * and costs about 2 µs a read. Node prints an ExperimentalWarning for WASI once.
+ * and costs about 2 µs a read. Node prints an ExperimentalWarning for WASI once,
+ * when node:wasi is loaded: on the first call, not on import.
  */
-import { WASI } from "node:wasi";
+import { createRequire } from "node:module";
 
 const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
@@ -39,6 +40,7 @@ let reader: (() => bigint) | null | undefined;
 export function threadCpuMs(): number | null {
   if (reader === undefined) {
     try {
+      const { WASI } = createRequire(import.meta.url)("node:wasi") as typeof import("node:wasi");
       const wasi = new WASI({ version: "preview1" });
       const instance = new WebAssembly.Instance(new CompileModule(MODULE), wasi.getImportObject() as WebAssembly.Imports);
       wasi.initialize(instance);
