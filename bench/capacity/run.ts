@@ -16,7 +16,7 @@ import { machineInfo } from "../proc";
 import { Progress } from "../progress";
 import { round } from "../stats";
 import type { SystemUnderTest } from "../peers/systems";
-import { playAiGames, type AiResult } from "./c4-ai";
+import { describeAiResult, playAiGames, type AiResult } from "./c4-ai";
 import { loadCapacityConfig, rampOrder, USAGE } from "./config";
 import { Fleet } from "./fleet";
 import { runFloor, type FloorResult } from "./floor";
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       progress.done();
       progress.start(`Connect Four hard vs medium, ${cfg.aiGames} games`, cfg.aiGames * 0.4);
       ai = playAiGames(cfg.aiGames);
-      log(`  AI: hard ${ai.hardWins} wins / ${ai.draws} draws / ${ai.mediumWins} losses; CPU per hard move p50/p99/max ${ai.hardMoveCpuMs.p50}/${ai.hardMoveCpuMs.p99}/${ai.hardMoveCpuMs.max} ms`);
+      log(`  AI: ${describeAiResult(ai)}`);
       progress.done();
     }
   } finally {

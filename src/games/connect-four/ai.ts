@@ -61,6 +61,35 @@ export interface AiDecision {
   readonly solved: Solved | null;
 }
 
+/*
+ * The root move lists are built by pushing into an empty array (filter would
+ * do too; these helpers keep one way). Not with Array.prototype.map: once V8
+ * optimises chooseColumn, its inlined map preallocates the result, which gives
+ * the array a different (holey) elements kind from the one the search was
+ * compiled for. That deoptimised chooseColumn,
+ * and V8 then recompiled it with the whole search inlined, 30 to 40 ms of
+ * compiler-thread CPU each time, twice more in a 100-game bench run, landing
+ * inside hard moves (issue 12).
+ */
+
+/** The columns of `from` that pass `keep`, in order, as a packed array. */
+function packed(from: readonly number[], keep: (column: number, i: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < from.length; i++) {
+    const c = from[i] as number;
+    if (keep(c, i)) out.push(c);
+  }
+  return out;
+}
+
+/** Root columns best score first; the sort is stable, so ties keep their order (centre-first). */
+function bestFirst(scores: readonly RootScore[]): number[] {
+  const sorted = scores.slice().sort((x, y) => y.score - x.score);
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) out.push((sorted[i] as RootScore).column);
+  return out;
+}
+
 export function isLevel(level: string): level is C4Level {
   return (C4_AI_LEVELS as readonly string[]).includes(level);
 }
@@ -90,7 +119,7 @@ export function chooseColumn(
     if (board.winsAt(side, c)) return { column: c, score: MATE - 1, depth: 1, nodes: 0, solved: 1 };
   }
 
-  let order = CENTRE_ORDER.filter((c) => legal.includes(c));
+  let order = packed(CENTRE_ORDER, (c) => legal.includes(c));
   let solved: Solved | null = null;
   let solverNodes = 0;
   if (cfg.solveBudget > 0 && state.moves >= cfg.solveFrom) {
@@ -104,7 +133,7 @@ export function chooseColumn(
       solved = bestValue;
       // When every move loses against perfect play, keep them all: the heuristic
       // search still prefers the longest and trickiest resistance.
-      if (bestValue !== SOLVED_LOSS) order = order.filter((_, i) => values[i] === bestValue);
+      if (bestValue !== SOLVED_LOSS) order = packed(order, (_, i) => values[i] === bestValue);
     }
   }
   if (order.length === 1) return { column: order[0] as number, score: 0, depth: 0, nodes: solverNodes, solved };
@@ -121,7 +150,7 @@ export function chooseColumn(
     // A proven win, or every move proven lost: deeper search cannot change the choice.
     if (Math.abs(best) >= MATE_BOUND) break;
     // Best-first next time; sort is stable, so ties stay centre-first.
-    order = [...scores].sort((x, y) => y.score - x.score).map((s) => s.column);
+    order = bestFirst(scores);
   }
   if (completed === null) {
     // Only possible with a budget too small for one ply; fall back to the centre-most move.
