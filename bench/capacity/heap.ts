@@ -1,9 +1,11 @@
 /**
  * The project's own JS heap per room, apart from the platform's RSS: run as
- * `node --expose-gc --import tsx bench/capacity/heap.ts <rooms>`, it builds
- * that many 4-player runner rooms on the in-process stepper (src/testing:
- * the same RoomCore the Durable Object hosts), connects the four players,
- * plays them with the game's scripted runner into the race, keeps only the
+ * `node --expose-gc --import tsx bench/capacity/heap.ts <rooms> [raceSeconds]`,
+ * it builds that many 4-player runner rooms on the in-process stepper
+ * (src/testing: the same RoomCore the Durable Object hosts), connects the four
+ * players, plays them with the capacity bench's bots `raceSeconds` (default 2)
+ * into the race (a room's heap grows as the race goes: applied inputs' log
+ * entries ride in the record until a batch row takes them), keeps only the
  * RoomCore instances (the stepper's inbox, saved copy and action list are
  * test scaffolding a Durable Object does not hold), and prints one JSON line:
  * process.memoryUsage().heapUsed after full GCs, before and after, ÷ rooms.
@@ -12,9 +14,10 @@
  * isolate). workerd's own RSS per room is reported by the ramp levels.
  */
 import { games } from "../../src/app/games";
-import { scriptedInput, type RunnerState } from "../../src/games/runner";
+import { quantize, type RunnerState } from "../../src/games/runner";
 import type { RoomCore } from "../../src/room/core/room-core";
 import { RoomStepper } from "../../src/testing/room-stepper";
+import { decide, newBotMemory } from "../reactive";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -24,19 +27,24 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function buildRoom(seed: number): RoomCore {
+function buildRoom(seed: number, raceSeconds: number): RoomCore {
   const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 90 } }, { games, seed });
   for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);
   const ids = [0, 0, 0, 0];
-  // Countdown (3 s) and 2 s of racing, in 50 ms snapshot intervals, the scripted players pressing.
-  for (let t = 0; t < 100; t++) {
-    const state = r.core.record.game as RunnerState;
+  const mems = [newBotMemory(), newBotMemory(), newBotMemory(), newBotMemory()];
+  // Countdown (3 s) and `raceSeconds` of racing, in 50 ms snapshot intervals: the capacity bench's bots
+  // (bench/reactive.ts: planned inputs and probes, never falling), so the race lasts as long as asked.
+  for (let t = 0; t < (3 + raceSeconds) * 20; t++) {
     if (r.core.record.status === "playing") {
+      const q = quantize(r.core.record.game as RunnerState);
       for (let seat = 0; seat < 4; seat++) {
-        const input = scriptedInput(state, seat);
-        if (!input) continue;
-        ids[seat] = (ids[seat] ?? 0) + 1;
-        r.send(`c${seat}`, { t: "input", id: ids[seat] as number, data: input });
+        const mem = mems[seat];
+        const d = mem ? decide(q, seat, mem) : null;
+        if (d?.kind !== "inputs") continue;
+        for (const p of d.inputs) {
+          ids[seat] = (ids[seat] ?? 0) + 1;
+          r.send(`c${seat}`, { t: "input", id: ids[seat] as number, data: p.input });
+        }
       }
     }
     r.advance(50);
@@ -46,14 +54,16 @@ function buildRoom(seed: number): RoomCore {
 
 function main(): void {
   const rooms = Math.max(1, Number(process.argv[2] ?? 200));
+  const raceSeconds = Math.max(0, Number(process.argv[3] ?? 2));
   // Warm the code paths (lazy compilation, shared caches) before the baseline.
-  const warm = [buildRoom(1), buildRoom(2)];
+  const warm = [buildRoom(1, raceSeconds), buildRoom(2, raceSeconds)];
   const before = heap();
   const cores: RoomCore[] = [];
-  for (let i = 0; i < rooms; i++) cores.push(buildRoom(1000 + i));
+  for (let i = 0; i < rooms; i++) cores.push(buildRoom(1000 + i, raceSeconds));
   const after = heap();
   const racing = cores.filter((c) => c.record.status === "playing").length;
-  console.log(JSON.stringify({ rooms, racing, heapBeforeBytes: before, heapAfterBytes: after, bytesPerRoom: Math.round((after - before) / rooms), warm: warm.length }));
+  const pendingLog = cores.reduce((n, c) => n + c.record.pendingLog.length, 0) / rooms;
+  console.log(JSON.stringify({ rooms, raceSeconds, racing, pendingLogEntries: Math.round(pendingLog), heapBeforeBytes: before, heapAfterBytes: after, bytesPerRoom: Math.round((after - before) / rooms), warm: warm.length }));
 }
 
 main();

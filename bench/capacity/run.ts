@@ -35,7 +35,7 @@ const NOTES = [
   "Rooms per core: when the ramp stopped on CPU (≥ 90 % of the core), the last clean level ÷ its net CPU; when it stopped on the 20 Hz criterion, the last clean level itself (the server could not turn more of its core into rooms); on the budget or the room cap, a lower bound.",
   "Counted operations: Edgeroom's operator metrics (rowsWritten, alarmWrites, messages, awakeMs per Durable Object instance), PartyServer's own counters (bench/peers/partyserver/worker.ts); pooled over clean levels only; priced as bench/peers/README.md says. Colyseus is a Node host, not billed per operation.",
   "Wake: Connect Four rooms where hibernation happens (WAITING for the 2nd player with the creator connected; FINISHED by a resignation with both connected) and rooms in play as the control the liveness watchdog keeps awake; sockets open and pinging (auto-answered without waking), idle together until workerd hibernates them; the first sync frame after it is timed; the room's bornAt (operator metrics) tells whether a new instance answered (only those count). Rebuild: the runtime is SIGKILLed and restarted on the same state; the first status request per room is timed. Both compare the public stateHash.",
-  "Heap per room: the room core (RoomCore) of 4-player runner rooms on the in-process stepper, in Node with --expose-gc: heapUsed after GC with N racing rooms minus before, ÷ N. The host's socket attachments and workerd's own objects are not in it; the platform's RSS per room is reported beside it.",
+  "Heap per room: the room core (RoomCore) of 4-player runner rooms on the in-process stepper, played by the capacity bench's bots, in Node with --expose-gc: heapUsed after GC with N racing rooms minus before, ÷ N, at 2, 30, 60 and 85 s of a 90 s race (a room's heap grows as the race goes: remembered input outcomes and log entries not yet batched); the figure is the largest. Runs before 2026-12-07 measured 2 s into the race only. The host's socket attachments and workerd's own objects are not in it; the platform's RSS per room is reported beside it.",
   "workerd floor (bench/capacity/floor.ts): minimal Durable Objects with the runner's traffic and nothing else (4 hibernatable sockets, a loop on 50 ms boundaries sending an 8-byte frame to each, a 12-byte frame from each client every 750 ms answered with a 6-byte ack; no game, storage or protocol), ramped with the same levels, window, criterion and pinning, its clients in the bench's own process on the load generators' core. What workerd spends on that traffic bounds any workerd room's CPU per room-tick and rooms per core from below and above.",
   "miniflare runs workerd locally; a shared 2-core VM is not the edge. Compare systems with each other in the same run.",
 ];
@@ -48,10 +48,16 @@ function packageVersion(name: string): string {
   }
 }
 
+/** Seconds into a 90 s race at which the room core's heap is measured: a room's heap grows as its race goes on. */
+const HEAP_RACE_SECONDS = [2, 30, 60, 85] as const;
+
 function heapPerRoom(rooms: number): HeapResult {
-  const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", resolve(import.meta.dirname, "heap.ts"), String(rooms)], { cwd: REPO, encoding: "utf8" });
-  const parsed = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { rooms: number; bytesPerRoom: number };
-  return { rooms: parsed.rooms, bytesPerRoom: parsed.bytesPerRoom };
+  const points = HEAP_RACE_SECONDS.map((raceSeconds) => {
+    const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", resolve(import.meta.dirname, "heap.ts"), String(rooms), String(raceSeconds)], { cwd: REPO, encoding: "utf8" });
+    const parsed = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as { bytesPerRoom: number };
+    return { raceSeconds, bytesPerRoom: parsed.bytesPerRoom };
+  });
+  return { rooms, bytesPerRoom: Math.max(...points.map((p) => p.bytesPerRoom)), points };
 }
 
 async function main(): Promise<void> {
@@ -139,9 +145,9 @@ async function main(): Promise<void> {
         log,
       );
       progress.done();
-      progress.start(`JS heap per room (${cfg.heapRooms} rooms)`, 10);
+      progress.start(`JS heap per room (${cfg.heapRooms} rooms, ${HEAP_RACE_SECONDS.length} points of a race)`, 30);
       heap = heapPerRoom(cfg.heapRooms);
-      log(`  heap: ${round(heap.bytesPerRoom / 1024, 1)} KB per room over ${heap.rooms} rooms`);
+      log(`  heap: ${(heap.points ?? []).map((p) => `${round(p.bytesPerRoom / 1024, 1)} KB at ${p.raceSeconds} s`).join(", ")} per room over ${heap.rooms} rooms`);
       progress.done();
       progress.start(`Connect Four hard vs medium, ${cfg.aiGames} games`, cfg.aiGames * 0.4);
       ai = playAiGames(cfg.aiGames);

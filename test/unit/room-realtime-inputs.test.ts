@@ -184,6 +184,32 @@ describe("real-time inputs: exactly one answer each, at admission", () => {
     expect(applied).toEqual([first, first + 1]);
   });
 
+  it("remembers the outcomes of a seat's last 32 inputs, as the protocol promises: older re-sends are answered 'already processed, outcome unknown'", () => {
+    const r = runnerRoom(2);
+    r.advance(3_500);
+    const appliedAt: number[] = [];
+    for (let id = 1; id <= 33; id++) {
+      const tick = tickOf(r) + 2;
+      appliedAt[id] = tick;
+      r.send("c0", { t: "input", id, data: { tick } });
+      r.advance(50);
+    }
+    r.advance(200);
+    expect(r.core.record.seats[0]?.lastInputId).toBe(33);
+    // The 32 newest (ids 2 … 33): their outcome again, with the tick each was applied at.
+    r.send("c0", { t: "input", id: 2, data: { tick: tickOf(r) + 2 } });
+    expect(answers(r, ["c0"], 2).at(-1)).toEqual({ t: "ack", id: 2, seq: null, tick: appliedAt[2], dup: true });
+    // Id 1 is no longer remembered: never applied again, and not claimed as applied either.
+    r.send("c0", { t: "input", id: 1, data: { tick: tickOf(r) + 2 } });
+    expect(answers(r, ["c0"], 1).at(-1)).toEqual({ t: "ack", id: 1, seq: null, dup: true });
+    // Neither re-send was applied again (the button-less runners fall at the first obstacle and end the
+    // race, so the log holds the inputs applied before that, each once).
+    r.advance(CHECKPOINT_MS + 1_000);
+    const logged = r.actions.flatMap((a) => (a.kind === "input" ? [a.inputId] : []));
+    expect(logged.slice(0, 2)).toEqual([1, 2]);
+    expect(new Set(logged).size).toBe(logged.length);
+  });
+
   it("answers a re-send of an input still waiting for its tick with dup and its tick, and applies it once", () => {
     const r = runnerRoom(2);
     r.advance(3_500);

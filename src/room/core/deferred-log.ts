@@ -7,8 +7,16 @@
  */
 import type { ActionEntry, RoomRecord } from "./record";
 
-/** Real-time action-log entries carried in the record before they are written as one batch row. */
-export const LOG_BATCH_ENTRIES = 256;
+/**
+ * Real-time action-log entries carried in the record before they are written as one batch row. The
+ * carried entries are live heap for as long as they ride (~170 B and 3 heap objects each: the entry, its
+ * input, a boxed time), and live heap is what workerd's full collections mark: the floor's rooms with
+ * about a room's worth of live objects added held 187 rooms per core instead of 291 (bench/floor-live.ts,
+ * 2026-12-07). At 256 a racing room carried ~128 entries on average (~20 KB, about as much as the rest of
+ * its core); at 32 it carries ~16, for one batch row per 32 inputs instead of 256 (bench/rows.ts:
+ * 1,802 rows per room-hour with alarm writes in its scripted hour, goal 2,500).
+ */
+export const LOG_BATCH_ENTRIES = 32;
 
 export class DeferredLog {
   /** Entries waiting for the next write of the record. */

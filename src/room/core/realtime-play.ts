@@ -39,8 +39,13 @@ export const CHECKPOINT_MS = 5_000;
  * the capacity bench, above the goal of one (measured 2026-12-06, bench/results/performance-table.md).
  */
 export const WATCHDOG_MS = 20_000;
-/** Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids (the SDK's outbox holds 32). */
-export const RECENT_REALTIME = 64;
+/**
+ * Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids: the last 32, as
+ * docs/protocol.md §8.2 promises for every game (a client keeps fewer than 32 inputs unanswered; the
+ * SDK's outbox holds 32). It was 64: the outcomes are live heap (~90 B each), and at 64 they were a
+ * racing room's largest part, 23 KB of its 62 KB at 60 s into a race (bench/capacity/heap.ts, 2026-12-07).
+ */
+export const RECENT_REALTIME = 32;
 /**
  * The record is also written as soon as one seat has this many applied inputs not yet durable, so
  * `snap.dur` trails a seat's admissions by at most CHECKPOINT_MS or this many inputs, whichever comes
