@@ -7,13 +7,14 @@
  * pinned to CPU 1 (run this under `taskset -c 0`). Prints each run's levels and rooms per core.
  * Usage: VARIANTS=0:0,18000:0,0:110,18000:110 REPS=2 npx tsx bench/floor-live.ts
  */
-import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadCapacityConfig } from "./capacity/config";
 import { runFloor, type FloorScriptOptions } from "./capacity/floor";
 
 // VARIANTS: comma-separated fixed:perRoom pairs (0:0 is the floor as the bench runs it).
 const pairs = (process.env["VARIANTS"] ?? "0:0,18000:110").split(",").map((v) => v.split(":").map(Number));
 const reps = Number(process.env["REPS"] ?? 2);
+// The capacity bench's own window and state directory (its defaults, as `npm run bench` uses them).
+const cfg = loadCapacityConfig([], {});
 const seconds = Number(process.env["SECONDS"] ?? 150);
 const variants: Record<string, FloorScriptOptions> = Object.fromEntries(
   pairs.map(([fixed = 0, perRoom = 0]) => [`live ${fixed} + ${perRoom}/room`, { liveFixedObjects: fixed, liveObjectsPerRoom: perRoom }]),
@@ -25,8 +26,8 @@ for (let rep = 0; rep < reps; rep += 1) {
     const r = await runFloor({
       startRooms: 50,
       maxRooms: 800,
-      windowSeconds: 6,
-      stateBase: existsSync("/dev/shm") ? "/dev/shm" : tmpdir(),
+      windowSeconds: cfg.windowSeconds,
+      stateBase: cfg.stateBase,
       serverCpus: "1",
       remaining: () => (deadline - performance.now()) / 1000,
       log: () => {},

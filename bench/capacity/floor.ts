@@ -17,7 +17,7 @@ import WebSocket from "ws";
 import { cpuMs, findServerTree, rssBytes } from "../proc";
 import { round } from "../stats";
 import { GAP_BIN_MS, GAP_BINS, TICKS_PER_STATE } from "./protocol";
-import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, REFERENCE_ROOMS, SNAPSHOT_MS, stopAfter, type Capacity, type JudgedWindow, type LevelVerdict, type StopReason } from "./ramp";
+import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, REFERENCE_ROOMS, SNAPSHOT_MS, stopAfter, worseHealth, type Capacity, type JudgedWindow, type LevelVerdict, type StopReason } from "./ramp";
 
 const ELD_RESOLUTION_MS = 2;
 
@@ -257,7 +257,7 @@ export async function runFloor(opts: FloorOptions): Promise<FloorResult> {
         // As the systems' ramps do (ramp.ts): the figures stay the first window's, the verdict pools both.
         const again = await measure(rooms);
         const health2 = loadHealth({ loadgenCores: again.clientCores, loadgenLimitCores: 0.9, eldP99Ms: again.clientEldP99Ms, failedRooms: 0, rooms });
-        health = { unusable: health.unusable ?? health2.unusable, botsFailed: null };
+        health = worseHealth(health, health2);
         verdict = judge(poolWindows([first.window, again.window]));
       }
       const { seconds, cpu, clientCores, clientEldP99Ms } = first;

@@ -62,6 +62,11 @@ export function needsConfirmation(verdict: LevelVerdict, health: LoadHealth): bo
   return !verdict.holds20Hz && health.unusable === null && health.botsFailed === null;
 }
 
+/** A level's load health over its window and its confirmation: the first reason found in either. */
+export function worseHealth(a: LoadHealth, b: LoadHealth): LoadHealth {
+  return { unusable: a.unusable ?? b.unusable, botsFailed: a.botsFailed ?? b.botsFailed };
+}
+
 /**
  * Consecutive windows of one level as one longer window: gaps, states and ticks add; bots and rooms are
  * weighted by each window's length, so the expected states and ticks are the sums of each window's.

@@ -14,7 +14,7 @@ import { round, summarize, type Summary } from "../stats";
 import { countedRates, type CountedRates } from "../peers/level";
 import { seedFor, startSystem, type OpCounters, type SystemName, type SystemUnderTest } from "../peers/systems";
 import type { Fleet } from "./fleet";
-import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelPoint, type LevelVerdict, type StopReason } from "./ramp";
+import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, worseHealth, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelPoint, type LevelVerdict, type StopReason } from "./ramp";
 
 export interface RampConfig {
   readonly startRooms: number;
@@ -169,7 +169,7 @@ export async function rampSystem(
         await sleep(cfg.windowSeconds * 1000);
         const again = await fleet.collect(300);
         const health2 = loadHealth({ loadgenCores: again.loadgenCores, loadgenLimitCores: cfg.loadgenLimitCores, eldP99Ms: again.eldP99Ms, failedRooms: again.window.failedRooms, rooms });
-        health = { unusable: health.unusable ?? health2.unusable, botsFailed: health.botsFailed ?? health2.botsFailed };
+        health = worseHealth(health, health2);
         verdict = judge(poolWindows([window, again.window]));
         replaceKeys.push(...again.window.endedKeys, ...again.window.failedKeys);
       }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
-import { capacity, judge, loadHealth, MAX_STEP, needsConfirmation, poolWindows, rampLevels, stopAfter } from "../../bench/capacity/ramp";
+import { capacity, judge, loadHealth, MAX_STEP, needsConfirmation, poolWindows, rampLevels, stopAfter, worseHealth } from "../../bench/capacity/ramp";
 import { levelStatus } from "../../bench/capacity/report";
 import { performanceRows, renderPerformanceTable, wakeFigures, type SystemFigures } from "../../bench/capacity/summary";
 import type { TurnBasedResult } from "../../bench/capacity/turn-based";
@@ -88,6 +88,9 @@ describe("a confirmation window", () => {
     expect(needsConfirmation(held, sound)).toBe(false);
     expect(needsConfirmation(failed, { unusable: "load generators used 1.2 cores", botsFailed: null })).toBe(false);
     expect(needsConfirmation(failed, { unusable: null, botsFailed: "bots failed in 9 of 50 rooms" })).toBe(false);
+    // A confirmation window whose load went wrong makes the level's load unsound, whichever window it was.
+    expect(worseHealth(sound, { unusable: "load generators used 1.2 cores", botsFailed: null })).toEqual({ unusable: "load generators used 1.2 cores", botsFailed: null });
+    expect(worseHealth({ unusable: null, botsFailed: "bots failed in 9 of 50 rooms" }, sound)).toEqual({ unusable: null, botsFailed: "bots failed in 9 of 50 rooms" });
   });
 
   it("pools with the first window into one longer window: one burst in 12 s passes where it failed 6 s", () => {
