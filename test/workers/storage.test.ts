@@ -46,6 +46,27 @@ describe("room storage", () => {
   });
 });
 
+describe("room storage records", () => {
+  it("loads a record whose input outcomes an older build stored as [id, seq, code, message] tuples, as the flat outcomes", async () => {
+    const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-tuple-outcomes"));
+    const out = await runInDurableObject(stub, (_o, state) => {
+      const store = new RoomStorage(state.storage);
+      const settings = resolveSettings(runner, CreateMatchRequest.parse({ game: "runner", seats: 2 }));
+      if (!settings.ok) throw new Error(settings.message);
+      const record = newRecord("o".repeat(32), settings.settings, { playerId: "p0", name: "Zero" }, "0".repeat(64), 1);
+      store.save(record, [], []);
+      // The record row as the build before wrote it: outcomes as tuples (seat 1 holds an older build's 64).
+      const tuples = (n: number) => Array.from({ length: n }, (_, i) => (i === 1 ? [2, null, "INVALID_INPUT", "bad"] : [i + 1, i + 10, null, null]));
+      const older = { ...record, seats: record.seats.map((s, seat) => ({ ...s, recent: tuples(seat === 0 ? 3 : 64) })) };
+      state.storage.sql.exec("UPDATE room SET record = ? WHERE id = 1", new Uint8Array(packr.pack(older)));
+      const loaded = store.load();
+      return loaded.ok ? loaded.record?.seats.map((s) => s.recent) : loaded.message;
+    });
+    expect(out?.[0]).toEqual([1, 10, null, null, 2, null, "INVALID_INPUT", "bad", 3, 12, null, null]);
+    expect(out?.[1]).toHaveLength(64 * 4);
+  });
+});
+
 describe("room storage tables and tickets", () => {
   it("creates a new room's tables at its first write without the older layouts' tables, and spends each ticket once, also from a later instance", async () => {
     const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-new-layout"));

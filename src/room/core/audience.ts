@@ -48,7 +48,19 @@ export function eventsFor(events: readonly HeldEvent[], seat: Seat | null): Held
 
 /** A journal entry as one recipient receives it: same seq, only the events in their audience. */
 export function entryFor(entry: JournalEntry, seat: Seat | null): JournalEntry {
-  return { seq: entry.seq, events: eventsFor(entry.events, seat) };
+  // A recipient who sees every event as it is gets the entry itself: the seats' `unacked` copies of a
+  // critical update (matchStarted, kept all race by a client that never acknowledges) were an entry, an
+  // event list and its elements per seat, live heap for the whole match (issue 12). Nothing mutates entries.
+  return seesWhole(entry.events, seat) ? entry : { seq: entry.seq, events: eventsFor(entry.events, seat) };
+}
+
+/** Whether `eventsFor` would hand this recipient every event unchanged. */
+function seesWhole(events: readonly HeldEvent[], seat: Seat | null): boolean {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e !== undefined && e["to"] !== undefined) return false;
+  }
+  return true;
 }
 
 /**

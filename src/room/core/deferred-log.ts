@@ -18,9 +18,23 @@ import type { ActionEntry, RoomRecord } from "./record";
  */
 export const LOG_BATCH_ENTRIES = 32;
 
+/** Integers per deferred input in `DeferredLog.ints`. */
+const INTS = 4;
+
 export class DeferredLog {
-  /** Entries waiting for the next write of the record. */
-  private deferred: ActionEntry[] = [];
+  /**
+   * Applied inputs waiting for the next write, packed: the `i`-th's round, seat, input id and tick are
+   * `ints[i * INTS ..]`, its time `ats[i]`, its input `data[i]`; `count` are in use. Not one ActionEntry
+   * each: with its boxed time that was 3 heap objects per input, and a racing room had ~28 waiting on
+   * average at 60 s (84 objects, 4.4 KB; bench/capacity/heap.ts, 2026-12-07). The times (above the
+   * small-integer range) have an array of their own, where they are stored unboxed; in `ints` the small
+   * integers stay small integers, and so do the fields of the entries built from them when the record
+   * is written (read from a double array, they would make the entries' fields boxed doubles).
+   */
+  private count = 0;
+  private readonly ints: number[] = [];
+  private readonly ats: number[] = [];
+  private readonly data: unknown[] = [];
   /** Per seat, `lastInputId` as of the last write (what storage holds). */
   private readonly durableIds: number[];
   /** Per seat, how many of the deferred entries are its inputs (applied, not yet durable). */
@@ -32,20 +46,29 @@ export class DeferredLog {
     this.waiting = record.seats.map(() => 0);
   }
 
-  /** One entry for the next write, counted in the record now. Returns how many of its seat's inputs now wait for a write. */
-  add(record: RoomRecord, action: ActionEntry): number {
+  /**
+   * An applied human input's entry (`kind: "input"`) for the next write, counted in the record now.
+   * Returns how many of its seat's inputs now wait for a write.
+   */
+  addInput(record: RoomRecord, round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number {
     record.actions += 1;
-    this.deferred.push(action);
-    if (action.kind !== "input" || action.seat === undefined) return 0;
-    this.waiting[action.seat] = (this.waiting[action.seat] ?? 0) + 1;
-    return this.waiting[action.seat] ?? 0;
+    const i = this.count++;
+    const k = i * INTS;
+    const ints = this.ints;
+    ints[k] = round;
+    ints[k + 1] = seat;
+    ints[k + 2] = inputId;
+    ints[k + 3] = tick;
+    this.ats[i] = at;
+    this.data[i] = data;
+    this.waiting[seat] = (this.waiting[seat] ?? 0) + 1;
+    return this.waiting[seat] ?? 0;
   }
 
   /** Before other entries are logged: every entry waiting (carried or deferred), to go ahead of them. */
   takeAll(record: RoomRecord): ActionEntry[] {
-    const out = record.pendingLog.length > 0 || this.deferred.length > 0 ? [...record.pendingLog, ...this.deferred] : [];
+    const out = record.pendingLog.length > 0 || this.count > 0 ? this.drainInto(record.pendingLog.slice()) : [];
     record.pendingLog = [];
-    this.deferred = [];
     return out;
   }
 
@@ -55,8 +78,7 @@ export class DeferredLog {
    * LOG_BATCH_ENTRIES gather or the round stopped; every seat's `lastInputId` is durable from now.
    */
   written(record: RoomRecord, actions: ActionEntry[], live: boolean): void {
-    const carry = this.deferred.length > 0 ? record.pendingLog.concat(this.deferred) : record.pendingLog;
-    this.deferred = [];
+    const carry = this.count > 0 ? this.drainInto(record.pendingLog.slice()) : record.pendingLog;
     if (carry.length >= LOG_BATCH_ENTRIES || (carry.length > 0 && !live)) {
       actions.push(...carry);
       record.pendingLog = [];
@@ -65,6 +87,19 @@ export class DeferredLog {
       this.durableIds[i] = s.lastInputId;
       this.waiting[i] = 0;
     });
+  }
+
+  /** Append the deferred entries, oldest first, to `out` and forget them (the columns keep their capacity). */
+  private drainInto(out: ActionEntry[]): ActionEntry[] {
+    for (let i = 0; i < this.count; i++) {
+      const n = this.ints;
+      const k = i * INTS;
+      out.push({ kind: "input", round: n[k] ?? 0, seat: n[k + 1] ?? 0, by: "human", inputId: n[k + 2] ?? null, data: this.data[i], at: this.ats[i] ?? 0, tick: n[k + 3] ?? 0 });
+      // Not kept alive by a slot no longer in use.
+      this.data[i] = undefined;
+    }
+    this.count = 0;
+    return out;
   }
 
   /** A seat's durable `lastInputId`: the current one if this batch writes (frames leave after the write), else the last written. */

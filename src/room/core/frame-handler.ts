@@ -10,6 +10,7 @@ import { mixSeed } from "../../games/rng";
 import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../../protocol";
 import type { LiveConn } from "./connections";
 import { applyInput, forfeitSeat, requestRematch, type Step } from "./lifecycle";
+import { findOutcome, outcomeCode, outcomeMessage, outcomeSeq, rememberOutcome } from "./outcomes";
 import type { SeatRecord } from "./record";
 import type { RoomOps } from "./room-ops";
 import { addStrike, takeToken } from "./token-bucket";
@@ -101,12 +102,12 @@ function command(core: RoomOps, c: LiveConn, frame: Command, now: number): void 
   seatRec.lastInputId = frame.id;
   core.markDirty();
   if ("code" in result) {
-    remember(seatRec, [frame.id, null, result.code, result.message]);
+    seatRec.recent = rememberOutcome(seatRec.recent, RECENT_OUTCOMES, frame.id, null, result.code, result.message);
     core.send(c.connId, { t: "gameError", id: frame.id, code: result.code, message: result.message, dup: false });
     return;
   }
   const seq = core.commit(result);
-  remember(seatRec, [frame.id, seq, null, null]);
+  seatRec.recent = rememberOutcome(seatRec.recent, RECENT_OUTCOMES, frame.id, seq, null, null);
   core.send(c.connId, { t: "ack", id: frame.id, seq, dup: false });
 }
 
@@ -136,17 +137,13 @@ function run(core: RoomOps, seat: number, frame: Command, now: number): RunResul
 }
 
 function reacknowledge(core: RoomOps, c: LiveConn, seatRec: SeatRecord, id: number): void {
-  const known = seatRec.recent.find((r) => r[0] === id);
-  if (known && known[2] !== null) {
-    core.send(c.connId, { t: "gameError", id, code: known[2], message: known[3] ?? "", dup: true });
+  const known = findOutcome(seatRec.recent, id);
+  const code = known < 0 ? null : outcomeCode(seatRec.recent, known);
+  if (code !== null) {
+    core.send(c.connId, { t: "gameError", id, code, message: outcomeMessage(seatRec.recent, known) ?? "", dup: true });
     return;
   }
-  core.send(c.connId, { t: "ack", id, seq: known ? known[1] : null, dup: true });
-}
-
-function remember(seatRec: SeatRecord, outcome: SeatRecord["recent"][number]): void {
-  seatRec.recent.push(outcome);
-  if (seatRec.recent.length > RECENT_OUTCOMES) seatRec.recent.splice(0, seatRec.recent.length - RECENT_OUTCOMES);
+  core.send(c.connId, { t: "ack", id, seq: known < 0 ? null : outcomeSeq(seatRec.recent, known), dup: true });
 }
 
 /** Seed for one AI decision: fixed by the (committed) round seed and the position in the action log. */

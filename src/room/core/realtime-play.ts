@@ -21,7 +21,8 @@ import type { GameEvent, Seat } from "../../games/types";
 import type { LiveConn } from "./connections";
 import { settleRealtime } from "./lifecycle";
 import type { PendingInput } from "./fixed-step";
-import type { RecentOutcome, SeatRecord } from "./record";
+import { findOutcome, highestOutcomeId, outcomeCode, outcomeMessage, outcomeSeq, rememberOutcome } from "./outcomes";
+import type { SeatRecord } from "./record";
 import type { RoomOps } from "./room-ops";
 
 /**
@@ -42,8 +43,9 @@ export const WATCHDOG_MS = 20_000;
 /**
  * Outcomes of real-time inputs remembered per seat for exact answers to re-sent ids: the last 32, as
  * docs/protocol.md §8.2 promises for every game (a client keeps fewer than 32 inputs unanswered; the
- * SDK's outbox holds 32). It was 64: the outcomes are live heap (~90 B each), and at 64 they were a
- * racing room's largest part, 23 KB of its 62 KB at 60 s into a race (bench/capacity/heap.ts, 2026-12-07).
+ * SDK's outbox holds 32). It was 64: the outcomes are live heap, and at 64 they were a racing room's
+ * largest part, 23 KB of its 62 KB at 60 s into a race (bench/capacity/heap.ts, 2026-12-07); they are
+ * now one flat array per seat (outcomes.ts).
  */
 export const RECENT_REALTIME = 32;
 /**
@@ -69,9 +71,9 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
   const rt = core.rt;
   if (!rt) return;
   // Index loops and no closures on this per-input path (issue 12).
-  const known = recentOutcome(seatRec, frame.id);
-  if (known) {
-    answer(core, seat, known, true);
+  const known = findOutcome(seatRec.recent, frame.id);
+  if (known >= 0) {
+    answer(core, seat, seatRec, known, true);
     return;
   }
   // Buffered and not yet applied: admitted before; say so again, with its tick.
@@ -87,8 +89,8 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
   }
   const rec = core.record;
   if (rec.status !== "playing") {
-    if (rec.status === "waiting") settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.NOT_STARTED, "The match has not started yet."], true);
-    else settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.MATCH_OVER, "The match is over."], true);
+    if (rec.status === "waiting") settle(core, seat, seatRec, frame.id, null, RoomErrorCode.NOT_STARTED, "The match has not started yet.", true);
+    else settle(core, seat, seatRec, frame.id, null, RoomErrorCode.MATCH_OVER, "The match is over.", true);
     return;
   }
   // zod only when the precompiled check cannot vouch for the input as is (zod-fast-path.ts: verdicts and error texts stay zod's).
@@ -96,18 +98,18 @@ export function admitRealtimeInput(core: RoomOps, c: LiveConn, seat: Seat, seatR
   if (!acceptsAsIs(core.game.inputSchema, input)) {
     const parsed = core.game.inputSchema.safeParse(input);
     if (!parsed.success) {
-      settle(core, seat, seatRec, [frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`], true);
+      settle(core, seat, seatRec, frame.id, null, RoomErrorCode.INVALID_INPUT, `Input is not valid for ${core.game.title}: ${parsed.error.issues[0]?.message ?? "invalid"}.`, true);
       return;
     }
     input = parsed.data;
   }
   const check = core.game.apply(rec.game, input, { seat, by: "human" });
   if (!check.ok) {
-    settle(core, seat, seatRec, [frame.id, null, check.code, check.message], true);
+    settle(core, seat, seatRec, frame.id, null, check.code, check.message, true);
     return;
   }
   const admission = rt.admit(rec, seat, input, frame.id, rt.spec.inputTick(input), now);
-  if (!admission.ok) settle(core, seat, seatRec, [frame.id, null, admission.code, admission.message], true);
+  if (!admission.ok) settle(core, seat, seatRec, frame.id, null, admission.code, admission.message, true);
   // The one answer: admitted, scheduled for this tick (applied iff the round reaches it; durable once `snap.dur` covers it).
   else answerSeat(core, seat, { t: "ack", id: frame.id, seq: null, tick: admission.applyTick, dup: false });
 }
@@ -131,10 +133,10 @@ export function advanceRealtime(core: RoomOps, now: number): void {
     const seatRec = p === undefined ? undefined : rec.seats[p.seat];
     if (p === undefined || !seatRec || p.inputId === null) continue;
     // Written with the next write (an event, the checkpoint, or DURABLE_LAG_INPUTS of one seat); `snap.dur` covers it only after that.
-    const waiting = core.recordDeferred({ kind: "input", round: rec.round, seat: p.seat, by: "human", inputId: p.inputId, data: p.input, at: p.at, tick: p.applyTick });
+    const waiting = core.recordDeferredInput(rec.round, p.seat, p.inputId, p.input, p.at, p.applyTick);
     if (waiting >= DURABLE_LAG_INPUTS) lagging = true;
-    // Applied: recorded (the tick in the seq slot, see RecentOutcome), not answered again (the admission ack was the answer).
-    settle(core, p.seat, seatRec, [p.inputId, p.applyTick, null, null], false);
+    // Applied: recorded (the tick in the seq slot, see SeatRecord.recent), not answered again (the admission ack was the answer).
+    settle(core, p.seat, seatRec, p.inputId, p.applyTick, null, null, false);
   }
   // Events a client derives from the snapshot (RealtimeSpec.derivedEvents) are neither sent nor written.
   // `out.events` is reused by the next advance: the update gets its own list (filtered, or copied below).
@@ -167,30 +169,32 @@ function answerDiscarded(core: RoomOps, p: PendingInput): void {
   if (!seatRec || p.inputId === null) return;
   core.log("info", "input_discarded", { seat: p.seat, inputId: p.inputId, tick: p.applyTick });
   // The second, final notice for an admitted input: it was not applied and never will be.
-  settle(core, p.seat, seatRec, [p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`], true);
+  settle(core, p.seat, seatRec, p.inputId, null, RoomErrorCode.ROUND_ENDED, `The round ended before tick ${p.applyTick}; the input was not applied.`, true);
 }
 
 /**
  * Record an input's outcome, move `lastInputId` up to the highest id with nothing pending below, and
  * (refusals and discards) tell the seat. Applied inputs are not answered here: their admission ack was.
  */
-function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, outcome: RecentOutcome, tell: boolean): void {
-  const recent = seatRec.recent;
-  recent.push(outcome);
-  // `shift`, not `splice`: splice returns a new array of what it removed, one per applied input.
-  while (recent.length > RECENT_REALTIME) recent.shift();
+function settle(core: RoomOps, seat: Seat, seatRec: SeatRecord, id: number, tick: number | null, code: string | null, message: string | null, tell: boolean): void {
+  const recent = rememberOutcome(seatRec.recent, RECENT_REALTIME, id, tick, code, message);
+  seatRec.recent = recent;
   const low = core.rt?.lowestPending(seat) ?? null;
-  let settledMax = seatRec.lastInputId;
-  for (let i = 0; i < recent.length; i++) {
-    const id = recent[i]?.[0] ?? settledMax;
-    if (id > settledMax) settledMax = id;
-  }
+  const settledMax = highestOutcomeId(recent, seatRec.lastInputId);
   seatRec.lastInputId = low === null ? settledMax : Math.min(settledMax, low - 1);
-  if (tell) answer(core, seat, outcome, false);
+  if (tell) answerOutcome(core, seat, id, tick, code, message, false);
 }
 
-/** A recorded outcome as its frame: applied → `ack` with the tick it was applied at; refused or discarded → `gameError`. */
-function answer(core: RoomOps, seat: Seat, [id, tick, code, message]: RecentOutcome, dup: boolean): void {
+/** The remembered outcome at `at` (see `findOutcome`) as its frame. */
+function answer(core: RoomOps, seat: Seat, seatRec: SeatRecord, at: number, dup: boolean): void {
+  const recent = seatRec.recent;
+  const id = recent[at];
+  if (typeof id !== "number") return;
+  answerOutcome(core, seat, id, outcomeSeq(recent, at), outcomeCode(recent, at), outcomeMessage(recent, at), dup);
+}
+
+/** An outcome as its frame: applied → `ack` with the tick it was applied at; refused or discarded → `gameError`. */
+function answerOutcome(core: RoomOps, seat: Seat, id: number, tick: number | null, code: string | null, message: string | null, dup: boolean): void {
   answerSeat(core, seat, code === null ? { t: "ack", id, seq: null, ...(tick === null ? {} : { tick }), dup } : { t: "gameError", id, code, message: message ?? "", dup });
 }
 
@@ -201,16 +205,6 @@ function answerSeat(core: RoomOps, seat: Seat, frame: ServerFrame): void {
     const c = conns[i];
     if (c !== undefined && c.role === "player" && c.seat === seat) core.send(c.connId, frame);
   }
-}
-
-/** The remembered outcome of this input id, if any. */
-function recentOutcome(seatRec: SeatRecord, id: number): RecentOutcome | undefined {
-  const recent = seatRec.recent;
-  for (let i = 0; i < recent.length; i++) {
-    const r = recent[i];
-    if (r !== undefined && r[0] === id) return r;
-  }
-  return undefined;
 }
 
 /**

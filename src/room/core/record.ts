@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { ClosedBy, JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
 import { DISCONNECT_POLICIES } from "../../protocol/http-api";
+import { RecentOutcomesSchema } from "./outcomes";
 
 import { ActionEntry } from "../../protocol";
 export { ActionEntry };
@@ -34,13 +35,6 @@ export const RoomSettingsSchema = z.object({
 });
 export type RoomSettings = z.infer<typeof RoomSettingsSchema>;
 
-/**
- * [input id, update seq it produced or null, error code or null, error message or null]. Real-time games
- * produce no update per input: there the second slot holds the tick an applied input was applied at.
- */
-const RecentOutcomeSchema = z.tuple([z.number(), z.number().nullable(), z.string().nullable(), z.string().nullable()]);
-export type RecentOutcome = z.infer<typeof RecentOutcomeSchema>;
-
 const SeatRecordSchema = z.object({
   /** Player holding the seat; null while open. AI seats hold "ai:<seat>". */
   playerId: z.string().nullable(),
@@ -48,8 +42,12 @@ const SeatRecordSchema = z.object({
   kind: z.enum(["human", "ai"]),
   /** Highest input id such that it and every id below it are settled (applied, refused or discarded). */
   lastInputId: z.number(),
-  /** Outcomes of the most recent inputs, for exact re-acknowledgement of re-sent ids. */
-  recent: z.array(RecentOutcomeSchema),
+  /**
+   * Outcomes of the most recent inputs, for exact re-acknowledgement of re-sent ids: flat, four slots
+   * per outcome, oldest first: [input id, update seq it produced (real-time: the tick it was applied at)
+   * or null, error code or null, error message or null] (outcomes.ts; older records' tuples are read too).
+   */
+  recent: RecentOutcomesSchema,
   /** Forfeit deadline while the seat's player is disconnected during play. */
   graceUntil: z.number().nullable(),
   /** Asked for a rematch after the match ended. */

@@ -88,7 +88,7 @@ export class RoomCore implements RoomOps {
 
   /** Re-register a socket that survived hibernation (from its attachment). */
   restore(info: ConnInfo, lastSeenAt: number): void {
-    this.conns.add({ ...liveConn(info, this.game.rateLimit.burst, lastSeenAt) });
+    this.conns.add(liveConn(info, this.game.rateLimit.burst, lastSeenAt));
   }
 
   /**
@@ -294,8 +294,8 @@ export class RoomCore implements RoomOps {
     this.fx.logs.push({ ...fields, level, event });
   }
 
-  recordDeferred(action: ActionEntry): number {
-    return this.deferredLog.add(this.record, action);
+  recordDeferredInput(round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number {
+    return this.deferredLog.addInput(this.record, round, seat, inputId, data, at, tick);
   }
 
   durableInputId(seat: number): number {

@@ -46,10 +46,10 @@ export interface RoomOutput {
   /** Entries for the action log, written with the record. */
   recordActions(actions: readonly ActionEntry[]): void;
   /**
-   * One action-log entry written with the next write of the record, without asking for one now.
-   * Returns how many of its seat's inputs now wait for a write (not yet durable).
+   * An applied human input's action-log entry (`kind: "input"`), written with the next write of the
+   * record, without asking for one now. Returns how many of its seat's inputs now wait for a write (not yet durable).
    */
-  recordDeferred(action: ActionEntry): number;
+  recordDeferredInput(round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number;
   /**
    * A seat's `lastInputId` as far as it is durable when a frame queued now is sent: the current value if
    * this batch writes the record (the frame goes out after the write), else the value last written.
