@@ -12,7 +12,11 @@
  * Not counted: the host's per-socket attachments, workerd's WebSocket objects
  * and SQLite page cache, the isolate's code (shared by every room of an
  * isolate). workerd's own RSS per room is reported by the ramp levels.
+ *
+ * `--snapshot=<file>` also writes a V8 heap snapshot of the kept rooms (each as `{ core }`, the shape
+ * bench/heap-snapshot.ts attributes by field: `npx tsx bench/heap-snapshot.ts <file> 6`).
  */
+import { writeHeapSnapshot } from "node:v8";
 import { games } from "../../src/app/games";
 import { quantize, type RunnerState } from "../../src/games/runner";
 import type { RoomCore } from "../../src/room/core/room-core";
@@ -53,8 +57,10 @@ function buildRoom(seed: number, raceSeconds: number): RoomCore {
 }
 
 function main(): void {
-  const rooms = Math.max(1, Number(process.argv[2] ?? 200));
-  const raceSeconds = Math.max(0, Number(process.argv[3] ?? 2));
+  const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+  const snapshot = process.argv.find((a) => a.startsWith("--snapshot="))?.slice("--snapshot=".length);
+  const rooms = Math.max(1, Number(args[0] ?? 200));
+  const raceSeconds = Math.max(0, Number(args[1] ?? 2));
   // Warm the code paths (lazy compilation, shared caches) before the baseline.
   const warm = [buildRoom(1, raceSeconds), buildRoom(2, raceSeconds)];
   const before = heap();
@@ -63,6 +69,12 @@ function main(): void {
   const after = heap();
   const racing = cores.filter((c) => c.record.status === "playing").length;
   const pendingLog = cores.reduce((n, c) => n + c.record.pendingLog.length, 0) / rooms;
+  if (snapshot) {
+    const hosts = cores.map((core) => ({ core }));
+    writeHeapSnapshot(snapshot);
+    // Read after the snapshot, so the wrappers are alive in it.
+    if (hosts.length !== rooms) throw new Error("rooms lost");
+  }
   console.log(JSON.stringify({ rooms, raceSeconds, racing, pendingLogEntries: Math.round(pendingLog), heapBeforeBytes: before, heapAfterBytes: after, bytesPerRoom: Math.round((after - before) / rooms), warm: warm.length }));
 }
 

@@ -56,7 +56,7 @@ describe("token bucket and strikes", () => {
   });
 
   it("counts strikes within a window and starts over after it", () => {
-    const s = { count: 0, windowStart: 0 };
+    const s = { strikeCount: 0, strikeWindowStart: 0 };
     expect([addStrike(s, 0, 1000), addStrike(s, 500, 1000), addStrike(s, 999, 1000)]).toEqual([1, 2, 3]);
     expect(addStrike(s, 2500, 1000)).toBe(1);
   });

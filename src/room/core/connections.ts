@@ -1,7 +1,7 @@
 /** The live connections of a room, as the core tracks them (rebuilt from socket attachments after hibernation). */
 import * as z from "zod";
 import type { Seat } from "../../games/types";
-import { fullBucket, type StrikeCounter, type TokenBucket } from "./token-bucket";
+import type { StrikeCounter, TokenBucket } from "./token-bucket";
 
 export type Role = "player" | "spectator";
 
@@ -16,7 +16,8 @@ export const ConnInfoSchema = z.object({
 });
 export type ConnInfo = Readonly<z.infer<typeof ConnInfoSchema>>;
 
-export interface LiveConn extends ConnInfo {
+/** A connection as the core holds it; its rate-limit bucket and strike counter are its own fields (token-bucket.ts). */
+export interface LiveConn extends ConnInfo, TokenBucket, StrikeCounter {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
   lastSnap: number[] | null;
@@ -31,8 +32,6 @@ export interface LiveConn extends ConnInfo {
   excess: number;
   /** Lowest input id refused by the rate limit and not yet re-sent: later inputs wait for it. */
   holdFrom: number | null;
-  bucket: TokenBucket;
-  strikes: StrikeCounter;
 }
 
 export interface ResumeRequest {
@@ -72,8 +71,10 @@ export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
     snapDurable: null,
     excess: 0,
     holdFrom: null,
-    bucket: fullBucket(burst, now),
-    strikes: { count: 0, windowStart: now },
+    tokens: burst,
+    tokensAt: now,
+    strikeCount: 0,
+    strikeWindowStart: now,
   };
 }
 

@@ -25,7 +25,7 @@ export function handleFrame(core: RoomOps, c: LiveConn, data: ArrayBuffer | stri
     return;
   }
   const { burst, perSecond } = core.game.rateLimit;
-  const allowed = takeToken(c.bucket, now, burst, perSecond);
+  const allowed = takeToken(c, now, burst, perSecond);
   // Decoded even when over budget (frames are capped at 1 KiB and scanned first): the error must name the
   // input id so the client can re-send exactly that input.
   const decoded = decodeClientFrame(data);
@@ -74,7 +74,7 @@ function reject(core: RoomOps, c: LiveConn, code: string, message: string, id: n
     if (c.excess % RATE_LIMITED_PER_STRIKE === 1) core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message });
     return;
   }
-  const strikes = addStrike(c.strikes, now, ABUSE_LIMIT.windowMs);
+  const strikes = addStrike(c, now, ABUSE_LIMIT.windowMs);
   core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message, strikes });
   if (strikes >= ABUSE_LIMIT.strikes) {
     core.log("warn", "policy_close", { playerId: c.playerId, seat: c.seat, strikes });

@@ -38,8 +38,10 @@ export function sendUpdate(target: UpdateTarget, entry: JournalEntry, critical: 
 export function rememberCritical(rec: RoomRecord, entry: JournalEntry): void {
   rec.seats.forEach((s, seat) => {
     if (s.kind !== "human" || s.playerId === null) return;
-    s.unacked.push(entryFor(entry, seat));
-    if (s.unacked.length > MAX_UNACKED) s.unacked.splice(0, s.unacked.length - MAX_UNACKED);
+    // A new exact-size list (rare: matchStarted, matchEnded): `push` onto an empty list reserves 17 slots,
+    // kept all match by a seat that never acknowledges (issue 12).
+    const kept = s.unacked.length >= MAX_UNACKED ? s.unacked.slice(s.unacked.length - MAX_UNACKED + 1) : s.unacked;
+    s.unacked = kept.concat([entryFor(entry, seat)]);
   });
 }
 
