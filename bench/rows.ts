@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { runner } from "../src/games/runner";
 import { RoomStepper } from "../src/testing/room-stepper";
+import { carriedCount } from "../src/room/core/carried-log";
 import { CHECKPOINT_MS, WATCHDOG_MS } from "../src/room/core/realtime-play";
 import { sendScriptedInputs } from "../test/support/scripted-race";
 
@@ -34,7 +35,7 @@ const account = () => {
   const w = r.writes - lastWrites;
   const newJournal = r.core.record.seq - lastSeq;
   // Entries written as batch rows (the rest ride inside the record: RoomRecord.pendingLog).
-  const batched = r.actions.length - r.durable.pendingLog.length;
+  const batched = r.actions.length - carriedCount(r.durable.pendingLog);
   const newBatch = batched > lastActions ? 1 : 0;
   writes += w;
   journalRows += newJournal;

@@ -18,6 +18,7 @@
  */
 import { writeHeapSnapshot } from "node:v8";
 import { games } from "../../src/app/games";
+import { carriedCount } from "../../src/room/core/carried-log";
 import { quantize, type RunnerState } from "../../src/games/runner";
 import type { RoomCore } from "../../src/room/core/room-core";
 import { RoomStepper } from "../../src/testing/room-stepper";
@@ -68,7 +69,7 @@ function main(): void {
   for (let i = 0; i < rooms; i++) cores.push(buildRoom(1000 + i, raceSeconds));
   const after = heap();
   const racing = cores.filter((c) => c.record.status === "playing").length;
-  const pendingLog = cores.reduce((n, c) => n + c.record.pendingLog.length, 0) / rooms;
+  const pendingLog = cores.reduce((n, c) => n + carriedCount(c.record.pendingLog), 0) / rooms;
   if (snapshot) {
     const hosts = cores.map((core) => ({ core }));
     writeHeapSnapshot(snapshot);

@@ -9,6 +9,7 @@ import { decodeServerFrame, encodeFrame, type ClientFrame, type JournalEntry, ty
 import type { Effects } from "../room/core/effects";
 import { GameRegistry } from "../games/registry";
 import type { AnyGame } from "../games/types";
+import { carriedEntries } from "../room/core/carried-log";
 import { newRecord, type ActionEntry, type RoomRecord } from "../room/core/record";
 import { RoomCore, type ResumeRequest } from "../room/core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../room/core/settings";
@@ -80,7 +81,7 @@ export class RoomStepper {
 
   /** The action log as storage holds it now: the batches written, then the entries the written record carries. */
   get actions(): ActionEntry[] {
-    return [...this.logged, ...this.saved.record.pendingLog];
+    return [...this.logged, ...carriedEntries(this.saved.record.pendingLog)];
   }
 
   /** What storage would hold now: the record as of the last write (a restart rebuilds from it). */

@@ -9,6 +9,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { runner } from "../../src/games/runner";
+import { carriedCount } from "../../src/room/core/carried-log";
 import { RoomStorage } from "../../src/room/host/storage";
 import { RoomStepper } from "../../src/testing/room-stepper";
 import { sendScriptedInputs } from "../support/scripted-race";
@@ -49,7 +50,7 @@ describe("storage rows of a running 4-player runner room (issue 12)", () => {
       const run = raceMinute(store);
       // What the minute left in storage is the room as the core holds it at its last write.
       const loaded = store.load();
-      return { ...run, r: undefined, loadedSeq: loaded.ok ? loaded.record?.seq : -1, coreSeq: run.r.core.record.seq, batches: store.actions().length, pendingLog: run.r.durable.pendingLog.length };
+      return { ...run, r: undefined, loadedSeq: loaded.ok ? loaded.record?.seq : -1, coreSeq: run.r.core.record.seq, batches: store.actions().length, pendingLog: carriedCount(run.r.durable.pendingLog) };
     });
     const perHour = out.rows * 60;
     console.log(

@@ -3,6 +3,7 @@ import { Packr } from "msgpackr";
 import { describe, expect, it } from "vitest";
 import { RoomStorage } from "../../src/room/host/storage";
 import { runner } from "../../src/games/runner";
+import { carriedEntries, pushCarried } from "../../src/room/core/carried-log";
 import { JOURNAL_SIZE } from "../../src/room/core/journal";
 import { newRecord, type ActionEntry } from "../../src/room/core/record";
 import { CreateMatchRequest, resolveSettings } from "../../src/room/core/settings";
@@ -47,7 +48,7 @@ describe("room storage", () => {
 });
 
 describe("room storage records", () => {
-  it("loads a record whose input outcomes an older build stored as [id, seq, code, message] tuples, as the flat outcomes", async () => {
+  it("loads a record whose input outcomes and carried log entries an older build stored as tuples and entries, as flat outcomes and columns", async () => {
     const stub = env.ROOMS.get(env.ROOMS.idFromName("storage-test-tuple-outcomes"));
     const out = await runInDurableObject(stub, (_o, state) => {
       const store = new RoomStorage(state.storage);
@@ -57,13 +58,17 @@ describe("room storage records", () => {
       store.save(record, [], []);
       // The record row as the build before wrote it: outcomes as tuples (seat 1 holds an older build's 64).
       const tuples = (n: number) => Array.from({ length: n }, (_, i) => (i === 1 ? [2, null, "INVALID_INPUT", "bad"] : [i + 1, i + 10, null, null]));
-      const older = { ...record, seats: record.seats.map((s, seat) => ({ ...s, recent: tuples(seat === 0 ? 3 : 64) })) };
+      const carried = [1, 2].map((n) => ({ kind: "input", round: 1, seat: n - 1, by: "human", inputId: n, data: { tick: n + 40 }, at: 1_700_000_000_000 + n, tick: n + 40 }));
+      const older = { ...record, actions: 2, pendingLog: carried, seats: record.seats.map((s, seat) => ({ ...s, recent: tuples(seat === 0 ? 3 : 64) })) };
       state.storage.sql.exec("UPDATE room SET record = ? WHERE id = 1", new Uint8Array(packr.pack(older)));
       const loaded = store.load();
-      return loaded.ok ? loaded.record?.seats.map((s) => s.recent) : loaded.message;
+      if (!loaded.ok || !loaded.record) return null;
+      return { recent: loaded.record.seats.map((s) => s.recent), columns: loaded.record.pendingLog, entries: carriedEntries(loaded.record.pendingLog), carried };
     });
-    expect(out?.[0]).toEqual([1, 10, null, null, 2, null, "INVALID_INPUT", "bad", 3, 12, null, null]);
-    expect(out?.[1]).toHaveLength(64 * 4);
+    expect(out?.recent[0]).toEqual([1, 10, null, null, 2, null, "INVALID_INPUT", "bad", 3, 12, null, null]);
+    expect(out?.recent[1]).toHaveLength(64 * 4);
+    expect(out?.columns).toEqual({ ints: [1, 0, 1, 41, 1, 1, 2, 42], ats: [1_700_000_000_001, 1_700_000_000_002], data: [{ tick: 41 }, { tick: 42 }] });
+    expect(out?.entries).toEqual(out?.carried);
   });
 });
 
@@ -115,7 +120,7 @@ describe("room storage rows and layout (issue 12)", () => {
       const entry = (n: number) => ({ kind: "input", round: 1, seat: 0, by: "human", inputId: n, data: { tick: n }, at: n, tick: n }) as ActionEntry;
       // 3 entries: 2 written as a batch, the newest carried inside the record.
       record.actions = 3;
-      record.pendingLog = [entry(3)];
+      pushCarried(record.pendingLog, 1, 0, 3, { tick: 3 }, 3, 3);
       record.seq = 2;
       const first = store.save(record, [entry(1), entry(2)], [{ seq: 1, events: [] }, { seq: 2, events: [] }]);
       // Wrap the ring: JOURNAL_SIZE + 5 updates in all, one row each.

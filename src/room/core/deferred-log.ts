@@ -5,12 +5,14 @@
  * gather or the round stops, and becomes one action-batch row. Each write also marks every seat's
  * `lastInputId` durable, which is what `snap.dur` tells the seat.
  */
+import { carriedCount, carriedEntries, emptyCarried, pushCarried } from "./carried-log";
 import type { ActionEntry, RoomRecord } from "./record";
 
 /**
  * Real-time action-log entries carried in the record before they are written as one batch row. The
- * carried entries are live heap for as long as they ride (~170 B and 3 heap objects each: the entry, its
- * input, a boxed time), and live heap is what workerd's full collections mark: the floor's rooms with
+ * carried entries are live heap for as long as they ride (~170 B and 3 heap objects each as entries: the
+ * entry, its input, a boxed time; as the columns they now are (carried-log.ts), the input and ~40 B), and
+ * live heap is what workerd's full collections mark: the floor's rooms with
  * about a room's worth of live objects added held 187 rooms per core instead of 291 (bench/floor-live.ts,
  * 2026-12-07). At 256 a racing room carried ~128 entries on average (~20 KB, about as much as the rest of
  * its core); at 32 it carries ~16, for one batch row per 32 inputs instead of 256 (bench/rows.ts:
@@ -67,8 +69,10 @@ export class DeferredLog {
 
   /** Before other entries are logged: every entry waiting (carried or deferred), to go ahead of them. */
   takeAll(record: RoomRecord): ActionEntry[] {
-    const out = record.pendingLog.length > 0 || this.count > 0 ? this.drainInto(record.pendingLog.slice()) : [];
-    record.pendingLog = [];
+    if (carriedCount(record.pendingLog) === 0 && this.count === 0) return [];
+    const out = carriedEntries(record.pendingLog);
+    record.pendingLog = emptyCarried();
+    this.drain((round, seat, inputId, data, at, tick) => out.push({ kind: "input", round, seat, by: "human", inputId, data, at, tick }));
     return out;
   }
 
@@ -78,28 +82,29 @@ export class DeferredLog {
    * LOG_BATCH_ENTRIES gather or the round stopped; every seat's `lastInputId` is durable from now.
    */
   written(record: RoomRecord, actions: ActionEntry[], live: boolean): void {
-    const carry = this.count > 0 ? this.drainInto(record.pendingLog.slice()) : record.pendingLog;
-    if (carry.length >= LOG_BATCH_ENTRIES || (carry.length > 0 && !live)) {
-      actions.push(...carry);
-      record.pendingLog = [];
-    } else record.pendingLog = carry;
+    const carried = record.pendingLog;
+    this.drain((round, seat, inputId, data, at, tick) => pushCarried(carried, round, seat, inputId, data, at, tick));
+    const n = carriedCount(carried);
+    if (n >= LOG_BATCH_ENTRIES || (n > 0 && !live)) {
+      carriedEntries(carried, actions);
+      record.pendingLog = emptyCarried();
+    }
     record.seats.forEach((s, i) => {
       this.durableIds[i] = s.lastInputId;
       this.waiting[i] = 0;
     });
   }
 
-  /** Append the deferred entries, oldest first, to `out` and forget them (the columns keep their capacity). */
-  private drainInto(out: ActionEntry[]): ActionEntry[] {
+  /** Hand each deferred entry, oldest first, to `to` and forget them (the columns keep their capacity). */
+  private drain(to: (round: number, seat: number, inputId: number, data: unknown, at: number, tick: number) => void): void {
+    const n = this.ints;
     for (let i = 0; i < this.count; i++) {
-      const n = this.ints;
       const k = i * INTS;
-      out.push({ kind: "input", round: n[k] ?? 0, seat: n[k + 1] ?? 0, by: "human", inputId: n[k + 2] ?? null, data: this.data[i], at: this.ats[i] ?? 0, tick: n[k + 3] ?? 0 });
+      to(n[k] ?? 0, n[k + 1] ?? 0, n[k + 2] ?? 0, this.data[i], this.ats[i] ?? 0, n[k + 3] ?? 0);
       // Not kept alive by a slot no longer in use.
       this.data[i] = undefined;
     }
     this.count = 0;
-    return out;
   }
 
   /** A seat's durable `lastInputId`: the current one if this batch writes (frames leave after the write), else the last written. */

@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { ClosedBy, JournalEntry, MatchResultSchema, MatchStatus, RoundReveal } from "../../protocol";
 import { DISCONNECT_POLICIES } from "../../protocol/http-api";
+import { CarriedLogSchema, emptyCarried } from "./carried-log";
 import { RecentOutcomesSchema } from "./outcomes";
 
 import { ActionEntry } from "../../protocol";
@@ -112,9 +113,10 @@ export const RoomRecordSchema = z.object({
   /**
    * Real-time games: applied inputs' action-log entries carried inside this record (written with it, so
    * state and log stay in step) until enough gather for one action-batch row, or the round ends. They are
-   * the newest entries of the log, counted in `actions`.
+   * the newest entries of the log, counted in `actions`. Stored as columns (carried-log.ts; records
+   * written before hold entries, read into columns).
    */
-  pendingLog: z.array(ActionEntry).default([]),
+  pendingLog: CarriedLogSchema.default(emptyCarried),
 });
 export type RoomRecord = z.infer<typeof RoomRecordSchema>;
 
@@ -173,6 +175,6 @@ export function newRecord(matchId: string, settings: RoomSettings, creator: Crea
     removed: [],
     retentionMs,
     deleteAt: null,
-    pendingLog: [],
+    pendingLog: emptyCarried(),
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { GameRegistry } from "../../games/registry";
 import type { AnyGame } from "../../games/types";
+import { carriedEntries } from "../core/carried-log";
 import { newRecord, type Creator, type RoomRecord } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { CreateMatchRequest, resolveSettings } from "../core/settings";
@@ -33,7 +34,7 @@ export function newMatch(games: GameRegistry, matchId: string, request: unknown,
  * open-ended and RPC types want it closed.
  */
 export function replayDocument(rec: RoomRecord, storedActions: readonly unknown[]): string {
-  return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: [...storedActions, ...rec.pendingLog], closedBy: rec.closedBy });
+  return JSON.stringify({ matchId: rec.matchId, game: rec.settings.game, settings: rec.settings, status: rec.status, result: rec.result, rounds: rec.reveals, actions: [...storedActions, ...carriedEntries(rec.pendingLog)], closedBy: rec.closedBy });
 }
 
 /**

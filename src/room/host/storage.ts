@@ -7,6 +7,7 @@
 import { Packr, Unpackr } from "msgpackr";
 import { JournalEntry } from "../../protocol";
 import { JOURNAL_SIZE } from "../core/journal";
+import { carriedCount } from "../core/carried-log";
 import type { ActionEntry, RoomRecord } from "../core/record";
 import { RoomRecordSchema } from "../core/record";
 import { TableSet } from "./table-set";
@@ -116,7 +117,7 @@ export class RoomStorage {
       if (actions.length > 0) {
         // Entries are numbered 1, 2, … over the match; the newest (record.pendingLog) stay in the record, so this
         // batch holds the `len` entries before them.
-        const first = record.actions - record.pendingLog.length - actions.length + 1;
+        const first = record.actions - carriedCount(record.pendingLog) - actions.length + 1;
         rows += sql.exec("INSERT INTO action_batches (first, entries) VALUES (?, ?)", first, new Uint8Array(packr.pack(actions))).rowsWritten;
       }
       const opsText = ops ? ops(this.rowsWritten + rows + 1) : null;
