@@ -4,7 +4,8 @@
  * profile of the worker isolate over a window, aggregated by function self time, beside the workerd
  * process's total CPU over the same window (so the share spent outside JavaScript shows).
  *
- * Usage: npx tsx bench/profile-room-tick.ts [rooms=50] [seconds=15]
+ * Usage: taskset -c 0 npx tsx bench/profile-room-tick.ts [rooms=50] [seconds=15] (the server is pinned to
+ * SERVER_CPUS, default CPU 1, as in bench/profile-stalls.ts, so the bots here do not share its core).
  * Writes bench/results/room-tick-profile-latest.md.
  */
 import { writeFileSync } from "node:fs";
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const rooms = Number(process.argv[2] ?? 50);
   const seconds = Number(process.argv[3] ?? 15);
   const inspectorPort = await freePort();
-  const server = await startWorker({ direct: true, inspectorPort, vars: { ALLOW_GUESTS: "true" }, outputLimit: 100_000 });
+  const server = await startWorker({ direct: true, inspectorPort, vars: { ALLOW_GUESTS: "true" }, outputLimit: 100_000, cpus: process.env.SERVER_CPUS ?? "1" });
   const bots: Bot[] = [];
   try {
     const api = new Api((u, i) => fetch(u, i), server.base);

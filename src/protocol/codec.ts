@@ -13,10 +13,19 @@ import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";
 import { ServerFrame, type ClientFrame } from "./schemas";
 import { checkClientFrame } from "./client-frame-check";
 import { decodeSnapFrame, SNAP_TAG } from "./snap-codec";
+import { encodeAck } from "./ack-codec";
 
 // Plain msgpack maps (no msgpackr records/extensions) so any msgpack library can speak the protocol.
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
+/**
+ * Client frames are decoded from one reused buffer: msgpackr makes a DataView for each buffer it reads
+ * and stores it on the buffer as a new property, so a fresh view per frame was a DataView and a
+ * property store per frame on the room's frame path (issue 12). Here the DataView is made once. Binary
+ * values are copied out (`copyBuffers`), so nothing decoded refers to the buffer the next frame overwrites.
+ */
+const clientUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number", copyBuffers: true });
+const clientScratch = new Uint8Array(MAX_CLIENT_FRAME_BYTES);
 
 /** Largest server frame a client accepts (snapshots are bigger than inputs). */
 export const MAX_SERVER_FRAME_BYTES = 256 * 1024;
@@ -37,12 +46,17 @@ export function encodeFrame(frame: ServerFrame | ClientFrame): Uint8Array {
  * keep that buffer alive if kept. One copy less per acknowledgement (issue 12: allocation per frame).
  */
 export function encodeFrameToSend(frame: ServerFrame): Uint8Array {
+  // Acks (one per input) by hand, the same bytes without msgpackr or the Buffer shim (ack-codec.ts).
+  if (frame.t === "ack") {
+    const bytes = encodeAck(frame);
+    if (bytes !== null) return bytes;
+  }
   return packr.pack(frame);
 }
 
 /** Decode and validate one client frame received by the room (a hand check with the schema's rules: no zod per frame). */
 export function decodeClientFrame(data: ArrayBuffer | ArrayBufferView | string): DecodeResult<ClientFrame> {
-  return decodeWith(data, MAX_CLIENT_FRAME_BYTES, checkClientFrame);
+  return decodeWith(data, MAX_CLIENT_FRAME_BYTES, checkClientFrame, undefined, clientScratch);
 }
 
 /** Decode and validate one server frame received by a client. */
@@ -75,6 +89,7 @@ function decodeWith<T>(
   maxBytes: number,
   check: Check<T>,
   limits?: DecodeLimits,
+  scratch?: Uint8Array,
 ): DecodeResult<T> {
   if (typeof data === "string") {
     return fail(ErrorCode.TEXT_NOT_ALLOWED, 'Text frames are not accepted; send binary msgpack (the only text frame is the heartbeat "ping").');
@@ -87,7 +102,12 @@ function decodeWith<T>(
   if (!scan.ok) return fail(ErrorCode.MALFORMED_FRAME, `Frame is not acceptable msgpack: ${scan.reason}.`);
   let raw: unknown;
   try {
-    raw = unpackr.unpack(bytes);
+    if (scratch !== undefined && bytes.byteLength <= scratch.byteLength) {
+      scratch.set(bytes);
+      raw = clientUnpackr.unpack(scratch, bytes.byteLength);
+    } else {
+      raw = unpackr.unpack(bytes);
+    }
   } catch (err) {
     return fail(ErrorCode.MALFORMED_FRAME, `Frame could not be decoded: ${err instanceof Error ? err.message : "unknown error"}.`);
   }

@@ -164,7 +164,8 @@ describe("client snapshot interpolation", () => {
       }
       state = spec.step(state, inputs).state;
       truth.set(state.tick, state);
-      if (state.tick % 3 === 0) buf.push(state.tick, spec.quantize(state));
+      // Copied, as a client decodes its own array (the spec hands out one array, overwritten each call).
+      if (state.tick % 3 === 0) buf.push(state.tick, spec.quantize(state).slice());
       // Four render frames per tick, the arrival tick being the current one.
       for (let k = 0; k < 4; k++) {
         const s = buf.render(state.tick + k / 4);

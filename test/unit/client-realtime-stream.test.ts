@@ -8,10 +8,10 @@ import { decodeSnapFrame, encodeDeltaBody, encodeKeyBody, encodeSnapFrame } from
 const spec = runner.realtime!;
 const every = spec.tickHz / spec.snapshotHz;
 
-/** Run a runner match with scripted players; the quantised array at every snapshot boundary. */
+/** Run a runner match with scripted players; the quantised array at every snapshot boundary (copied: the spec reuses its array). */
 function simulateMatch(seed: number, seats: number, durationSeconds: number, noise: readonly number[] = []): { tick: number; q: number[] }[] {
   let state: RunnerState = runner.create(seed, { durationSeconds }, seats, 0);
-  const out: { tick: number; q: number[] }[] = [{ tick: 0, q: spec.quantize(state) }];
+  const out: { tick: number; q: number[] }[] = [{ tick: 0, q: spec.quantize(state).slice() }];
   let n = 0;
   while (runner.result(state) === null) {
     const inputs: TickInput<RunnerInput>[] = [];
@@ -25,7 +25,7 @@ function simulateMatch(seed: number, seats: number, durationSeconds: number, noi
       if (r === 3) inputs.push({ seat: s, input: { tick: state.tick, duck: false } });
     }
     state = spec.step(state, inputs).state;
-    if (spec.tick(state) % every === 0 || runner.result(state) !== null) out.push({ tick: spec.tick(state), q: spec.quantize(state) });
+    if (spec.tick(state) % every === 0 || runner.result(state) !== null) out.push({ tick: spec.tick(state), q: spec.quantize(state).slice() });
   }
   return out;
 }

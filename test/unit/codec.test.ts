@@ -99,6 +99,21 @@ describe("client frame decoding", () => {
     expect(decodeClientFrame(pack({ t: "input", id: 7 }))).toMatchObject({ ok: false, id: 7 });
   });
 
+  it("keeps a decoded frame's values intact when later frames are decoded", () => {
+    // The decoder reuses one buffer for every client frame: binary values must be copies, not views into it.
+    const first = decodeClientFrame(encodeFrame({ t: "input", id: 1, data: { blob: bytes(1, 2, 3, 4), name: "first" } }));
+    const later = decodeClientFrame(encodeFrame({ t: "input", id: 2, data: { blob: bytes(9, 9, 9, 9), name: "later" } }));
+    expect(later.ok).toBe(true);
+    expect(first).toEqual({ ok: true, value: { t: "input", id: 1, data: { blob: bytes(1, 2, 3, 4), name: "first" } } });
+  });
+
+  it("decodes a frame after a longer one as itself alone", () => {
+    const long = decodeClientFrame(encodeFrame({ t: "input", id: 7, data: { a: "x".repeat(200), b: "y".repeat(200), n: [1, 2, 3] } }));
+    expect(long.ok).toBe(true);
+    expect(decodeClientFrame(encodeFrame({ t: "sync", c: 5 }))).toEqual({ ok: true, value: { t: "sync", c: 5 } });
+    expect(decodeClientFrame(bytes(0x92, 0x01))).toMatchObject({ ok: false, code: ErrorCode.MALFORMED_FRAME });
+  });
+
   it("never throws on arbitrary bytes", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 1200 }), (b) => {

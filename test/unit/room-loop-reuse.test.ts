@@ -5,7 +5,7 @@
  * check what the reuse must not change: bytes a host is still sending, and the bytes on the wire.
  */
 import { describe, expect, it } from "vitest";
-import { runner, type RunnerState } from "../../src/games/runner";
+import { quantize, runner, type RunnerState } from "../../src/games/runner";
 import type { AnyGame } from "../../src/games/types";
 import { SnapWriter } from "../../src/protocol";
 import { RoomStepper, type StepperOutput } from "../../src/testing/room-stepper";
@@ -75,6 +75,22 @@ describe("the real-time loop's reused memory", () => {
     expect([...reused.keys()]).toEqual([...plain.keys()]);
     for (const [conn, frames] of plain) expect(reused.get(conn)).toEqual(frames);
     expect(plain.get("s")?.length ?? 0).toBeGreaterThan(10);
+  });
+
+  it("gives the runner's snapshots from one reused array, with the values and wire bytes of a fresh array each time", () => {
+    const rt = runner.realtime;
+    if (!rt) throw new Error("runner is real-time");
+    const a = runner.create(5, { durationSeconds: 10 }, 3, 0);
+    const b = rt.step(a, []).state;
+    const qa = rt.quantize(a);
+    expect(qa).toEqual(quantize(a));
+    const qb = rt.quantize(b);
+    expect(qb).toBe(qa);
+    expect(qb).toEqual(quantize(b));
+    const freshRunner: AnyGame = { ...runner, realtime: { ...rt, quantize: (state: RunnerState) => quantize(state) } };
+    const fresh = raceBytes(freshRunner, 3, 17);
+    const reused = raceBytes(runner, 3, 17);
+    for (const [conn, frames] of fresh) expect(reused.get(conn)).toEqual(frames);
   });
 
   it("applies buffered inputs by tick, then in arrival order, whatever order their ticks arrived in", () => {

@@ -21,7 +21,7 @@ import {
 } from "./constants";
 import { obstacleBox } from "./course";
 import { isDucking } from "./physics";
-import { phaseOf, quantize, type RunnerPhase } from "./quantize";
+import { phaseOf, quantizeReused, type RunnerPhase } from "./quantize";
 import { runnerResult } from "./ranking";
 import { matchTicks, runnerInputSchema, runnerOptionsSchema, type RunnerInput, type RunnerOptions } from "./schema";
 import { createRunnerState, forfeitSeat, NO_EVENTS, step } from "./simulate";
@@ -141,7 +141,8 @@ export const runner = defineGame<RunnerState, RunnerInput, RunnerOptions, Runner
     tick: (state) => state.tick,
     inputTick: (input) => input.tick,
     step,
-    quantize,
+    // The same array every call, overwritten (the room copies it at once): no array per snapshot.
+    quantize: quantizeReused,
     // `snap` carries the tick (countdown) and the speed: these two are derived, not sent.
     derivedEvents: ["countdown", "speedUp"],
   },

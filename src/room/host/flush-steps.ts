@@ -32,8 +32,15 @@ export function deliver(fx: Effects, out: Outbound, log: Log): void {
     const c = closes[i];
     if (c !== undefined) out.close(c.conn, c.code, c.reason);
   }
-  // Log lines are rare (joins, drops, rejections): the copy without level and event is fine here.
-  for (const { level, event, ...fields } of fx.logs) log(level, event, fields);
+  // Log lines are rare (joins, drops, rejections): the copy without level and event is fine here. An
+  // index loop: a `for…of` made an array iterator at every flush, log lines or not (issue 12).
+  const logs = fx.logs;
+  for (let i = 0; i < logs.length; i++) {
+    const entry = logs[i];
+    if (entry === undefined) continue;
+    const { level, event, ...fields } = entry;
+    log(level, event, fields);
+  }
 }
 
 /**

@@ -37,13 +37,16 @@ export class PingReads {
 export function observePings(ctx: DurableObjectState, sockets: SocketRegistry, core: RoomCore): void {
   const now = Date.now();
   const fresh = core.record.settings.heartbeatTimeoutMs / 2;
-  // By socket, then its connection: a map's entries iterator makes a [socket, info] pair per socket.
-  for (const ws of sockets.all()) {
-    const info = sockets.info(ws);
-    const conn = info === null ? undefined : core.conns.get(info.connId);
-    if (info === null || conn === undefined || now - conn.lastSeenAt < fresh) continue;
+  // By connection (the core's list: an index loop, no iterator per reading), then its socket; a
+  // connection without one (an HTTP fallback stream) has no auto-response timestamp to read.
+  const conns = core.conns.list();
+  for (let i = 0; i < conns.length; i++) {
+    const conn = conns[i];
+    if (conn === undefined || now - conn.lastSeenAt < fresh) continue;
+    const ws = sockets.socket(conn.connId);
+    if (ws === undefined) continue;
     const pinged = ctx.getWebSocketAutoResponseTimestamp(ws);
-    if (pinged) core.observeSeen(info.connId, pinged.getTime());
+    if (pinged) core.observeSeen(conn.connId, pinged.getTime());
   }
 }
 

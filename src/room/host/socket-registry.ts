@@ -42,11 +42,6 @@ export class SocketRegistry {
     return this.socketOf.get(connId);
   }
 
-  /** Every live socket (for the heartbeat timestamps; `info` gives its connection). */
-  all(): IterableIterator<WebSocket> {
-    return this.infoOf.keys();
-  }
-
   /** Every live socket with its connection (for the heartbeat timestamps). */
   entries(): IterableIterator<[WebSocket, ConnInfo]> {
     return this.infoOf.entries();

@@ -82,6 +82,9 @@ export class SseHub {
   }
 
   send(connId: string, data: Uint8Array | string): boolean {
+    // Every frame of every WebSocket connection asks here first; with no stream open (the usual case)
+    // that is no hashing of the connection id (four snapshot frames per room-tick, issue 12).
+    if (this.streams.size === 0) return false;
     const w = this.streams.get(connId);
     if (!w) return false;
     const chunk = typeof data === "string" ? sseEvent(data === "pong" ? "pong" : "text", data) : sseEvent("frame", base64(data));
@@ -90,6 +93,7 @@ export class SseHub {
   }
 
   close(connId: string, code: number, reason: string): boolean {
+    if (this.streams.size === 0) return false;
     const w = this.streams.get(connId);
     if (!w) return false;
     this.streams.delete(connId);
