@@ -13,7 +13,6 @@ import { scanMsgpack, type DecodeLimits } from "./msgpack-guard";
 import { ServerFrame, type ClientFrame } from "./schemas";
 import { checkClientFrame } from "./client-frame-check";
 import { decodeSnapFrame, SNAP_TAG } from "./snap-codec";
-import { encodeAck } from "./ack-codec";
 
 // Plain msgpack maps (no msgpackr records/extensions) so any msgpack library can speak the protocol.
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false, variableMapSize: true });
@@ -46,11 +45,6 @@ export function encodeFrame(frame: ServerFrame | ClientFrame): Uint8Array {
  * keep that buffer alive if kept. One copy less per acknowledgement (issue 12: allocation per frame).
  */
 export function encodeFrameToSend(frame: ServerFrame): Uint8Array {
-  // Acks (one per input) by hand, the same bytes without msgpackr or the Buffer shim (ack-codec.ts).
-  if (frame.t === "ack") {
-    const bytes = encodeAck(frame);
-    if (bytes !== null) return bytes;
-  }
   return packr.pack(frame);
 }
 
