@@ -1,13 +1,14 @@
 /**
  * The real-time loop reuses its memory (issue 12): drained effects and their snapshot bytes are the
  * core's scratch until the next drain, the fan-out keeps quantised arrays of its own (a game may
- * return one scratch array every call), and the snapshot writer's views survive its growth. These
- * check what the reuse must not change: bytes a host is still sending, and the bytes on the wire.
+ * return one scratch array every call), its body writers are shared by every room of the isolate, and
+ * the snapshot writer's views survive its growth. These check what the reuse must not change: bytes a
+ * host is still sending, and the bytes on the wire.
  */
 import { describe, expect, it } from "vitest";
 import { quantize, runner, type RunnerState } from "../../src/games/runner";
 import type { AnyGame } from "../../src/games/types";
-import { SnapWriter } from "../../src/protocol";
+import { applySnapDelta, SnapWriter } from "../../src/protocol";
 import { RoomStepper, type StepperOutput } from "../../src/testing/room-stepper";
 import { sendScriptedInputs } from "../support/scripted-race";
 
@@ -30,7 +31,73 @@ function raceBytes(game: AnyGame, seats: number, seed: number): Map<string, numb
   return out;
 }
 
+/** A runner stepped by `stepRace`, its frames' bytes (copied as delivered) per connection. */
+function startRace(game: AnyGame, seats: number, seed: number) {
+  const r = new RoomStepper({ game: "runner", seats, options: { durationSeconds: 10 } }, { games: [game], seed });
+  const out = new Map<string, number[][]>();
+  r.tap((o: StepperOutput) => {
+    if (o.kind === "frame") out.set(o.conn, [...(out.get(o.conn) ?? []), Array.from(o.bytes)]);
+  });
+  const conns = Array.from({ length: seats }, (_, i) => `c${i}`);
+  conns.forEach((c, i) => r.connect(c, `p${i}`));
+  return { r, out, conns, ids: conns.map(() => 0) };
+}
+
+function stepRace(race: ReturnType<typeof startRace>): void {
+  if (race.r.core.record.status !== "playing") return;
+  sendScriptedInputs(race.r, race.conns, race.ids);
+  race.r.advance(50);
+}
+
+/** Values the padded runner appends to its snapshot: they depend on the tick only, so every frame can be checked. */
+const PAD = 120;
+const padding = (tick: number): number[] => Array.from({ length: PAD }, (_, i) => 1000 + i + tick);
+
 describe("the real-time loop's reused memory", () => {
+  it("sends each room's connections the same bytes when two rooms take their ticks in turn as when each races alone", () => {
+    const aloneA = startRace(runner, 3, 21);
+    for (let k = 0; k < 300; k++) stepRace(aloneA);
+    const aloneB = startRace(runner, 3, 22);
+    for (let k = 0; k < 300; k++) stepRace(aloneB);
+    // The fan-out's body writers are shared by every room of the isolate (snapshot-fanout.ts).
+    const a = startRace(runner, 3, 21);
+    const b = startRace(runner, 3, 22);
+    for (let k = 0; k < 300; k++) {
+      stepRace(a);
+      stepRace(b);
+    }
+    expect(a.out).toEqual(aloneA.out);
+    expect(b.out).toEqual(aloneB.out);
+    expect(a.out).not.toEqual(b.out);
+  });
+
+  it("delivers whole snapshots when a tick's frames outgrow the bytes a batch starts with", () => {
+    const rt = runner.realtime;
+    if (!rt) throw new Error("runner is real-time");
+    const padded: AnyGame = {
+      ...runner,
+      realtime: { ...rt, quantize: (state: RunnerState, viewer?: number | null) => [...rt.quantize(state, viewer), ...padding(rt.tick(state))] },
+    };
+    const race = startRace(padded, 4, 13);
+    // What each client rebuilds from its frames: its last three arrays (docs/protocol.md §14).
+    const seen = new Map<string, { older: number[]; prev: number[]; base: number[] }>();
+    let keyframes = 0;
+    let deltas = 0;
+    race.r.tap((o: StepperOutput) => {
+      if (o.kind !== "frame" || o.frame.t !== "snap") return;
+      const was = seen.get(o.conn);
+      const next = o.frame.key || !was ? o.frame.d : applySnapDelta(was.older, was.prev, was.base, o.frame.d);
+      if (o.frame.key) keyframes++;
+      else deltas++;
+      expect(next.slice(-PAD)).toEqual(padding(o.frame.tick));
+      seen.set(o.conn, o.frame.key || !was ? { older: next, prev: next, base: next } : { older: was.prev, prev: was.base, base: next });
+    });
+    for (let k = 0; k < 100; k++) stepRace(race);
+    // Four keyframes of ~250 bytes leave in the race's first tick: more than a batch's 256.
+    expect(keyframes).toBeGreaterThanOrEqual(4);
+    expect(deltas).toBeGreaterThan(100);
+  });
+
   it("keeps a drained batch's snapshot bytes intact while the core produces the next batch", () => {
     const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 10 } }, { games: [runner], seed: 3 });
     for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);

@@ -104,11 +104,23 @@ export class EffectsBuffers {
   }
 }
 
+/**
+ * 256 bytes hold a tick's frames to four connections, keyframes included (a racing runner room's batch
+ * peaked at 132 B, bench/results/fx-heap-2026-12-07.md); a room that needs more grows its writers once.
+ */
+const BATCH_BYTES = 256;
+
 function newBatch(): Batch {
-  return { fx: emptyEffects(), entries: [], bytes: new SnapWriter(1024) };
+  return { fx: emptyEffects(), entries: [], bytes: new SnapWriter(BATCH_BYTES) };
 }
 
-/** Empty the lists by popping: `length = 0` would drop their backing stores and regrow them every tick. */
+/**
+ * Empty the lists. `frames` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
+ * would drop their backing stores and regrow them at every tick or ping. The others are filled by few
+ * drains (a close, a log line, a journal entry, a record write: <1 % of a racing runner room's drains),
+ * so they drop theirs: the two batches kept six idle stores, ~1.4 KB per room, for ~1 B per room-tick
+ * of regrowth (bench/results/fx-heap-2026-12-07.md).
+ */
 function clear(b: Batch): void {
   const fx = b.fx;
   while (fx.frames.length > 0) {
@@ -116,10 +128,10 @@ function clear(b: Batch): void {
     if (e) e.frame = NO_FRAME;
   }
   while (fx.texts.length > 0) fx.texts.pop();
-  while (fx.closes.length > 0) fx.closes.pop();
-  while (fx.logs.length > 0) fx.logs.pop();
-  while (fx.actions.length > 0) fx.actions.pop();
-  while (fx.journal.length > 0) fx.journal.pop();
+  fx.closes.length = 0;
+  fx.logs.length = 0;
+  fx.actions.length = 0;
+  fx.journal.length = 0;
   fx.persist = false;
   fx.retire = false;
   b.bytes.reset();

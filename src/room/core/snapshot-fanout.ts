@@ -11,6 +11,15 @@ import type { LiveConn } from "./connections";
 import type { RoomOps, SnapshotSender } from "./room-ops";
 
 /**
+ * Bodies encoded once per tick, shared by every room of the isolate: scratch written and copied behind
+ * each frame's header (in `frameBytes`) within one synchronous `send`, so nothing of them outlives the
+ * call. Per fan-out they were 15 live objects (~1.6 KB) per room (issue 12, bench/results/fx-heap-2026-12-07.md).
+ */
+const keyBody = new SnapWriter();
+const deltaBody = new SnapWriter();
+const ownBody = new SnapWriter();
+
+/**
  * Quantised arrays the fan-out keeps at most (its three, and three per connection that fell out of
  * step); beyond it a tick's array is a fresh copy, never reused.
  */
@@ -27,10 +36,6 @@ export class SnapshotFanout implements SnapshotSender {
    * tick (issue 12). Baselines are compared by reference, so an array is reused only once nothing holds it.
    */
   private readonly pool: number[][] = [];
-  /** Bodies encoded once per tick (scratch: they are copied behind each frame's header in `frameBytes`). */
-  private readonly keyBody = new SnapWriter();
-  private readonly deltaBody = new SnapWriter();
-  private readonly ownBody = new SnapWriter();
 
   /** Send the snapshot of the current state: keyframes to connections without one, deltas to the rest. `newOnly`: keyframes only. */
   send(core: RoomOps, newOnly: boolean): void {
@@ -56,15 +61,15 @@ export class SnapshotFanout implements SnapshotSender {
       if (c === undefined || (newOnly && c.lastSnap !== null)) continue;
       if (c.lastSnap === null || c.lastSnap.length !== q.length) {
         if (!keyReady) {
-          this.keyBody.reset();
-          writeKeyBody(this.keyBody, tick, q);
+          keyBody.reset();
+          writeKeyBody(keyBody, tick, q);
           keyReady = true;
         }
-        this.sendOne(core, c, tick, q, this.keyBody);
+        this.sendOne(core, c, tick, q, keyBody);
       } else if (c.lastSnap === this.base && c.prevSnap === this.prev && c.olderSnap === this.older && this.prev !== null && this.older !== null) {
         if (!deltaReady) {
-          this.deltaBody.reset();
-          writeDeltaBody(this.deltaBody, tick, this.older, this.prev, c.lastSnap, q);
+          deltaBody.reset();
+          writeDeltaBody(deltaBody, tick, this.older, this.prev, c.lastSnap, q);
           deltaReady = true;
         }
         if (ackOf(core, c) === c.snapAck && durableOf(core, c) === c.snapDurable) {
@@ -73,13 +78,13 @@ export class SnapshotFanout implements SnapshotSender {
             const w = core.frameBytes();
             const start = w.length;
             writeSnapHeader(w, false, null, null);
-            w.append(this.deltaBody);
+            w.append(deltaBody);
             sharedFrame = w.view(start);
           }
           core.send(c.connId, sharedFrame);
           advanceConn(c, q);
         } else {
-          this.sendOne(core, c, tick, q, this.deltaBody);
+          this.sendOne(core, c, tick, q, deltaBody);
         }
       } else {
         this.sendOne(core, c, tick, q, null);
@@ -99,7 +104,7 @@ export class SnapshotFanout implements SnapshotSender {
     const durable = durableOf(core, c);
     let b = body;
     if (b === null) {
-      b = this.ownBody;
+      b = ownBody;
       b.reset();
       if (key) writeKeyBody(b, tick, q);
       else writeDeltaBody(b, tick, c.olderSnap ?? q, c.prevSnap ?? q, c.lastSnap ?? q, q);
