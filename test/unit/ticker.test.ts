@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { alarmTime, dueDeadlines, nextWake, planSteps } from "../../src/room/core/ticker";
-import { addStrike, fullBucket, takeToken } from "../../src/room/core/token-bucket";
+import { addStrike, takeToken } from "../../src/room/core/token-bucket";
 
 describe("ticker arithmetic", () => {
   it("picks the earliest deadline, or none", () => {
@@ -49,7 +49,7 @@ describe("ticker arithmetic", () => {
 
 describe("token bucket and strikes", () => {
   it("allows a burst, then refills at the sustained rate", () => {
-    const b = fullBucket(3, 0);
+    const b = { tokens: 3, tokensAt: 0 }; // full, as a new connection's (connections.ts)
     expect([takeToken(b, 0, 3, 10), takeToken(b, 0, 3, 10), takeToken(b, 0, 3, 10), takeToken(b, 0, 3, 10)]).toEqual([true, true, true, false]);
     expect(takeToken(b, 50, 3, 10)).toBe(false);
     expect(takeToken(b, 100, 3, 10)).toBe(true);

@@ -14,10 +14,6 @@ export interface TokenBucket {
   tokensAt: number;
 }
 
-export function fullBucket(burst: number, now: number): TokenBucket {
-  return { tokens: burst, tokensAt: now };
-}
-
 /** Refill by elapsed time, then take one token. Returns false (and takes nothing) when empty. */
 export function takeToken(bucket: TokenBucket, now: number, burst: number, perSecond: number): boolean {
   const elapsed = Math.max(0, now - bucket.tokensAt);
