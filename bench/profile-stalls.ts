@@ -14,7 +14,8 @@
  * - HEAP=1: Runtime.getHeapUsage every 10 ms: collections, allocation rate, used size after each.
  * - ALLOC=all|survivors|live: allocation sampling (bench/alloc-profile.ts); ALLOC_ROOTS=n groups by
  *   the first n frames, ALLOC_UNDER=fn by the frames below fn; SAMPLING=bytes (default 8192).
- * - SNAPSHOT=1: a heap snapshot by constructor.
+ * - SNAPSHOT=1: a heap snapshot by constructor, taken once racing (with SNAPSHOT_AFTER=s, s seconds
+ *   later: a racing room's heap grows through its first ~30 s).
  *
  * Usage: ROOMS=150 SECONDS=15 [mode] npx tsx bench/profile-stalls.ts (run it under `taskset -c 0`).
  * Writes bench/results/stalls-latest.md (lateness) or prints (other modes).
@@ -81,6 +82,7 @@ async function measure(port: number, rooms: number, seconds: number, bots: reado
     ].join("\n");
   }
   if (env("SNAPSHOT")) {
+    await sleep(Number(env("SNAPSHOT_AFTER") ?? 0) * 1000);
     const s = await snapshotSummary(port);
     return [`Live heap ${mb(s.total)} MB with ${rooms} rooms:`, ...s.rows.filter((r, i) => i < 45 || /Weak|Ephemeron/.test(r.name)).map((r) => `- ${(r.bytes / 1e3).toFixed(0)} KB ${r.count}× ${r.name}`), ""].join("\n");
   }
