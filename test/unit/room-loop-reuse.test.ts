@@ -14,21 +14,13 @@ import { sendScriptedInputs } from "../support/scripted-race";
 
 /** Every frame's bytes (copied as delivered) per connection, for a scripted race of `game`. */
 function raceBytes(game: AnyGame, seats: number, seed: number): Map<string, number[][]> {
-  const r = new RoomStepper({ game: "runner", seats, options: { durationSeconds: 10 } }, { games: [game], seed });
-  const out = new Map<string, number[][]>();
-  r.tap((o: StepperOutput) => {
-    if (o.kind === "frame") out.set(o.conn, [...(out.get(o.conn) ?? []), Array.from(o.bytes)]);
-  });
-  const conns = Array.from({ length: seats }, (_, i) => `c${i}`);
-  conns.forEach((c, i) => r.connect(c, `p${i}`));
-  const ids = conns.map(() => 0);
-  for (let k = 0; r.core.record.status === "playing" && k < 400; k++) {
-    sendScriptedInputs(r, conns, ids);
-    r.advance(50);
+  const race = startRace(game, seats, seed);
+  for (let k = 0; race.r.core.record.status === "playing" && k < 400; k++) {
+    stepRace(race);
     // A spectator joins mid-race (a keyframe beside the shared deltas).
-    if (k === 60) r.connect("s", "spectator", "spectator");
+    if (k === 60) race.r.connect("s", "spectator", "spectator");
   }
-  return out;
+  return race.out;
 }
 
 /** A runner stepped by `stepRace`, its frames' bytes (copied as delivered) per connection. */
