@@ -51,11 +51,11 @@ export function entryFor(entry: JournalEntry, seat: Seat | null): JournalEntry {
   // A recipient who sees every event as it is gets the entry itself: the seats' `unacked` copies of a
   // critical update (matchStarted, kept all race by a client that never acknowledges) were an entry, an
   // event list and its elements per seat, live heap for the whole match (issue 12). Nothing mutates entries.
-  return seesWhole(entry.events, seat) ? entry : { seq: entry.seq, events: eventsFor(entry.events, seat) };
+  return seesWhole(entry.events) ? entry : { seq: entry.seq, events: eventsFor(entry.events, seat) };
 }
 
-/** Whether `eventsFor` would hand this recipient every event unchanged. */
-function seesWhole(events: readonly HeldEvent[], seat: Seat | null): boolean {
+/** Whether `eventsFor` would hand any recipient every event unchanged: no event names an audience. */
+function seesWhole(events: readonly HeldEvent[]): boolean {
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e !== undefined && e["to"] !== undefined) return false;

@@ -44,18 +44,38 @@ export function carriedCount(c: CarriedLog): number {
   return c.ats.length;
 }
 
+/** Write entry `i` of the columns (at their end: a new entry; below it: over a slot no longer in use). */
+export function writeCarried(c: CarriedLog, i: number, round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): void {
+  const k = i * CARRIED_INTS;
+  const n = c.ints;
+  n[k] = round;
+  n[k + 1] = seat;
+  n[k + 2] = inputId;
+  n[k + 3] = tick;
+  c.ats[i] = at;
+  c.data[i] = data;
+}
+
 export function pushCarried(c: CarriedLog, round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): void {
-  c.ints.push(round, seat, inputId, tick);
-  c.ats.push(at);
-  c.data.push(data);
+  writeCarried(c, c.ats.length, round, seat, inputId, data, at, tick);
+}
+
+/** Entry `i` of `from`, appended to `to`. */
+export function copyCarried(from: CarriedLog, i: number, to: CarriedLog): void {
+  const k = i * CARRIED_INTS;
+  const n = from.ints;
+  pushCarried(to, n[k] ?? 0, n[k + 1] ?? 0, n[k + 2] ?? 0, from.data[i], from.ats[i] ?? 0, n[k + 3] ?? 0);
+}
+
+/** Entry `i` as the action log holds it. */
+export function carriedEntry(c: CarriedLog, i: number): ActionEntry {
+  const k = i * CARRIED_INTS;
+  const n = c.ints;
+  return { kind: "input", round: n[k] ?? 0, seat: n[k + 1] ?? 0, by: "human", inputId: n[k + 2] ?? null, data: c.data[i], at: c.ats[i] ?? 0, tick: n[k + 3] ?? 0 };
 }
 
 /** The carried entries as the action log holds them, oldest first, appended to `out`. */
 export function carriedEntries(c: CarriedLog, out: ActionEntry[] = []): ActionEntry[] {
-  const n = c.ints;
-  for (let i = 0; i < c.ats.length; i++) {
-    const k = i * CARRIED_INTS;
-    out.push({ kind: "input", round: n[k] ?? 0, seat: n[k + 1] ?? 0, by: "human", inputId: n[k + 2] ?? null, data: c.data[i], at: c.ats[i] ?? 0, tick: n[k + 3] ?? 0 });
-  }
+  for (let i = 0; i < c.ats.length; i++) out.push(carriedEntry(c, i));
   return out;
 }

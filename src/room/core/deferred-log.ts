@@ -5,7 +5,7 @@
  * gather or the round stops, and becomes one action-batch row. Each write also marks every seat's
  * `lastInputId` durable, which is what `snap.dur` tells the seat.
  */
-import { carriedCount, carriedEntries, emptyCarried, pushCarried } from "./carried-log";
+import { carriedCount, carriedEntries, carriedEntry, copyCarried, emptyCarried, writeCarried, type CarriedLog } from "./carried-log";
 import type { ActionEntry, RoomRecord } from "./record";
 
 /**
@@ -20,13 +20,10 @@ import type { ActionEntry, RoomRecord } from "./record";
  */
 export const LOG_BATCH_ENTRIES = 32;
 
-/** Integers per deferred input in `DeferredLog.ints`. */
-const INTS = 4;
-
 export class DeferredLog {
   /**
-   * Applied inputs waiting for the next write, packed: the `i`-th's round, seat, input id and tick are
-   * `ints[i * INTS ..]`, its time `ats[i]`, its input `data[i]`; `count` are in use. Not one ActionEntry
+   * Applied inputs waiting for the next write, packed in the carried log's columns (carried-log.ts);
+   * the first `count` are in use, the rest keep their capacity for the next ones. Not one ActionEntry
    * each: with its boxed time that was 3 heap objects per input, and a racing room had ~28 waiting on
    * average at 60 s (84 objects, 4.4 KB; bench/capacity/heap.ts, 2026-12-07). The times (above the
    * small-integer range) have an array of their own, where they are stored unboxed; in `ints` the small
@@ -34,9 +31,7 @@ export class DeferredLog {
    * is written (read from a double array, they would make the entries' fields boxed doubles).
    */
   private count = 0;
-  private readonly ints: number[] = [];
-  private readonly ats: number[] = [];
-  private readonly data: unknown[] = [];
+  private readonly columns: CarriedLog = emptyCarried();
   /** Per seat, `lastInputId` as of the last write (what storage holds). */
   private readonly durableIds: number[];
   /** Per seat, how many of the deferred entries are its inputs (applied, not yet durable). */
@@ -54,15 +49,7 @@ export class DeferredLog {
    */
   addInput(record: RoomRecord, round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number {
     record.actions += 1;
-    const i = this.count++;
-    const k = i * INTS;
-    const ints = this.ints;
-    ints[k] = round;
-    ints[k + 1] = seat;
-    ints[k + 2] = inputId;
-    ints[k + 3] = tick;
-    this.ats[i] = at;
-    this.data[i] = data;
+    writeCarried(this.columns, this.count++, round, seat, inputId, data, at, tick);
     this.waiting[seat] = (this.waiting[seat] ?? 0) + 1;
     return this.waiting[seat] ?? 0;
   }
@@ -72,7 +59,7 @@ export class DeferredLog {
     if (carriedCount(record.pendingLog) === 0 && this.count === 0) return [];
     const out = carriedEntries(record.pendingLog);
     record.pendingLog = emptyCarried();
-    this.drain((round, seat, inputId, data, at, tick) => out.push({ kind: "input", round, seat, by: "human", inputId, data, at, tick }));
+    this.drain((i) => out.push(carriedEntry(this.columns, i)));
     return out;
   }
 
@@ -83,7 +70,7 @@ export class DeferredLog {
    */
   written(record: RoomRecord, actions: ActionEntry[], live: boolean): void {
     const carried = record.pendingLog;
-    this.drain((round, seat, inputId, data, at, tick) => pushCarried(carried, round, seat, inputId, data, at, tick));
+    this.drain((i) => copyCarried(this.columns, i, carried));
     const n = carriedCount(carried);
     if (n >= LOG_BATCH_ENTRIES || (n > 0 && !live)) {
       carriedEntries(carried, actions);
@@ -95,14 +82,12 @@ export class DeferredLog {
     });
   }
 
-  /** Hand each deferred entry, oldest first, to `to` and forget them (the columns keep their capacity). */
-  private drain(to: (round: number, seat: number, inputId: number, data: unknown, at: number, tick: number) => void): void {
-    const n = this.ints;
+  /** Hand each deferred entry's index, oldest first, to `each` and forget them (the columns keep their capacity). */
+  private drain(each: (i: number) => void): void {
     for (let i = 0; i < this.count; i++) {
-      const k = i * INTS;
-      to(n[k] ?? 0, n[k + 1] ?? 0, n[k + 2] ?? 0, this.data[i], this.ats[i] ?? 0, n[k + 3] ?? 0);
+      each(i);
       // Not kept alive by a slot no longer in use.
-      this.data[i] = undefined;
+      this.columns.data[i] = undefined;
     }
     this.count = 0;
   }
