@@ -212,7 +212,10 @@ export class RoomStepper {
     // The core reuses its snapshot bytes when next called (effects.ts): listeners get copies, one per
     // distinct frame, so bytes shared by many connections stay one shared object as the host sends them.
     const copies = new Map<Uint8Array, Uint8Array>();
-    for (const { conn, frame } of fx.frames) {
+    for (let i = 0; i < fx.frames.length; i++) {
+      const frame = fx.frames[i];
+      const conn = fx.frameConns[i];
+      if (frame === undefined || conn === undefined) throw new Error("the core's frame and connection lists differ in length");
       // Round-trip through the codec, as a client would see it.
       let bytes: Uint8Array;
       if (frame instanceof Uint8Array) {

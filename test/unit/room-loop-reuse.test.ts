@@ -99,7 +99,7 @@ describe("the real-time loop's reused memory", () => {
     let now = r.now;
     const ticks = (fx: Effects): number[] =>
       fx.frames.map((f) => {
-        const d = f.frame instanceof Uint8Array ? decodeServerFrame(f.frame) : null;
+        const d = f instanceof Uint8Array ? decodeServerFrame(f) : null;
         return d?.ok && d.value.t === "snap" ? d.value.tick : -1;
       });
     core.advance((now += 50));

@@ -8,15 +8,9 @@ export interface LogEntry {
   readonly [field: string]: unknown;
 }
 
-/** One binary frame to one connection. */
-export interface FrameOut {
-  conn: string;
-  frame: ServerFrame | Uint8Array;
-}
-
 /**
  * What the core produced since the last drain. A drained Effects is the core's own scratch
- * (`EffectsBuffers`): its arrays, their frame entries and the snapshot bytes they point into are cleared
+ * (`EffectsBuffers`): its arrays and the snapshot bytes their frames point into are cleared
  * and written over as soon as the core is called again (any entry point, `drain()` included). Consume it
  * before calling the core again, and copy what you keep (bytes included). The Durable Object host does:
  * `flush` sends, writes and logs everything synchronously right after `drain()`, before its first
@@ -25,7 +19,13 @@ export interface FrameOut {
  */
 export interface Effects {
   /** Binary frames to send, in order: frames to encode, or bytes already encoded (the same bytes may go to many connections). */
-  frames: FrameOut[];
+  frames: (ServerFrame | Uint8Array)[];
+  /**
+   * The connection each of `frames` goes to (`frames[i]` to `frameConns[i]`). Two parallel lists, not
+   * a `{conn, frame}` object per frame: the pooled entries were ~8 live objects per racing room
+   * (bench/results/fx-heap-2026-12-07.md).
+   */
+  frameConns: string[];
   /** Text frames to send (only the heartbeat "pong"). */
   texts: { conn: string; text: string }[];
   /** Sockets to close, after the frames above are sent. */
@@ -43,15 +43,12 @@ export interface Effects {
 }
 
 export function emptyEffects(): Effects {
-  return { frames: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
+  return { frames: [], frameConns: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
 }
-
-/** A frame entry's placeholder once its batch is cleared (so a pooled entry does not keep an old frame alive). */
-const NO_FRAME = new Uint8Array(0);
 
 /**
  * One effect batch per room, reused by every drain, so a plain tick of the real-time loop allocates no
- * effect lists, no `{conn, frame}` entry per connection and no frame bytes (issue 12: with the encoders'
+ * effect lists, no entry per frame and no frame bytes (issue 12: with the encoders'
  * copies these were ~0.6 KB per room-tick at 150 rooms, bench/results/tick-jitter-2026-12-06.md). The
  * batch a drain hands out is cleared lazily, when the core next writes or reads it (or drains again),
  * hence the rule on `Effects`. One batch, not two used in turn (the drained one valid until the next
@@ -61,8 +58,6 @@ const NO_FRAME = new Uint8Array(0);
  */
 export class EffectsBuffers {
   private readonly out: Effects = emptyEffects();
-  /** Frame entries owned by the batch, reused in order (`out.frames[i]` is `entries[i]`). */
-  private readonly entries: FrameOut[] = [];
   /** Snapshot bytes of the batch: the frames in `out.frames` are views into it. */
   private readonly writer = new SnapWriter(BATCH_BYTES);
   /** Handed out by `drain` and not cleared since: the host may still be reading it. */
@@ -80,20 +75,11 @@ export class EffectsBuffers {
     return this.writer;
   }
 
-  /** Queue one binary frame, in a reused entry. */
+  /** Queue one binary frame to one connection. */
   send(conn: string, frame: ServerFrame | Uint8Array): void {
     if (this.drained) this.clear();
-    const frames = this.out.frames;
-    const e = this.entries[frames.length];
-    if (e === undefined) {
-      const fresh = { conn, frame };
-      this.entries.push(fresh);
-      frames.push(fresh);
-      return;
-    }
-    e.conn = conn;
-    e.frame = frame;
-    frames.push(e);
+    this.out.frames.push(frame);
+    this.out.frameConns.push(conn);
   }
 
   /** Hand out the batch filled since the last drain (empty if nothing was); it is cleared at the core's next use. */
@@ -104,7 +90,7 @@ export class EffectsBuffers {
   }
 
   /**
-   * Empty the lists. `frames` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
+   * Empty the lists. `frames`, `frameConns` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
    * would drop their backing stores and regrow them at every tick or ping. The others are filled by few
    * drains (a close, a log line, a journal entry, a record write: <1 % of a racing runner room's drains),
    * so they drop theirs: idle stores were ~1.4 KB per room, for ~1 B per room-tick of regrowth
@@ -113,10 +99,8 @@ export class EffectsBuffers {
   private clear(): void {
     this.drained = false;
     const fx = this.out;
-    while (fx.frames.length > 0) {
-      const e = fx.frames.pop();
-      if (e) e.frame = NO_FRAME;
-    }
+    while (fx.frames.length > 0) fx.frames.pop();
+    while (fx.frameConns.length > 0) fx.frameConns.pop();
     while (fx.texts.length > 0) fx.texts.pop();
     fx.closes.length = 0;
     fx.logs.length = 0;
