@@ -219,4 +219,17 @@ describe("the real-time loop's reused memory", () => {
     expect(w.view(0)).toBe(again);
     expect(Array.from(again)).toEqual([5, 6]);
   });
+
+  it("keeps the views used most recently when a new view does not fit in the writer's cache", () => {
+    const w = new SnapWriter(64);
+    for (let i = 0; i < 32; i++) w.byte(i);
+    // Sixteen views (the cache's size), the first one then used again.
+    const views = Array.from({ length: 16 }, (_, start) => w.view(start));
+    expect(w.view(0)).toBe(views[0]);
+    // A seventeenth: the least recently used (the second) makes room, not the first.
+    w.view(16);
+    expect(w.view(0)).toBe(views[0]);
+    expect(w.view(1)).not.toBe(views[1]);
+    expect(Array.from(w.view(1))).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+  });
 });
