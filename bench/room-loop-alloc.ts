@@ -65,7 +65,7 @@ function makeRoom(game: AnyGame, seed: number, now: number): RoomCore {
 
 /** As the host's flush: bytes go out as they are, other frames are msgpack-encoded. */
 function consume(fx: Effects): void {
-  for (const { frame } of fx.frames) if (!(frame instanceof Uint8Array)) encodeFrame(frame);
+  for (const frame of fx.frames) if (!(frame instanceof Uint8Array)) encodeFrame(frame);
 }
 
 function loopTick(core: RoomCore, now: number): void {

@@ -72,10 +72,10 @@ function runOnce(): Run {
       const began = process.cpuUsage();
       for (const f of frames) {
         core.message(f.conn, f.bytes, now);
-        for (const { frame } of core.drain().frames) if (!(frame instanceof Uint8Array)) encodeFrame(frame);
+        for (const frame of core.drain().frames) if (!(frame instanceof Uint8Array)) encodeFrame(frame);
       }
       core.advance(now);
-      for (const { frame } of core.drain().frames) {
+      for (const frame of core.drain().frames) {
         const bytes = frame instanceof Uint8Array ? frame : encodeFrame(frame);
         if (isSnap(frame)) snapBytes += bytes.byteLength;
       }

@@ -62,10 +62,11 @@ export class SnapWriter {
   /**
    * Views handed out before, for `view` to hand out again when a later frame lands on the same bytes
    * (a room's shared delta is mostly the same few bytes at the same place every tick): a view object
-   * per frame was ~0.1 KB per room-tick at 150 rooms (issue 12). Emptied when the buffer grows.
+   * per frame was ~0.1 KB per room-tick at 150 rooms (issue 12). Most recently used first; the least
+   * recently used goes when a new one does not fit (fewer misses than a ring of the same size on
+   * traced racing rooms, bench/results/fx-heap-2026-12-07.md). Emptied when the buffer grows.
    */
   private views: Uint8Array[] = [];
-  private nextView = 0;
 
   constructor(capacity = 256) {
     this.buf = new Uint8Array(capacity);
@@ -92,16 +93,24 @@ export class SnapWriter {
   view(start: number): Uint8Array {
     const len = this.n - start;
     const views = this.views;
+    let at = views.length;
+    let v: Uint8Array | undefined;
     for (let i = 0; i < views.length; i++) {
-      const v = views[i];
-      if (v !== undefined && v.byteOffset === start && v.byteLength === len) return v;
+      const w = views[i];
+      if (w !== undefined && w.byteOffset === start && w.byteLength === len) {
+        v = w;
+        at = i;
+        break;
+      }
     }
-    const v = this.buf.subarray(start, this.n);
-    if (views.length < VIEW_CACHE) views.push(v);
-    else {
-      views[this.nextView] = v;
-      this.nextView = (this.nextView + 1) % VIEW_CACHE;
+    if (v === undefined) {
+      v = this.buf.subarray(start, this.n);
+      if (at === VIEW_CACHE) at--;
+      else views.push(v);
     }
+    // To the front, the others one place back (the last one out when a new view did not fit).
+    for (let i = at; i > 0; i--) views[i] = views[i - 1] ?? v;
+    views[0] = v;
     return v;
   }
 
@@ -146,7 +155,6 @@ export class SnapWriter {
     next.set(this.buf);
     this.buf = next;
     this.views = [];
-    this.nextView = 0;
   }
 }
 

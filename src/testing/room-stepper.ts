@@ -209,10 +209,13 @@ export class RoomStepper {
   private deliver(fx: Effects) {
     if (fx.persist) this.persisted(fx);
     this.logged.push(...fx.actions);
-    // The core reuses its snapshot bytes at the next drain (effects.ts): listeners get copies, one per
+    // The core reuses its snapshot bytes when next called (effects.ts): listeners get copies, one per
     // distinct frame, so bytes shared by many connections stay one shared object as the host sends them.
     const copies = new Map<Uint8Array, Uint8Array>();
-    for (const { conn, frame } of fx.frames) {
+    for (let i = 0; i < fx.frames.length; i++) {
+      const frame = fx.frames[i];
+      const conn = fx.frameConns[i];
+      if (frame === undefined || conn === undefined) throw new Error("the core's frame and connection lists differ in length");
       // Round-trip through the codec, as a client would see it.
       let bytes: Uint8Array;
       if (frame instanceof Uint8Array) {
@@ -232,7 +235,7 @@ export class RoomStepper {
   private pump() {
     const fx: Effects = this.core.drain();
     this.deliver(fx);
-    // Copied: the drains below reuse the lists of the one before them (effects.ts).
+    // Copied: the calls below reuse the lists of this drain (effects.ts).
     for (const c of [...fx.closes]) {
       this.closed.set(c.conn, { code: c.code, reason: c.reason });
       this.emit({ kind: "close", conn: c.conn, code: c.code, reason: c.reason });

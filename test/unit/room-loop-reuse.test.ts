@@ -1,6 +1,6 @@
 /**
  * The real-time loop reuses its memory (issue 12): drained effects and their snapshot bytes are the
- * core's scratch until the next drain, the fan-out keeps quantised arrays of its own (a game may
+ * core's scratch until the core is next called, the fan-out keeps quantised arrays of its own (a game may
  * return one scratch array every call), its body writers are shared by every room of the isolate, and
  * the snapshot writer's views survive its growth. These check what the reuse must not change: bytes a
  * host is still sending, and the bytes on the wire.
@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import { quantize, runner, type RunnerState } from "../../src/games/runner";
 import type { AnyGame } from "../../src/games/types";
-import { applySnapDelta, SnapWriter } from "../../src/protocol";
+import { applySnapDelta, decodeServerFrame, SnapWriter } from "../../src/protocol";
+import type { Effects } from "../../src/room/core/effects";
 import { RoomStepper, type StepperOutput } from "../../src/testing/room-stepper";
 import { sendScriptedInputs } from "../support/scripted-race";
 
@@ -90,26 +91,28 @@ describe("the real-time loop's reused memory", () => {
     expect(deltas).toBeGreaterThan(100);
   });
 
-  it("keeps a drained batch's snapshot bytes intact while the core produces the next batch", () => {
+  it("hands out each tick's snapshots once, from one batch reused by every drain", () => {
     const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 10 } }, { games: [runner], seed: 3 });
     for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);
     r.advance(1_000);
     const core = r.core;
     let now = r.now;
+    const ticks = (fx: Effects): number[] =>
+      fx.frames.map((f) => {
+        const d = f instanceof Uint8Array ? decodeServerFrame(f) : null;
+        return d?.ok && d.value.t === "snap" ? d.value.tick : -1;
+      });
     core.advance((now += 50));
     const fx = core.drain();
-    const snaps = fx.frames.filter((f) => f.frame instanceof Uint8Array);
-    expect(snaps.length).toBe(4);
-    const copies = snaps.map((f) => (f.frame instanceof Uint8Array ? Array.from(f.frame) : []));
-    // More ticks before the host is done with `fx`: their snapshots go to the other batch.
+    const first = ticks(fx);
+    expect(first).toHaveLength(4);
+    // A drain with nothing new since (the host's flush may make one) hands out nothing, not the same frames again.
+    expect(core.drain().frames).toHaveLength(0);
     core.advance((now += 50));
-    core.advance((now += 50));
-    expect(snaps.map((f) => (f.frame instanceof Uint8Array ? Array.from(f.frame) : []))).toEqual(copies);
-    // The next drain hands out the other batch; the one before is cleared for reuse.
     const next = core.drain();
-    expect(next).not.toBe(fx);
-    expect(next.frames.length).toBeGreaterThan(0);
-    expect(fx.frames).toHaveLength(0);
+    // The same batch, cleared when the core was called again (effects.ts): the next tick's frames only.
+    expect(next).toBe(fx);
+    expect(ticks(next)).toEqual(first.map((t) => t + 3));
   });
 
   it("sends the very same bytes for a game whose quantize returns one scratch array every call", () => {
@@ -215,5 +218,18 @@ describe("the real-time loop's reused memory", () => {
     w.byte(6);
     expect(w.view(0)).toBe(again);
     expect(Array.from(again)).toEqual([5, 6]);
+  });
+
+  it("keeps the views used most recently when a new view does not fit in the writer's cache", () => {
+    const w = new SnapWriter(64);
+    for (let i = 0; i < 32; i++) w.byte(i);
+    // Sixteen views (the cache's size), the first one then used again.
+    const views = Array.from({ length: 16 }, (_, start) => w.view(start));
+    expect(w.view(0)).toBe(views[0]);
+    // A seventeenth: the least recently used (the second) makes room, not the first.
+    w.view(16);
+    expect(w.view(0)).toBe(views[0]);
+    expect(w.view(1)).not.toBe(views[1]);
+    expect(Array.from(w.view(1))).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
   });
 });

@@ -54,7 +54,7 @@ describe("hostile frames at volume", () => {
         const data = typeof f.data === "string" ? f.data : f.data.slice().buffer;
         core.message(conn, data, now);
         const fx = core.drain();
-        const mine = [...fx.frames.filter((x) => x.conn === conn).map((x) => x.frame), ...fx.texts.filter((x) => x.conn === conn)];
+        const mine = [...fx.frames.filter((_, j) => fx.frameConns[j] === conn), ...fx.texts.filter((x) => x.conn === conn)];
         if (mine.length !== 1 || fx.closes.length > 0 || fx.persist) throw new Error(`frame ${i} (${f.kind}): ${mine.length} answers, ${fx.closes.length} closes, persist ${fx.persist}`);
         answered++;
         const answer = mine[0]!;

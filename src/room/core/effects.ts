@@ -8,23 +8,24 @@ export interface LogEntry {
   readonly [field: string]: unknown;
 }
 
-/** One binary frame to one connection. */
-export interface FrameOut {
-  conn: string;
-  frame: ServerFrame | Uint8Array;
-}
-
 /**
  * What the core produced since the last drain. A drained Effects is the core's own scratch
- * (`EffectsBuffers`): its arrays, their frame entries and the snapshot bytes they point into are cleared
- * and reused by the next drain. Consume it before draining again, and copy what you keep (bytes included).
- * The Durable Object host does: `flush` sends, writes and logs everything synchronously right after
- * `drain()`, before its first `await`; `ws.send` copies the bytes, and the SSE fallback turns them into
- * a base64 string at once (sse-hub.ts), so nothing outlives the flush.
+ * (`EffectsBuffers`): its arrays and the snapshot bytes their frames point into are cleared
+ * and written over as soon as the core is called again (any entry point, `drain()` included). Consume it
+ * before calling the core again, and copy what you keep (bytes included). The Durable Object host does:
+ * `flush` sends, writes and logs everything synchronously right after `drain()`, before its first
+ * `await` and before any other call into the core; `ws.send` copies the bytes, and the SSE fallback
+ * turns them into a base64 string at once (sse-hub.ts), so nothing outlives the flush.
  */
 export interface Effects {
   /** Binary frames to send, in order: frames to encode, or bytes already encoded (the same bytes may go to many connections). */
-  frames: FrameOut[];
+  frames: (ServerFrame | Uint8Array)[];
+  /**
+   * The connection each of `frames` goes to (`frames[i]` to `frameConns[i]`). Two parallel lists, not
+   * a `{conn, frame}` object per frame: the pooled entries were ~8 live objects per racing room
+   * (bench/results/fx-heap-2026-12-07.md).
+   */
+  frameConns: string[];
   /** Text frames to send (only the heartbeat "pong"). */
   texts: { conn: string; text: string }[];
   /** Sockets to close, after the frames above are sent. */
@@ -42,97 +43,77 @@ export interface Effects {
 }
 
 export function emptyEffects(): Effects {
-  return { frames: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
-}
-
-/** A frame entry's placeholder once its batch is cleared (so a pooled entry does not keep an old frame alive). */
-const NO_FRAME = new Uint8Array(0);
-
-interface Batch {
-  readonly fx: Effects;
-  /** Frame entries owned by this batch, reused in order (`fx.frames[i]` is `entries[i]`). */
-  readonly entries: FrameOut[];
-  /** Snapshot bytes of this batch: the frames in `fx.frames` are views into it. */
-  readonly bytes: SnapWriter;
+  return { frames: [], frameConns: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
 }
 
 /**
- * Two effect batches used in turn, so a plain tick of the real-time loop allocates no effect lists, no
- * `{conn, frame}` entry per connection and no frame bytes (issue 12: with the encoders' copies these
- * were ~0.6 KB per room-tick at 150 rooms, bench/results/tick-jitter-2026-12-06.md). The batch a drain
- * hands out is cleared and written again by the drain after it, hence the rule on `Effects`.
+ * One effect batch per room, reused by every drain, so a plain tick of the real-time loop allocates no
+ * effect lists, no entry per frame and no frame bytes (issue 12: with the encoders'
+ * copies these were ~0.6 KB per room-tick at 150 rooms, bench/results/tick-jitter-2026-12-06.md). The
+ * batch a drain hands out is cleared lazily, when the core next writes or reads it (or drains again),
+ * hence the rule on `Effects`. One batch, not two used in turn (the drained one valid until the next
+ * drain, as before 2026-12-07): the second batch, its snapshot writer and that writer's views were ~37
+ * live objects (~3 KB) per racing room, which workerd's full collections mark
+ * (bench/results/fx-heap-2026-12-07.md).
  */
 export class EffectsBuffers {
-  /** The batch being filled. */
-  private cur: Batch = newBatch();
-  /** The batch the last drain handed out. */
-  private other: Batch = newBatch();
+  private readonly out: Effects = emptyEffects();
+  /** Snapshot bytes of the batch: the frames in `out.frames` are views into it. */
+  private readonly writer = new SnapWriter(BATCH_BYTES);
+  /** Handed out by `drain` and not cleared since: the host may still be reading it. */
+  private drained = false;
 
   /** The batch being filled. */
   get fx(): Effects {
-    return this.cur.fx;
+    if (this.drained) this.clear();
+    return this.out;
   }
 
-  /** Where snapshot frames of this batch are encoded (views into it go into `fx.frames`). */
+  /** Where snapshot frames of the batch are encoded (views into it go into `fx.frames`). */
   get bytes(): SnapWriter {
-    return this.cur.bytes;
+    if (this.drained) this.clear();
+    return this.writer;
   }
 
-  /** Queue one binary frame, in a reused entry. */
+  /** Queue one binary frame to one connection. */
   send(conn: string, frame: ServerFrame | Uint8Array): void {
-    const b = this.cur;
-    const frames = b.fx.frames;
-    const e = b.entries[frames.length];
-    if (e === undefined) {
-      const fresh = { conn, frame };
-      b.entries.push(fresh);
-      frames.push(fresh);
-      return;
-    }
-    e.conn = conn;
-    e.frame = frame;
-    frames.push(e);
+    if (this.drained) this.clear();
+    this.out.frames.push(frame);
+    this.out.frameConns.push(conn);
   }
 
-  /** Hand out the batch filled so far; the other one, handed out by the previous drain, is cleared and filled next. */
-  swap(): Effects {
-    const out = this.cur;
-    this.cur = this.other;
-    this.other = out;
-    clear(this.cur);
-    return out.fx;
+  /** Hand out the batch filled since the last drain (empty if nothing was); it is cleared at the core's next use. */
+  drain(): Effects {
+    if (this.drained) this.clear();
+    this.drained = true;
+    return this.out;
+  }
+
+  /**
+   * Empty the lists. `frames`, `frameConns` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
+   * would drop their backing stores and regrow them at every tick or ping. The others are filled by few
+   * drains (a close, a log line, a journal entry, a record write: <1 % of a racing runner room's drains),
+   * so they drop theirs: idle stores were ~1.4 KB per room, for ~1 B per room-tick of regrowth
+   * (bench/results/fx-heap-2026-12-07.md).
+   */
+  private clear(): void {
+    this.drained = false;
+    const fx = this.out;
+    while (fx.frames.length > 0) fx.frames.pop();
+    while (fx.frameConns.length > 0) fx.frameConns.pop();
+    while (fx.texts.length > 0) fx.texts.pop();
+    fx.closes.length = 0;
+    fx.logs.length = 0;
+    fx.actions.length = 0;
+    fx.journal.length = 0;
+    fx.persist = false;
+    fx.retire = false;
+    this.writer.reset();
   }
 }
 
 /**
  * 256 bytes hold a tick's frames to four connections, keyframes included (a racing runner room's batch
- * peaked at 132 B, bench/results/fx-heap-2026-12-07.md); a room that needs more grows its writers once.
+ * peaked at 132 B, bench/results/fx-heap-2026-12-07.md); a room that needs more grows its writer once.
  */
 const BATCH_BYTES = 256;
-
-function newBatch(): Batch {
-  return { fx: emptyEffects(), entries: [], bytes: new SnapWriter(BATCH_BYTES) };
-}
-
-/**
- * Empty the lists. `frames` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
- * would drop their backing stores and regrow them at every tick or ping. The others are filled by few
- * drains (a close, a log line, a journal entry, a record write: <1 % of a racing runner room's drains),
- * so they drop theirs: the two batches kept six idle stores, ~1.4 KB per room, for ~1 B per room-tick
- * of regrowth (bench/results/fx-heap-2026-12-07.md).
- */
-function clear(b: Batch): void {
-  const fx = b.fx;
-  while (fx.frames.length > 0) {
-    const e = fx.frames.pop();
-    if (e) e.frame = NO_FRAME;
-  }
-  while (fx.texts.length > 0) fx.texts.pop();
-  fx.closes.length = 0;
-  fx.logs.length = 0;
-  fx.actions.length = 0;
-  fx.journal.length = 0;
-  fx.persist = false;
-  fx.retire = false;
-  b.bytes.reset();
-}

@@ -44,7 +44,7 @@ export class RoomCore implements RoomOps {
   readonly fanout = new SnapshotFanout();
   /** Counters for benchmarks and cost modelling. */
   readonly metrics = { steps: 0, droppedSteps: 0, messages: 0 };
-  /** What the core produced since the last drain, in two batches used in turn (effects.ts). */
+  /** What the core produced since the last drain, in one batch reused by every drain (effects.ts). */
   private readonly out = new EffectsBuffers();
   private get fx(): Effects {
     return this.out.fx;
@@ -79,9 +79,9 @@ export class RoomCore implements RoomOps {
     return this.rt && this.realtimeLive() ? this.rt.nextSnapshotAt(this.record, now) : null;
   }
 
-  /** Take what the core produced since the last drain: valid until the next drain (see Effects). */
+  /** Take what the core produced since the last drain: valid until the core is next called (see Effects). */
   drain(): Effects {
-    const out = this.out.swap();
+    const out = this.out.drain();
     if (out.persist) this.deferredLog.written(this.record, out.actions, this.realtimeLive());
     return out;
   }

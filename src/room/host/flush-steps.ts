@@ -18,9 +18,11 @@ type Log = (level: "info" | "warn" | "error", event: string, fields: Record<stri
 /** Send the frames and texts, then close, then log: in this order (a close follows its last frame). */
 export function deliver(fx: Effects, out: Outbound, log: Log): void {
   const frames = fx.frames;
+  const conns = fx.frameConns;
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i];
-    if (f !== undefined) out.send(f.conn, f.frame instanceof Uint8Array ? f.frame : encodeFrameToSend(f.frame));
+    const conn = conns[i];
+    if (f !== undefined && conn !== undefined) out.send(conn, f instanceof Uint8Array ? f : encodeFrameToSend(f));
   }
   const texts = fx.texts;
   for (let i = 0; i < texts.length; i++) {

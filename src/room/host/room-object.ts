@@ -282,6 +282,7 @@ export class RoomHost extends DurableObject<unknown> {
   private flush(core: RoomCore, plain = false): Promise<void> | undefined {
     // A timer (loop, watchdog) of a core that has since retired: its room is deleted, touch nothing.
     if (core !== this.core) return;
+    // The core's scratch until it is next called (effects.ts): everything below only reads the core.
     const fx = core.drain();
     this.ops.lastEventAt = Date.now();
     if (fx.persist) {
