@@ -65,6 +65,13 @@ export class SnapWriter {
    * per frame was ~0.1 KB per room-tick at 150 rooms (issue 12). Emptied when the buffer grows.
    */
   private views: Uint8Array[] = [];
+  /**
+   * Each cached view's offset and length, as plain numbers: reading a typed array's `byteOffset` goes
+   * through a builtin call in workerd, and the search ran it for every cached view of every frame
+   * (perf with JIT symbols, bench/results/tick-jit-2026-12-07.md).
+   */
+  private viewStart: number[] = [];
+  private viewLength: number[] = [];
   private nextView = 0;
 
   constructor(capacity = 256) {
@@ -92,15 +99,24 @@ export class SnapWriter {
   view(start: number): Uint8Array {
     const len = this.n - start;
     const views = this.views;
+    const starts = this.viewStart;
+    const lengths = this.viewLength;
     for (let i = 0; i < views.length; i++) {
+      if (starts[i] !== start || lengths[i] !== len) continue;
       const v = views[i];
-      if (v !== undefined && v.byteOffset === start && v.byteLength === len) return v;
+      if (v !== undefined) return v;
     }
     const v = this.buf.subarray(start, this.n);
-    if (views.length < VIEW_CACHE) views.push(v);
-    else {
-      views[this.nextView] = v;
-      this.nextView = (this.nextView + 1) % VIEW_CACHE;
+    if (views.length < VIEW_CACHE) {
+      views.push(v);
+      starts.push(start);
+      lengths.push(len);
+    } else {
+      const k = this.nextView;
+      views[k] = v;
+      starts[k] = start;
+      lengths[k] = len;
+      this.nextView = (k + 1) % VIEW_CACHE;
     }
     return v;
   }
@@ -146,6 +162,8 @@ export class SnapWriter {
     next.set(this.buf);
     this.buf = next;
     this.views = [];
+    this.viewStart = [];
+    this.viewLength = [];
     this.nextView = 0;
   }
 }
