@@ -17,6 +17,8 @@
  * - SNAPSHOT=1: a heap snapshot by constructor, taken once racing (with SNAPSHOT_AFTER=s, s seconds
  *   later: a racing room's heap grows through its first ~30 s).
  *
+ * OUTPUT_FILE=path writes everything the server printed (V8 traces from EDGEROOM_V8_FLAGS, see
+ * bench/results/tick-jit-2026-12-07.md).
  * Usage: ROOMS=150 SECONDS=15 [mode] npx tsx bench/profile-stalls.ts (run it under `taskset -c 0`).
  * Writes bench/results/stalls-latest.md (lateness) or prints (other modes).
  */
@@ -106,6 +108,9 @@ async function measure(port: number, rooms: number, seconds: number, bots: reado
   const gcFile = env("GC_FILE");
   if (diagFile) writeFileSync(diagFile, diag.join("\n"));
   if (gcFile) writeFileSync(gcFile, gc.join("\n"));
+  // OUTPUT_FILE: everything the server printed (e.g. V8's --trace-opt/--trace-deopt lines).
+  const outputFile = env("OUTPUT_FILE");
+  if (outputFile) writeFileSync(outputFile, output());
   const drivenStates = drivers.map((b) => (b ? b.snaps.filter((x) => x.at >= t0) : []));
   const burstsFile = env("BURSTS_FILE");
   // performance.now() + timeOrigin is wall-clock time, as perf's CLOCK_REALTIME stamps are.

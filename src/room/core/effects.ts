@@ -102,10 +102,13 @@ export class EffectsBuffers {
     while (fx.frames.length > 0) fx.frames.pop();
     while (fx.frameConns.length > 0) fx.frameConns.pop();
     while (fx.texts.length > 0) fx.texts.pop();
-    fx.closes.length = 0;
-    fx.logs.length = 0;
-    fx.actions.length = 0;
-    fx.journal.length = 0;
+    // Only when not empty already: a store to `length` is a runtime call in V8 even when it changes
+    // nothing, and these four are empty at almost every drain (~0.1 µs per room-tick at 50 racing
+    // rooms, perf with JIT symbols, bench/results/tick-jit-2026-12-07.md).
+    if (fx.closes.length !== 0) fx.closes.length = 0;
+    if (fx.logs.length !== 0) fx.logs.length = 0;
+    if (fx.actions.length !== 0) fx.actions.length = 0;
+    if (fx.journal.length !== 0) fx.journal.length = 0;
     fx.persist = false;
     fx.retire = false;
     this.writer.reset();
