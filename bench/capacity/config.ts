@@ -81,7 +81,7 @@ export function loadCapacityConfig(argv: readonly string[] = process.argv.slice(
     warmupMs: quick ? 500 : 1000,
     c4Rooms: quick ? 20 : 50,
     c4ThinkMs: 100,
-    wakeRooms: quick ? 10 : 40,
+    wakeRooms: quick ? 10 : 100,
     // workerd hibernates an object with nothing but hibernatable sockets about 10 s after its last event; 15 s leaves margin.
     idleSeconds: 15,
     aiGames: Math.floor(num("ai-games", argv, env) ?? (quick ? 20 : 100)),

@@ -92,7 +92,9 @@ export async function measureWake(
     }
     const f = wakeFigure(set.state, samples, warm.get(set.state) ?? [], idleSeconds);
     figures.push(f);
-    log(`  wake (${set.state}): ${f.evicted}/${f.rooms} rooms evicted; wake p50/p99 ${f.wakeMs.p50}/${f.wakeMs.p99} ms (warm ${f.warmMs.p50}/${f.warmMs.p99}); hash equal ${f.hashEqual}/${f.rooms}; unanswered ${f.unanswered}; woken earlier by something else ${f.wokenBefore}`);
+    // Which rooms were slowest, by their place in the sequence: a tail in the first rooms after the idle period is the runtime's, not the room's.
+    const slowest = samples.map((s, i) => ({ i, ms: s.ms ?? Infinity })).sort((a, b) => b.ms - a.ms).slice(0, 3).map((s) => `#${s.i + 1} ${Math.round(s.ms * 10) / 10} ms`);
+    log(`  wake (${set.state}): ${f.evicted}/${f.rooms} rooms evicted; wake p50/p99 ${f.wakeMs.p50}/${f.wakeMs.p99} ms (warm ${f.warmMs.p50}/${f.warmMs.p99}); slowest ${slowest.join(", ")}; hash equal ${f.hashEqual}/${f.rooms}; unanswered ${f.unanswered}; woken earlier by something else ${f.wokenBefore}`);
   }
   return figures;
 }
