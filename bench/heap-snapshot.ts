@@ -114,12 +114,15 @@ export function heapReport(snap: RawSnapshot, depth = 2): string {
   const hosts: number[] = [];
   for (let v = 0; v < n; v++) {
     if (type(v) === "closure" || name(v) === "system / Context") continue;
+    // The host also holds `sockets`: the loop timer keeps a `core` field too while a tick is pending,
+    // and counting it as a room would make every room's objects "reached by two" (nothing per room).
+    let core = false;
+    let sockets = false;
     for (let e = at(first, v); e < at(first, v + 1); e++) {
-      if (edgeName(e) === "core" && name(to(e)) === "RoomCore") {
-        hosts.push(v);
-        break;
-      }
+      if (edgeName(e) === "core" && name(to(e)) === "RoomCore") core = true;
+      if (edgeName(e) === "sockets") sockets = true;
     }
+    if (core && sockets) hosts.push(v);
   }
   if (hosts.length > 0) {
     const rooms = cover(hosts, () => false, depth);

@@ -56,8 +56,7 @@ export function observePings(ctx: DurableObjectState, sockets: SocketRegistry, c
  * while awake; the protocol requires pings).
  */
 export function restoreSockets(ctx: DurableObjectState, sockets: SocketRegistry, core: RoomCore): void {
-  sockets.rebuild(ctx.getWebSockets());
-  for (const [ws, info] of sockets.entries()) {
+  for (const { ws, info } of sockets.rebuild(ctx.getWebSockets())) {
     const pinged = ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
     core.restore(info, Math.max(pinged, info.connectedAt));
   }

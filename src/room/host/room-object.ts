@@ -173,10 +173,10 @@ export class RoomHost extends DurableObject<unknown> {
   // ------------------------------------------------------------ hibernatable WebSocket handlers
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | void {
-    const info = this.sockets.info(ws);
-    const core = info ? this.ensureInitialized() : null;
-    if (info && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
-    if (!info || !core || !core.tracks(info.connId)) {
+    const connId = this.sockets.connId(ws);
+    const core = connId !== null ? this.ensureInitialized() : null;
+    if (connId !== null && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
+    if (connId === null || !core || !core.tracks(connId)) {
       // A socket the room already closed whose client ignores the close: drop the frame unread (no
       // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
       // frame is out; workerd offers no harder abort).
@@ -185,7 +185,7 @@ export class RoomHost extends DurableObject<unknown> {
       return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
     }
     this.ops.messages += 1;
-    core.message(info.connId, message, Date.now());
+    core.message(connId, message, Date.now());
     // Not `async`: a promise per frame only when the flush has storage work (flush-steps.ts).
     return this.flush(core, true);
   }
@@ -194,7 +194,7 @@ export class RoomHost extends DurableObject<unknown> {
     answerClose(ws, code);
     // A socket the room had closed: its client finally answered. The dropped-frame total tells an
     // operator (and the tests) what ignoring the close cost.
-    if (this.sockets.info(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
+    if (this.sockets.connId(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
     this.onGone(ws, code);
   }
 
@@ -242,9 +242,9 @@ export class RoomHost extends DurableObject<unknown> {
   private onGone(ws: WebSocket, code: number): void {
     // Initialise first: after hibernation the registry is rebuilt from the runtime's sockets, this one included.
     this.ensureInitialized();
-    const info = this.sockets.info(ws);
+    const connId = this.sockets.connId(ws);
     this.sockets.drop(ws);
-    if (info) void this.act((core, now) => core.disconnect(info.connId, code, now));
+    if (connId !== null) void this.act((core, now) => core.disconnect(connId, code, now));
   }
 
   /** Run one step of the core at the current time and execute what it produced; null when no match exists here. */
