@@ -41,10 +41,18 @@ function sameToken(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** An open fallback stream: its writer and the token its POSTs must carry. */
+interface OpenStream {
+  readonly writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly token: string;
+}
+
 export class SseHub {
-  private readonly streams = new Map<string, WritableStreamDefaultWriter<Uint8Array>>();
-  /** Per-connection send tokens: only the holder of the stream may POST frames for it. */
-  private readonly tokens = new Map<string, string>();
+  /**
+   * Made on the first stream: almost every room has none, and an empty Map is still two objects
+   * that every full collection marks in every room (issue 12).
+   */
+  private streams: Map<string, OpenStream> | null = null;
 
   constructor(private readonly onGone: (connId: string) => void) {}
 
@@ -55,9 +63,9 @@ export class SseHub {
   open(connId: string): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    this.streams.set(connId, writer);
     const sendToken = newSendToken();
-    this.tokens.set(connId, sendToken);
+    this.streams ??= new Map();
+    this.streams.set(connId, { writer, token: sendToken });
     writer.closed.then(
       () => this.drop(connId),
       () => this.drop(connId),
@@ -72,32 +80,32 @@ export class SseHub {
   }
 
   has(connId: string): boolean {
-    return this.streams.has(connId);
+    return this.streams !== null && this.streams.has(connId);
   }
 
   /** Whether `token` is this open connection's send token. */
   authorized(connId: string, token: string): boolean {
-    const expected = this.tokens.get(connId);
-    return this.streams.has(connId) && expected !== undefined && sameToken(expected, token);
+    const open = this.streams?.get(connId);
+    return open !== undefined && sameToken(open.token, token);
   }
 
   send(connId: string, data: Uint8Array | string): boolean {
     // Every frame of every WebSocket connection asks here first; with no stream open (the usual case)
     // that is no hashing of the connection id (four snapshot frames per room-tick, issue 12).
-    if (this.streams.size === 0) return false;
-    const w = this.streams.get(connId);
-    if (!w) return false;
+    if (this.streams === null || this.streams.size === 0) return false;
+    const open = this.streams.get(connId);
+    if (!open) return false;
     const chunk = typeof data === "string" ? sseEvent(data === "pong" ? "pong" : "text", data) : sseEvent("frame", base64(data));
-    w.write(chunk).catch(() => this.drop(connId));
+    open.writer.write(chunk).catch(() => this.drop(connId));
     return true;
   }
 
   close(connId: string, code: number, reason: string): boolean {
-    if (this.streams.size === 0) return false;
-    const w = this.streams.get(connId);
-    if (!w) return false;
+    if (this.streams === null || this.streams.size === 0) return false;
+    const open = this.streams.get(connId);
+    if (!open) return false;
     this.streams.delete(connId);
-    this.tokens.delete(connId);
+    const w = open.writer;
     void w
       .write(sseEvent("close", JSON.stringify({ code, reason })))
       .then(() => w.close())
@@ -106,8 +114,7 @@ export class SseHub {
   }
 
   private drop(connId: string): void {
-    this.tokens.delete(connId);
-    if (!this.streams.delete(connId)) return;
+    if (this.streams === null || !this.streams.delete(connId)) return;
     this.onGone(connId);
   }
 }
