@@ -28,7 +28,7 @@ export interface Profiler {
 }
 
 /** Connects to the first target of workerd's inspector (the project worker's isolate). */
-export async function connectProfiler(inspectorPort: number): Promise<Profiler> {
+export async function connectProfiler(inspectorPort: number, intervalUs = 1000): Promise<Profiler> {
   const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { id: string; title?: string; webSocketDebuggerUrl?: string }[];
   const target = targets.find((t) => t.webSocketDebuggerUrl && /edgeroom/.test(t.title ?? t.id)) ?? targets.find((t) => t.webSocketDebuggerUrl);
   if (!target?.webSocketDebuggerUrl) throw new Error(`no inspector target on port ${inspectorPort}: ${JSON.stringify(targets)}`);
@@ -54,8 +54,8 @@ export async function connectProfiler(inspectorPort: number): Promise<Profiler> 
       ws.send(JSON.stringify({ id, method, params }));
     });
   await call("Profiler.enable");
-  // 1 ms sampling: fine enough for a burst of tens of seconds, small enough not to dominate it.
-  await call("Profiler.setSamplingInterval", { interval: 1000 });
+  // 1 ms sampling by default: fine enough for a burst of tens of seconds, small enough not to dominate it.
+  await call("Profiler.setSamplingInterval", { interval: intervalUs });
   return {
     start: async () => void (await call("Profiler.start")),
     async stop(file) {

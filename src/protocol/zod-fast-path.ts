@@ -6,67 +6,136 @@
  * zod stays the single source of every shape: `acceptsAsIs` reads the schema's own definition once
  * (objects, numbers with their bounds and integer format, booleans, optionals, literals, enums) and
  * compiles a predicate that says only "zod would accept this value and return it unchanged". When it
- * says so the caller uses the value as is; otherwise (a bad value, a key zod would strip, or a schema
- * with anything this does not understand: refinements, transforms, defaults, strings with checks…)
- * the caller runs zod, which gives the verdict and the documented error text as before.
+ * says so the caller uses the value as is; otherwise (a bad value, a key zod would strip, a default
+ * zod would fill in, or a schema with anything this does not understand: transforms, pipes, lazies,
+ * tuples, records, discriminated unions, string formats other than a plain regex…) the caller runs
+ * zod, which gives the verdict and the documented error text as before.
+ *
+ * Also on the wake path (storage.ts, socket-attachment.ts): a room's first zod parse of its stored
+ * record in an isolate ran zod's lazy initialisation of every nested schema (~5-12 ms in workerd,
+ * bench/wake-profile.ts), the tail of the wake figure; the fast path reads only the definitions.
  * test/unit/zod-fast-path.test.ts holds the predicate to zod on generated values.
  */
 import type * as z from "zod";
 
-type Predicate = (value: unknown) => boolean;
-
-/** zod's definition objects as far as read here (zod 4 keeps them at `schema._zod.def`). */
-interface Def {
-  readonly type?: unknown;
-  readonly shape?: unknown;
-  readonly catchall?: unknown;
-  readonly innerType?: unknown;
-  readonly checks?: unknown;
-  readonly values?: unknown;
-  readonly entries?: unknown;
-}
+import { arrayCheck, defOf, objectCheck, recordCheck, unionCheck, type Def, type Predicate } from "./zod-fast-path-shapes";
 
 const compiled = new WeakMap<object, Predicate | null>();
 
 /** Whether zod would accept `value` for `schema` and return it unchanged (false: ask zod). */
 export function acceptsAsIs<T>(schema: z.ZodType<T>, value: unknown): value is T {
-  let check = compiled.get(schema);
-  if (check === undefined) {
-    check = compile(schema);
-    compiled.set(schema, check);
-  }
+  const check = compile(schema);
   return check !== null && check(value);
 }
 
-function defOf(schema: unknown): Def | null {
-  if (typeof schema !== "object" || schema === null || !("_zod" in schema)) return null;
-  const inner = schema._zod;
-  if (typeof inner !== "object" || inner === null || !("def" in inner)) return null;
-  const def = inner.def;
-  return typeof def === "object" && def !== null ? def : null;
+/** Schemas being compiled: a recursive schema (z.json()) meets itself through a lazy. */
+const compiling = new WeakSet<object>();
+
+/** A predicate for the schema, or null when the schema uses anything not understood here (memoised). */
+function compile(schema: unknown): Predicate | null {
+  if (typeof schema !== "object" || schema === null) return null;
+  const known = compiled.get(schema);
+  if (known !== undefined) return known;
+  // Met again while being compiled: look the result up when a value is checked (false if it came out null).
+  if (compiling.has(schema)) return (v) => compiled.get(schema)?.(v) ?? false;
+  compiling.add(schema);
+  const check = compileNew(schema);
+  compiling.delete(schema);
+  compiled.set(schema, check);
+  return check;
 }
 
-/** A predicate for the schema, or null when the schema uses anything not understood here. */
-function compile(schema: unknown): Predicate | null {
+function compileNew(schema: unknown): Predicate | null {
   const def = defOf(schema);
   if (def === null) return null;
-  const checks = Array.isArray(def.checks) ? def.checks : [];
+  const all = Array.isArray(def.checks) ? def.checks : [];
+  // Refinements (`.refine(fn)`) run after the type's own parse, on a value that passed it: here, after the predicate.
+  const refinements: ((v: unknown) => unknown)[] = [];
+  const checks: unknown[] = [];
+  for (const c of all) {
+    const fn = refinement(c);
+    if (fn === null) checks.push(c);
+    else refinements.push(fn);
+  }
+  const base = typeCheck(def, checks);
+  if (base === null || refinements.length === 0) return base;
+  return (v) => {
+    if (!base(v)) return false;
+    for (const fn of refinements) {
+      const r = fn(v);
+      // An async refinement is zod's to run (it throws for it in a synchronous parse).
+      if (r instanceof Promise || !r) return false;
+    }
+    return true;
+  };
+}
+
+/** A `.refine(fn)` check's function, or null for any other check. */
+function refinement(check: unknown): ((v: unknown) => unknown) | null {
+  const d = defOf(check);
+  if (d === null || d.type !== "custom" || !("check" in d) || d.check !== "custom" || d.when !== undefined) return null;
+  const fn = d.fn;
+  return typeof fn === "function" ? (v) => fn(v) : null;
+}
+
+function typeCheck(def: Def, checks: readonly unknown[]): Predicate | null {
   switch (def.type) {
     case "number":
       return numberCheck(checks);
     case "boolean":
       return checks.length === 0 ? (v) => typeof v === "boolean" : null;
     case "string":
-      return checks.length === 0 ? (v) => typeof v === "string" : null;
+      return stringCheck(checks);
+    case "null":
+      return checks.length === 0 ? (v) => v === null : null;
+    // Anything but `undefined`, whose key zod may leave out of the copy it returns.
+    case "unknown":
+    case "any":
+      return checks.length === 0 ? (v) => v !== undefined : null;
     case "literal":
       return checks.length === 0 && Array.isArray(def.values) && def.values.every(isPrimitive) ? listCheck(def.values) : null;
     case "enum":
       return checks.length === 0 && typeof def.entries === "object" && def.entries !== null ? listCheck(Object.values(def.entries)) : null;
     case "object":
-      return checks.length === 0 ? objectCheck(def) : null;
+      return checks.length === 0 ? objectCheck(def, compile) : null;
+    case "array":
+      return checks.length === 0 ? arrayCheck(def, compile) : null;
+    case "nullable": {
+      const inner = checks.length === 0 ? compile(def.innerType) : null;
+      return inner === null ? null : (v) => v === null || inner(v);
+    }
+    // A present value is parsed by the inner schema; an absent one gets the default (not "as is").
+    case "default": {
+      const inner = checks.length === 0 ? compile(def.innerType) : null;
+      return inner === null ? null : (v) => v !== undefined && inner(v);
+    }
+    case "union":
+      return checks.length === 0 && def.discriminator === undefined ? unionCheck(def, compile) : null;
+    case "record":
+      return checks.length === 0 ? recordCheck(def, compile) : null;
+    case "lazy":
+      return checks.length === 0 && typeof def.getter === "function" ? compile(def.getter()) : null;
     default:
       return null;
   }
+}
+
+/** z.string(), or with `.regex(re)` checks (zod resets `lastIndex` and tests, as here). */
+function stringCheck(checks: readonly unknown[]): Predicate | null {
+  const patterns: RegExp[] = [];
+  for (const c of checks) {
+    const d = defOf(c);
+    if (d === null || !("check" in d) || d.check !== "string_format" || d.format !== "regex" || !(d.pattern instanceof RegExp)) return null;
+    patterns.push(d.pattern);
+  }
+  return (v) => {
+    if (typeof v !== "string") return false;
+    for (const p of patterns) {
+      p.lastIndex = 0;
+      if (!p.test(v)) return false;
+    }
+    return true;
+  };
 }
 
 function isPrimitive(v: unknown): boolean {
@@ -106,42 +175,4 @@ function numberCheck(checks: readonly unknown[]): Predicate | null {
     (!integer || Number.isSafeInteger(v)) &&
     (minInclusive ? v >= min : v > min) &&
     (maxInclusive ? v <= max : v < max);
-}
-
-/** A strict or stripping z.object of understood fields; extra keys leave the value to zod (strict: an error, strip: a copy). */
-function objectCheck(def: Def): Predicate | null {
-  const shape = def.shape;
-  if (typeof shape !== "object" || shape === null) return null;
-  const catchall = def.catchall === undefined ? null : defOf(def.catchall);
-  if (def.catchall !== undefined && catchall?.type !== "never") return null;
-  const fields: { readonly key: string; readonly optional: boolean; readonly check: Predicate }[] = [];
-  for (const [key, field] of Object.entries(shape)) {
-    const d = defOf(field);
-    const optional = d?.type === "optional";
-    const check = compile(optional ? d?.innerType : field);
-    if (check === null) return null;
-    fields.push({ key, optional, check });
-  }
-  return (v) => {
-    if (typeof v !== "object" || v === null) return false;
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype) return false;
-    let present = 0;
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i];
-      if (f === undefined) return false;
-      if (!Object.hasOwn(v, f.key)) {
-        if (f.optional) continue;
-        return false;
-      }
-      present += 1;
-      const value: unknown = Reflect.get(v, f.key);
-      if (value === undefined && f.optional) continue;
-      if (!f.check(value)) return false;
-    }
-    // No key beyond the shape's (counted, not listed: no array of keys per value).
-    let own = 0;
-    for (const key in v) if (Object.hasOwn(v, key)) own += 1;
-    return own === present;
-  };
 }

@@ -37,14 +37,30 @@ const synthLike = fc.record(
   { e: fc.oneof(fc.constantFrom("a", "b", "c"), fieldValue), n: fc.oneof(fc.constantFrom(-1, -0.5, 0, 9.5, 10, 11), edgeNumber), s: fc.oneof(fc.string(), fieldValue) },
   { requiredKeys: ["e", "n"] },
 );
-const anyValue = fc.oneof(nearShape, runnerLike, synthLike, fc.anything(), fc.constant(new Uint8Array(2)), fc.constant(Object.create(null)));
+const anyValue = fc.oneof(
+  nearShape,
+  runnerLike,
+  synthLike,
+  fc.anything(),
+  fc.jsonValue(),
+  fc.array(fc.oneof(edgeNumber, fc.string(), fc.constant(null)), { maxLength: 4 }),
+  fc.dictionary(fc.constantFrom("e", "n", "s", "__proto__", "x"), fc.oneof(fieldValue, fc.jsonValue()), { maxKeys: 4 }),
+  fc.constant(new Uint8Array(2)),
+  fc.constant(Object.create(null)),
+);
 
 const SCHEMAS: [string, z.ZodType][] = [
   ["runner input (strict object)", runnerInputSchema],
   ["connect-four input (stripping object with a literal)", c4InputSchema],
   ["liar's dice input (discriminated union: left to zod)", liarsDiceInputSchema],
   ["enum, gt/lt bounds, string", z.object({ e: z.enum(["a", "b"]), n: z.number().gt(-1).lt(10), s: z.string().optional() }).strict()],
-  ["a refinement (left to zod)", z.object({ n: z.number().refine((n) => n !== 3) }).strict()],
+  ["a refinement", z.object({ n: z.number().refine((n) => n !== 3) }).strict()],
+  ["nullable, default, regex string, passthrough", z.object({ e: z.enum(["a", "b"]).nullable(), n: z.number().int().default(4), s: z.string().regex(/^[a-z]*$/).optional() }).passthrough()],
+  ["an array of a union of primitives with a refinement on the array", z.object({ e: z.array(z.union([z.number(), z.string(), z.null()])).refine((a) => a.length % 2 === 0), n: z.unknown() }).strict()],
+  ["a union of containers (array before object)", z.union([z.array(z.number()), z.object({ e: z.string() }), z.string()])],
+  ["a union whose first option strips keys (only the first option can vouch)", z.union([z.object({ e: z.string() }), z.object({ e: z.string(), n: z.number() }).strict()])],
+  ["z.json()", z.json()],
+  ["z.record(z.string(), z.number())", z.record(z.string(), z.number())],
 ];
 
 describe("the zod fast path", () => {
@@ -72,5 +88,20 @@ describe("the zod fast path", () => {
     expect(fast).toBeGreaterThan(100);
     expect(acceptsAsIs(runnerInputSchema, { tick: 12, jump: true })).toBe(true);
     expect(acceptsAsIs(c4InputSchema, { type: "dropDisc", column: 3 })).toBe(true);
+  });
+
+  it("takes a JSON value as is for z.json() exactly when zod returns it unchanged (an own __proto__ key zod drops)", () => {
+    const json = z.json();
+    let fast = 0;
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const asIs = zodAsIs(json, value);
+        expect(acceptsAsIs(json, value)).toBe(asIs);
+        if (asIs) fast += 1;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(fast).toBeGreaterThan(1500);
+    expect(acceptsAsIs(json, JSON.parse('{"__proto__": 1}'))).toBe(false);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { Packr, Unpackr } from "msgpackr";
 import { JournalEntry } from "../../protocol";
+import { acceptsAsIs } from "../../protocol/zod-fast-path";
 import { JOURNAL_SIZE } from "../core/journal";
 import { carriedCount } from "../core/carried-log";
 import type { ActionEntry, RoomRecord } from "../core/record";
@@ -84,7 +85,9 @@ export class RoomStorage {
     } catch (err) {
       return { ok: false, message: `stored record is not msgpack: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const parsed = RoomRecordSchema.safeParse(raw);
+    // zod only when the precompiled check cannot vouch for the record as is (zod-fast-path.ts): a first
+    // zod parse in an isolate set up every nested schema of the record, the wake's slowest part.
+    const parsed = acceptsAsIs(RoomRecordSchema, raw) ? { success: true as const, data: raw } : RoomRecordSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, message: `stored record is invalid: ${parsed.error.issues[0]?.message ?? "?"}` };
     let ops: unknown = null;
     try {
@@ -145,6 +148,10 @@ export class RoomStorage {
         raw = unpackr.unpack(new Uint8Array(row.entry));
       } catch {
         return [];
+      }
+      if (acceptsAsIs(JournalEntry, raw)) {
+        out.push(raw);
+        continue;
       }
       const parsed = JournalEntry.safeParse(raw);
       if (!parsed.success) return [];
