@@ -7,17 +7,18 @@
  * document's components.
  */
 import * as z from "zod";
+import { str, num, int, bool, anything, posInt, strOrNull, numOrNull, intOrNull, nonEmptyStr, seatIndex, seatKind, matchMode, connRole } from "./zod-shared";
 import { PROTOCOL_VERSION } from "./codes";
 import { ReplayDocument as ReplaySchema } from "./replay";
 import { MatchResultSchema, MatchStatus } from "./schemas";
 
-const seat = z.number().int().min(0).max(15);
+const seat = seatIndex;
 
 /**
  * A match result as the HTTP answers carry it: the wire schema (MatchResultSchema) with `detail` as any
  * object, since its recursive JSON type has no finite JSON Schema for the OpenAPI document.
  */
-export const MatchResult = MatchResultSchema.extend({ detail: z.record(z.string(), z.unknown()).optional() }).meta({ id: "MatchResult" });
+export const MatchResult = MatchResultSchema.extend({ detail: z.record(str, anything).optional() }).meta({ id: "MatchResult" });
 
 /** What POST /api/matches accepts for `aiLevel`. */
 export const AI_LEVELS = ["easy", "medium", "hard"] as const;
@@ -37,15 +38,15 @@ export const PlayerName = z
   .meta({ description: "1–32 characters after trimming, none of Unicode category C (control, format, private use)." });
 
 /** Every error answer: `{"error":{"code","message"}}` (codes: ApiErrorCode in codes.ts). */
-export const ApiErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).meta({ id: "ApiError" });
+export const ApiErrorBody = z.object({ error: z.object({ code: str, message: str }) }).meta({ id: "ApiError" });
 
 export const HealthResponse = z
   .object({
     status: z.enum(["ok", "misconfigured"]),
     /** Problems that stop the worker from issuing tokens (status 503). */
-    problems: z.array(z.string()).optional(),
+    problems: z.array(str).optional(),
     /** Settings an operator may still want to set; none of them stops the worker. */
-    notes: z.array(z.string()),
+    notes: z.array(str),
   })
   .meta({ id: "Health" });
 
@@ -54,39 +55,39 @@ export const GuestRequest = z.object({ name: PlayerName.optional() }).strict().m
 
 export const GuestResponse = z
   .object({
-    playerId: z.string(),
-    name: z.string(),
+    playerId: str,
+    name: str,
     /** Player token (HS256 JWT): send it as `Authorization: Bearer`. */
-    token: z.string(),
+    token: str,
     /** ms since epoch. */
-    expiresAt: z.number(),
+    expiresAt: num,
   })
   .meta({ id: "Guest" });
 
 /** Body of POST /api/matches. */
 export const CreateMatchRequest = z
   .object({
-    game: z.string().min(1).max(32),
-    mode: z.enum(["pvp", "ai"]).default("pvp"),
+    game: nonEmptyStr.max(32),
+    mode: matchMode.default("pvp"),
     aiLevel: z.enum(AI_LEVELS).default("medium"),
     /** Number of seats; defaults to the game's minimum. */
-    seats: z.number().int().min(1).max(16).optional(),
+    seats: posInt.max(16).optional(),
     /** Time per move in ms (turn-based games); 0 disables the turn clock. */
-    turnMs: z.number().int().refine((v) => v === 0 || (v >= 1000 && v <= 600_000), "turnMs must be 0 or between 1000 and 600000").optional(),
+    turnMs: int.refine((v) => v === 0 || (v >= 1000 && v <= 600_000), "turnMs must be 0 or between 1000 and 600000").optional(),
     /** Reconnection grace window in ms. */
-    graceMs: z.number().int().min(1000).max(600_000).optional(),
-    spectators: z.boolean().default(true),
+    graceMs: int.min(1000).max(600_000).optional(),
+    spectators: bool.default(true),
     /** What a disconnection does; defaults to the game's policy (see src/room/absence.ts). */
     disconnectPolicy: z.enum(DISCONNECT_POLICIES).optional(),
     /**
      * Real-time games: after the first player joins, start anyway after this long with the seats filled
      * so far (at least the game's minimum). Default 20 s for real-time games; none for turn-based ones.
      */
-    readyTimeoutMs: z.number().int().min(1000).max(300_000).optional(),
+    readyTimeoutMs: int.min(1000).max(300_000).optional(),
     /** Game-specific options, validated by the game. */
-    options: z.record(z.string(), z.unknown()).default({}),
+    options: z.record(str, anything).default({}),
     /** A private match: the answer carries a 6-character join code (GET /api/codes/:code resolves it). */
-    private: z.boolean().default(false),
+    private: bool.default(false),
   })
   .strict()
   .meta({ id: "CreateMatchRequest" });
@@ -95,47 +96,47 @@ export type CreateMatchRequest = z.infer<typeof CreateMatchRequest>;
 /** The room's public status (GET /api/matches/:id, and `match` in the creation answer). */
 export const PublicStatus = z
   .object({
-    matchId: z.string(),
-    game: z.string(),
-    mode: z.enum(["pvp", "ai"]),
+    matchId: str,
+    game: str,
+    mode: matchMode,
     status: MatchStatus,
-    round: z.number().int(),
-    seats: z.array(z.object({ seat, name: z.string(), kind: z.enum(["human", "ai"]), claimed: z.boolean(), connected: z.boolean() })),
+    round: int,
+    seats: z.array(z.object({ seat, name: str, kind: seatKind, claimed: bool, connected: bool })),
     turn: seat.nullable(),
-    turnDeadline: z.number().nullable(),
+    turnDeadline: numOrNull,
     result: MatchResult.nullable(),
-    spectators: z.number().int(),
-    createdAt: z.number(),
-    endedAt: z.number().nullable(),
+    spectators: int,
+    createdAt: num,
+    endedAt: numOrNull,
     /** Sequence number of the latest update. */
-    seq: z.number().int(),
+    seq: int,
     /** Checksum of the authoritative game state (see welcome.stateHash); null while a game with secrets is played. */
-    stateHash: z.string().nullable(),
+    stateHash: strOrNull,
   })
   .meta({ id: "PublicStatus" });
 export type PublicStatus = z.infer<typeof PublicStatus>;
 
 export const CreateMatchResponse = z
   .object({
-    matchId: z.string(),
+    matchId: str,
     links: z.object({ status: z.url(), ticket: z.url(), join: z.url() }),
     match: PublicStatus,
     /** Private matches only: the join code, valid until the match closes. */
-    code: z.string().length(6).optional(),
+    code: str.length(6).optional(),
   })
   .meta({ id: "CreatedMatch" });
 
 /** Body of POST /api/matches/:id/ticket. */
-export const TicketRequest = z.object({ role: z.enum(["player", "spectator"]).default("player") }).strict().meta({ id: "TicketRequest" });
+export const TicketRequest = z.object({ role: connRole.default("player") }).strict().meta({ id: "TicketRequest" });
 
 export const TicketResponse = z
   .object({
     /** Single-use join ticket, valid 30 s. */
-    ticket: z.string(),
+    ticket: str,
     /** ms since epoch. */
-    expiresAt: z.number(),
+    expiresAt: num,
     /** The WebSocket URL to open, ticket and protocol version included. */
-    url: z.string(),
+    url: str,
   })
   .meta({ id: "Ticket" });
 
@@ -152,19 +153,19 @@ export type { RoundReveal } from "./replay";
  */
 export const GameInfo = z
   .object({
-    id: z.string(),
-    title: z.string(),
-    seats: z.object({ min: z.number().int(), max: z.number().int() }),
+    id: str,
+    title: str,
+    seats: z.object({ min: int, max: int }),
     kind: z.enum(["turn-based", "real-time"]),
     /** Levels POST /api/matches accepts as `aiLevel` with mode "ai"; empty when the game has no AI. */
-    aiLevels: z.array(z.string()),
+    aiLevels: z.array(str),
     defaults: z.object({
       /** Time per move in ms; null when the game has no turn clock (real-time games, or none by default). */
-      turnMs: z.number().int().nullable(),
-      graceMs: z.number().int(),
+      turnMs: intOrNull,
+      graceMs: int,
       disconnectPolicy: z.enum(DISCONNECT_POLICIES),
       /** Real-time games: start after this long with the seats filled so far; null for turn-based ones. */
-      readyTimeoutMs: z.number().int().nullable(),
+      readyTimeoutMs: intOrNull,
     }),
   })
   .meta({ id: "GameInfo" });
@@ -174,32 +175,32 @@ export type GameInfo = z.infer<typeof GameInfo>;
 export const GamesResponse = z.object({ games: z.array(GameInfo) }).meta({ id: "Games" });
 
 /** GET /api/matches/:id/metrics (operator token). */
-export const MetricsResponse = z.object({ matchId: z.string(), counters: z.record(z.string(), z.number()) }).meta({ id: "Metrics" });
+export const MetricsResponse = z.object({ matchId: str, counters: z.record(str, num) }).meta({ id: "Metrics" });
 
 /** Query of GET /api/matches/:id/ws and /sse. */
 export const JoinQuery = z.object({
-  ticket: z.string().min(1).max(2048).optional(),
+  ticket: nonEmptyStr.max(2048).optional(),
   v: z.coerce.number().int().min(0).max(1_000_000).default(PROTOCOL_VERSION),
   /** Resume: the session from an earlier welcome and the last update seq applied. */
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  session: str.regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   lastSeq: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /** Query of POST /api/matches/:id/send. */
 export { SEND_TOKEN_HEADER } from "./sse";
-export const SendToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "the send token from the stream's open event");
+export const SendToken = str.regex(/^[A-Za-z0-9_-]{43}$/, "the send token from the stream's open event");
 
-export const SendQuery = z.object({ conn: z.string().regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });
+export const SendQuery = z.object({ conn: str.regex(/^[0-9a-f-]{36}$/, "conn must be the id from the stream's open event") });
 
 /** Answer of POST /api/players/:playerId/revoke. */
 export const RevokeResponse = z
   .object({
-    playerId: z.string(),
+    playerId: str,
     /** Tokens issued at or before this time (ms since epoch) are refused from now on. */
-    revokedBefore: z.number().int(),
+    revokedBefore: int,
     /** Rooms the player took tickets for, told to close its connections. */
-    rooms: z.number().int(),
+    rooms: int,
     /** Connections those rooms closed (close code 4009). */
-    closed: z.number().int(),
+    closed: int,
   })
   .meta({ id: "RevokeResponse" });

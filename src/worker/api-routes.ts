@@ -7,6 +7,7 @@
  */
 import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
 import * as z from "zod";
+import { str, anything } from "../protocol/zod-shared";
 import {
   ApiErrorBody,
   CreateMatchRequest,
@@ -32,7 +33,7 @@ import { CodeResponse, QueueRequest, QueueResponse, QueueSocketQuery, RatingsRes
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
 /** An error answer; `codes` lists the ApiErrorCode values it can carry. */
 const error = (codes: string) => json(ApiErrorBody, codes);
-const matchId = z.object({ id: z.string().meta({ description: "Match id (32 characters, unguessable; forged ids answer 404)." }) });
+const matchId = z.object({ id: str.meta({ description: "Match id (32 characters, unguessable; forged ids answer 404)." }) });
 const bearer = [{ bearer: [] }];
 const body = (schema: z.ZodType) => ({ body: { required: false, content: { "application/json": { schema } } } });
 
@@ -117,7 +118,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "HTTP fallback: the room's frames as server-sent events",
     request: { params: matchId, query: JoinQuery },
     responses: {
-      200: { description: "Event stream", content: { "text/event-stream": { schema: z.string() } } },
+      200: { description: "Event stream", content: { "text/event-stream": { schema: str } } },
       400: error("BAD_REQUEST"),
       401: error("UNAUTHORIZED"),
       403: error("FORBIDDEN_ORIGIN"),
@@ -132,14 +133,14 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["realtime"],
     summary: "HTTP fallback: one client frame (msgpack) for a stream's connection, with its send token in the Edgeroom-Send-Token header",
     security: [{ sendToken: [] }],
-    request: { params: matchId, query: SendQuery, headers: z.object({ "edgeroom-send-token": SendToken.meta({ description: "The send token from the stream's `open` event." }) }), body: { required: true, content: { "application/octet-stream": { schema: z.string().meta({ format: "binary" }) } } } },
+    request: { params: matchId, query: SendQuery, headers: z.object({ "edgeroom-send-token": SendToken.meta({ description: "The send token from the stream's `open` event." }) }), body: { required: true, content: { "application/octet-stream": { schema: str.meta({ format: "binary" }) } } } },
     responses: {
       204: { description: "Accepted" },
       400: error("BAD_REQUEST"),
       401: error("UNAUTHORIZED: missing, malformed or wrong send token"),
       403: error("FORBIDDEN_ORIGIN"),
       404: NO_MATCH,
-      410: { description: "Unknown or closed connection; reconnect", content: { "text/plain": { schema: z.string() } } },
+      410: { description: "Unknown or closed connection; reconnect", content: { "text/plain": { schema: str } } },
       413: error("PAYLOAD_TOO_LARGE"),
     },
   }),
@@ -183,7 +184,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     summary: "Remove a player from a room: its connections close with 4009 and the reason, it cannot rejoin; a seat in play forfeits (operator token; idempotent)",
     security: bearer,
     request: {
-      params: matchId.extend({ playerId: z.string().meta({ description: "The player id (a token's `sub`)." }) }),
+      params: matchId.extend({ playerId: str.meta({ description: "The player id (a token's `sub`)." }) }),
       body: { required: true, content: { "application/json": { schema: OperatorActionRequest } } },
     },
     responses: {
@@ -236,7 +237,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["matchmaking"],
     summary: "Leave the queue",
     security: bearer,
-    request: { params: z.object({ ticketId: z.string() }) },
+    request: { params: z.object({ ticketId: str }) },
     responses: { 204: { description: "Left" }, 401: error("UNAUTHORIZED"), 404: error("NOT_FOUND: no such waiting entry of this player") },
   }),
   route({
@@ -244,7 +245,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     path: "/api/ratings/{playerId}",
     tags: ["matchmaking"],
     summary: "A player's ratings (openskill Weng-Lin), one per game with rated matches",
-    request: { params: z.object({ playerId: z.string() }) },
+    request: { params: z.object({ playerId: str }) },
     responses: { 200: json(RatingsResponse, "The ratings (empty when never rated)"), 400: error("BAD_REQUEST"), 503: error("SERVER_MISCONFIGURED: no RATINGS binding") },
   }),
   route({
@@ -252,7 +253,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     path: "/api/codes/{code}",
     tags: ["matches"],
     summary: "Resolve a private match's join code to its match id",
-    request: { params: z.object({ code: z.string() }) },
+    request: { params: z.object({ code: str }) },
     responses: {
       200: json(CodeResponse, "The match"),
       400: error("BAD_REQUEST"),
@@ -294,7 +295,7 @@ export const API_ROUTES: readonly RouteConfig[] = [
     tags: ["operations"],
     summary: "Revoke every token issued to a player so far and close its open connections (operator token)",
     security: bearer,
-    request: { params: z.object({ playerId: z.string().meta({ description: "The player id (a token's `sub`)." }) }) },
+    request: { params: z.object({ playerId: str.meta({ description: "The player id (a token's `sub`)." }) }) },
     responses: {
       200: json(RevokeResponse, "Revoked"),
       400: error("BAD_REQUEST: malformed player id"),
@@ -307,14 +308,14 @@ export const API_ROUTES: readonly RouteConfig[] = [
     path: "/api/openapi.json",
     tags: ["documentation"],
     summary: "This document (OpenAPI 3.1)",
-    responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } } },
+    responses: { 200: { description: "The OpenAPI document", content: { "application/json": { schema: z.record(str, anything) } } } },
   }),
   route({
     method: "get",
     path: "/api/docs",
     tags: ["documentation"],
     summary: "Interactive API reference (HTML)",
-    responses: { 200: { description: "The reference page", content: { "text/html": { schema: z.string() } } } },
+    responses: { 200: { description: "The reference page", content: { "text/html": { schema: str } } } },
   }),
 ];
 
