@@ -68,48 +68,66 @@ export const RoomsQuery = z
   .strict();
 export type RoomsQuery = z.infer<typeof RoomsQuery>;
 
-const seatsSummary = z.object({ total: int, open: int });
+/**
+ * The answers of GET /api/rooms and GET /api/admin/rooms, built on the first call: the worker never
+ * parses them, only the OpenAPI document and the pages that list rooms do, and a schema with an id
+ * stays alive for good in zod's global registry (built at load they were part of the worker's fixed
+ * heap, which every full mark-compact marks; issue 12).
+ */
+export function directoryAnswers(): DirectoryAnswers {
+  built ??= build();
+  return built;
+}
 
-/** One room of GET /api/rooms: nothing that is not already in the match's public status. */
-export const PublicRoom = z
-  .object({
-    matchId: str,
-    game: str,
-    mode: matchMode,
-    state: DirectoryState,
-    seats: seatsSummary,
-    players: z.array(z.object({ name: str, seat: int, connected: bool })),
-    spectators: int,
-    createdAt: num,
-    /** When the room last reported (ms since epoch). */
-    updatedAt: num,
-  })
-  .meta({ id: "DirectoryRoom" });
+function build() {
+  const seatsSummary = z.object({ total: int, open: int });
 
-export const PublicRoomsResponse = z.object({ rooms: z.array(PublicRoom), nextCursor: strOrNull }).meta({ id: "DirectoryPage" });
-export type PublicRoomsResponse = z.infer<typeof PublicRoomsResponse>;
+  /** One room of GET /api/rooms: nothing that is not already in the match's public status. */
+  const PublicRoom = z
+    .object({
+      matchId: str,
+      game: str,
+      mode: matchMode,
+      state: DirectoryState,
+      seats: seatsSummary,
+      players: z.array(z.object({ name: str, seat: int, connected: bool })),
+      spectators: int,
+      createdAt: num,
+      /** When the room last reported (ms since epoch). */
+      updatedAt: num,
+    })
+    .meta({ id: "DirectoryRoom" });
 
-/** One room of GET /api/admin/rooms: everything the room reported, plus its age. */
-export const AdminRoom = z
-  .object({
-    matchId: str,
-    game: str,
-    mode: matchMode,
-    state: DirectoryState,
-    listed: bool,
-    seats: seatsSummary,
-    players: z.array(DirectoryPlayer),
-    spectators: int,
-    createdAt: num,
-    ageMs: num,
-    updatedAt: num,
-    inputsPerSecond: num,
-    storageRows: int,
-    version: int,
-  })
-  .meta({ id: "AdminRoom" });
+  const PublicRoomsResponse = z.object({ rooms: z.array(PublicRoom), nextCursor: strOrNull }).meta({ id: "DirectoryPage" });
 
-export const AdminRoomsResponse = z.object({ rooms: z.array(AdminRoom), nextCursor: strOrNull }).meta({ id: "AdminRoomPage" });
-export type AdminRoomsResponse = z.infer<typeof AdminRoomsResponse>;
-export type AdminRoom = z.infer<typeof AdminRoom>;
-export type PublicRoom = z.infer<typeof PublicRoom>;
+  /** One room of GET /api/admin/rooms: everything the room reported, plus its age. */
+  const AdminRoom = z
+    .object({
+      matchId: str,
+      game: str,
+      mode: matchMode,
+      state: DirectoryState,
+      listed: bool,
+      seats: seatsSummary,
+      players: z.array(DirectoryPlayer),
+      spectators: int,
+      createdAt: num,
+      ageMs: num,
+      updatedAt: num,
+      inputsPerSecond: num,
+      storageRows: int,
+      version: int,
+    })
+    .meta({ id: "AdminRoom" });
+
+  const AdminRoomsResponse = z.object({ rooms: z.array(AdminRoom), nextCursor: strOrNull }).meta({ id: "AdminRoomPage" });
+  return { PublicRoom, PublicRoomsResponse, AdminRoom, AdminRoomsResponse };
+}
+
+type DirectoryAnswers = ReturnType<typeof build>;
+let built: DirectoryAnswers | undefined;
+
+export type PublicRoomsResponse = z.infer<DirectoryAnswers["PublicRoomsResponse"]>;
+export type AdminRoomsResponse = z.infer<DirectoryAnswers["AdminRoomsResponse"]>;
+export type AdminRoom = z.infer<DirectoryAnswers["AdminRoom"]>;
+export type PublicRoom = z.infer<DirectoryAnswers["PublicRoom"]>;

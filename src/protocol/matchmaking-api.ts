@@ -27,37 +27,6 @@ export const QueueRequest = z
   .meta({ id: "QueueRequest" });
 export type QueueRequest = z.infer<typeof QueueRequest>;
 
-/** Answer of POST /api/queue: the queue entry and the socket that waits for the match. */
-export const QueueResponse = z
-  .object({
-    /** The queue entry; unguessable. Open `url` within 30 s or the entry is dropped. */
-    ticketId: str,
-    /** WebSocket URL of the waiting connection (GET /api/queue/ws?ticket=<ticketId>). */
-    url: str,
-    /** True when this player was already waiting in this queue: the same entry is returned. */
-    existing: bool,
-  })
-  .meta({ id: "QueueEntry" });
-
-/** Frames the queue socket sends (JSON text). */
-export const QueueMessage = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("queued"), ticketId: str, waiting: int }),
-    z.object({
-      type: z.literal("matched"),
-      matchId: str,
-      /** Single-use 30 s join ticket for the match, and the room's WebSocket URL with it. */
-      ticket: str,
-      url: str,
-      expiresAt: num,
-      rated: bool,
-      /** "pvp", or "ai" when an AI took the open seats. */
-      mode: matchMode,
-    }),
-  ])
-  .meta({ id: "QueueMessage" });
-export type QueueMessage = z.infer<typeof QueueMessage>;
-
 /**
  * Query of GET /api/queue/ws: either `ticket` (an entry from POST /api/queue), or `game` and the other
  * fields of QueueRequest to join and wait in one upgrade (the player token then travels in the
@@ -78,25 +47,9 @@ export const QueueSocketQuery = z
 export const QUEUE_SUBPROTOCOL = "edgeroom.queue";
 export const BEARER_SUBPROTOCOL_PREFIX = "edgeroom.bearer.";
 
-export const PlayerRating = z
-  .object({
-    game: str,
-    /** Weng-Lin (openskill, Plackett-Luce) mean and deviation; the conservative display value is mu − 3σ. */
-    mu: num,
-    sigma: num,
-    ordinal: num,
-    matches: int,
-  })
-  .meta({ id: "PlayerRating" });
-export type PlayerRating = z.infer<typeof PlayerRating>;
-
-export const RatingsResponse = z.object({ playerId: str, ratings: z.array(PlayerRating) }).meta({ id: "Ratings" });
-
 /** Private-match join codes: 6 characters of an alphabet without look-alikes (no 0/O, 1/I/L, U). */
 export const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
 export const JoinCode = str.regex(new RegExp(`^[${CODE_ALPHABET}]{6}$`), "a join code is 6 characters of 2-9 and A-Z without I, L, O, U");
-
-export const CodeResponse = z.object({ code: str, matchId: str }).meta({ id: "JoinCode" });
 
 /**
  * What a room tells the ratings store when a rated round ends (RPC to the ratings object; kept as JSON
@@ -111,3 +64,69 @@ export const RoundReport = z.object({
   result: MatchResultSchema,
 });
 export type RoundReport = z.infer<typeof RoundReport>;
+
+/**
+ * The answers of POST /api/queue, GET /api/ratings/:playerId and GET /api/codes/:code and the queue
+ * socket's frames, built on the first call: the worker never parses them (it builds the frames from
+ * the QueueMessage type), only the OpenAPI document and the pages do, and a schema with an id stays
+ * alive for good in zod's global registry (built at load they were part of the worker's fixed heap,
+ * which every full mark-compact marks; issue 12).
+ */
+export function matchmakingAnswers(): MatchmakingAnswers {
+  built ??= build();
+  return built;
+}
+
+function build() {
+  /** Answer of POST /api/queue: the queue entry and the socket that waits for the match. */
+  const QueueResponse = z
+    .object({
+      /** The queue entry; unguessable. Open `url` within 30 s or the entry is dropped. */
+      ticketId: str,
+      /** WebSocket URL of the waiting connection (GET /api/queue/ws?ticket=<ticketId>). */
+      url: str,
+      /** True when this player was already waiting in this queue: the same entry is returned. */
+      existing: bool,
+    })
+    .meta({ id: "QueueEntry" });
+
+  /** Frames the queue socket sends (JSON text). */
+  const QueueMessage = z
+    .discriminatedUnion("type", [
+      z.object({ type: z.literal("queued"), ticketId: str, waiting: int }),
+      z.object({
+        type: z.literal("matched"),
+        matchId: str,
+        /** Single-use 30 s join ticket for the match, and the room's WebSocket URL with it. */
+        ticket: str,
+        url: str,
+        expiresAt: num,
+        rated: bool,
+        /** "pvp", or "ai" when an AI took the open seats. */
+        mode: matchMode,
+      }),
+    ])
+    .meta({ id: "QueueMessage" });
+
+  const PlayerRating = z
+    .object({
+      game: str,
+      /** Weng-Lin (openskill, Plackett-Luce) mean and deviation; the conservative display value is mu − 3σ. */
+      mu: num,
+      sigma: num,
+      ordinal: num,
+      matches: int,
+    })
+    .meta({ id: "PlayerRating" });
+
+  const RatingsResponse = z.object({ playerId: str, ratings: z.array(PlayerRating) }).meta({ id: "Ratings" });
+
+  const CodeResponse = z.object({ code: str, matchId: str }).meta({ id: "JoinCode" });
+  return { QueueResponse, QueueMessage, PlayerRating, RatingsResponse, CodeResponse };
+}
+
+type MatchmakingAnswers = ReturnType<typeof build>;
+let built: MatchmakingAnswers | undefined;
+
+export type QueueMessage = z.infer<MatchmakingAnswers["QueueMessage"]>;
+export type PlayerRating = z.infer<MatchmakingAnswers["PlayerRating"]>;

@@ -8,31 +8,13 @@ import type { RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { API_OPERATIONS, operationName, type ApiOperation } from "./api-routes";
 import * as z from "zod";
 import { str, anything } from "../protocol/zod-shared";
-import {
-  ApiErrorBody,
-  CreateMatchRequest,
-  CreateMatchResponse,
-  GamesResponse,
-  GuestRequest,
-  GuestResponse,
-  HealthResponse,
-  JoinQuery,
-  MetricsResponse,
-  PublicStatus,
-  ReplayDocument,
-  RevokeResponse,
-  SendQuery,
-  SendToken,
-  TicketRequest,
-  TicketResponse,
-} from "../protocol/http-api";
-import { AdminRoomsResponse, PublicRoomsResponse, RoomsQuery } from "../protocol/directory-api";
+import { CreateMatchRequest, GuestRequest, JoinQuery, SendQuery, SendToken, TicketRequest } from "../protocol/http-api";
+import { httpAnswers } from "../protocol/http-answers";
+import { directoryAnswers, RoomsQuery } from "../protocol/directory-api";
 import { CloseRoomResponse, OperatorActionRequest, RemovePlayerResponse } from "../protocol/operator-api";
-import { CodeResponse, QueueRequest, QueueResponse, QueueSocketQuery, RatingsResponse } from "../protocol/matchmaking-api";
+import { matchmakingAnswers, QueueRequest, QueueSocketQuery } from "../protocol/matchmaking-api";
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-/** An error answer; `codes` lists the ApiErrorCode values it can carry. */
-const error = (codes: string) => json(ApiErrorBody, codes);
 const body = (schema: z.ZodType) => ({ body: { required: false, content: { "application/json": { schema } } } });
 
 /** One operation's documentation: all of zod-to-openapi's RouteConfig but its method and path. */
@@ -44,6 +26,11 @@ type OperationDoc = Omit<RouteConfig, "method" | "path">;
  * first GET /api/openapi.json (issue 12: the fixed heap every full mark-compact marks).
  */
 function operationDocs(): { readonly [K in ApiOperation]: OperationDoc } {
+  const { ApiErrorBody, CreateMatchResponse, GamesResponse, GuestResponse, HealthResponse, MetricsResponse, PublicStatus, ReplayDocument, RevokeResponse, TicketResponse } = httpAnswers();
+  const { PublicRoomsResponse, AdminRoomsResponse } = directoryAnswers();
+  const { QueueResponse, RatingsResponse, CodeResponse } = matchmakingAnswers();
+  /** An error answer; `codes` lists the ApiErrorCode values it can carry. */
+  const error = (codes: string) => json(ApiErrorBody, codes);
   const matchId = z.object({ id: str.meta({ description: "Match id (32 characters, unguessable; forged ids answer 404)." }) });
   const bearer = [{ bearer: [] }];
   const TOO_LARGE = error("PAYLOAD_TOO_LARGE: body over 8 KiB");
