@@ -11,7 +11,7 @@
  */
 import * as z from "zod";
 import { str, num, int, bool, anything, strOrNull, numOrNull, intOrNull, seatIndex, seatKind, matchMode } from "./zod-shared";
-import { ReplayDocument as ReplaySchema } from "./replay";
+import { replayDocumentWith } from "./replay";
 import { MatchResultSchema, MatchStatus } from "./schemas";
 
 const seat = seatIndex;
@@ -97,7 +97,7 @@ function build() {
    * GET /api/matches/:id/replay, once the match is over: the one replay schema (src/protocol/replay.ts,
    * which the room writes and the verifier reads), with `result` as MatchResult for the same reason.
    */
-  const ReplayDocument = ReplaySchema.extend({ result: MatchResult.nullable() }).meta({ id: "Replay" });
+  const ReplayDocument = replayDocumentWith(MatchResult.nullable()).meta({ id: "Replay" });
 
   /**
    * One game of GET /api/games: what a lobby needs to offer it without knowing it

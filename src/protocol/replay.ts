@@ -39,16 +39,26 @@ export type ActionEntry = z.infer<typeof ActionEntry>;
 export const RoundReveal = z.object({ round: int, seed: int, salt: str, commitment: str });
 export type RoundReveal = z.infer<typeof RoundReveal>;
 
-export const ReplayDocument = z.object({
-  matchId: str,
-  game: str,
-  settings: z.object({ seats: int, gameOptions: anything }).passthrough(),
-  status: str.optional(),
-  result: MatchResultSchema.nullable(),
-  /** Revealed seed, salt and commitment of every finished round. */
-  rounds: z.array(RoundReveal),
-  actions: z.array(ActionEntry),
-  /** Set when the operator closed the room: the match has no winner and this says why. */
-  closedBy: ClosedBy.nullable().optional(),
-});
+/**
+ * The replay document with `result` as the given schema: the wire's MatchResultSchema here, the HTTP
+ * answer's MatchResult for GET /api/matches/:id/replay (src/protocol/http-answers.ts). A function,
+ * not `ReplayDocument.extend(…)` there, so the worker (which neither writes nor reads it through this
+ * schema) does not keep this one alive for that answer (issue 12, the fixed heap).
+ */
+export function replayDocumentWith<R extends z.ZodType>(result: R) {
+  return z.object({
+    matchId: str,
+    game: str,
+    settings: z.object({ seats: int, gameOptions: anything }).passthrough(),
+    status: str.optional(),
+    result,
+    /** Revealed seed, salt and commitment of every finished round. */
+    rounds: z.array(RoundReveal),
+    actions: z.array(ActionEntry),
+    /** Set when the operator closed the room: the match has no winner and this says why. */
+    closedBy: ClosedBy.nullable().optional(),
+  });
+}
+
+export const ReplayDocument = replayDocumentWith(MatchResultSchema.nullable());
 export type ReplayDocument = z.infer<typeof ReplayDocument>;
