@@ -7,22 +7,14 @@
  * as such instead of surfacing later as a confusing undefined.
  */
 import type * as z from "zod";
-import {
-  ApiErrorBody,
-  CreateMatchRequest,
-  CreateMatchResponse,
-  GameInfo,
-  GamesResponse,
-  GuestResponse,
-  PublicStatus,
-  ReplayDocument,
-  TicketResponse,
-} from "../protocol/http-api";
+import type { CreateMatchRequest } from "../protocol/http-api";
+import { httpAnswers, type GameInfo, type PublicStatus } from "../protocol/http-answers";
 
-export type Guest = z.infer<typeof GuestResponse>;
-export type CreatedMatch = z.infer<typeof CreateMatchResponse>;
-export type Ticket = z.infer<typeof TicketResponse>;
-export type Replay = z.infer<typeof ReplayDocument>;
+type Answers = ReturnType<typeof httpAnswers>;
+export type Guest = z.infer<Answers["GuestResponse"]>;
+export type CreatedMatch = z.infer<Answers["CreateMatchResponse"]>;
+export type Ticket = z.infer<Answers["TicketResponse"]>;
+export type Replay = z.infer<Answers["ReplayDocument"]>;
 export type { GameInfo, PublicStatus };
 /** What a caller may send to create a match (the server fills in the defaults). */
 export type CreateMatchBody = z.input<typeof CreateMatchRequest>;
@@ -86,7 +78,7 @@ export function createApi(options: ApiOptions): EdgeroomApi {
     }
     const json = parseJson(text);
     if (status < 200 || status >= 300) {
-      const err = ApiErrorBody.safeParse(json);
+      const err = httpAnswers().ApiErrorBody.safeParse(json);
       if (err.success) throw new ApiRequestError(status, err.data.error.code, err.data.error.message);
       throw new ApiRequestError(status, `HTTP_${status}`, `The server answered ${status}.`);
     }
@@ -96,12 +88,12 @@ export function createApi(options: ApiOptions): EdgeroomApi {
   }
 
   return {
-    guest: (name) => request(GuestResponse, "POST", "/api/guest", name === undefined ? {} : { name }),
-    createMatch: (token, body) => request(CreateMatchResponse, "POST", "/api/matches", body, token),
-    ticket: (token, matchId, role = "player") => request(TicketResponse, "POST", `${match(matchId)}/ticket`, { role }, token),
-    status: (matchId) => request(PublicStatus, "GET", match(matchId)),
-    replay: (matchId) => request(ReplayDocument, "GET", `${match(matchId)}/replay`),
-    games: async () => (await request(GamesResponse, "GET", "/api/games")).games,
+    guest: (name) => request(httpAnswers().GuestResponse, "POST", "/api/guest", name === undefined ? {} : { name }),
+    createMatch: (token, body) => request(httpAnswers().CreateMatchResponse, "POST", "/api/matches", body, token),
+    ticket: (token, matchId, role = "player") => request(httpAnswers().TicketResponse, "POST", `${match(matchId)}/ticket`, { role }, token),
+    status: (matchId) => request(httpAnswers().PublicStatus, "GET", match(matchId)),
+    replay: (matchId) => request(httpAnswers().ReplayDocument, "GET", `${match(matchId)}/replay`),
+    games: async () => (await request(httpAnswers().GamesResponse, "GET", "/api/games")).games,
   };
 }
 

@@ -6,6 +6,7 @@
  * the worker alone: it builds a fresh request, and only the worker's binding reaches a queue.
  */
 import * as z from "zod";
+import { int, bool, nonNegInt, posInt, nonEmptyStr } from "../protocol/zod-shared";
 import { PlayerId } from "../worker/tokens";
 
 export const QUEUE_JOIN_HEADER = "x-edgeroom-queue-join";
@@ -14,25 +15,25 @@ export const QUEUE_JOIN_HEADER = "x-edgeroom-queue-join";
 export const QueueShape = z.object({
   kind: z.enum(["turn-based", "real-time"]),
   /** Seats of a turn-based match; the maximum for a real-time one. */
-  seats: z.number().int().min(1),
+  seats: posInt,
   /** Fewest players a real-time match starts with. */
-  minSeats: z.number().int().min(1),
-  hasAi: z.boolean(),
+  minSeats: posInt,
+  hasAi: bool,
   /** Real-time: start with whoever is queued once the first of them waited this long. */
-  readyMs: z.number().int().min(0),
+  readyMs: nonNegInt,
 });
 export type QueueShape = z.infer<typeof QueueShape>;
 
 export const EnqueueRequest = z.object({
-  queueKey: z.string().min(1),
-  game: z.string().min(1),
-  rated: z.boolean(),
+  queueKey: nonEmptyStr,
+  game: nonEmptyStr,
+  rated: bool,
   shape: QueueShape,
-  player: z.object({ playerId: PlayerId, name: z.string().min(1) }),
+  player: z.object({ playerId: PlayerId, name: nonEmptyStr }),
   /** When the player's token was issued (seconds): checked again for revocation before the queue signs a ticket. */
-  iat: z.number().int(),
-  aiAfterMs: z.number().int().min(0).nullable(),
+  iat: int,
+  aiAfterMs: nonNegInt.nullable(),
   /** ws(s)://host of the worker, for the room URL in the matched frame. */
-  wsOrigin: z.string().min(1),
+  wsOrigin: nonEmptyStr,
 });
 export type EnqueueRequest = z.infer<typeof EnqueueRequest>;

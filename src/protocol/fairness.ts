@@ -12,7 +12,7 @@
  */
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
+import { hexToBytes, utf8ToBytes } from "@noble/hashes/utils.js";
 
 import type { RoundReveal } from "./replay";
 
@@ -22,6 +22,17 @@ export function deriveRound(secretHex: string, round: number): RoundReveal {
   const seed = (((s[0] ?? 0) << 24) | ((s[1] ?? 0) << 16) | ((s[2] ?? 0) << 8) | (s[3] ?? 0)) >>> 0;
   const salt = bytesToHex(hmac(sha256, key, utf8ToBytes(`salt:${round}`)).subarray(0, 16));
   return { round, seed, salt, commitment: commitmentOf(seed, salt) };
+}
+
+/**
+ * Lower-case hex of `bytes`. Not @noble/hashes' bytesToHex: that one keeps a module-level table of
+ * 256 strings, 258 heap objects of the worker isolate's fixed heap for as long as it runs (which
+ * every full mark-compact marks; issue 12), to encode 48 bytes per round.
+ */
+function bytesToHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const b of bytes) hex += (b < 16 ? "0" : "") + b.toString(16);
+  return hex;
 }
 
 export function commitmentOf(seed: number, salt: string): string {

@@ -3,6 +3,7 @@
  * and answer shapes, the record of who closed a room, and the close-reason rule they share.
  */
 import * as z from "zod";
+import { str, num, int, bool, strOrNull, intOrNull } from "./zod-shared";
 
 /** WebSocket close reasons are at most 123 bytes of UTF-8 (RFC 6455 §5.5: 125-byte control payload minus the code). */
 export const MAX_CLOSE_REASON_BYTES = 123;
@@ -24,41 +25,41 @@ export function closeReasonText(text: string): string {
 
 /** Body of both operator actions: why, shown to the players (1–120 characters, trimmed). */
 export const OperatorActionRequest = z
-  .object({ reason: z.string().trim().min(1, "reason must not be empty").max(120, "reason is at most 120 characters") })
+  .object({ reason: str.trim().min(1, "reason must not be empty").max(120, "reason is at most 120 characters") })
   .strict()
   .meta({ id: "OperatorActionRequest" });
 
 /** Kept in the room's record and its replay: who closed the room, why, when (ms since epoch). */
-export const ClosedBy = z.object({ by: z.literal("operator"), reason: z.string(), at: z.number() });
+export const ClosedBy = z.object({ by: z.literal("operator"), reason: str, at: num });
 export type ClosedBy = z.infer<typeof ClosedBy>;
 
 /** Answer of POST /api/admin/rooms/:id/close (200, also when it was already closed). */
 export const CloseRoomResponse = z
   .object({
-    matchId: z.string(),
+    matchId: str,
     closed: z.literal(true),
     /** True when the room was closed before this request (nothing changed). */
-    alreadyClosed: z.boolean(),
+    alreadyClosed: bool,
     /** The operator's reason stored with the room (the first close's, when closed twice); null if it closed by itself (idle, abandoned). */
-    reason: z.string().nullable(),
+    reason: strOrNull,
     /** Connections this request closed (code 4011). */
-    connectionsClosed: z.number().int(),
+    connectionsClosed: int,
   })
   .meta({ id: "CloseRoomResponse" });
 
 /** Answer of POST /api/admin/rooms/:id/players/:playerId/remove. */
 export const RemovePlayerResponse = z
   .object({
-    matchId: z.string(),
-    playerId: z.string(),
+    matchId: str,
+    playerId: str,
     removed: z.literal(true),
     /** True when the player was removed before this request (nothing changed). */
-    alreadyRemoved: z.boolean(),
+    alreadyRemoved: bool,
     /** The seat the player held, or null for a spectator. */
-    seat: z.number().int().nullable(),
+    seat: intOrNull,
     /** What happened to the seat: forfeited (match in play), freed (still waiting), kept (match over), or none (spectator). */
     seatOutcome: z.enum(["forfeited", "freed", "kept", "none"]),
     /** Connections this request closed (code 4009). */
-    connectionsClosed: z.number().int(),
+    connectionsClosed: int,
   })
   .meta({ id: "RemovePlayerResponse" });

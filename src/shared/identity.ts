@@ -7,21 +7,22 @@
  * cannot forge it.
  */
 import * as z from "zod";
+import { str, int, nonNegInt, strOrNull, nonEmptyStr, connRole } from "../protocol/zod-shared";
 
 export const INTERNAL_HEADER_PREFIX = "x-edgeroom-";
 export const IDENTITY_HEADER = "x-edgeroom-identity";
 
 export const RoomIdentity = z.object({
-  playerId: z.string().min(1).max(64),
-  name: z.string().min(1).max(32),
-  role: z.enum(["player", "spectator"]),
+  playerId: nonEmptyStr.max(64),
+  name: nonEmptyStr.max(32),
+  role: connRole,
   /** Join ticket id, for single use. */
-  jti: z.string().min(8).max(64),
+  jti: str.min(8).max(64),
   /** Ticket expiry, seconds since epoch. */
-  exp: z.number().int(),
+  exp: int,
   /** Protocol version the client asked for. */
-  version: z.number().int(),
+  version: int,
   /** Resume data the client presented, checked by the room. */
-  resume: z.object({ session: z.string().nullable(), lastSeq: z.number().int().min(0) }).nullable(),
+  resume: z.object({ session: strOrNull, lastSeq: nonNegInt }).nullable(),
 });
 export type RoomIdentity = z.infer<typeof RoomIdentity>;

@@ -7,7 +7,7 @@ import { logEvent } from "../shared/log";
 import { allowedHosts, allowedOrigins } from "./config";
 import type { GameRegistry } from "../games/registry";
 import type { AppEnv } from "./env";
-import { API_ROUTES, honoPath } from "./api-routes";
+import { API_OPERATIONS, honoPath } from "./api-routes";
 import { ApiError, errorBody } from "./errors";
 import { docs } from "./routes/docs";
 import { gamesRoute } from "./routes/games";
@@ -31,9 +31,9 @@ import { rooms } from "./routes/rooms";
  */
 function allowedMethods(): { path: string; pattern: RegExp; methods: string[] }[] {
   const byPath = new Map<string, string[]>();
-  for (const r of API_ROUTES) {
-    const path = honoPath(r.path);
-    byPath.set(path, [...(byPath.get(path) ?? []), r.method.toUpperCase()]);
+  for (const [method, openApiPath] of API_OPERATIONS) {
+    const path = honoPath(openApiPath);
+    byPath.set(path, [...(byPath.get(path) ?? []), method.toUpperCase()]);
   }
   return [...byPath].map(([path, methods]) => ({ path, methods, pattern: new RegExp(`^${path.replace(/[.]/g, "\\.").replace(/:\w+/g, "[^/]+")}$`) }));
 }

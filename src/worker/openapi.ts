@@ -1,13 +1,13 @@
 /**
- * The OpenAPI 3.1 document of the HTTP API, generated (once per isolate) from
- * API_ROUTES, i.e. from the same zod schemas the handlers validate with.
+ * The OpenAPI 3.1 document of the HTTP API, generated (once per isolate, on the first request for it)
+ * from apiRoutes(), i.e. from the same zod schemas the handlers validate with.
  */
 // The generator itself, not @hono/zod-openapi's wrapper: the wrapper imports zod's whole `z` namespace
 // (every locale, fromJSONSchema) to extend it, which nearly doubled the worker bundle; this one reads
 // plain zod schemas and their `.meta()`.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from "@asteasolutions/zod-to-openapi";
 import { PROTOCOL_VERSION } from "../protocol/codes";
-import { API_ROUTES } from "./api-routes";
+import { apiRoutes } from "./api-docs";
 
 type Document = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
 let cached: Document | undefined;
@@ -27,7 +27,7 @@ export function openApiDocument(): Document {
     name: "Edgeroom-Send-Token",
     description: "The per-connection send token from the HTTP fallback stream's `open` event (never in a URL).",
   });
-  for (const route of API_ROUTES) registry.registerPath(route);
+  for (const route of apiRoutes()) registry.registerPath(route);
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: "3.1.0",
     info: {

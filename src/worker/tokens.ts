@@ -7,6 +7,7 @@
  */
 import { sign, verify } from "hono/jwt";
 import * as z from "zod";
+import { str, int, connRole } from "../protocol/zod-shared";
 import { PlayerName } from "../protocol/http-api";
 
 export const ISSUER = "edgeroom";
@@ -16,18 +17,18 @@ const ALG = "HS256";
 
 export const matchAudience = (matchId: string) => `edgeroom:match:${matchId}`;
 
-export const PlayerId = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
+export const PlayerId = str.regex(/^[A-Za-z0-9_.:@-]{1,64}$/, "player id: 1-64 of A-Z a-z 0-9 _ . : @ -");
 export { PlayerName };
 
 // iat is optional for tokens minted elsewhere; such a token counts as issued at 0 (any revocation covers it).
-const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: z.number().int(), iat: z.number().int().default(0), aud: z.literal(PLAYER_AUDIENCE) });
+const PlayerClaims = z.object({ sub: PlayerId, name: PlayerName, exp: int, iat: int.default(0), aud: z.literal(PLAYER_AUDIENCE) });
 const TicketClaims = z.object({
   sub: PlayerId,
   name: PlayerName,
-  exp: z.number().int(),
-  aud: z.string(),
-  jti: z.string().min(8).max(64),
-  role: z.enum(["player", "spectator"]),
+  exp: int,
+  aud: str,
+  jti: str.min(8).max(64),
+  role: connRole,
 });
 
 export interface Player {

@@ -2,7 +2,7 @@ import { appGames } from "../support/app-games";
 import { env, listDurableObjectIds } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";
-import { GamesResponse } from "../../src/protocol/http-api";
+import { httpAnswers } from "../../src/protocol/http-answers";
 import { createApp } from "../../src/worker/app";
 
 describe("HTTP API", () => {
@@ -67,7 +67,7 @@ describe("HTTP API", () => {
   it("lists every game of the app's list, in its order, with what a lobby needs to offer it", async () => {
     const res = await api.fetch(`${api.base}/api/games`);
     expect(res.status).toBe(200);
-    const { games } = GamesResponse.parse(await res.json());
+    const { games } = httpAnswers().GamesResponse.parse(await res.json());
     expect(games.map((g) => g.id)).toEqual(appGames.ids);
     for (const g of games) {
       const game = appGames.find(g.id);

@@ -12,8 +12,8 @@
  * remove-result-<playerId>; close-form, close-reason, close-room, close-result.
  */
 import * as z from "zod";
-import { AdminRoomsResponse, type AdminRoom } from "../../src/protocol/directory-api";
-import { MetricsResponse, PublicStatus } from "../../src/protocol/http-api";
+import { directoryAnswers, type AdminRoom } from "../../src/protocol/directory-api";
+import { httpAnswers } from "../../src/protocol/http-answers";
 import { byId, h, setText } from "./dom";
 import { fetchJson, words } from "./json-fetch";
 import { playPath } from "./match-links";
@@ -79,7 +79,7 @@ function roomRow(r: AdminRoom): HTMLElement {
 async function refreshList(): Promise<void> {
   if (token() === null) return;
   try {
-    const page = await fetchJson(AdminRoomsResponse, `/api/admin/rooms?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, authed());
+    const page = await fetchJson(directoryAnswers().AdminRoomsResponse, `/api/admin/rooms?limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, authed());
     rooms = page.rooms;
     nextCursor = page.nextCursor;
     byId("admin-rooms").replaceChildren(...rooms.map(roomRow));
@@ -118,8 +118,8 @@ async function refreshView(): Promise<void> {
   setText(byId("room-view-title"), `Room ${matchId}`);
   if (entry) byId<HTMLAnchorElement>("room-watch").href = playPath(entry.game, matchId, true);
   const [status, metrics] = await Promise.allSettled([
-    fetchJson(PublicStatus, `/api/matches/${encodeURIComponent(matchId)}`, { cache: "no-store" }),
-    fetchJson(MetricsResponse, `/api/matches/${encodeURIComponent(matchId)}/metrics`, authed()),
+    fetchJson(httpAnswers().PublicStatus, `/api/matches/${encodeURIComponent(matchId)}`, { cache: "no-store" }),
+    fetchJson(httpAnswers().MetricsResponse, `/api/matches/${encodeURIComponent(matchId)}/metrics`, authed()),
   ]);
   if (selected !== matchId) return;
   setText(byId("room-status"), status.status === "fulfilled" ? JSON.stringify(status.value, null, 2) : words(status.reason));

@@ -4,7 +4,7 @@
  * player. A token is never put in a URL; the SDK trades it for single-use
  * join tickets.
  */
-import { GuestResponse } from "../../src/protocol/http-api";
+import { httpAnswers } from "../../src/protocol/http-answers";
 import { api, type Guest } from "./api";
 import { h } from "./dom";
 
@@ -29,7 +29,7 @@ function read(): Guest | null {
     const raw = localStorage.getItem(GUEST_KEY);
     if (!raw) return null;
     // Checked like the server's answer it was saved from: storage is as untrusted as the network.
-    const g = GuestResponse.safeParse(JSON.parse(raw));
+    const g = httpAnswers().GuestResponse.safeParse(JSON.parse(raw));
     return g.success ? g.data : null;
   } catch {
     return null;

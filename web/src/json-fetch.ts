@@ -4,7 +4,7 @@
  * cast), and an error answer's documented `{error: {code, message}}` becomes the thrown message.
  */
 import type * as z from "zod";
-import { ApiErrorBody } from "../../src/protocol/http-api";
+import { httpAnswers } from "../../src/protocol/http-answers";
 
 export class HttpError extends Error {
   constructor(
@@ -19,7 +19,7 @@ export async function fetchJson<S extends z.ZodType>(schema: S, path: string, in
   const res = await fetch(path, init);
   const body: unknown = await res.json().catch(() => null);
   if (!res.ok) {
-    const err = ApiErrorBody.safeParse(body);
+    const err = httpAnswers().ApiErrorBody.safeParse(body);
     throw new HttpError(res.status, err.success ? `${err.data.error.message} (${res.status})` : `The server answered ${res.status}.`);
   }
   const parsed = schema.safeParse(body);

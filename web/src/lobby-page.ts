@@ -12,7 +12,7 @@ import { checkName, guestNamed, rememberedName } from "./identity";
 import { matchIdFromInput, matchIdFromPage, playPath, shareUrl } from "./match-links";
 import { mountDirectory } from "./lobby-rooms";
 import { mountQuickPlay } from "./quick-play";
-import { CodeResponse, JoinCode } from "../../src/protocol/matchmaking-api";
+import { JoinCode, matchmakingAnswers } from "../../src/protocol/matchmaking-api";
 import { fetchJson, HttpError } from "./json-fetch";
 
 const nameInput = byId<HTMLInputElement>("name");
@@ -130,7 +130,7 @@ function main(): void {
       return;
     }
     setText(byId("code-status"), "Looking up the code…");
-    fetchJson(CodeResponse, `/api/codes/${code.data}`).then(
+    fetchJson(matchmakingAnswers().CodeResponse, `/api/codes/${code.data}`).then(
       (found) => forward(found.matchId, "code-status", games),
       (err: unknown) => setText(byId("code-status"), err instanceof HttpError && err.status === 404 ? "No match has this code (wrong, or the match is over)." : `Could not look up the code: ${words(err)}`),
     );

@@ -10,7 +10,7 @@
  * Element ids (stable; the browser tests use them): `rooms-<game>` (the list), `room-<matchId>` (a
  * row, with `data-match-id` and `data-game`), `join-<matchId>` and `watch-<matchId>` (its buttons).
  */
-import { PublicRoomsResponse, type PublicRoom } from "../../src/protocol/directory-api";
+import { directoryAnswers, type PublicRoom } from "../../src/protocol/directory-api";
 import type { GameInfo } from "./api";
 import { h, setText } from "./dom";
 import { fetchJson, words } from "./json-fetch";
@@ -57,7 +57,7 @@ export function mountDirectory(host: HTMLElement, games: readonly GameInfo[], ex
         const ui = lists.get(g.id);
         if (!ui) return;
         try {
-          const page = await fetchJson(PublicRoomsResponse, `/api/rooms?game=${encodeURIComponent(g.id)}&limit=${PER_GAME}`);
+          const page = await fetchJson(directoryAnswers().PublicRoomsResponse, `/api/rooms?game=${encodeURIComponent(g.id)}&limit=${PER_GAME}`);
           ui.list.replaceChildren(...page.rooms.map(row));
           ui.empty.hidden = page.rooms.length > 0;
           setText(ui.error, "");

@@ -6,7 +6,7 @@
  * Element ids (stable): `quick-play-<game>` (the button, which turns into Cancel while waiting) and
  * `quick-play-status-<game>`.
  */
-import { QueueMessage, QueueResponse } from "../../src/protocol/matchmaking-api";
+import { matchmakingAnswers } from "../../src/protocol/matchmaking-api";
 import type { GameInfo } from "./api";
 import { h, setText } from "./dom";
 import { fetchJson, words } from "./json-fetch";
@@ -38,7 +38,7 @@ export function mountQuickPlay(section: HTMLElement, game: GameInfo, token: () =
         setText(status, "");
         return;
       }
-      const entry = await fetchJson(QueueResponse, "/api/queue", {
+      const entry = await fetchJson(matchmakingAnswers().QueueResponse, "/api/queue", {
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: `Bearer ${t}` },
         body: JSON.stringify({ game: game.id }),
@@ -53,7 +53,7 @@ export function mountQuickPlay(section: HTMLElement, game: GameInfo, token: () =
         } catch {
           return;
         }
-        const msg = QueueMessage.safeParse(raw);
+        const msg = matchmakingAnswers().QueueMessage.safeParse(raw);
         if (!msg.success) return;
         if (msg.data.type === "queued") setText(status, `Waiting for players… (${msg.data.waiting} in the queue)`);
         else {

@@ -5,15 +5,16 @@
  * their match. Lookups are capped per client address: 30^6 codes are too few to leave open to guessing.
  */
 import { Hono } from "hono";
+import * as z from "zod";
 import { ApiErrorCode } from "../../protocol/codes";
-import { PublicStatus } from "../../protocol/http-api";
+import { MatchStatus } from "../../protocol/schemas";
 import { CODE_ALPHABET, JoinCode } from "../../protocol/matchmaking-api";
 import type { AppEnv, Env } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { enforceLimit } from "../rate-limit";
 
 /** The one field of the room's public status a lookup reads. */
-const StatusField = PublicStatus.pick({ status: true });
+const StatusField = z.object({ status: MatchStatus });
 
 /** Attempts at drawing an unused code; with ~7×10⁸ codes a collision is rare, five in a row is an outage. */
 const CODE_DRAWS = 5;
