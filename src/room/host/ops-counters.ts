@@ -5,6 +5,7 @@
  * instance that is then evicted (pings answered, frames that changed nothing) is not counted.
  */
 import * as z from "zod";
+import { acceptsAsIs } from "../../protocol/zod-fast-path";
 import type { RoomCore } from "../core/room-core";
 
 export interface OpsCounters {
@@ -78,7 +79,8 @@ export function storedOps(ops: OpsCounters): string {
  * (an alarm run, a message), and count this instance. Unreadable counters are ignored.
  */
 export function restoreOps(ops: OpsCounters, raw: unknown): void {
-  const parsed = Stored.safeParse(raw);
+  // zod only when the precompiled check cannot vouch for the counters as they are (zod-fast-path.ts): on a wake.
+  const parsed = acceptsAsIs(Stored, raw) ? { success: true as const, data: raw } : Stored.safeParse(raw);
   if (!parsed.success) return;
   const s = parsed.data;
   ops.alarmWrites += s.alarmWrites;
