@@ -10,7 +10,7 @@ import { CloseCode, type JournalEntry, type ServerFrame, type SnapWriter } from 
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
 import { closeRoom, timerDeadlines, type Step } from "./lifecycle";
-import type { ActionEntry, RoomRecord } from "./record";
+import { NO_UNACKED, type ActionEntry, type RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { forgetAcked, rememberCritical, sendUpdate } from "./updates";
 import { FixedStep } from "./fixed-step";
@@ -60,6 +60,8 @@ export class RoomCore implements RoomOps {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
     this.deferredLog = new DeferredLog(record);
+    // Loaded seats with nothing unacknowledged share the one empty list (record.ts).
+    for (const s of record.seats) if (s.unacked.length === 0) s.unacked = NO_UNACKED;
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
