@@ -32,6 +32,17 @@ describe("flat waiting inputs", () => {
     }
   });
 
+  it("copies only an input's own keys, whatever another script added to every object", () => {
+    let keys: string[] = [];
+    Object.defineProperty(Object.prototype, "polluted", { value: 1, enumerable: true, configurable: true, writable: true });
+    try {
+      keys = Object.keys(roundTrip({ tick: 4, jump: true }) ?? {});
+    } finally {
+      Reflect.deleteProperty(Object.prototype, "polluted");
+    }
+    expect(keys).toEqual(["tick", "jump"]);
+  });
+
   it("keeps as they are the inputs the numbers cannot hold exactly, and writes none of their values", () => {
     class Input {
       tick = 1;
@@ -57,6 +68,21 @@ describe("flat waiting inputs", () => {
       expect(flatten(input, vals, 2)).toBeNull();
       expect(vals).toEqual([7, 7]);
     }
+  });
+
+  it("keeps as they are, writing nothing, flat inputs of more shapes than the isolate remembers", () => {
+    const kept: unknown[] = [];
+    for (let k = 0; k < 64; k++) {
+      const vals = [7, 7];
+      const input = { [`key${k}`]: k };
+      if (flatten(input, vals, 2) === null) {
+        kept.push(input);
+        expect(vals).toEqual([7, 7]);
+      }
+    }
+    expect(kept.length).toBeGreaterThan(0);
+    // A shape remembered before the limit was reached is still flattened.
+    expect(roundTrip({ tick: 3510, jump: true, duck: false })).toEqual({ tick: 3510, jump: true, duck: false });
   });
 
   it("hands the waiting inputs out oldest first as the inputs it was given, flat or not, drain after drain", () => {

@@ -43,36 +43,43 @@ function small(v: number): boolean {
 /**
  * Write a flat input's values at `vals[at ..]` and return its shape (`shape.keys.length` values
  * written), or null (nothing written) when it is not flat or its shape is not known and cannot be added.
+ * Keys and values are read into module scratch (a `for in`, no `Object.keys`/`Object.values` lists):
+ * this runs once per applied input.
  */
 export function flatten(data: unknown, vals: number[], at: number): FlatShape | null {
   if (typeof data !== "object" || data === null || Object.getPrototypeOf(data) !== Object.prototype) return null;
-  const keys = Object.keys(data);
-  const values: unknown[] = Object.values(data);
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j];
+  let n = 0;
+  for (const key in data) {
+    // Only own keys, as Object.keys: an enumerable key on Object.prototype would otherwise be copied in.
+    if (!Object.prototype.hasOwnProperty.call(data, key)) continue;
+    const v: unknown = Reflect.get(data, key);
     if (typeof v !== "boolean" && !(typeof v === "number" && small(v))) return null;
     // An own `__proto__` key (JSON.parse makes one) would set the rebuilt object's prototype instead.
-    if (keys[j] === "__proto__") return null;
-
+    if (key === "__proto__") return null;
+    scratchKeys[n] = key;
+    scratchBools[n] = typeof v === "boolean";
+    scratchVals[n] = typeof v === "boolean" ? (v ? 1 : 0) : v;
+    n++;
   }
-  const shape = find(keys, values);
-  if (shape === null) return null;
-  for (let j = 0; j < values.length; j++) {
-    const v = values[j];
-    vals[at + j] = typeof v === "boolean" ? (v ? 1 : 0) : typeof v === "number" ? v : 0;
-  }
+  const shape = find(n);
+  if (shape !== null) for (let j = 0; j < n; j++) vals[at + j] = scratchVals[j] ?? 0;
   return shape;
 }
 
-function find(keys: readonly string[], values: readonly unknown[]): FlatShape | null {
+/** The keys, kinds and values of the input being flattened (valid for its `n` entries). */
+const scratchKeys: string[] = [];
+const scratchBools: boolean[] = [];
+const scratchVals: number[] = [];
+
+function find(n: number): FlatShape | null {
   for (const s of shapes) {
-    if (s.keys.length !== keys.length) continue;
+    if (s.keys.length !== n) continue;
     let same = true;
-    for (let j = 0; j < keys.length && same; j++) same = s.keys[j] === keys[j] && s.bools[j] === (typeof values[j] === "boolean");
+    for (let j = 0; j < n && same; j++) same = s.keys[j] === scratchKeys[j] && s.bools[j] === scratchBools[j];
     if (same) return s;
   }
   if (shapes.length >= MAX_SHAPES) return null;
-  const made = new FlatShape(keys, values.map((v) => typeof v === "boolean"));
+  const made = new FlatShape(scratchKeys.slice(0, n), scratchBools.slice(0, n));
   shapes.push(made);
   return made;
 }
