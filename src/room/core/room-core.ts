@@ -10,9 +10,9 @@ import { CloseCode, type JournalEntry, type ServerFrame, type SnapWriter } from 
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
 import { closeRoom, timerDeadlines, type Step } from "./lifecycle";
-import { NO_UNACKED, type ActionEntry, type RoomRecord } from "./record";
+import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { forgetAcked, rememberCritical, sendUpdate } from "./updates";
+import { forgetAcked, rememberCritical, sendUpdate, shareEmptyUnacked } from "./updates";
 import { FixedStep } from "./fixed-step";
 import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
@@ -60,8 +60,7 @@ export class RoomCore implements RoomOps {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
     this.deferredLog = new DeferredLog(record);
-    // Loaded seats with nothing unacknowledged share the one empty list (record.ts).
-    for (const s of record.seats) if (s.unacked.length === 0) s.unacked = NO_UNACKED;
+    shareEmptyUnacked(record);
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */

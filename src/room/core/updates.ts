@@ -45,6 +45,11 @@ export function rememberCritical(rec: RoomRecord, entry: JournalEntry): void {
   });
 }
 
+/** Seats (of a record just loaded or made) with nothing unacknowledged hold the one shared empty list (record.ts). */
+export function shareEmptyUnacked(rec: RoomRecord): void {
+  for (const s of rec.seats) if (s.unacked.length === 0) s.unacked = NO_UNACKED;
+}
+
 /** A seat acknowledged critical update `seq`: stop re-delivering it. True when the record changed. */
 export function forgetAcked(seatRec: SeatRecord, seq: number): boolean {
   const before = seatRec.unacked.length;
