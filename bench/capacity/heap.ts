@@ -13,6 +13,9 @@
  * and SQLite page cache, the isolate's code (shared by every room of an
  * isolate). workerd's own RSS per room is reported by the ramp levels.
  *
+ * `--ack`: the bots also acknowledge critical updates (`matchStarted`) as the SDK does at once; without it
+ * every seat keeps that update unacknowledged all race (as in the figures before 2026-12-07 08:15 UTC).
+ *
  * `--snapshot=<file>` also writes a V8 heap snapshot of the kept rooms (each as `{ core }`, the shape
  * bench/heap-snapshot.ts attributes by field: `npx tsx bench/heap-snapshot.ts <file> 6`).
  */
@@ -32,7 +35,7 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-function buildRoom(seed: number, raceSeconds: number): RoomCore {
+function buildRoom(seed: number, raceSeconds: number, ack: boolean): RoomCore {
   const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 90 } }, { games, seed });
   for (let i = 0; i < 4; i++) r.connect(`c${i}`, `p${i}`);
   const ids = [0, 0, 0, 0];
@@ -52,6 +55,12 @@ function buildRoom(seed: number, raceSeconds: number): RoomCore {
         }
       }
     }
+    if (ack) {
+      for (let seat = 0; seat < 4; seat++) {
+        const seq = r.core.record.seats[seat]?.unacked[0]?.seq;
+        if (seq !== undefined) r.send(`c${seat}`, { t: "ackCritical", seq });
+      }
+    }
     r.advance(50);
   }
   return r.core;
@@ -62,11 +71,12 @@ function main(): void {
   const snapshot = process.argv.find((a) => a.startsWith("--snapshot="))?.slice("--snapshot=".length);
   const rooms = Math.max(1, Number(args[0] ?? 200));
   const raceSeconds = Math.max(0, Number(args[1] ?? 2));
+  const ack = process.argv.includes("--ack");
   // Warm the code paths (lazy compilation, shared caches) before the baseline.
-  const warm = [buildRoom(1, raceSeconds), buildRoom(2, raceSeconds)];
+  const warm = [buildRoom(1, raceSeconds, ack), buildRoom(2, raceSeconds, ack)];
   const before = heap();
   const cores: RoomCore[] = [];
-  for (let i = 0; i < rooms; i++) cores.push(buildRoom(1000 + i, raceSeconds));
+  for (let i = 0; i < rooms; i++) cores.push(buildRoom(1000 + i, raceSeconds, ack));
   const after = heap();
   const racing = cores.filter((c) => c.record.status === "playing").length;
   const pendingLog = cores.reduce((n, c) => n + carriedCount(c.record.pendingLog), 0) / rooms;
@@ -76,7 +86,7 @@ function main(): void {
     // Read after the snapshot, so the wrappers are alive in it.
     if (hosts.length !== rooms) throw new Error("rooms lost");
   }
-  console.log(JSON.stringify({ rooms, raceSeconds, racing, pendingLogEntries: Math.round(pendingLog), heapBeforeBytes: before, heapAfterBytes: after, bytesPerRoom: Math.round((after - before) / rooms), warm: warm.length }));
+  console.log(JSON.stringify({ rooms, raceSeconds, ack, racing, pendingLogEntries: Math.round(pendingLog), heapBeforeBytes: before, heapAfterBytes: after, bytesPerRoom: Math.round((after - before) / rooms), warm: warm.length }));
 }
 
 main();

@@ -16,7 +16,14 @@ export const ConnInfoSchema = z.object({
 });
 export type ConnInfo = Readonly<z.infer<typeof ConnInfoSchema>>;
 
-/** A connection as the core holds it; its rate-limit bucket and strike counter are its own fields (token-bucket.ts). */
+/**
+ * A connection as the core holds it; its rate-limit bucket and strike counter are its own fields
+ * (token-bucket.ts), their times (`tokensAt`, `strikeWindowStart`) in ms since `connectedAt`
+ * (`connAge`): a wall-clock time is beyond V8's small integers, so each such field was a heap
+ * number of its own (these two were 8 of the 16 heap numbers of a racing room's four connections,
+ * bench/capacity/heap-parts.ts, 2026-12-07); a connection's age stays a small integer for 12 days.
+ * `lastSeenAt` stays a wall-clock time: the host reads it (heartbeats.ts).
+ */
 export interface LiveConn extends ConnInfo, TokenBucket, StrikeCounter {
   lastSeenAt: number;
   /** Real-time games: the last quantised snapshot sent (the delta baseline), null until the first keyframe. */
@@ -52,6 +59,17 @@ export interface ConnectRequest {
   readonly resume: ResumeRequest | null;
 }
 
+/**
+ * `now` in ms since the connection's start, as its bucket and strike counter count time. A whole
+ * number comes back as an int32, which V8 stores in a field as a small integer: a difference of two
+ * doubles stays a double, and the field would hold a heap number again (seen in V8's own print of a
+ * connection). Anything else comes back exactly as it is.
+ */
+export function connAge(c: Pick<ConnInfo, "connectedAt">, now: number): number {
+  const age = now - c.connectedAt;
+  return (age | 0) === age ? age | 0 : age;
+}
+
 export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
   // Field by field, not `...info`: a spread built each connection a hidden class of its own, with its
   // extra fields out of line (a descriptor array and a property array per connection: 4 of a racing
@@ -72,9 +90,9 @@ export function liveConn(info: ConnInfo, burst: number, now: number): LiveConn {
     excess: 0,
     holdFrom: null,
     tokens: burst,
-    tokensAt: now,
+    tokensAt: connAge(info, now),
     strikeCount: 0,
-    strikeWindowStart: now,
+    strikeWindowStart: connAge(info, now),
   };
 }
 

@@ -6,6 +6,7 @@
  * `lastInputId` durable, which is what `snap.dur` tells the seat.
  */
 import { carriedCount, carriedEntries, carriedEntry, copyCarried, emptyCarried, writeCarried, type CarriedLog } from "./carried-log";
+import { FlatShape, flatten } from "./flat-input";
 import type { ActionEntry, RoomRecord } from "./record";
 
 /**
@@ -29,18 +30,23 @@ export class DeferredLog {
    * small-integer range) have an array of their own, where they are stored unboxed; in `ints` the small
    * integers stay small integers, and so do the fields of the entries built from them when the record
    * is written (read from a double array, they would make the entries' fields boxed doubles).
+   * A flat input (flat-input.ts) is not kept as its object either: `columns.data[i]` holds its shape
+   * and `vals` its values, in entry order (`used` of them in use); it is rebuilt when the record is written.
    */
   private count = 0;
   private readonly columns: CarriedLog = emptyCarried();
-  /** Per seat, `lastInputId` as of the last write (what storage holds). */
-  private readonly durableIds: number[];
-  /** Per seat, how many of the deferred entries are its inputs (applied, not yet durable). */
-  private readonly waiting: number[];
+  private readonly vals: number[] = [];
+  private used = 0;
+  /**
+   * Per seat `s`: at `2s`, its `lastInputId` as of the last write (what storage holds); at `2s + 1`,
+   * how many of the deferred entries are its inputs (applied, not yet durable). One list, not two:
+   * two live objects fewer per room.
+   */
+  private readonly seats: number[];
 
   /** Built from storage (or a record just created and written): what it holds is durable. */
   constructor(record: RoomRecord) {
-    this.durableIds = record.seats.map((s) => s.lastInputId);
-    this.waiting = record.seats.map(() => 0);
+    this.seats = record.seats.flatMap((s) => [s.lastInputId, 0]);
   }
 
   /**
@@ -49,9 +55,12 @@ export class DeferredLog {
    */
   addInput(record: RoomRecord, round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number {
     record.actions += 1;
-    writeCarried(this.columns, this.count++, round, seat, inputId, data, at, tick);
-    this.waiting[seat] = (this.waiting[seat] ?? 0) + 1;
-    return this.waiting[seat] ?? 0;
+    const shape = flatten(data, this.vals, this.used);
+    if (shape !== null) this.used += shape.keys.length;
+    writeCarried(this.columns, this.count++, round, seat, inputId, shape ?? data, at, tick);
+    const waiting = (this.seats[2 * seat + 1] ?? 0) + 1;
+    this.seats[2 * seat + 1] = waiting;
+    return waiting;
   }
 
   /** Before other entries are logged: every entry waiting (carried or deferred), to go ahead of them. */
@@ -77,23 +86,34 @@ export class DeferredLog {
       record.pendingLog = emptyCarried();
     }
     record.seats.forEach((s, i) => {
-      this.durableIds[i] = s.lastInputId;
-      this.waiting[i] = 0;
+      this.seats[2 * i] = s.lastInputId;
+      this.seats[2 * i + 1] = 0;
     });
   }
 
-  /** Hand each deferred entry's index, oldest first, to `each` and forget them (the columns keep their capacity). */
+  /**
+   * Hand each deferred entry's index, oldest first, to `each` (its input rebuilt in `columns.data[i]`
+   * if it was flattened) and forget them (the columns keep their capacity).
+   */
   private drain(each: (i: number) => void): void {
+    const data = this.columns.data;
+    let v = 0;
     for (let i = 0; i < this.count; i++) {
+      const d = data[i];
+      if (d instanceof FlatShape) {
+        data[i] = d.build(this.vals, v);
+        v += d.keys.length;
+      }
       each(i);
       // Not kept alive by a slot no longer in use.
-      this.columns.data[i] = undefined;
+      data[i] = undefined;
     }
     this.count = 0;
+    this.used = 0;
   }
 
   /** A seat's durable `lastInputId`: the current one if this batch writes (frames leave after the write), else the last written. */
   durable(record: RoomRecord, seat: number, writing: boolean): number {
-    return writing ? (record.seats[seat]?.lastInputId ?? 0) : (this.durableIds[seat] ?? 0);
+    return writing ? (record.seats[seat]?.lastInputId ?? 0) : (this.seats[2 * seat] ?? 0);
   }
 }

@@ -46,6 +46,18 @@ export function emptyEffects(): Effects {
   return { frames: [], frameConns: [], texts: [], closes: [], logs: [], actions: [], journal: [], persist: false, retire: false };
 }
 
+/** The lists few drains fill (a close, a log line, a record write, a journal entry: <1 % of a racing runner room's drains). */
+type RareList = "closes" | "logs" | "actions" | "journal";
+
+/**
+ * The one empty list every room's batch holds in place of a rare list it has not filled since its
+ * last drain: an empty list of its own was one live object per list and room (4 of a racing room's
+ * ~180 at 60 s, bench/capacity/heap.ts). Frozen, so a push that bypassed `EffectsBuffers.rare`
+ * throws instead of mixing rooms.
+ */
+const NONE: never[] = [];
+Object.freeze(NONE);
+
 /**
  * One effect batch per room, reused by every drain, so a plain tick of the real-time loop allocates no
  * effect lists, no entry per frame and no frame bytes (issue 12: with the encoders'
@@ -57,7 +69,7 @@ export function emptyEffects(): Effects {
  * (bench/results/fx-heap-2026-12-07.md).
  */
 export class EffectsBuffers {
-  private readonly out: Effects = emptyEffects();
+  private readonly out: Effects = { ...emptyEffects(), closes: NONE, logs: NONE, actions: NONE, journal: NONE };
   /** Snapshot bytes of the batch: the frames in `out.frames` are views into it. */
   private readonly writer = new SnapWriter(BATCH_BYTES);
   /** Handed out by `drain` and not cleared since: the host may still be reading it. */
@@ -82,6 +94,13 @@ export class EffectsBuffers {
     this.out.frameConns.push(conn);
   }
 
+  /** A rare list of the batch being filled, to push onto: made at its first use since the last drain. */
+  rare<K extends RareList>(key: K): Effects[K] {
+    const fx = this.fx;
+    if (fx[key] === NONE) fx[key] = [];
+    return fx[key];
+  }
+
   /** Hand out the batch filled since the last drain (empty if nothing was); it is cleared at the core's next use. */
   drain(): Effects {
     if (this.drained) this.clear();
@@ -91,10 +110,9 @@ export class EffectsBuffers {
 
   /**
    * Empty the lists. `frames`, `frameConns` and `texts` (pongs, when a ping reaches the room) by popping: `length = 0`
-   * would drop their backing stores and regrow them at every tick or ping. The others are filled by few
-   * drains (a close, a log line, a journal entry, a record write: <1 % of a racing runner room's drains),
-   * so they drop theirs: idle stores were ~1.4 KB per room, for ~1 B per room-tick of regrowth
-   * (bench/results/fx-heap-2026-12-07.md).
+   * would drop their backing stores and regrow them at every tick or ping. The rare lists go back to
+   * the shared empty one (`NONE`), their own list and its store dropped: idle stores were ~1.4 KB per
+   * room, for ~1 B per room-tick of regrowth (bench/results/fx-heap-2026-12-07.md).
    */
   private clear(): void {
     this.drained = false;
@@ -102,13 +120,11 @@ export class EffectsBuffers {
     while (fx.frames.length > 0) fx.frames.pop();
     while (fx.frameConns.length > 0) fx.frameConns.pop();
     while (fx.texts.length > 0) fx.texts.pop();
-    // Only when not empty already: a store to `length` is a runtime call in V8 even when it changes
-    // nothing, and these four are empty at almost every drain (~0.1 µs per room-tick at 50 racing
-    // rooms, perf with JIT symbols, bench/results/tick-jit-2026-12-07.md).
-    if (fx.closes.length !== 0) fx.closes.length = 0;
-    if (fx.logs.length !== 0) fx.logs.length = 0;
-    if (fx.actions.length !== 0) fx.actions.length = 0;
-    if (fx.journal.length !== 0) fx.journal.length = 0;
+    // Only when not shared already: these four are the shared one at almost every drain.
+    if (fx.closes !== NONE) fx.closes = NONE;
+    if (fx.logs !== NONE) fx.logs = NONE;
+    if (fx.actions !== NONE) fx.actions = NONE;
+    if (fx.journal !== NONE) fx.journal = NONE;
     fx.persist = false;
     fx.retire = false;
     this.writer.reset();

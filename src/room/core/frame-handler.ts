@@ -8,7 +8,7 @@
  */
 import { mixSeed } from "../../games/rng";
 import { ABUSE_LIMIT, CloseCode, ErrorCode, RECENT_OUTCOMES, RoomErrorCode, decodeClientFrame, type ClientFrame } from "../../protocol";
-import type { LiveConn } from "./connections";
+import { connAge, type LiveConn } from "./connections";
 import { applyInput, forfeitSeat, requestRematch, type Step } from "./lifecycle";
 import { findOutcome, outcomeCode, outcomeMessage, outcomeSeq, rememberOutcome } from "./outcomes";
 import type { SeatRecord } from "./record";
@@ -25,7 +25,8 @@ export function handleFrame(core: RoomOps, c: LiveConn, data: ArrayBuffer | stri
     return;
   }
   const { burst, perSecond } = core.game.rateLimit;
-  const allowed = takeToken(c, now, burst, perSecond);
+  // The bucket's time is counted from the connection's start (connections.ts: `tokensAt`).
+  const allowed = takeToken(c, connAge(c, now), burst, perSecond);
   // Decoded even when over budget (frames are capped at 1 KiB and scanned first): the error must name the
   // input id so the client can re-send exactly that input.
   const decoded = decodeClientFrame(data);
@@ -74,7 +75,8 @@ function reject(core: RoomOps, c: LiveConn, code: string, message: string, id: n
     if (c.excess % RATE_LIMITED_PER_STRIKE === 1) core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message });
     return;
   }
-  const strikes = addStrike(c, now, ABUSE_LIMIT.windowMs);
+  // The strike window's time is counted from the connection's start (connections.ts: `strikeWindowStart`).
+  const strikes = addStrike(c, connAge(c, now), ABUSE_LIMIT.windowMs);
   core.log("warn", "frame_rejected", { playerId: c.playerId, seat: c.seat, code, reason: message, strikes });
   if (strikes >= ABUSE_LIMIT.strikes) {
     core.log("warn", "policy_close", { playerId: c.playerId, seat: c.seat, strikes });

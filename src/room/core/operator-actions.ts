@@ -10,7 +10,7 @@
 import type { GameEvent } from "../../games/types";
 import { CloseCode, closeReasonText } from "../../protocol";
 import { closeRoom, forfeitSeat } from "./lifecycle";
-import { MAX_REMOVED } from "./record";
+import { MAX_REMOVED, NO_UNACKED } from "./record";
 import type { RoomOps } from "./room-ops";
 
 export interface CloseOutcome {
@@ -67,7 +67,7 @@ export function removePlayer(core: RoomOps, playerId: string, reason: string, no
     core.commit(step);
     seatOutcome = "forfeited";
   } else if (seatRec && rec.status === "waiting") {
-    Object.assign(seatRec, { playerId: null, name: "", session: "", lastInputId: 0, recent: [], unacked: [], rematch: false, graceUntil: null });
+    Object.assign(seatRec, { playerId: null, name: "", session: "", lastInputId: 0, recent: [], unacked: NO_UNACKED, rematch: false, graceUntil: null });
     core.emitUpdate([removedEvent]);
     seatOutcome = "freed";
   } else if (seatRec) {

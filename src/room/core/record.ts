@@ -60,6 +60,16 @@ const SeatRecordSchema = z.object({
 });
 export type SeatRecord = z.infer<typeof SeatRecordSchema>;
 
+/**
+ * The `unacked` list of every seat with nothing unacknowledged, in every room of the isolate: most
+ * seats, most of the time (clients acknowledge critical updates at once), and a list of its own was
+ * one live object per seat that workerd's full collections mark (issue 12). The core puts it in place
+ * of every empty list (RoomCore's constructor, acknowledgements, a seat freed). Frozen, so code that
+ * pushed onto it instead of building a new list throws instead of mixing seats. Stored as any empty list.
+ */
+export const NO_UNACKED: z.infer<typeof JournalEntry>[] = [];
+Object.freeze(NO_UNACKED);
+
 /** Default retention window: a closed room keeps its storage this long, then archives its replay and deletes it. */
 export const DEFAULT_RETENTION_MS = 15 * 60_000;
 /** Removed players remembered per room. */

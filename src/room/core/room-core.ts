@@ -12,7 +12,7 @@ import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
 import { closeRoom, timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
-import { forgetAcked, rememberCritical, sendUpdate } from "./updates";
+import { forgetAcked, rememberCritical, sendUpdate, shareEmptyUnacked } from "./updates";
 import { FixedStep } from "./fixed-step";
 import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
@@ -60,6 +60,7 @@ export class RoomCore implements RoomOps {
     this.journal = new Journal(journal);
     this.rt = game.realtime ? new FixedStep(game, game.realtime) : null;
     this.deferredLog = new DeferredLog(record);
+    shareEmptyUnacked(record);
   }
 
   /** Real-time games: run the simulation up to `now` and send snapshots (the host calls this on its loop). */
@@ -81,9 +82,8 @@ export class RoomCore implements RoomOps {
 
   /** Take what the core produced since the last drain: valid until the core is next called (see Effects). */
   drain(): Effects {
-    const out = this.out.drain();
-    if (out.persist) this.deferredLog.written(this.record, out.actions, this.realtimeLive());
-    return out;
+    if (this.fx.persist) this.deferredLog.written(this.record, this.out.rare("actions"), this.realtimeLive());
+    return this.out.drain();
   }
 
   /** Re-register a socket that survived hibernation (from its attachment). */
@@ -232,7 +232,7 @@ export class RoomCore implements RoomOps {
     this.fx.persist = true;
     const entry: JournalEntry = { seq: rec.seq, events };
     this.journal.append(entry);
-    this.fx.journal.push(entry);
+    this.out.rare("journal").push(entry);
     const critical = isCritical(events);
     if (critical) rememberCritical(rec, entry);
     sendUpdate(this, entry, critical, exclude);
@@ -262,12 +262,12 @@ export class RoomCore implements RoomOps {
   closeAll(code: number, reason: string): void {
     for (const c of this.conns.all()) {
       this.conns.remove(c.connId);
-      this.fx.closes.push({ conn: c.connId, code, reason });
+      this.out.rare("closes").push({ conn: c.connId, code, reason });
     }
   }
 
   close(conn: LiveConn, code: number, reason: string): void {
-    this.fx.closes.push({ conn: conn.connId, code, reason });
+    this.out.rare("closes").push({ conn: conn.connId, code, reason });
   }
 
   send(conn: string, frame: ServerFrame | Uint8Array): void {
@@ -291,7 +291,7 @@ export class RoomCore implements RoomOps {
   }
 
   log(level: LogEntry["level"], event: string, fields: Record<string, unknown> = {}): void {
-    this.fx.logs.push({ ...fields, level, event });
+    this.out.rare("logs").push({ ...fields, level, event });
   }
 
   recordDeferredInput(round: number, seat: number, inputId: number, data: unknown, at: number, tick: number): number {
@@ -306,9 +306,9 @@ export class RoomCore implements RoomOps {
   recordActions(actions: readonly ActionEntry[]): void {
     if (actions.length === 0) return;
     // Entries deferred earlier keep their place in the log, ahead of these.
-    this.fx.actions.push(...this.deferredLog.takeAll(this.record));
+    this.out.rare("actions").push(...this.deferredLog.takeAll(this.record));
     this.record.actions += actions.length;
-    this.fx.actions.push(...actions);
+    this.out.rare("actions").push(...actions);
     this.fx.persist = true;
   }
 }

@@ -8,7 +8,7 @@ import type { JournalEntry, ServerFrame } from "../../protocol";
 import { entryFor, eventsFor } from "./audience";
 import type { Connections } from "./connections";
 import { snapshot } from "./lifecycle";
-import type { RoomRecord, SeatRecord } from "./record";
+import { NO_UNACKED, type RoomRecord, type SeatRecord } from "./record";
 import { MAX_UNACKED } from "./welcome";
 
 /** What sending an update needs of the core. */
@@ -45,9 +45,15 @@ export function rememberCritical(rec: RoomRecord, entry: JournalEntry): void {
   });
 }
 
+/** Seats (of a record just loaded or made) with nothing unacknowledged hold the one shared empty list (record.ts). */
+export function shareEmptyUnacked(rec: RoomRecord): void {
+  for (const s of rec.seats) if (s.unacked.length === 0) s.unacked = NO_UNACKED;
+}
+
 /** A seat acknowledged critical update `seq`: stop re-delivering it. True when the record changed. */
 export function forgetAcked(seatRec: SeatRecord, seq: number): boolean {
   const before = seatRec.unacked.length;
-  seatRec.unacked = seatRec.unacked.filter((e) => e.seq !== seq);
-  return seatRec.unacked.length !== before;
+  const kept = seatRec.unacked.filter((e) => e.seq !== seq);
+  seatRec.unacked = kept.length === 0 ? NO_UNACKED : kept;
+  return kept.length !== before;
 }
