@@ -6,18 +6,23 @@
  * double field: about 4 heap nodes and ~110 bytes. Variants run alternating, REPS times each, server
  * pinned to CPU 1 (run this under `taskset -c 0`). Prints each run's levels and rooms per core.
  * Usage: VARIANTS=0:0,18000:0,0:110,18000:110 REPS=2 npx tsx bench/floor-live.ts
+ * (a variant may add junk objects per tick, a SQLite row every N ticks and an alarm write every M ticks:
+ * fixed:perRoom:junk:N:M, e.g. 15000:100:30:66:320)
  */
 import { loadCapacityConfig } from "./capacity/config";
 import { runFloor, type FloorScriptOptions } from "./capacity/floor";
 
-// VARIANTS: comma-separated fixed:perRoom pairs (0:0 is the floor as the bench runs it).
+// VARIANTS: comma-separated fixed:perRoom[:junkPerTick[:sqlEveryTicks[:alarmEveryTicks]]] (0:0 is the floor as the bench runs it).
 const pairs = (process.env["VARIANTS"] ?? "0:0,18000:110").split(",").map((v) => v.split(":").map(Number));
 const reps = Number(process.env["REPS"] ?? 2);
 // The capacity bench's own window and state directory (its defaults, as `npm run bench` uses them).
 const cfg = loadCapacityConfig([], {});
 const seconds = Number(process.env["SECONDS"] ?? 150);
 const variants: Record<string, FloorScriptOptions> = Object.fromEntries(
-  pairs.map(([fixed = 0, perRoom = 0]) => [`live ${fixed} + ${perRoom}/room`, { liveFixedObjects: fixed, liveObjectsPerRoom: perRoom }]),
+  pairs.map(([fixed = 0, perRoom = 0, junk = 0, sql = 0, alarm = 0]) => [
+    `live ${fixed} + ${perRoom}/room, junk ${junk}/tick, sql every ${sql}, alarm every ${alarm}`,
+    { liveFixedObjects: fixed, liveObjectsPerRoom: perRoom, junkPerTick: junk, sqlEveryTicks: sql, alarmEveryTicks: alarm },
+  ]),
 );
 
 for (let rep = 0; rep < reps; rep += 1) {

@@ -35,6 +35,10 @@ export interface FloorScriptOptions {
   readonly liveFixedObjects?: number;
   /** Live heap each room keeps while it exists (small objects), as a room's own state would. */
   readonly liveObjectsPerRoom?: number;
+  /** Every this many ticks a room writes a row (a 600-byte blob) to its SQLite storage, as a room saves its record. */
+  readonly sqlEveryTicks?: number;
+  /** Every this many ticks a room sets its alarm (one storage write), as a room's watchdog does. */
+  readonly alarmEveryTicks?: number;
 }
 
 /** Source of a function `liveChain(n)` that builds n small linked objects (an object and a 3-slot array each). */
@@ -48,15 +52,19 @@ function liveChain(n) {
 /** The worker module of the floor's rooms. */
 export function floorScript(opts: FloorScriptOptions = {}): string {
   const junk = opts.junkPerTick ? `\n    let junk = null;\n    for (let i = 0; i < ${opts.junkPerTick}; i++) junk = { i, next: this.next, prev: junk };` : "";
+  const sql = opts.sqlEveryTicks
+    ? `\n    if (++this.ticks % ${opts.sqlEveryTicks} === 0) { this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS r (id INTEGER PRIMARY KEY, v BLOB)"); this.ctx.storage.sql.exec("INSERT OR REPLACE INTO r (id, v) VALUES (1, ?)", BLOB); }`
+    : "";
+  const alarm = opts.alarmEveryTicks ? `\n    if (++this.alarmTicks % ${opts.alarmEveryTicks} === 0) void this.ctx.storage.setAlarm(Date.now() + 60000);` : "";
   const live = (opts.liveFixedObjects ?? 0) > 0 || (opts.liveObjectsPerRoom ?? 0) > 0;
   return `
 import { DurableObject } from "cloudflare:workers";
 const FRAME = new Uint8Array(${FLOOR.frameBytes}).fill(7);
-const ACK = new Uint8Array(${FLOOR.ackBytes}).fill(3);
+const ACK = new Uint8Array(${FLOOR.ackBytes}).fill(3);${opts.sqlEveryTicks ? "\nconst BLOB = new Uint8Array(600).fill(5).buffer;" : ""}
 ${opts.prelude ?? ""}${live ? `${LIVE_CHAIN}\nglobalThis.liveFixed = liveChain(${opts.liveFixedObjects ?? 0});` : ""}
 export class Room extends DurableObject {
   timer = null;
-  next = 0;${live ? `\n  live = liveChain(${opts.liveObjectsPerRoom ?? 0});` : ""}
+  next = 0;${opts.sqlEveryTicks ? "\n  ticks = 0;" : ""}${opts.alarmEveryTicks ? "\n  alarmTicks = 0;" : ""}${live ? `\n  live = liveChain(${opts.liveObjectsPerRoom ?? 0});` : ""}
   fetch() {
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
@@ -73,11 +81,11 @@ export class Room extends DurableObject {
     this.timer = null;
     this.next += ${SNAPSHOT_MS};
     const sockets = this.ctx.getWebSockets();
-    const frame = ${opts.frame ?? "FRAME"};${junk}
+    const frame = ${opts.frame ?? "FRAME"};${junk}${sql}${alarm}
     if (frame !== null) for (const ws of sockets) ws.send(frame);
     if (sockets.length > 0) this.ensure();
   }
-  webSocketMessage(ws) { ws.send(ACK); }
+  webSocketMessage(ws) { ws.send(ACK); }${opts.alarmEveryTicks ? "\n  alarm() {}" : ""}
   webSocketClose(ws, code) { ws.close(code); }
 }
 export default {
