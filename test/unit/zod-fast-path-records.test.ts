@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { Packr, Unpackr } from "msgpackr";
 import { describe, expect, it } from "vitest";
-import * as z from "zod";
 import { acceptsAsIs } from "../../src/protocol/zod-fast-path";
+import { zodAsIs } from "../support/zod-as-is";
 import { ConnInfoSchema } from "../../src/room/core/connections";
 import { carriedEntries } from "../../src/room/core/carried-log";
 import { RoomRecordSchema } from "../../src/room/core/record";
@@ -19,18 +19,6 @@ import { sendScriptedInputs } from "../support/scripted-race";
 const packr = new Packr({ useRecords: false, encodeUndefinedAsNil: true, moreTypes: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: "number" });
 const stored = (v: unknown): unknown => unpackr.unpack(packr.pack(v));
-
-/** What zod says: accepted and returned unchanged (deep-equal), the fast path's one claim. */
-function zodAsIs(schema: z.ZodType, value: unknown): boolean {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return false;
-  try {
-    expect(parsed.data).toStrictEqual(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function racingRecord(): unknown {
   const r = new RoomStepper({ game: "runner", seats: 4, options: { durationSeconds: 20 } }, 5);

@@ -5,18 +5,7 @@ import { c4InputSchema } from "../../src/games/connect-four";
 import { liarsDiceInputSchema } from "../../src/games/liars-dice/schema";
 import { runnerInputSchema } from "../../src/games/runner/schema";
 import { acceptsAsIs } from "../../src/protocol/zod-fast-path";
-
-/** What zod says: accepted and returned unchanged (deep-equal), the fast path's one claim. */
-function zodAsIs(schema: z.ZodType, value: unknown): boolean {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) return false;
-  try {
-    expect(parsed.data).toStrictEqual(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { zodAsIs } from "../support/zod-as-is";
 
 /** Values near the shapes (right keys, wrong keys, extra keys, edge numbers) and anything at all. */
 const edgeNumber = fc.oneof(
