@@ -7,22 +7,41 @@
  * pinned to CPU 1 (run this under `taskset -c 0`). Prints each run's levels and rooms per core.
  * Usage: VARIANTS=0:0,18000:0,0:110,18000:110 REPS=2 npx tsx bench/floor-live.ts
  * (a variant may add junk objects per tick, a SQLite row every N ticks and an alarm write every M ticks:
- * fixed:perRoom:junk:N:M, e.g. 15000:100:30:66:320)
+ * fixed:perRoom:junk:N:M, e.g. 15000:100:30:66:320). A variant ending in `+flags` runs with Edgeroom's
+ * compatibility date and flags (wrangler.toml); one ending in `+edgeroom` also imports Edgeroom's whole
+ * worker bundle (as the tests build it) into the floor's isolate, evaluated and kept, serving nothing:
+ * what the bundle's presence alone costs. E.g. VARIANTS=0:0+flags,0:0+edgeroom
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { unstable_readConfig } from "wrangler";
+import { bundleWorker, REPO } from "../test/support/worker-bundle";
 import { loadCapacityConfig } from "./capacity/config";
 import { runFloor, type FloorScriptOptions } from "./capacity/floor";
 
 // VARIANTS: comma-separated fixed:perRoom[:junkPerTick[:sqlEveryTicks[:alarmEveryTicks]]] (0:0 is the floor as the bench runs it).
-const pairs = (process.env["VARIANTS"] ?? "0:0,18000:110").split(",").map((v) => v.split(":").map(Number));
+const specs = (process.env["VARIANTS"] ?? "0:0,18000:110").split(",");
+const wrangler = unstable_readConfig({ config: join(REPO, "wrangler.toml") });
+const edgeroomFlags = { compatibilityDate: wrangler.compatibility_date ?? "2025-09-01", compatibilityFlags: wrangler.compatibility_flags };
+const needsBundle = specs.some((v) => v.endsWith("+edgeroom"));
+const bundle = needsBundle ? readFileSync((await bundleWorker()).scriptPath, "utf8") : "";
 const reps = Number(process.env["REPS"] ?? 2);
 // The capacity bench's own window and state directory (its defaults, as `npm run bench` uses them).
 const cfg = loadCapacityConfig([], {});
 const seconds = Number(process.env["SECONDS"] ?? 150);
 const variants: Record<string, FloorScriptOptions> = Object.fromEntries(
-  pairs.map(([fixed = 0, perRoom = 0, junk = 0, sql = 0, alarm = 0]) => [
-    `live ${fixed} + ${perRoom}/room, junk ${junk}/tick, sql every ${sql}, alarm every ${alarm}`,
-    { liveFixedObjects: fixed, liveObjectsPerRoom: perRoom, junkPerTick: junk, sqlEveryTicks: sql, alarmEveryTicks: alarm },
-  ]),
+  specs.map((spec) => {
+    const [numbers = "", extra = ""] = spec.split("+");
+    const [fixed = 0, perRoom = 0, junk = 0, sql = 0, alarm = 0] = numbers.split(":").map(Number);
+    const base: FloorScriptOptions = { liveFixedObjects: fixed, liveObjectsPerRoom: perRoom, junkPerTick: junk, sqlEveryTicks: sql, alarmEveryTicks: alarm };
+    const withExtra: FloorScriptOptions =
+      extra === "edgeroom"
+        ? { ...base, ...edgeroomFlags, modules: [{ path: "edgeroom.js", contents: bundle }], prelude: `import * as edgeroom from "./edgeroom.js";\nglobalThis.edgeroomModule = edgeroom;` }
+        : extra === "flags"
+          ? { ...base, ...edgeroomFlags }
+          : base;
+    return [`live ${fixed} + ${perRoom}/room, junk ${junk}/tick, sql every ${sql}, alarm every ${alarm}${extra ? ` +${extra}` : ""}`, withExtra];
+  }),
 );
 
 for (let rep = 0; rep < reps; rep += 1) {

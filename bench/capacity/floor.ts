@@ -39,6 +39,13 @@ export interface FloorScriptOptions {
   readonly sqlEveryTicks?: number;
   /** Every this many ticks a room sets its alarm (one storage write), as a room's watchdog does. */
   readonly alarmEveryTicks?: number;
+  /**
+   * More ES modules next to the floor's (the prelude may import them: e.g. Edgeroom's whole bundle, to
+   * see what its presence in the isolate costs), and the compatibility flags they need.
+   */
+  readonly modules?: readonly { readonly path: string; readonly contents: string }[];
+  readonly compatibilityFlags?: readonly string[];
+  readonly compatibilityDate?: string;
 }
 
 /** Source of a function `liveChain(n)` that builds n small linked objects (an object and a 3-slot array each). */
@@ -194,8 +201,9 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 export async function runFloor(opts: FloorOptions): Promise<FloorResult> {
   const dir = mkdtempSync(join(opts.stateBase, "edgeroom-floor-"));
   const mf = new Miniflare({
-    modules: [{ type: "ESModule", path: "index.mjs", contents: floorScript(opts.script) }],
-    compatibilityDate: "2025-09-01",
+    modules: [{ type: "ESModule", path: "index.mjs", contents: floorScript(opts.script) }, ...(opts.script?.modules ?? []).map((m) => ({ type: "ESModule" as const, ...m }))],
+    compatibilityDate: opts.script?.compatibilityDate ?? "2025-09-01",
+    ...(opts.script?.compatibilityFlags ? { compatibilityFlags: [...opts.script.compatibilityFlags] } : {}),
     durableObjects: { ROOM: { className: "Room", useSQLite: true } },
     durableObjectsPersist: join(dir, "do"),
     unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],

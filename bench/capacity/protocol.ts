@@ -213,6 +213,17 @@ export function mergeReductions(parts: readonly WindowReduction[]): WindowReduct
   };
 }
 
+/** Share (0–1) of the gaps in a histogram longer than `ms`: the tail's shape (a late state, or one merged into the next). */
+export function histogramShareAbove(hist: readonly number[], ms: number): number {
+  let total = 0;
+  let above = 0;
+  hist.forEach((c, i) => {
+    total += c;
+    if (i * GAP_BIN_MS >= ms) above += c;
+  });
+  return total === 0 ? NaN : above / total;
+}
+
 /** Percentile (q in [0, 1]) of the gaps in a histogram: the upper edge of the bin holding that rank. */
 export function histogramQuantile(hist: readonly number[], q: number): number {
   const total = hist.reduce((s, c) => s + c, 0);

@@ -14,6 +14,7 @@ import { round, summarize, type Summary } from "../stats";
 import { countedRates, type CountedRates } from "../peers/level";
 import { seedFor, startSystem, type OpCounters, type SystemName, type SystemUnderTest } from "../peers/systems";
 import type { Fleet } from "./fleet";
+import { histogramShareAbove } from "./protocol";
 import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, worseHealth, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelPoint, type LevelVerdict, type StopReason } from "./ramp";
 
 export interface RampConfig {
@@ -48,6 +49,9 @@ export interface RampLevel {
   readonly stateBytesPerClientPerSecond: number;
   readonly allBytesPerClientPerSecond: number;
   readonly snapshots: number;
+  /** Share of the window's gaps past 75 ms, and of those of 95 ms or more (a state merged into the next); older results lack them. */
+  readonly gapsOver75Ms?: number;
+  readonly gapsOver95Ms?: number;
   readonly roomTicks: number;
   readonly loadgenCores: number;
   readonly loadgenEldP99Ms: number;
@@ -210,6 +214,9 @@ export async function rampSystem(
         stateBytesPerClientPerSecond: round(window.snapBytes / bots / window.seconds, 1),
         allBytesPerClientPerSecond: round(window.allBytes / bots / window.seconds, 1),
         snapshots: window.snapshots,
+        // The tail's shape: gaps past the criterion, and those of a whole missed state (≥ 95 ms: a stall of 45 ms or more).
+        gapsOver75Ms: round(histogramShareAbove(window.gapHistogram, 75), 5),
+        gapsOver95Ms: round(histogramShareAbove(window.gapHistogram, 95), 5),
         roomTicks: round(window.roomTicks, 0),
         loadgenCores: round(loadgenCores),
         loadgenEldP99Ms: round(eldP99Ms, 1),
@@ -223,7 +230,7 @@ export async function rampSystem(
       };
       levels.push(level);
       log(
-        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
+        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, gaps > 75 / ≥ 95 ms ${((level.gapsOver75Ms ?? NaN) * 100).toFixed(2)} / ${((level.gapsOver95Ms ?? NaN) * 100).toFixed(2)} %, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
       );
       // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
       // that failed below it. Capacity still counts only the levels up to the first failure.
