@@ -3,7 +3,7 @@
  * rule, rooms per core, pooling load-generator reductions, and the table.
  */
 import { describe, expect, it } from "vitest";
-import { GAP_BIN_MS, GAP_BINS, histogramQuantile, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
+import { GAP_BIN_MS, GAP_BINS, histogramQuantile, histogramShareAbove, mergeReductions, reduceWindow, type WindowReduction } from "../../bench/capacity/protocol";
 import { capacity, judge, loadHealth, MAX_STEP, needsConfirmation, poolWindows, rampLevels, stopAfter, worseHealth } from "../../bench/capacity/ramp";
 import { levelStatus } from "../../bench/capacity/report";
 import { performanceRows, renderPerformanceTable, wakeFigures, type SystemFigures } from "../../bench/capacity/summary";
@@ -64,6 +64,21 @@ describe("the 20 Hz criterion", () => {
     const v = judge(steadyWindow(5, 4, 50, 2));
     expect(v.holds20Hz).toBe(false);
     expect(v.failed).toMatch(/simulation/);
+  });
+});
+
+describe("the gap tail's shares", () => {
+  it("count the gaps at or past a length: none in a steady 50 ms stream, all in an 80 ms one, and two of four in a mixed histogram", () => {
+    expect(histogramShareAbove(steadyWindow(2, 4, 50).gapHistogram, 75)).toBe(0);
+    expect(histogramShareAbove(steadyWindow(2, 4, 80).gapHistogram, 75)).toBe(1);
+    const hist = new Array<number>(GAP_BINS).fill(0);
+    for (const ms of [50, 74.5, 75, 100]) hist[Math.floor(ms / GAP_BIN_MS)] = (hist[Math.floor(ms / GAP_BIN_MS)] ?? 0) + 1;
+    expect(histogramShareAbove(hist, 75)).toBe(0.5);
+    expect(histogramShareAbove(hist, 95)).toBe(0.25);
+  });
+
+  it("are not a number for an empty histogram rather than zero", () => {
+    expect(histogramShareAbove(new Array<number>(GAP_BINS).fill(0), 75)).toBeNaN();
   });
 });
 
