@@ -25,12 +25,11 @@ import { RealtimeLoop } from "./loop-timer";
 import { LivenessWatch } from "./liveness-watch";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
-import type { RatingsObject } from "../../matchmaking/ratings-object";
 import { answerClose, closeQuietly } from "./socket-close";
 import { loadCore, newMatch, replayDocument } from "./match-record";
 import { DirectoryReports } from "./directory-reports";
 import { deliver, quietFlush } from "./flush-steps";
-import type { RoomIndexObject } from "../../directory/room-index-object";
+import { readRoomEnv } from "./room-env";
 
 /** What the matchmaking queue adds when it creates a match. */
 export interface CreateOptions {
@@ -49,7 +48,7 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
   private readonly reports: RatingReports;
   private readonly directory: DirectoryReports;
-  private readonly retention: RetentionEnv | null;
+  private readonly retention: RetentionEnv;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
   private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
   private readonly out: Outbound;
@@ -102,10 +101,10 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
-    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.tables, this.store.count);
-    const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
-    this.directory = new DirectoryReports(ctx.storage, this.store.tables, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
-    this.retention = env as RetentionEnv | null;
+    const bindings = readRoomEnv(env); // checked at run time, absent ones off (room-env.ts)
+    this.reports = new RatingReports(ctx.storage, bindings.ratings, this.store.tables, this.store.count);
+    this.directory = new DirectoryReports(ctx.storage, this.store.tables, bindings.roomIndex, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
+    this.retention = bindings.retention;
     this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
     this.alarms = new AlarmClock(ctx.storage, () => (this.ops.alarmWrites += 1));
     // Heartbeats are answered by the runtime without waking the room.
@@ -306,7 +305,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
   private async retire(core: RoomCore): Promise<boolean> {
-    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => replayDocument(core.record, this.store.actions()), this.reports.pending().length > 0);
+    const out = await archiveAndDelete(this.ctx.storage, this.retention.ARCHIVE, core.record, () => replayDocument(core.record, this.store.actions()), this.reports.pending().length > 0);
     if (!out.ok) {
       this.log("warn", "retire_postponed", { message: out.message });
       return false;
