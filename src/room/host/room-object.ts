@@ -16,13 +16,12 @@ import type { Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { RoomStorage } from "./storage";
 import { AlarmClock } from "./alarm-clock";
-import { observePings, PingReads, restoreSockets } from "./heartbeats";
+import { observePings, restoreSockets } from "./heartbeats";
 import { roomFetch, type UpgradeHost } from "./room-fetch";
 import { countSave, newOpsCounters, opsReport, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
-import { RealtimeLoop } from "./loop-timer";
-import { LivenessWatch } from "./liveness-watch";
+import { AwakeTimers } from "./awake-timers";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
 import { answerClose, closeQuietly } from "./socket-close";
@@ -60,21 +59,11 @@ export class RoomHost extends DurableObject<unknown> {
     logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   /** The one alarm (alarm-clock.ts). */
   private readonly alarms: AlarmClock;
-  /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
-  private readonly loop = new RealtimeLoop((core) => {
-    const now = Date.now();
-    if (this.pings.due(now)) observePings(this.ctx, this.sockets, core);
-    core.advance(now);
-    void this.flush(core, true);
-  });
-  /** When the loop last read the heartbeat timestamps (heartbeats.ts: every PING_READ_MS, not every tick). */
-  private readonly pings = new PingReads();
-  /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
-  private readonly watch = new LivenessWatch((core) => {
-    this.ops.livenessChecks += 1;
-    observePings(this.ctx, this.sockets, core);
-    core.checkLiveness(Date.now());
-    void this.flush(core);
+  /** The real-time loop and the turn-based liveness watchdog, in memory while awake (awake-timers.ts). */
+  private readonly timers = new AwakeTimers({
+    readPings: (core) => observePings(this.ctx, this.sockets, core),
+    flush: (core, plain) => void this.flush(core, plain),
+    checked: () => (this.ops.livenessChecks += 1),
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
   private readonly ops = newOpsCounters();
@@ -298,8 +287,7 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Restart the in-memory timers; unless quiet, move the one alarm earlier if a deadline needs it (alarm-clock.ts). */
   private rearm(core: RoomCore, quiet: boolean): Promise<void> | undefined {
-    this.loop.ensureLoop(core);
-    this.watch.ensure(core);
+    this.timers.ensure(core);
     return core !== this.core || quiet ? undefined : this.alarms.follow(core);
   }
 
