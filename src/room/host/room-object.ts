@@ -7,7 +7,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { GameRegistry } from "../../games/registry";
-import { CloseCode } from "../../protocol";
 import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
@@ -24,7 +23,7 @@ import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { AwakeTimers } from "./awake-timers";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
-import { answerClose, closeQuietly } from "./socket-close";
+import { socketClosed, socketErrored, socketMessage, type SocketEventsHost } from "./socket-events";
 import { loadCore, newMatch, replayDocument } from "./match-record";
 import { DirectoryReports } from "./directory-reports";
 import { deliver, quietFlush } from "./flush-steps";
@@ -49,7 +48,7 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly directory: DirectoryReports;
   private readonly retention: RetentionEnv;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
-  private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
+  private readonly sse = new SseHub((connId) => this.connGone(connId, 1006));
   private readonly out: Outbound;
   /** The hibernatable sockets and their connections, in memory (rebuilt when the room wakes). */
   private readonly sockets = new SocketRegistry();
@@ -81,6 +80,15 @@ export class RoomHost extends DurableObject<unknown> {
       this.sockets.add(server, info);
     },
     warn: (event, fields) => this.log("warn", event, fields),
+  };
+  /** What the hibernatable socket events may use of this object (socket-events.ts). */
+  private readonly socketEvents: SocketEventsHost = {
+    sockets: this.sockets,
+    ops: this.ops,
+    room: () => this.ensureInitialized(),
+    flush: (core) => this.flush(core, true),
+    gone: (connId, code) => this.connGone(connId, code),
+    log: this.log,
   };
 
   constructor(
@@ -158,37 +166,18 @@ export class RoomHost extends DurableObject<unknown> {
     return roomFetch(this.fallback, request);
   }
 
-  // ------------------------------------------------------------ hibernatable WebSocket handlers
+  // ------------------------------------------------------------ hibernatable WebSocket handlers (socket-events.ts)
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | void {
-    const connId = this.sockets.connId(ws);
-    const core = connId !== null ? this.ensureInitialized() : null;
-    if (connId !== null && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
-    if (connId === null || !core || !core.tracks(connId)) {
-      // A socket the room already closed whose client ignores the close: drop the frame unread (no
-      // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
-      // frame is out; workerd offers no harder abort).
-      this.ops.droppedFrames += 1;
-      this.sockets.forget(ws);
-      return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
-    }
-    this.ops.messages += 1;
-    core.message(connId, message, Date.now());
-    // Not `async`: a promise per frame only when the flush has storage work (flush-steps.ts).
-    return this.flush(core, true);
+    return socketMessage(this.socketEvents, ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
-    answerClose(ws, code);
-    // A socket the room had closed: its client finally answered. The dropped-frame total tells an
-    // operator (and the tests) what ignoring the close cost.
-    if (this.sockets.connId(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
-    this.onGone(ws, code);
+    socketClosed(this.socketEvents, ws, code);
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
-    this.log("warn", "socket_error", { message: error instanceof Error ? error.message : String(error) });
-    this.onGone(ws, 1006);
+    socketErrored(this.socketEvents, ws, error);
   }
 
   // ------------------------------------------------------------ the single alarm
@@ -223,16 +212,9 @@ export class RoomHost extends DurableObject<unknown> {
     return { ...opsReport(this.ops, this.ensureInitialized(), this.store.rowsWritten), directoryReports: this.directory.delivered };
   }
 
-  private onStreamGone(connId: string): void {
-    void this.act((core, now) => core.disconnect(connId, 1006, now));
-  }
-
-  private onGone(ws: WebSocket, code: number): void {
-    // Initialise first: after hibernation the registry is rebuilt from the runtime's sockets, this one included.
-    this.ensureInitialized();
-    const connId = this.sockets.connId(ws);
-    this.sockets.drop(ws);
-    if (connId !== null) void this.act((core, now) => core.disconnect(connId, code, now));
+  /** A connection is gone (its socket closed or failed, or its stream ended): the core forgets it. */
+  private connGone(connId: string, code: number): void {
+    void this.act((core, now) => core.disconnect(connId, code, now));
   }
 
   /** Run one step of the core at the current time and execute what it produced; null when no match exists here. */
