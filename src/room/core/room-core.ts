@@ -6,10 +6,10 @@
  * Durable Object in production.
  */
 import type { AnyGame, GameEvent } from "../../games/types";
-import { CloseCode, type JournalEntry, type ServerFrame, type SnapWriter } from "../../protocol";
+import type { JournalEntry, ServerFrame, SnapWriter } from "../../protocol";
 import { Connections, liveConn, type ConnInfo, type LiveConn } from "./connections";
 import { EffectsBuffers, type Effects, type LogEntry } from "./effects";
-import { closeRoom, timerDeadlines, type Step } from "./lifecycle";
+import { timerDeadlines, type Step } from "./lifecycle";
 import type { ActionEntry, RoomRecord } from "./record";
 import { isCritical, Journal } from "./journal";
 import { forgetAcked, rememberCritical, sendUpdate, shareEmptyUnacked } from "./updates";
@@ -17,7 +17,7 @@ import { FixedStep } from "./fixed-step";
 import { DeferredLog } from "./deferred-log";
 import { SnapshotFanout } from "./snapshot-fanout";
 import { advanceRealtime, discardPending, holdRace, WATCHDOG_MS } from "./realtime-play";
-import { startAbsence } from "./absence";
+import { absentAfterRestart, kick, leave } from "./departures";
 import { closeSilent, nextLivenessDeadline, watchdogNeeded } from "./liveness";
 import { handleFrame } from "./frame-handler";
 import { dueDeadlines, nextWake } from "./ticker";
@@ -94,18 +94,13 @@ export class RoomCore implements RoomOps {
   /**
    * After (re)building from storage: seated players whose sockets are gone
    * without a close event (a restart or deploy closes sockets silently) get
-   * their grace window now, and a live race is held at its last durable tick
-   * until they are back (see realtime-room.ts).
+   * their grace window now (departures.ts), and a live race is held at its last
+   * durable tick until they are back (see realtime-room.ts).
    */
   reconcile(now: number): void {
     if (this.record.status !== "playing") return;
     const events: GameEvent[] = holdRace(this, now);
-    this.record.seats.forEach((s, i) => {
-      if (s.kind === "human" && s.graceUntil === null && !this.conns.seatConnected(i)) {
-        events.push(...startAbsence(this.record, i, now));
-        this.log("info", "drop", { seat: i, cause: "not connected after restart", graceUntil: s.graceUntil });
-      }
-    });
+    absentAfterRestart(this, now, events);
     if (events.length > 0) this.emitUpdate(events);
   }
 
@@ -114,30 +109,14 @@ export class RoomCore implements RoomOps {
     return admit(this, req, now);
   }
 
-  /** A socket closed (or errored). Seated players get their grace window while a match is on. */
+  /** A socket closed (or errored). Seated players get their grace window while a match is on (departures.ts). */
   disconnect(connId: string, code: number, now: number): void {
-    const c = this.conns.remove(connId);
-    if (!c) return;
-    if (c.role !== "player" || c.seat === null || this.conns.seatConnected(c.seat)) {
-      if (c.role === "spectator") this.log("info", "leave", { playerId: c.playerId, role: "spectator", code });
-      return;
-    }
-    const seatRec = this.record.seats[c.seat];
-    if (!seatRec) return;
-    const away = startAbsence(this.record, c.seat, now);
-    this.log("info", code === CloseCode.NORMAL ? "leave" : "drop", { seat: c.seat, playerId: c.playerId, code, graceUntil: seatRec.graceUntil });
-    this.emitUpdate(away.length > 0 ? away : [{ type: "playerDisconnected", seat: c.seat, graceUntil: null, paused: false }]);
+    leave(this, connId, code, now);
   }
 
-  /** Close every connection of a player (revoked by the operator); returns how many. Its seat stays, in grace. */
+  /** Close every connection of a player (revoked by the operator); returns how many. Its seat stays, in grace (departures.ts). */
   kick(playerId: string, now: number): number {
-    const conns = this.conns.all().filter((c) => c.playerId === playerId);
-    for (const c of conns) {
-      this.close(c, CloseCode.KICKED, "Removed by the server.");
-      this.disconnect(c.connId, CloseCode.KICKED, now);
-    }
-    if (conns.length > 0) this.log("warn", "kicked", { playerId, connections: conns.length });
-    return conns.length;
+    return kick(this, playerId, now);
   }
 
   /** The operator closes the room (see operator-actions.ts). */

@@ -9,8 +9,11 @@ import { DEFAULT_RETENTION_MS, type RoomRecord } from "../core/record";
 
 export interface RetentionEnv {
   readonly ARCHIVE?: R2Bucket;
-  /** Time a closed room keeps its storage, in ms ("900000" = 15 minutes, the default). */
-  readonly RETENTION_MS?: string;
+  /**
+   * Time a closed room keeps its storage, in ms ("900000" = 15 minutes, the default). As the runtime gives
+   * it (a string from [vars], or whatever the deployment set): `retentionMs` reads it with Number().
+   */
+  readonly RETENTION_MS?: unknown;
 }
 
 /** The window for new rooms: null (keep forever) without an archive; else RETENTION_MS, or 15 minutes if unset or invalid. */

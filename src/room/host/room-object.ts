@@ -7,7 +7,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { GameRegistry } from "../../games/registry";
-import { CloseCode } from "../../protocol";
 import type { RoomIdentity } from "../../shared/identity";
 import { SseHub } from "./sse-hub";
 import { Outbound } from "./outbound";
@@ -16,21 +15,19 @@ import type { Creator } from "../core/record";
 import { RoomCore } from "../core/room-core";
 import { RoomStorage } from "./storage";
 import { AlarmClock } from "./alarm-clock";
-import { observePings, PingReads, restoreSockets } from "./heartbeats";
+import { observePings, restoreSockets } from "./heartbeats";
 import { roomFetch, type UpgradeHost } from "./room-fetch";
 import { countSave, newOpsCounters, opsReport, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
-import { RealtimeLoop } from "./loop-timer";
-import { LivenessWatch } from "./liveness-watch";
+import { AwakeTimers } from "./awake-timers";
 import { SocketRegistry } from "./socket-registry";
 import { RatingReports, REPORT_RETRY_MS } from "./rating-reports";
-import type { RatingsObject } from "../../matchmaking/ratings-object";
-import { answerClose, closeQuietly } from "./socket-close";
+import { socketClosed, socketErrored, socketMessage, type SocketEventsHost } from "./socket-events";
 import { loadCore, newMatch, replayDocument } from "./match-record";
 import { DirectoryReports } from "./directory-reports";
 import { deliver, quietFlush } from "./flush-steps";
-import type { RoomIndexObject } from "../../directory/room-index-object";
+import { readRoomEnv } from "./room-env";
 
 /** What the matchmaking queue adds when it creates a match. */
 export interface CreateOptions {
@@ -49,9 +46,9 @@ export class RoomHost extends DurableObject<unknown> {
   private readonly store: RoomStorage;
   private readonly reports: RatingReports;
   private readonly directory: DirectoryReports;
-  private readonly retention: RetentionEnv | null;
+  private readonly retention: RetentionEnv;
   /** HTTP fallback streams (in memory: they cannot hibernate and die with the instance). */
-  private readonly sse = new SseHub((connId) => this.onStreamGone(connId));
+  private readonly sse = new SseHub((connId) => this.connGone(connId, 1006));
   private readonly out: Outbound;
   /** The hibernatable sockets and their connections, in memory (rebuilt when the room wakes). */
   private readonly sockets = new SocketRegistry();
@@ -61,21 +58,11 @@ export class RoomHost extends DurableObject<unknown> {
     logEvent(level, event, { matchId: this.core?.record.matchId, ...fields });
   /** The one alarm (alarm-clock.ts). */
   private readonly alarms: AlarmClock;
-  /** Real-time games: the in-memory loop timer (ticks run only while awake; the alarm is the watchdog). */
-  private readonly loop = new RealtimeLoop((core) => {
-    const now = Date.now();
-    if (this.pings.due(now)) observePings(this.ctx, this.sockets, core);
-    core.advance(now);
-    void this.flush(core, true);
-  });
-  /** When the loop last read the heartbeat timestamps (heartbeats.ts: every PING_READ_MS, not every tick). */
-  private readonly pings = new PingReads();
-  /** Turn-based rooms: the in-memory liveness watchdog while someone seated is connected (liveness-watch.ts). */
-  private readonly watch = new LivenessWatch((core) => {
-    this.ops.livenessChecks += 1;
-    observePings(this.ctx, this.sockets, core);
-    core.checkLiveness(Date.now());
-    void this.flush(core);
+  /** The real-time loop and the turn-based liveness watchdog, in memory while awake (awake-timers.ts). */
+  private readonly timers = new AwakeTimers({
+    readPings: (core) => observePings(this.ctx, this.sockets, core),
+    flush: (core, plain) => void this.flush(core, plain),
+    checked: () => (this.ops.livenessChecks += 1),
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
   private readonly ops = newOpsCounters();
@@ -94,6 +81,15 @@ export class RoomHost extends DurableObject<unknown> {
     },
     warn: (event, fields) => this.log("warn", event, fields),
   };
+  /** What the hibernatable socket events may use of this object (socket-events.ts). */
+  private readonly socketEvents: SocketEventsHost = {
+    sockets: this.sockets,
+    ops: this.ops,
+    room: () => this.ensureInitialized(),
+    flush: (core) => this.flush(core, true),
+    gone: (connId, code) => this.connGone(connId, code),
+    log: this.log,
+  };
 
   constructor(
     ctx: DurableObjectState,
@@ -102,10 +98,10 @@ export class RoomHost extends DurableObject<unknown> {
   ) {
     super(ctx, env);
     this.store = new RoomStorage(ctx.storage);
-    this.reports = new RatingReports(ctx.storage, (env as { RATINGS?: DurableObjectNamespace<RatingsObject> } | null)?.RATINGS, this.store.tables, this.store.count);
-    const index = (env as { ROOM_INDEX?: DurableObjectNamespace<RoomIndexObject> } | null)?.ROOM_INDEX;
-    this.directory = new DirectoryReports(ctx.storage, this.store.tables, index, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
-    this.retention = env as RetentionEnv | null;
+    const bindings = readRoomEnv(env); // checked at run time, absent ones off (room-env.ts)
+    this.reports = new RatingReports(ctx.storage, bindings.ratings, this.store.tables, this.store.count);
+    this.directory = new DirectoryReports(ctx.storage, this.store.tables, bindings.roomIndex, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
+    this.retention = bindings.retention;
     this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
     this.alarms = new AlarmClock(ctx.storage, () => (this.ops.alarmWrites += 1));
     // Heartbeats are answered by the runtime without waking the room.
@@ -170,37 +166,18 @@ export class RoomHost extends DurableObject<unknown> {
     return roomFetch(this.fallback, request);
   }
 
-  // ------------------------------------------------------------ hibernatable WebSocket handlers
+  // ------------------------------------------------------------ hibernatable WebSocket handlers (socket-events.ts)
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> | void {
-    const connId = this.sockets.connId(ws);
-    const core = connId !== null ? this.ensureInitialized() : null;
-    if (connId !== null && !core) return closeQuietly(ws, CloseCode.MATCH_NOT_FOUND, "No such match.");
-    if (connId === null || !core || !core.tracks(connId)) {
-      // A socket the room already closed whose client ignores the close: drop the frame unread (no
-      // decoding, storage or alarm work), forget the socket, and close again (a no-op once the close
-      // frame is out; workerd offers no harder abort).
-      this.ops.droppedFrames += 1;
-      this.sockets.forget(ws);
-      return closeQuietly(ws, CloseCode.POLICY_VIOLATION, "This connection was closed; frames are ignored.");
-    }
-    this.ops.messages += 1;
-    core.message(connId, message, Date.now());
-    // Not `async`: a promise per frame only when the flush has storage work (flush-steps.ts).
-    return this.flush(core, true);
+    return socketMessage(this.socketEvents, ws, message);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, _reason: string, _wasClean: boolean): Promise<void> {
-    answerClose(ws, code);
-    // A socket the room had closed: its client finally answered. The dropped-frame total tells an
-    // operator (and the tests) what ignoring the close cost.
-    if (this.sockets.connId(ws) === null) this.log("info", "closed_socket_gone", { code, droppedFrames: this.ops.droppedFrames });
-    this.onGone(ws, code);
+    socketClosed(this.socketEvents, ws, code);
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
-    this.log("warn", "socket_error", { message: error instanceof Error ? error.message : String(error) });
-    this.onGone(ws, 1006);
+    socketErrored(this.socketEvents, ws, error);
   }
 
   // ------------------------------------------------------------ the single alarm
@@ -235,16 +212,9 @@ export class RoomHost extends DurableObject<unknown> {
     return { ...opsReport(this.ops, this.ensureInitialized(), this.store.rowsWritten), directoryReports: this.directory.delivered };
   }
 
-  private onStreamGone(connId: string): void {
-    void this.act((core, now) => core.disconnect(connId, 1006, now));
-  }
-
-  private onGone(ws: WebSocket, code: number): void {
-    // Initialise first: after hibernation the registry is rebuilt from the runtime's sockets, this one included.
-    this.ensureInitialized();
-    const connId = this.sockets.connId(ws);
-    this.sockets.drop(ws);
-    if (connId !== null) void this.act((core, now) => core.disconnect(connId, code, now));
+  /** A connection is gone (its socket closed or failed, or its stream ended): the core forgets it. */
+  private connGone(connId: string, code: number): void {
+    void this.act((core, now) => core.disconnect(connId, code, now));
   }
 
   /** Run one step of the core at the current time and execute what it produced; null when no match exists here. */
@@ -299,14 +269,13 @@ export class RoomHost extends DurableObject<unknown> {
 
   /** Restart the in-memory timers; unless quiet, move the one alarm earlier if a deadline needs it (alarm-clock.ts). */
   private rearm(core: RoomCore, quiet: boolean): Promise<void> | undefined {
-    this.loop.ensureLoop(core);
-    this.watch.ensure(core);
+    this.timers.ensure(core);
     return core !== this.core || quiet ? undefined : this.alarms.follow(core);
   }
 
   /** Archive the replay and delete the storage (retention.ts); true when done (this instance then answers as an unknown match). */
   private async retire(core: RoomCore): Promise<boolean> {
-    const out = await archiveAndDelete(this.ctx.storage, this.retention?.ARCHIVE, core.record, () => replayDocument(core.record, this.store.actions()), this.reports.pending().length > 0);
+    const out = await archiveAndDelete(this.ctx.storage, this.retention.ARCHIVE, core.record, () => replayDocument(core.record, this.store.actions()), this.reports.pending().length > 0);
     if (!out.ok) {
       this.log("warn", "retire_postponed", { message: out.message });
       return false;
