@@ -84,4 +84,15 @@ describe("the room host's binding reader", () => {
     expect(retentionMs(readRoomEnv({ ARCHIVE: new FakeBucket(), RETENTION_MS: 60_000 }).retention)).toBe(60_000);
     expect(retentionMs(readRoomEnv({ ARCHIVE: new FakeBucket(), RETENTION_MS: "0" }).retention)).toBe(0);
   });
+
+  it("names the bindings that are set but are not bindings of the expected kind, and none that are absent or right", () => {
+    expect(readRoomEnv({ RATINGS: new FakeNamespace(), ARCHIVE: new FakeBucket() }).ignored).toEqual([]);
+    expect(readRoomEnv({}).ignored).toEqual([]);
+    expect(readRoomEnv({ RATINGS: null, ROOM_INDEX: undefined }).ignored).toEqual([]);
+    const read = readRoomEnv({ RATINGS: "ratings", ROOM_INDEX: { get: () => {} }, ARCHIVE: new FakeNamespace() });
+    expect(read.ignored).toEqual(["RATINGS", "ROOM_INDEX", "ARCHIVE"]);
+    expect(read.ratings).toBeUndefined();
+    expect(read.roomIndex).toBeUndefined();
+    expect(read.retention.ARCHIVE).toBeUndefined();
+  });
 });

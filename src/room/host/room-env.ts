@@ -16,19 +16,32 @@ export interface RoomEnv {
   readonly roomIndex: DurableObjectNamespace<RoomIndexObject> | undefined;
   /** The archive bucket and the retention window as retention.ts reads them. */
   readonly retention: RetentionEnv;
+  /**
+   * Bindings that are set but are not a binding of the expected kind (e.g. a [vars] entry named
+   * ROOM_INDEX): their feature is off like an absent one's, and the host logs each name once per
+   * instance (`room_binding_ignored`), so a misconfiguration is seen rather than silently disabling it.
+   */
+  readonly ignored: readonly string[];
 }
 
 /** The bindings the room uses; anything missing or of the wrong shape is undefined (its feature off). */
 export function readRoomEnv(env: unknown): RoomEnv {
-  if (typeof env !== "object" || env === null) return { ratings: undefined, roomIndex: undefined, retention: {} };
+  if (typeof env !== "object" || env === null) return { ratings: undefined, roomIndex: undefined, retention: {}, ignored: [] };
   const ratings = field(env, "RATINGS");
   const roomIndex = field(env, "ROOM_INDEX");
   const archive = field(env, "ARCHIVE");
+  const ignored: string[] = [];
+  const keep = <T>(name: string, value: unknown, ok: (v: unknown) => v is T): T | undefined => {
+    if (ok(value)) return value;
+    if (value !== undefined && value !== null) ignored.push(name);
+    return undefined;
+  };
   return {
-    ratings: isNamespace<RatingsObject>(ratings) ? ratings : undefined,
-    roomIndex: isNamespace<RoomIndexObject>(roomIndex) ? roomIndex : undefined,
+    ratings: keep("RATINGS", ratings, isNamespace<RatingsObject>),
+    roomIndex: keep("ROOM_INDEX", roomIndex, isNamespace<RoomIndexObject>),
     // RETENTION_MS as given: retentionMs() alone decides what a missing or malformed value means.
-    retention: { ARCHIVE: isBucket(archive) ? archive : undefined, RETENTION_MS: field(env, "RETENTION_MS") },
+    retention: { ARCHIVE: keep("ARCHIVE", archive, isBucket), RETENTION_MS: field(env, "RETENTION_MS") },
+    ignored,
   };
 }
 

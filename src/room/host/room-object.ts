@@ -102,6 +102,7 @@ export class RoomHost extends DurableObject<unknown> {
     this.reports = new RatingReports(ctx.storage, bindings.ratings, this.store.tables, this.store.count);
     this.directory = new DirectoryReports(ctx.storage, this.store.tables, bindings.roomIndex, () => this.core, (level, event, fields) => this.log(level, event, fields), this.store.count);
     this.retention = bindings.retention;
+    for (const name of bindings.ignored) this.log("warn", "room_binding_ignored", { binding: name, reason: "set, but not a binding of the expected kind: its feature is off" });
     this.out = new Outbound(this.sockets, this.sse, (event, fields) => this.log("warn", event, fields));
     this.alarms = new AlarmClock(ctx.storage, () => (this.ops.alarmWrites += 1));
     // Heartbeats are answered by the runtime without waking the room.
