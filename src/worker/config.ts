@@ -1,6 +1,7 @@
 /** Reading the worker's configuration from its environment, with the checks production needs. */
 import { ApiErrorCode } from "../protocol/codes";
 import type { Env } from "./env";
+import { readRetentionSetting } from "../shared/retention-setting";
 import { ApiError } from "./errors";
 
 export const MIN_SECRET_LENGTH = 32;
@@ -39,6 +40,9 @@ export function configNotes(env: Env): string[] {
   if (!env.OPERATOR_TOKEN) notes.push("OPERATOR_TOKEN is not set: operator endpoints (metrics, close room, remove player, revoke) are off; run `wrangler secret put OPERATOR_TOKEN` to turn them on.");
   if (!guestsAllowed(env)) notes.push('ALLOW_GUESTS is not "true": POST /api/guest is off, so players need tokens you mint with AUTH_SECRET (`npm run mint-token`).');
   const loopback = [...allowedOrigins(env)].filter((o) => LOOPBACK_ORIGIN.test(o));
+  if (readRetentionSetting(env.RETENTION_MS).kind === "invalid") {
+    notes.push(`RETENTION_MS is ${JSON.stringify(env.RETENTION_MS)}, not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes; set e.g. "900000".`);
+  }
   if (loopback.length > 0) notes.push(`ALLOWED_ORIGINS contains development origins (${loopback.join(", ")}); list only your site's exact origins before deploying.`);
   return notes;
 }

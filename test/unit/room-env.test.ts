@@ -74,8 +74,9 @@ describe("the room host's binding reader", () => {
     expect(retentionMs(readRoomEnv({ ARCHIVE: new FakeBucket() }).retention)).toBe(DEFAULT_RETENTION_MS);
   });
 
-  it("uses the 15-minute default when RETENTION_MS is malformed, as retention.ts did before", () => {
-    for (const value of ["fifteen minutes", "-1", "1.5", "NaN", {}, null]) {
+  it("uses the 15-minute default when RETENTION_MS is malformed, blank or not a string or number", () => {
+    // Blank and `true` used to read as 0 ms and 1 ms (Number("") is 0): a blanked setting deleted every closed room at once.
+    for (const value of ["fifteen minutes", "-1", "1.5", "NaN", {}, null, "", "  ", true]) {
       expect(retentionMs(readRoomEnv({ ARCHIVE: new FakeBucket(), RETENTION_MS: value }).retention)).toBe(DEFAULT_RETENTION_MS);
     }
   });

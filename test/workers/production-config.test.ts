@@ -68,4 +68,12 @@ describe("the production configuration (wrangler.toml [vars])", () => {
     const devOrigins = await app.request("/health", {}, productionEnv({ ALLOWED_ORIGINS: `https://play.example.com,${LOCALHOST}` }));
     expect(((await devOrigins.json()) as { notes: string[] }).notes.join("\n")).toMatch(/development origins \(http:\/\/localhost:8787\)/);
   });
+
+  it("makes /health name a RETENTION_MS that is not a whole number of milliseconds, and says nothing of a good or blank one", async () => {
+    const notesWith = async (value: string) => ((await (await app.request("/health", {}, productionEnv({ RETENTION_MS: value }))).json()) as { notes: string[] }).notes.join("\n");
+    expect(await notesWith("15 minutes")).toMatch(/RETENTION_MS is "15 minutes", not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes/);
+    expect(await notesWith("-1")).toMatch(/RETENTION_MS is "-1"/);
+    expect(await notesWith("900000")).not.toMatch(/RETENTION_MS/);
+    expect(await notesWith("")).not.toMatch(/RETENTION_MS/);
+  });
 });

@@ -5,6 +5,7 @@
  * storage (retention off), since deleting would lose their replays.
  */
 import { archiveKey } from "../../shared/archive";
+import { readRetentionSetting } from "../../shared/retention-setting";
 import { DEFAULT_RETENTION_MS, type RoomRecord } from "../core/record";
 
 export interface RetentionEnv {
@@ -16,11 +17,14 @@ export interface RetentionEnv {
   readonly RETENTION_MS?: unknown;
 }
 
-/** The window for new rooms: null (keep forever) without an archive; else RETENTION_MS, or 15 minutes if unset or invalid. */
+/**
+ * The window for new rooms: null (keep forever) without an archive; else RETENTION_MS, or 15 minutes if
+ * unset, blank or invalid (an invalid value is named in /health's notes: config.ts).
+ */
 export function retentionMs(env: RetentionEnv | null): number | null {
   if (!env?.ARCHIVE) return null;
-  const n = Number(env.RETENTION_MS ?? DEFAULT_RETENTION_MS);
-  return Number.isInteger(n) && n >= 0 ? n : DEFAULT_RETENTION_MS;
+  const setting = readRetentionSetting(env.RETENTION_MS);
+  return setting.kind === "ms" ? setting.ms : DEFAULT_RETENTION_MS;
 }
 
 /**
