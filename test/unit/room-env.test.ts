@@ -1,7 +1,7 @@
 /**
  * The room host's binding reader (src/room/host/room-env.ts): bindings of the right shape are handed
  * on as they are, anything else counts as absent (its feature off), and the retention settings reach
- * retention.ts untouched, so a missing or malformed RETENTION_MS means what it meant before.
+ * retention.ts untouched, which alone decides what a missing, blank or malformed RETENTION_MS means.
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RETENTION_MS } from "../../src/room/core/record";
