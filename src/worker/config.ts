@@ -40,6 +40,9 @@ export function configNotes(env: Env): string[] {
   if (!env.OPERATOR_TOKEN) notes.push("OPERATOR_TOKEN is not set: operator endpoints (metrics, close room, remove player, revoke) are off; run `wrangler secret put OPERATOR_TOKEN` to turn them on.");
   if (!guestsAllowed(env)) notes.push('ALLOW_GUESTS is not "true": POST /api/guest is off, so players need tokens you mint with AUTH_SECRET (`npm run mint-token`).');
   const loopback = [...allowedOrigins(env)].filter((o) => LOOPBACK_ORIGIN.test(o));
+  if (tokenTtlSetting(env) === "invalid") {
+    notes.push(`TOKEN_TTL_SECONDS is ${JSON.stringify(env.TOKEN_TTL_SECONDS)}, not a whole number of seconds from 60 to 2592000 (30 days): guest tokens live the default 4 hours.`);
+  }
   if (readRetentionSetting(env.RETENTION_MS).kind === "invalid") {
     notes.push(`RETENTION_MS is ${JSON.stringify(env.RETENTION_MS)}, not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes; set e.g. "900000".`);
   }
@@ -63,9 +66,17 @@ export function guestsAllowed(env: Env): boolean {
 /** Default player-token lifetime: one long session. Tokens cannot be recalled, so they should not outlive it by much. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 4 * 3600;
 
+/** TOKEN_TTL_SECONDS as set: seconds when a whole number from 60 to 30 days, null when unset or blank, "invalid" otherwise. */
+function tokenTtlSetting(env: Env): number | null | "invalid" {
+  const raw = env.TOKEN_TTL_SECONDS;
+  if (raw === undefined || String(raw).trim() === "") return null;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : "invalid";
+}
+
 export function tokenTtlSeconds(env: Env): number {
-  const n = Number(env.TOKEN_TTL_SECONDS ?? String(DEFAULT_TOKEN_TTL_SECONDS));
-  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : DEFAULT_TOKEN_TTL_SECONDS;
+  const ttl = tokenTtlSetting(env);
+  return typeof ttl === "number" ? ttl : DEFAULT_TOKEN_TTL_SECONDS;
 }
 
 /**

@@ -76,4 +76,12 @@ describe("the production configuration (wrangler.toml [vars])", () => {
     expect(await notesWith("900000")).not.toMatch(/RETENTION_MS/);
     expect(await notesWith("")).not.toMatch(/RETENTION_MS/);
   });
+
+  it("makes /health name a TOKEN_TTL_SECONDS outside 60 s to 30 days, and says nothing of a good or blank one", async () => {
+    const notesWith = async (value: string) => ((await (await app.request("/health", {}, productionEnv({ TOKEN_TTL_SECONDS: value }))).json()) as { notes: string[] }).notes.join("\n");
+    expect(await notesWith("30")).toMatch(/TOKEN_TTL_SECONDS is "30", not a whole number of seconds from 60 to 2592000 \(30 days\): guest tokens live the default 4 hours/);
+    expect(await notesWith("a day")).toMatch(/TOKEN_TTL_SECONDS is "a day"/);
+    expect(await notesWith("86400")).not.toMatch(/TOKEN_TTL_SECONDS/);
+    expect(await notesWith(" ")).not.toMatch(/TOKEN_TTL_SECONDS/);
+  });
 });
