@@ -43,7 +43,8 @@ export function configNotes(env: Env): string[] {
   if (tokenTtlSetting(env) === "invalid") {
     notes.push(`TOKEN_TTL_SECONDS is ${JSON.stringify(env.TOKEN_TTL_SECONDS)}, not a whole number of seconds from 60 to 2592000 (30 days): guest tokens live the default 4 hours.`);
   }
-  if (readRetentionSetting(env.RETENTION_MS).kind === "invalid") {
+  // Without ARCHIVE retention is off (rooms keep their storage), whatever RETENTION_MS says.
+  if (env.ARCHIVE && readRetentionSetting(env.RETENTION_MS).kind === "invalid") {
     notes.push(`RETENTION_MS is ${JSON.stringify(env.RETENTION_MS)}, not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes; set e.g. "900000".`);
   }
   if (loopback.length > 0) notes.push(`ALLOWED_ORIGINS contains development origins (${loopback.join(", ")}); list only your site's exact origins before deploying.`);

@@ -69,8 +69,11 @@ describe("the production configuration (wrangler.toml [vars])", () => {
     expect(((await devOrigins.json()) as { notes: string[] }).notes.join("\n")).toMatch(/development origins \(http:\/\/localhost:8787\)/);
   });
 
-  it("makes /health name a RETENTION_MS that is not a whole number of milliseconds, and says nothing of a good or blank one", async () => {
-    const notesWith = async (value: string) => ((await (await app.request("/health", {}, productionEnv({ RETENTION_MS: value }))).json()) as { notes: string[] }).notes.join("\n");
+  it("makes /health name a RETENTION_MS that is not a whole number of milliseconds, and says nothing of a good or blank one or without ARCHIVE", async () => {
+    const notesWith = async (value: string, withArchive = true) =>
+      ((await (await app.request("/health", {}, productionEnv({ RETENTION_MS: value, ...(withArchive ? { ARCHIVE: env.ARCHIVE } : {}) }))).json()) as { notes: string[] }).notes.join("\n");
+    expect(env.ARCHIVE).toBeDefined();
+    expect(await notesWith("15 minutes", false)).not.toMatch(/RETENTION_MS/);
     expect(await notesWith("15 minutes")).toMatch(/RETENTION_MS is "15 minutes", not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes/);
     expect(await notesWith("-1")).toMatch(/RETENTION_MS is "-1"/);
     expect(await notesWith("900000")).not.toMatch(/RETENTION_MS/);
