@@ -18,7 +18,11 @@ export interface RaceSeen {
   snaps: Array<{ t: number; tick: number }>;
   welcomes: Array<{ t: number; tick: number }>;
   held: Array<{ t: number; tick: number }>;
-  resuming: Array<{ t: number; tick: number; at: number }>;
+  /**
+   * `allBack`: in the room snapshot that came with the announcement (the server's state when it sent it),
+   * every human seat is connected and has no grace window running; null for an update replayed on a welcome.
+   */
+  resuming: Array<{ t: number; tick: number; at: number; allBack: boolean | null }>;
 }
 
 export const raceSeen = (): RaceSeen => ({ standing: true, durable: new Set(), discarded: new Set(), snaps: [], welcomes: [], held: [], resuming: [] });
@@ -50,7 +54,10 @@ export function raceBot(c: FaultClient, seat: () => number, seen: RaceSeen, send
   c.client.on("update", (u) => {
     for (const e of u.events) {
       if (e.type === "raceHeld") seen.held.push({ t: now(), tick: Number(e["tick"]) });
-      if (e.type === "raceResuming") seen.resuming.push({ t: now(), tick: Number(e["tick"]), at: Number(e["at"]) });
+      if (e.type === "raceResuming") {
+        const allBack = u.room ? u.room.seats.every((s) => s.kind !== "human" || (s.connected && s.graceUntil === null)) : null;
+        seen.resuming.push({ t: now(), tick: Number(e["tick"]), at: Number(e["at"]), allBack });
+      }
     }
   });
   c.client.on("snap", (snap) => {
