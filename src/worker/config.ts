@@ -1,7 +1,7 @@
 /** Reading the worker's configuration from its environment, with the checks production needs. */
 import { ApiErrorCode } from "../protocol/codes";
 import type { Env } from "./env";
-import { readRetentionSetting } from "../shared/retention-setting";
+import { readWholeNumberSetting } from "../shared/whole-number-setting";
 import { ApiError } from "./errors";
 
 export const MIN_SECRET_LENGTH = 32;
@@ -40,11 +40,11 @@ export function configNotes(env: Env): string[] {
   if (!env.OPERATOR_TOKEN) notes.push("OPERATOR_TOKEN is not set: operator endpoints (metrics, close room, remove player, revoke) are off; run `wrangler secret put OPERATOR_TOKEN` to turn them on.");
   if (!guestsAllowed(env)) notes.push('ALLOW_GUESTS is not "true": POST /api/guest is off, so players need tokens you mint with AUTH_SECRET (`npm run mint-token`).');
   const loopback = [...allowedOrigins(env)].filter((o) => LOOPBACK_ORIGIN.test(o));
-  if (tokenTtlSetting(env) === "invalid") {
+  if (tokenTtlSetting(env).kind === "invalid") {
     notes.push(`TOKEN_TTL_SECONDS is ${JSON.stringify(env.TOKEN_TTL_SECONDS)}, not a whole number of seconds from 60 to 2592000 (30 days): guest tokens live the default 4 hours.`);
   }
   // Without ARCHIVE retention is off (rooms keep their storage), whatever RETENTION_MS says.
-  if (env.ARCHIVE && readRetentionSetting(env.RETENTION_MS).kind === "invalid") {
+  if (env.ARCHIVE && readWholeNumberSetting(env.RETENTION_MS, 0).kind === "invalid") {
     notes.push(`RETENTION_MS is ${JSON.stringify(env.RETENTION_MS)}, not a whole number of milliseconds: closed rooms keep their storage for the default 15 minutes; set e.g. "900000".`);
   }
   if (loopback.length > 0) notes.push(`ALLOWED_ORIGINS contains development origins (${loopback.join(", ")}); list only your site's exact origins before deploying.`);
@@ -67,17 +67,12 @@ export function guestsAllowed(env: Env): boolean {
 /** Default player-token lifetime: one long session. Tokens cannot be recalled, so they should not outlive it by much. */
 export const DEFAULT_TOKEN_TTL_SECONDS = 4 * 3600;
 
-/** TOKEN_TTL_SECONDS as set: seconds when a whole number from 60 to 30 days, null when unset or blank, "invalid" otherwise. */
-function tokenTtlSetting(env: Env): number | null | "invalid" {
-  const raw = env.TOKEN_TTL_SECONDS;
-  if (raw === undefined || String(raw).trim() === "") return null;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= 60 && n <= 30 * 86400 ? n : "invalid";
-}
+/** TOKEN_TTL_SECONDS as set: a whole number of seconds from 60 to 30 days. */
+const tokenTtlSetting = (env: Env) => readWholeNumberSetting(env.TOKEN_TTL_SECONDS, 60, 30 * 86400);
 
 export function tokenTtlSeconds(env: Env): number {
   const ttl = tokenTtlSetting(env);
-  return typeof ttl === "number" ? ttl : DEFAULT_TOKEN_TTL_SECONDS;
+  return ttl.kind === "value" ? ttl.value : DEFAULT_TOKEN_TTL_SECONDS;
 }
 
 /**

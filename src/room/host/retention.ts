@@ -5,14 +5,14 @@
  * storage (retention off), since deleting would lose their replays.
  */
 import { archiveKey } from "../../shared/archive";
-import { readRetentionSetting } from "../../shared/retention-setting";
+import { readWholeNumberSetting } from "../../shared/whole-number-setting";
 import { DEFAULT_RETENTION_MS, type RoomRecord } from "../core/record";
 
 export interface RetentionEnv {
   readonly ARCHIVE?: R2Bucket;
   /**
    * Time a closed room keeps its storage, in ms ("900000" = 15 minutes, the default). As the runtime gives
-   * it (a string from [vars], or whatever the deployment set): `retentionMs` reads it with Number().
+   * it (a string from [vars], or whatever the deployment set): `retentionMs` reads it (whole-number-setting.ts).
    */
   readonly RETENTION_MS?: unknown;
 }
@@ -23,8 +23,8 @@ export interface RetentionEnv {
  */
 export function retentionMs(env: RetentionEnv | null): number | null {
   if (!env?.ARCHIVE) return null;
-  const setting = readRetentionSetting(env.RETENTION_MS);
-  return setting.kind === "ms" ? setting.ms : DEFAULT_RETENTION_MS;
+  const setting = readWholeNumberSetting(env.RETENTION_MS, 0);
+  return setting.kind === "value" ? setting.value : DEFAULT_RETENTION_MS;
 }
 
 /**
