@@ -5,7 +5,7 @@
  */
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
-import { mergeReductions, type LoadgenReply, type LoadgenRequest, type OpenSpec, type Target, type WindowReduction } from "./protocol";
+import { mergeReductions, type LoadgenReply, type LoadgenStalls, type LoadgenRequest, type OpenSpec, type Target, type WindowReduction } from "./protocol";
 
 type Body<R> = R extends { seq: number } ? Omit<R, "seq"> : never;
 
@@ -49,7 +49,9 @@ export class Fleet {
   static start(count: number, cpus: string | null): Fleet {
     const entry = resolve(import.meta.dirname, "loadgen.ts");
     const gens = Array.from({ length: count }, () => {
-      const child = fork(entry, [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+      // BENCH_LOADGEN_NODE_FLAGS: extra Node/V8 flags for the load generators only (e.g. "--trace-gc" to see their pauses).
+      const flags = (process.env["BENCH_LOADGEN_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+      const child = fork(entry, [], { execArgv: ["--expose-gc", ...flags, "--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
       if (cpus && child.pid) {
         try {
           execFileSync("taskset", ["-a", "-p", "-c", cpus, String(child.pid)], { stdio: "ignore" });
@@ -107,11 +109,19 @@ export class Fleet {
   }
 
   /** End the window in every load generator and pool the reductions; also their CPU in cores and the worst event-loop delay p99. */
-  async collect(ackGraceMs: number): Promise<{ window: WindowReduction; loadgenCores: number; eldP99Ms: number }> {
+  async collect(ackGraceMs: number): Promise<{ window: WindowReduction; loadgenCores: number } & LoadgenStalls> {
     const replies = await Promise.all(this.gens.map((g) => g.call({ cmd: "collect", ackGraceMs })));
     const parts = replies.map((r) => r.window).filter((w): w is NonNullable<typeof w> => w !== undefined);
     const loadgenCores = parts.reduce((s, p) => s + p.loadgenCpuMs / 1000 / Math.max(p.loadgenSeconds, 1e-3), 0);
-    return { window: mergeReductions(parts), loadgenCores, eldP99Ms: Math.max(0, ...parts.map((p) => p.eldP99Ms)) };
+    const worst = (f: (p: LoadgenStalls) => number) => Math.max(0, ...parts.map(f));
+    return {
+      window: mergeReductions(parts),
+      loadgenCores,
+      eldP99Ms: worst((p) => p.eldP99Ms),
+      eldMaxMs: worst((p) => p.eldMaxMs),
+      gcMaxMs: worst((p) => p.gcMaxMs),
+      gcMs: worst((p) => p.gcMs),
+    };
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,7 @@
  * this process's own clock. IPC messages are the `LoadgenRequest`/`LoadgenReply`
  * shapes of protocol.ts.
  */
-import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from "node:perf_hooks";
 import { Client } from "colyseus.js";
 import { COUNTDOWN_TICKS } from "../../src/games/runner";
 import { Api } from "../../test/support/api";
@@ -145,11 +145,17 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
       if (rooms.size === 0) guestCount = 0;
       return { seq: msg.seq, ok: true };
     case "mark": {
+      trim(performance.now() - 1000);
+      // A full collection of this process's heap now, between windows, instead of inside the window: its
+      // mark-compacts took 30–90 ms on the shared load-generator core (bench/results/loadgen-stalls-2026-12-07.md),
+      // and every state of every room it drives that arrives during one is stamped late, a gap the server never made.
+      collectGarbage?.();
       eld?.disable();
       eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
       eld.enable();
+      gc.ms = 0;
+      gc.maxMs = 0;
       windowStart = performance.now();
-      trim(windowStart - 1000);
       const c0 = process.cpuUsage();
       cpuMark = c0;
       cpuMarkAt = windowStart;
@@ -160,12 +166,14 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
       const cpu = process.cpuUsage(cpuMark);
       eld?.disable();
       const eldP99Ms = eld ? Math.max(0, eld.percentile(99) / 1e6 - ELD_RESOLUTION_MS) : 0;
+      const eldMaxMs = eld ? Math.max(0, eld.max / 1e6 - ELD_RESOLUTION_MS) : 0;
+      const stalls = { eldP99Ms, eldMaxMs, gcMaxMs: gc.maxMs, gcMs: gc.ms };
       // Acks of inputs sent at the very end of the window are still on their way.
       await sleep(msg.ackGraceMs);
       const window = reduceWindow([...rooms.values()], windowStart, t1);
       // Ended rooms are closed by the parent (it replaces them); nothing of theirs is kept here.
       trim(t1);
-      return { seq: msg.seq, ok: true, window: { ...window, loadgenCpuMs: (cpu.user + cpu.system) / 1000, loadgenSeconds: (t1 - cpuMarkAt) / 1000, eldP99Ms } };
+      return { seq: msg.seq, ok: true, window: { ...window, loadgenCpuMs: (cpu.user + cpu.system) / 1000, loadgenSeconds: (t1 - cpuMarkAt) / 1000, ...stalls } };
     }
     case "exit":
       closeRooms([...rooms.keys()]);
@@ -177,6 +185,18 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
 /** Event-loop delay over the window: a starved or saturated load generator stamps arrivals late. */
 const ELD_RESOLUTION_MS = 2;
 let eld: IntervalHistogram | null = null;
+/** `gc` exposed by the fleet's `--expose-gc` (fleet.ts); absent when the process was started without it. */
+const collectGarbage: (() => void) | undefined = typeof globalThis.gc === "function" ? globalThis.gc : undefined;
+/** This process's collection pauses since the window's mark (observed entries arrive a little later; the collect waits for acks anyway). */
+const gc = { ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    // Entries arrive after the pause: the collection `mark` forces (before the window) is not the window's.
+    if (e.startTime < windowStart) continue;
+    gc.ms += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ["gc"] });
 let cpuMark = process.cpuUsage();
 let cpuMarkAt = performance.now();
 

@@ -28,13 +28,26 @@ export type LoadgenRequest =
   | { readonly seq: number; readonly cmd: "collect"; readonly ackGraceMs: number }
   | { readonly seq: number; readonly cmd: "exit" };
 
+/**
+ * A load generator's own stalls over a window: arrivals are stamped on its event loop, so a stall of its own
+ * (a collection of its heap, a burst of decoding) shows as late states of every room it drives.
+ */
+export interface LoadgenStalls {
+  readonly eldP99Ms: number;
+  /** The longest event-loop delay (its resolution subtracted). */
+  readonly eldMaxMs: number;
+  /** Its garbage collector: the longest pause and the sum of pauses. */
+  readonly gcMaxMs: number;
+  readonly gcMs: number;
+}
+
 export type LoadgenReply =
   | { readonly seq: number; readonly ok: false; readonly error: string }
   | {
       readonly seq: number;
       readonly ok: true;
       readonly opened?: readonly { key: string; id: string }[];
-      readonly window?: WindowReduction & { readonly loadgenCpuMs: number; readonly loadgenSeconds: number; readonly eldP99Ms: number };
+      readonly window?: WindowReduction & LoadgenStalls & { readonly loadgenCpuMs: number; readonly loadgenSeconds: number };
     };
 
 /** Simulation ticks per state at 60 Hz simulation and 20 Hz states. */

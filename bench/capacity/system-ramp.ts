@@ -55,6 +55,8 @@ export interface RampLevel {
   readonly roomTicks: number;
   readonly loadgenCores: number;
   readonly loadgenEldP99Ms: number;
+  /** The worst load generator's longest event-loop delay and collection pause, and its pauses' sum, in the first window (absent before 2026-12-07 13:30). */
+  readonly loadgenStalls?: { readonly eldMaxMs: number; readonly gcMaxMs: number; readonly gcMs: number };
   readonly otherCores: number;
   readonly counted: CountedRates | null;
   /** Matches that had ended by the end of the window (left out of the figures, replaced). */
@@ -157,7 +159,7 @@ export async function rampSystem(
       const cpu = cpuMs(pids) - cpu0;
       const m1 = machineCpu();
       // The load generators end their window on this message; acks in flight get 300 ms more to arrive.
-      const { window, loadgenCores, eldP99Ms } = await fleet.collect(300);
+      const { window, loadgenCores, eldP99Ms, eldMaxMs, gcMaxMs, gcMs } = await fleet.collect(300);
       const rss = rssBytes(pids);
       const a0 = performance.now();
       const after = sys.counters ? await sys.counters(refs) : null;
@@ -220,6 +222,7 @@ export async function rampSystem(
         roomTicks: round(window.roomTicks, 0),
         loadgenCores: round(loadgenCores),
         loadgenEldP99Ms: round(eldP99Ms, 1),
+        loadgenStalls: { eldMaxMs: round(eldMaxMs, 1), gcMaxMs: round(gcMaxMs, 1), gcMs: round(gcMs, 1) },
         otherCores: round(otherCores),
         counted: before && after ? countedRates(before as Map<string, OpCounters>, after as Map<string, OpCounters>, countedSeconds) : null,
         endedRooms: ended,
@@ -230,7 +233,7 @@ export async function rampSystem(
       };
       levels.push(level);
       log(
-        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, gaps > 75 / ≥ 95 ms ${((level.gapsOver75Ms ?? NaN) * 100).toFixed(2)} / ${((level.gapsOver95Ms ?? NaN) * 100).toFixed(2)} %, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 ${level.loadgenEldP99Ms} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
+        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, gaps > 75 / ≥ 95 ms ${((level.gapsOver75Ms ?? NaN) * 100).toFixed(2)} / ${((level.gapsOver95Ms ?? NaN) * 100).toFixed(2)} %, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 / max ${level.loadgenEldP99Ms} / ${round(eldMaxMs, 1)} ms, GC max / sum ${round(gcMaxMs, 1)} / ${round(gcMs, 1)} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
       );
       // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
       // that failed below it. Capacity still counts only the levels up to the first failure.
