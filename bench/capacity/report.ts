@@ -64,17 +64,17 @@ export function levelStatus(l: Pick<RampResult["levels"][number], "unusable" | "
 
 function levelsTable(ramps: readonly RampResult[]): string[] {
   const out = [
-    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | probe ack p50/p99 ms | unacked probes / inputs | state B/s/client | RSS MiB | rows/room-h | loadgen cores | loadgen ELD p99 / max ms | loadgen GC max / sum ms | ended | bots failed (rooms) | other cores | setup s |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| system | rep | rooms | 20 Hz | gap p99 ms | delivered | sim rate | server cores (net) | µs/room-tick net | probe ack p50/p99 ms | unacked probes / inputs | state B/s/client | RSS MiB | rows/room-h | server loop ticks ≥ 25 ms late | loadgen cores | loadgen ELD p99 / max ms | loadgen GC max / sum ms | ended | bots failed (rooms) | other cores | setup s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const r of ramps) {
     for (const l of r.levels) {
       const rows = l.counted ? Math.round((l.counted.rowsWritten + l.counted.alarmWrites) * 3600) : "n/a";
       out.push(
-        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${levelStatus(l)} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.probes === undefined ? l.unacked : `${l.unacked}/${l.probes}`} / ${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.loadgenCores} | ${l.loadgenEldP99Ms}${l.loadgenStalls ? ` / ${l.loadgenStalls.eldMaxMs}` : ""} | ${l.loadgenStalls ? `${l.loadgenStalls.gcMaxMs} / ${l.loadgenStalls.gcMs}` : "n/a"} | ${l.endedRooms} | ${l.failedRooms ?? "n/a"} | ${l.otherCores} | ${l.setupSeconds} |`,
+        `| ${NAMES[r.system]} | ${r.rep} | ${l.rooms} | ${levelStatus(l)} | ${l.verdict.gapP99Ms} | ${(l.verdict.delivered * 100).toFixed(1)} % | ${(l.verdict.tickRate * 100).toFixed(1)} % | ${l.server.cores} (${l.server.coresNet}) | ${l.server.usPerRoomTickNet} | ${l.ackMs.p50} / ${l.ackMs.p99} | ${l.probes === undefined ? l.unacked : `${l.unacked}/${l.probes}`} / ${l.inputs} | ${l.stateBytesPerClientPerSecond} | ${l.server.rssMiB} | ${rows} | ${l.counted?.lateLoopShare != null ? `${(l.counted.lateLoopShare * 100).toFixed(2)} %` : "n/a"} | ${l.loadgenCores} | ${l.loadgenEldP99Ms}${l.loadgenStalls ? ` / ${l.loadgenStalls.eldMaxMs}` : ""} | ${l.loadgenStalls ? `${l.loadgenStalls.gcMaxMs} / ${l.loadgenStalls.gcMs}` : "n/a"} | ${l.endedRooms} | ${l.failedRooms ?? "n/a"} | ${l.otherCores} | ${l.setupSeconds} |`,
       );
     }
-    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB |||||||||||||||||||`);
+    out.push(`| ${NAMES[r.system]} | ${r.rep} | stop: ${r.stop}${r.error ? ` (${r.error})` : ""}; last clean ${r.capacity.lastClean} rooms at ${r.capacity.lastCleanCores} cores net → ${r.capacity.roomsPerCore} rooms per core (${r.capacity.bound}); idle ${r.idleCpuMsPerSecond} ms CPU/s, RSS₀ ${r.rss0MiB} MiB ||||||||||||||||||||`);
   }
   return out;
 }

@@ -38,6 +38,11 @@ export interface CountedRates {
   readonly awakeMsPerSecond: number;
   readonly steps: number;
   readonly droppedSteps: number;
+  /**
+   * Share of the server's real-time loop ticks that ran 25 ms or more past their boundary, by the server's
+   * own clock (Edgeroom's `loopTicks`/`loopTicksLate`; null where the system counts none; absent before 2026-12-07 14:00).
+   */
+  readonly lateLoopShare?: number | null;
 }
 
 export interface LevelResult {
@@ -173,6 +178,7 @@ export function countedRates(before: ReadonlyMap<string, OpCounters>, after: Rea
     awakeMsPerSecond: round(d("awakeMs") / roomSeconds, 1),
     steps: round(d("steps") / roomSeconds, 2),
     droppedSteps: round(d("droppedSteps") / roomSeconds, 3),
+    lateLoopShare: d("loopTicks") > 0 ? round(d("loopTicksLate") / d("loopTicks"), 5) : null,
   };
 }
 

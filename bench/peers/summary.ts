@@ -144,7 +144,7 @@ export function costFromCounts(r: CountedRates): CostFromCounts {
 export function poolRates(rates: readonly CountedRates[]): CountedRates | null {
   const total = rates.reduce((s, r) => s + r.roomSeconds, 0);
   if (rates.length === 0 || total <= 0) return null;
-  const w = (f: keyof CountedRates) => round(rates.reduce((s, r) => s + r[f] * r.roomSeconds, 0) / total, 4);
+  const w = (f: Exclude<keyof CountedRates, "lateLoopShare">) => round(rates.reduce((s, r) => s + r[f] * r.roomSeconds, 0) / total, 4);
   return {
     roomSeconds: round(total, 1),
     messages: w("messages"),

@@ -62,6 +62,9 @@ export interface OpCounters {
   readonly awakeMs: number;
   readonly steps: number;
   readonly droppedSteps: number;
+  /** Edgeroom's real-time loop ticks and those 25 ms or more past their boundary (0 where a system has none). */
+  readonly loopTicks: number;
+  readonly loopTicksLate: number;
 }
 
 export interface SystemUnderTest {
@@ -162,6 +165,8 @@ function normalise(c: Record<string, number>): OpCounters {
     awakeMs: n("awakeMs"),
     steps: n("steps"),
     droppedSteps: n("droppedSteps"),
+    loopTicks: n("loopTicks"),
+    loopTicksLate: n("loopTicksLate"),
   };
 }
 

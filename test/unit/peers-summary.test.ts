@@ -107,7 +107,7 @@ describe("capacity", () => {
 });
 
 describe("counted cost", () => {
-  const counters = (messages: number, rows: number, alarms: number, awakeMs: number): OpCounters => ({ messages, storageWrites: rows, rowsWritten: rows, alarmWrites: alarms, alarmRuns: alarms, awakeMs, steps: 0, droppedSteps: 0 });
+  const counters = (messages: number, rows: number, alarms: number, awakeMs: number): OpCounters => ({ messages, storageWrites: rows, rowsWritten: rows, alarmWrites: alarms, alarmRuns: alarms, awakeMs, steps: 0, droppedSteps: 0, loopTicks: 0, loopTicksLate: 0 });
 
   it("turns counter deltas into per-room-second rates", () => {
     const before = new Map([["a", counters(0, 0, 0, 0)], ["b", counters(10, 10, 1, 500)]]);

@@ -44,4 +44,29 @@ describe("operation counters", () => {
     a.close();
     b.close();
   });
+
+  it("count a real-time room's loop ticks, and how many ran 25 ms or more past their boundary", { timeout: 60_000 }, async () => {
+    const guests = await Promise.all(["A", "B", "C", "D"].map((n) => api.guest(n)));
+    const first = guests[0];
+    if (!first) throw new Error("no guest");
+    const matchId = await api.createMatch(first.token, { game: "runner", seats: 4, options: { durationSeconds: 10 } });
+    const socks = [];
+    for (const g of guests) {
+      const s = (await join(g, matchId)).startHeartbeat();
+      await s.next("welcome");
+      socks.push(s);
+    }
+    const [a] = socks;
+    if (!a) throw new Error("no socket");
+    // Every state after the first is sent by a loop tick (the welcome's keyframe is not).
+    const firstSnap = await a.next("snap");
+    await a.next("snap", (s) => s.tick >= firstSnap.tick + 3 * 5);
+    const c = await counters(matchId);
+    expect(c.loopTicks).toBeGreaterThanOrEqual(5);
+    expect(c.loopTicksLate).toBeGreaterThanOrEqual(0);
+    expect(c.loopTicksLate).toBeLessThanOrEqual(c.loopTicks ?? 0);
+    const viaHttp = await (await fetchMetrics(matchId)).json<{ counters: Record<string, number> }>();
+    expect(viaHttp.counters.loopTicks).toBeGreaterThanOrEqual(c.loopTicks ?? 0);
+    for (const s of socks) s.close();
+  });
 });

@@ -16,6 +16,8 @@ export interface AwakeHost {
   flush(core: RoomCore, plain: boolean): void;
   /** A watchdog check ran (the ops counters). */
   checked(): void;
+  /** A loop tick ran `lateMs` after its snapshot boundary (the ops counters). */
+  loopRan(lateMs: number): void;
 }
 
 export class AwakeTimers {
@@ -27,7 +29,8 @@ export class AwakeTimers {
   private readonly watch: LivenessWatch;
 
   constructor(host: AwakeHost) {
-    this.loop = new RealtimeLoop((core) => {
+    this.loop = new RealtimeLoop((core, lateMs) => {
+      host.loopRan(lateMs);
       const now = Date.now();
       if (this.pings.due(now)) host.readPings(core);
       core.advance(now);

@@ -14,11 +14,16 @@ export class RealtimeLoop {
     const core = this.core;
     this.timer = null;
     this.core = null;
-    if (core !== null) this.tick(core);
+    if (core !== null) this.tick(core, Date.now() - this.dueAt);
   };
+  /** The boundary the pending timer is for (wall-clock ms). */
+  private dueAt = 0;
 
-  /** `tick` runs when the timer fires: it advances the core and flushes (which calls `ensureLoop` again). */
-  constructor(private readonly tick: (core: RoomCore) => void) {}
+  /**
+   * `tick` runs when the timer fires, with how late it runs past its boundary (ms): it advances the core
+   * and flushes (which calls `ensureLoop` again).
+   */
+  constructor(private readonly tick: (core: RoomCore, lateMs: number) => void) {}
 
   /** Keep the real-time loop running while a real-time match is live; it stops by itself otherwise. */
   ensureLoop(core: RoomCore): void {
@@ -27,6 +32,7 @@ export class RealtimeLoop {
     const at = core.nextLoopAt(now);
     if (at === null) return;
     this.core = core;
+    this.dueAt = at;
     this.timer = setTimeout(this.fire, Math.max(0, at - now));
   }
 }

@@ -26,6 +26,22 @@ export interface OpsCounters {
   instances: number;
   /** Turn-based liveness watchdog runs (in-memory timer, no storage): the awake-time price of half-open detection. */
   livenessChecks: number;
+  /** Real-time loop ticks this instance ran, and those that ran LATE_LOOP_MS or more after their snapshot boundary. */
+  loopTicks: number;
+  loopTicksLate: number;
+}
+
+/**
+ * A loop tick this late past its boundary sends its states late enough that a client's gap to the
+ * previous state reaches 75 ms (1.5 intervals of 50 ms) if that one was on time: the lateness a
+ * 20 Hz stream cannot absorb.
+ */
+export const LATE_LOOP_MS = 25;
+
+/** Count one real-time loop tick that ran `lateMs` after its boundary. */
+export function countLoopTick(ops: OpsCounters, lateMs: number): void {
+  ops.loopTicks += 1;
+  if (lateMs >= LATE_LOOP_MS) ops.loopTicksLate += 1;
 }
 
 /** The counters that add up across instances, as stored in the room row. */
@@ -44,7 +60,7 @@ const Stored = z.object({
 type Stored = z.infer<typeof Stored>;
 
 export function newOpsCounters(): OpsCounters {
-  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0, rowsBefore: 0, awakeMsBefore: 0, instances: 1 };
+  return { bornAt: Date.now(), lastEventAt: Date.now(), alarmWrites: 0, alarmRuns: 0, storageWrites: 0, rowsWritten: 0, messages: 0, droppedFrames: 0, livenessChecks: 0, loopTicks: 0, loopTicksLate: 0, rowsBefore: 0, awakeMsBefore: 0, instances: 1 };
 }
 
 /**

@@ -17,7 +17,7 @@ import { RoomStorage } from "./storage";
 import { AlarmClock } from "./alarm-clock";
 import { observePings, restoreSockets } from "./heartbeats";
 import { roomFetch, type UpgradeHost } from "./room-fetch";
-import { countSave, newOpsCounters, opsReport, storedOps } from "./ops-counters";
+import { countLoopTick, countSave, newOpsCounters, opsReport, storedOps } from "./ops-counters";
 import { archiveAndDelete, retentionMs, type RetentionEnv } from "./retention";
 import type { CloseOutcome, RemoveOutcome } from "../core/operator-actions";
 import { AwakeTimers } from "./awake-timers";
@@ -63,6 +63,7 @@ export class RoomHost extends DurableObject<unknown> {
     readPings: (core) => observePings(this.ctx, this.sockets, core),
     flush: (core, plain) => void this.flush(core, plain),
     checked: () => (this.ops.livenessChecks += 1),
+    loopRan: (lateMs) => countLoopTick(this.ops, lateMs),
   });
   /** Billable operations of this instance, for benchmarks and the cost model. */
   private readonly ops = newOpsCounters();
