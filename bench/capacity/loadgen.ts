@@ -150,8 +150,9 @@ async function handle(msg: LoadgenRequest): Promise<LoadgenReply> {
       // mark-compacts took 30–90 ms on the shared load-generator core (bench/results/loadgen-stalls-2026-12-07.md),
       // and every state of every room it drives that arrives during one is stamped late, a gap the server never made.
       collectGarbage?.();
-      // States that queued during the collection are read (and stamped) before the window starts, not in it.
-      await new Promise((r) => setImmediate(r));
+      // States that queued during the collection are read (and stamped) before the window starts, not in it:
+      // the first check phase ends the current loop turn, the second comes after the next poll has read them.
+      for (let i = 0; i < 2; i++) await new Promise((r) => setImmediate(r));
       eld?.disable();
       eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
       eld.enable();
