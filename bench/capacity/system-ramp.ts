@@ -14,7 +14,7 @@ import { round, summarize, type Summary } from "../stats";
 import { countedRates, type CountedRates } from "../peers/level";
 import { seedFor, startSystem, type OpCounters, type SystemName, type SystemUnderTest } from "../peers/systems";
 import type { Fleet } from "./fleet";
-import { histogramShareAbove } from "./protocol";
+import { histogramShareAbove, type LoadgenStalls } from "./protocol";
 import { capacity, judge, loadHealth, needsConfirmation, poolWindows, rampLevels, worseHealth, REFERENCE_ROOMS, stopAfter, type Capacity, type LevelPoint, type LevelVerdict, type StopReason } from "./ramp";
 
 export interface RampConfig {
@@ -56,7 +56,7 @@ export interface RampLevel {
   readonly loadgenCores: number;
   readonly loadgenEldP99Ms: number;
   /** The worst load generator's longest event-loop delay and collection pause, and its pauses' sum, in the first window (absent before 2026-12-07 13:30). */
-  readonly loadgenStalls?: { readonly eldMaxMs: number; readonly gcMaxMs: number; readonly gcMs: number };
+  readonly loadgenStalls?: Omit<LoadgenStalls, "eldP99Ms">;
   readonly otherCores: number;
   readonly counted: CountedRates | null;
   /** Matches that had ended by the end of the window (left out of the figures, replaced). */
@@ -233,7 +233,7 @@ export async function rampSystem(
       };
       levels.push(level);
       log(
-        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, gaps > 75 / ≥ 95 ms ${((level.gapsOver75Ms ?? NaN) * 100).toFixed(2)} / ${((level.gapsOver95Ms ?? NaN) * 100).toFixed(2)} %, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 / max ${level.loadgenEldP99Ms} / ${round(eldMaxMs, 1)} ms,${level.counted?.lateLoopShare != null ? ` server loop ticks ≥ 25 ms late ${(level.counted.lateLoopShare * 100).toFixed(2)} %,` : ""} GC max / sum ${round(gcMaxMs, 1)} / ${round(gcMs, 1)} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
+        `    ${system} ${rooms} rooms: ${verdict.holds20Hz ? "holds" : "FAILS"} 20 Hz (${verdict !== first ? `over 2 windows, the first alone gap p99 ${first.gapP99Ms} ms; ` : ""}gap p99 ${verdict.gapP99Ms} ms, gaps > 75 / ≥ 95 ms ${((level.gapsOver75Ms ?? NaN) * 100).toFixed(2)} / ${((level.gapsOver95Ms ?? NaN) * 100).toFixed(2)} %, delivered ${(verdict.delivered * 100).toFixed(1)} %, sim ${(verdict.tickRate * 100).toFixed(1)} %), server ${level.server.cores} cores (${level.server.coresNet} net) ${level.server.usPerRoomTickNet} µs/room-tick, ack p50/p99 ${level.ackMs.p50}/${level.ackMs.p99} ms, ${level.stateBytesPerClientPerSecond} B/s/client, loadgen ${level.loadgenCores} cores ELD p99 / max ${level.loadgenEldP99Ms} / ${level.loadgenStalls?.eldMaxMs} ms,${level.counted?.lateLoopShare != null ? ` server loop ticks ≥ 25 ms late ${(level.counted.lateLoopShare * 100).toFixed(2)} %,` : ""} GC max / sum ${level.loadgenStalls?.gcMaxMs} / ${level.loadgenStalls?.gcMs} ms, other ${level.otherCores}, ended ${ended}, bots failed in ${window.failedRooms}${unusable ? ` — UNUSABLE: ${unusable}` : ""}${health.botsFailed ? ` — BOTS FAILED: ${health.botsFailed}` : ""}`,
       );
       // The reference level (50 rooms) is always measured: its per-room figures are quoted even for a system
       // that failed below it. Capacity still counts only the levels up to the first failure.

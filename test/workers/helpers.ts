@@ -89,3 +89,19 @@ export async function twoPlayerMatch(body: Record<string, unknown> = {}) {
   await a.nextEvent("matchStarted");
   return { alice, bob, matchId, a, b };
 }
+
+/** A 4-seat runner match (10 s) with four guests joined and heartbeating, and the welcome each got. */
+export async function fourRunners(extra: Record<string, unknown> = {}) {
+  const guests = await Promise.all(["A", "B", "C", "D"].map((n) => api.guest(n)));
+  const first = guests[0];
+  if (!first) throw new Error("no guest");
+  const matchId = await api.createMatch(first.token, { game: "runner", seats: 4, options: { durationSeconds: 10 }, ...extra });
+  const socks: TestSocket[] = [];
+  const welcomes = [];
+  for (const g of guests) {
+    const s = (await join(g, matchId)).startHeartbeat();
+    welcomes.push(await s.next("welcome"));
+    socks.push(s);
+  }
+  return { matchId, socks, welcomes };
+}

@@ -1,7 +1,7 @@
-/** The room's operation counters are cumulative over its life: an eviction does not reset them. */
+/** The room's operation counters: cumulative over its life (an eviction does not reset them), and the real-time loop's own. */
 import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { api, join } from "./helpers";
+import { api, fourRunners, join } from "./helpers";
 
 const TOKEN = "test-operator-token-0123456789abcdef";
 const counters = (matchId: string): Promise<Record<string, number>> => env.ROOMS.get(env.ROOMS.idFromName(matchId)).metrics();
@@ -46,16 +46,7 @@ describe("operation counters", () => {
   });
 
   it("count a real-time room's loop ticks, and how many ran 25 ms or more past their boundary", { timeout: 60_000 }, async () => {
-    const guests = await Promise.all(["A", "B", "C", "D"].map((n) => api.guest(n)));
-    const first = guests[0];
-    if (!first) throw new Error("no guest");
-    const matchId = await api.createMatch(first.token, { game: "runner", seats: 4, options: { durationSeconds: 10 } });
-    const socks = [];
-    for (const g of guests) {
-      const s = (await join(g, matchId)).startHeartbeat();
-      await s.next("welcome");
-      socks.push(s);
-    }
+    const { matchId, socks } = await fourRunners();
     const [a] = socks;
     if (!a) throw new Error("no socket");
     // Every state after the first is sent by a loop tick (the welcome's keyframe is not).

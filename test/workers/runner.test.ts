@@ -3,21 +3,12 @@ import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { verifyReveal } from "../../src/protocol";
 import { verifyReplay } from "../../src/replay/verify";
-import { api, join } from "./helpers";
+import { api, fourRunners } from "./helpers";
 
 async function fourPlayers(extra: Record<string, unknown> = {}) {
-  const guests = await Promise.all(["A", "B", "C", "D"].map((n) => api.guest(n)));
-  const first = guests[0];
-  if (!first) throw new Error("no guest");
-  const matchId = await api.createMatch(first.token, { game: "runner", seats: 4, options: { durationSeconds: 10 }, ...extra });
-  const socks = [];
-  for (const g of guests) {
-    const s = (await join(g, matchId)).startHeartbeat();
-    const w = await s.next("welcome");
-    // Real-time rooms ask for a sync every second (it wakes an evicted room; pings do not).
-    if (w.heartbeat.syncIntervalMs !== 1000) throw new Error(`syncIntervalMs ${w.heartbeat.syncIntervalMs}`);
-    socks.push(s);
-  }
+  const { matchId, socks, welcomes } = await fourRunners(extra);
+  // Real-time rooms ask for a sync every second (it wakes an evicted room; pings do not).
+  for (const w of welcomes) if (w.heartbeat.syncIntervalMs !== 1000) throw new Error(`syncIntervalMs ${w.heartbeat.syncIntervalMs}`);
   return { matchId, socks };
 }
 

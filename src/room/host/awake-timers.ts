@@ -29,9 +29,9 @@ export class AwakeTimers {
   private readonly watch: LivenessWatch;
 
   constructor(host: AwakeHost) {
-    this.loop = new RealtimeLoop((core, lateMs) => {
-      host.loopRan(lateMs);
+    this.loop = new RealtimeLoop((core, dueAt) => {
       const now = Date.now();
+      host.loopRan(now - dueAt);
       if (this.pings.due(now)) host.readPings(core);
       core.advance(now);
       host.flush(core, true);

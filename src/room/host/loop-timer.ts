@@ -14,16 +14,16 @@ export class RealtimeLoop {
     const core = this.core;
     this.timer = null;
     this.core = null;
-    if (core !== null) this.tick(core, Date.now() - this.dueAt);
+    if (core !== null) this.tick(core, this.dueAt);
   };
   /** The boundary the pending timer is for (wall-clock ms). */
   private dueAt = 0;
 
   /**
-   * `tick` runs when the timer fires, with how late it runs past its boundary (ms): it advances the core
-   * and flushes (which calls `ensureLoop` again).
+   * `tick` runs when the timer fires, with the boundary it was set for (wall-clock ms): it advances the
+   * core and flushes (which calls `ensureLoop` again).
    */
-  constructor(private readonly tick: (core: RoomCore, lateMs: number) => void) {}
+  constructor(private readonly tick: (core: RoomCore, dueAt: number) => void) {}
 
   /** Keep the real-time loop running while a real-time match is live; it stops by itself otherwise. */
   ensureLoop(core: RoomCore): void {
