@@ -173,7 +173,10 @@ function normalise(c: Record<string, number>): OpCounters {
 async function startColyseus(opts: StartOptions): Promise<SystemUnderTest> {
   const root = snapshotProject(REPO, opts.stateBase, ["bench"], opts.gitRev);
   const port = await freePort();
-  const args = ["--import", "tsx", join(root, "bench/peers/colyseus/server.ts"), String(port)];
+  // BENCH_COLYSEUS_NODE_FLAGS: extra Node/V8 flags for the Colyseus server only (e.g. "--no-incremental-marking",
+  // workerd's collection policy, to see what Node's incremental marking is worth to it).
+  const flags = (process.env["BENCH_COLYSEUS_NODE_FLAGS"] ?? "").split(" ").filter((f) => f !== "");
+  const args = [...flags, "--import", "tsx", join(root, "bench/peers/colyseus/server.ts"), String(port)];
   const [cmd, cmdArgs] = opts.cpus ? ["taskset", ["-c", opts.cpus, process.execPath, ...args]] : [process.execPath, args];
   const child = spawn(cmd, cmdArgs, { cwd: root, env: { ...process.env, NODE_ENV: "production" }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let out = "";
@@ -201,7 +204,7 @@ async function startColyseus(opts: StartOptions): Promise<SystemUnderTest> {
   return {
     name: "colyseus",
     base: `http://127.0.0.1:${port}`,
-    description: `@colyseus/core on Node ${process.version} (node --import tsx, NODE_ENV=production)${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
+    description: `@colyseus/core on Node ${process.version} (node ${[...flags, ""].join(" ")}--import tsx, NODE_ENV=production)${opts.cpus ? `, taskset -c ${opts.cpus}` : ""}`,
     serverPids: () => (child.pid === undefined ? [] : [child.pid]),
     async openRooms(count, matchSeconds, seedBase, track) {
       return pool(
