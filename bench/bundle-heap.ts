@@ -6,7 +6,8 @@
  * first) through workerd's inspector: total bytes and nodes. The empty isolate is the baseline.
  * Entries (ENTRIES below): the deployed worker, a rooms-only worker (the room Durable Object and the
  * games, none of the HTTP side: what a script of its own bound by `script_name` would hold) and parts.
- * Usage: npx tsx bench/bundle-heap.ts [name ...]   (default: all; results: bundle-heap-2026-12-07.md)
+ * Usage: [TOP=n] npx tsx bench/bundle-heap.ts [name ...]   (default: all; TOP=n also prints the n
+ * largest node types of each; results: bundle-heap-2026-12-07.md)
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -71,6 +72,7 @@ async function measure(label: string, source: string | null): Promise<void> {
     const s = await snapshotSummary(port);
     const nodes = s.rows.reduce((n, r) => n + r.count, 0);
     console.log(`${label}: ${(s.total / 1e6).toFixed(2)} MB in ${nodes} nodes${source === null ? "" : `, bundle ${(source.length / 1e3).toFixed(0)} KB`}`);
+    for (const r of s.rows.slice(0, Number(process.env["TOP"] ?? 0))) console.log(`  ${r.name}: ${r.count} nodes, ${(r.bytes / 1e3).toFixed(1)} KB`);
   } finally {
     await mf.dispose();
   }
