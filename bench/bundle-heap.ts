@@ -15,7 +15,7 @@ import { build } from "esbuild";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { snapshotSummary } from "./alloc-profile";
 import { freePort } from "../test/support/wrangler-dev";
-import { REPO } from "../test/support/worker-bundle";
+import { REPO, WORKERD_BUNDLE } from "../test/support/worker-bundle";
 
 const wrangler = readFileSync(join(REPO, "wrangler.toml"), "utf8");
 const compatibilityDate = /^compatibility_date = "([^"]+)"/m.exec(wrangler)?.[1] ?? "2026-04-20";
@@ -41,14 +41,8 @@ const ENTRIES: Record<string, string> = {
 async function bundle(entry: string): Promise<string> {
   const out = await build({
     stdin: { contents: entry, resolveDir: REPO, sourcefile: "entry.ts", loader: "ts" },
+    ...WORKERD_BUNDLE,
     write: false,
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
     minify: true,
     keepNames: false,
     logLevel: "warning",

@@ -9,7 +9,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 
 export const REPO = resolve(import.meta.dirname, "../..");
@@ -20,6 +20,19 @@ export interface WorkerConfig {
   readonly workerOptions: Record<string, unknown>;
 }
 
+/** esbuild options that bundle for workerd as wrangler's bundler does (one ES module). */
+export const WORKERD_BUNDLE = {
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  platform: "neutral",
+  // Same resolution as wrangler's bundler for the workerd runtime.
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  // nodejs_compat: workerd provides node:* itself.
+  external: ["cloudflare:*", "node:*"],
+} as const satisfies BuildOptions;
+
 /** Bundle `main` of the project's wrangler.toml (or `configPath`) into a fresh temporary directory. */
 export async function bundleWorker(configPath = join(REPO, "wrangler.toml")): Promise<WorkerConfig> {
   const { workerOptions, main, define } = unstable_getMiniflareWorkerOptions(configPath);
@@ -28,17 +41,9 @@ export async function bundleWorker(configPath = join(REPO, "wrangler.toml")): Pr
   const outdir = mkdtempSync(join(tmpdir(), "edgeroom-bundle-"));
   const scriptPath = join(outdir, "index.js");
   await build({
+    ...WORKERD_BUNDLE,
     entryPoints: [main],
     outfile: scriptPath,
-    bundle: true,
-    format: "esm",
-    target: "es2022",
-    platform: "neutral",
-    // Same resolution as wrangler's bundler for the workerd runtime.
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    // nodejs_compat: workerd provides node:* itself.
-    external: ["cloudflare:*", "node:*"],
     define,
     // As `wrangler deploy` bundles, so tests and benchmarks run what deploys: wrangler.toml's minify
     // and keep_names, with wrangler's defaults (not minified, names kept).
