@@ -9,17 +9,16 @@
  * Usage: [TOP=n] npx tsx bench/bundle-heap.ts [name ...]   (default: all; TOP=n also prints the n
  * largest node types of each; results: bundle-heap-2026-12-07.md)
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_readConfig } from "wrangler";
 import { snapshotSummary } from "./alloc-profile";
 import { freePort } from "../test/support/wrangler-dev";
 import { REPO, WORKERD_BUNDLE } from "../test/support/worker-bundle";
 
-const wrangler = readFileSync(join(REPO, "wrangler.toml"), "utf8");
-const compatibilityDate = /^compatibility_date = "([^"]+)"/m.exec(wrangler)?.[1] ?? "2026-04-20";
-const compatibilityFlags = JSON.parse(/^compatibility_flags = (\[[^\]]*\])/m.exec(wrangler)?.[1] ?? "[]") as string[];
+const wrangler = unstable_readConfig({ config: join(REPO, "wrangler.toml") });
+const { compatibility_date: compatibilityDate, compatibility_flags: compatibilityFlags } = wrangler;
 
 /** Each entry's source, resolved from the repository root; it keeps what it imports reachable. */
 const ENTRIES: Record<string, string> = {

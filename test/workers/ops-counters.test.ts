@@ -54,7 +54,8 @@ describe("operation counters", () => {
     await a.next("snap", (s) => s.tick >= firstSnap.tick + 3 * 5);
     const c = await counters(matchId);
     expect(c.loopTicks).toBeGreaterThanOrEqual(5);
-    expect(c.loopTicksLate).toBeGreaterThanOrEqual(0);
+    // How many ran late depends on the machine; that the count is reported, and bounded by the ticks, does not.
+    expect(c.loopTicksLate).toEqual(expect.any(Number));
     expect(c.loopTicksLate).toBeLessThanOrEqual(c.loopTicks ?? 0);
     const viaHttp = await (await fetchMetrics(matchId)).json<{ counters: Record<string, number> }>();
     expect(viaHttp.counters.loopTicks).toBeGreaterThanOrEqual(c.loopTicks ?? 0);
